@@ -1,0 +1,55 @@
+// Package fold holds camreg's one text normaliser: it folds case and
+// Vietnamese diacritics and compacts model numbers to their model_key.
+//
+// It is a leaf package on purpose. The registry (models), the search
+// backends, verify and the importer all need the very same normalisation, and
+// models may import no package that imports models back, so the normaliser
+// lives here, beneath search/, where every caller can reach it.
+package fold
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Text folds s for matching: lower case, Vietnamese (and other Latin)
+// diacritics removed, đ/Đ turned into d, and runs of white space collapsed
+// into one space. Punctuation is kept; callers that need tokens split on it.
+func Text(s string) string {
+	// Lower case first: some upper-case letters lower to a letter plus a
+	// combining mark, which the next step must still see. đ does not
+	// decompose under NFD, so it is mapped by hand.
+	s = strings.Map(func(r rune) rune {
+		switch r {
+		case 'đ', 'Đ':
+			return 'd'
+		}
+		return r
+	}, strings.ToLower(s))
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	folded, _, err := transform.String(t, s)
+	if err != nil {
+		folded = s
+	}
+	return strings.Join(strings.Fields(folded), " ")
+}
+
+// Key compacts s to a key of lower-case ASCII letters and digits only, after
+// folding diacritics: "DS-2CD1023G0E-I" becomes "ds2cd1023g0ei" and
+// "Hikvision " becomes "hikvision". It is the model_key of a model number and
+// the key of a brand.
+func Key(s string) string {
+	f := Text(s)
+	var b strings.Builder
+	b.Grow(len(f))
+	for _, r := range f {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,66 @@
+package fold
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestText(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Cửa hàng điện tử Đà Nẵng", "cua hang dien tu da nang"},
+		{"  CAMERA   Không dây ", "camera khong day"},
+		{"TP. Hồ Chí Minh", "tp. ho chi minh"},
+		{"Đắk Lắk", "dak lak"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := Text(tt.in); got != tt.want {
+			t.Errorf("Text(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestKey(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"DS-2CD1023G0E-I", "ds2cd1023g0ei"},
+		{"ds2cd1023g0ei", "ds2cd1023g0ei"},
+		{"IPC-HFW1230S-S5", "ipchfw1230ss5"},
+		{"Tapo C200", "tapoc200"},
+		{"EUR.1", "eur1"},
+		{"Hãng Đông Á", "hangdonga"},
+		{"--", ""},
+	}
+	for _, tt := range tests {
+		if got := Key(tt.in); got != tt.want {
+			t.Errorf("Key(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func FuzzKey(f *testing.F) {
+	for _, s := range []string{"DS-2CD1023G0E-I", "Tapo C200", "Đà Nẵng", "\xff\xfe", "ǅ"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		k := Key(s)
+		for _, r := range k {
+			if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9') {
+				t.Fatalf("Key(%q) = %q has %q", s, k, r)
+			}
+		}
+		if Key(k) != k {
+			t.Fatalf("Key is not idempotent on %q: %q then %q", s, k, Key(k))
+		}
+		ft := Text(s)
+		if utf8.ValidString(s) && !utf8.ValidString(ft) {
+			t.Fatalf("Text(%q) = %q is not valid UTF-8", s, ft)
+		}
+		if Text(ft) != ft {
+			t.Fatalf("Text is not idempotent on %q: %q then %q", s, ft, Text(ft))
+		}
+		if strings.ContainsAny(ft, "đĐ") {
+			t.Fatalf("Text(%q) = %q keeps đ", s, ft)
+		}
+	})
+}
