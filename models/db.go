@@ -1,0 +1,160 @@
+// Package models holds camreg's domain: the registry's entities, their
+// validation rules, the services that change them (each change and its
+// change-log event in one transaction), and the queries that read them.
+//
+// It knows nothing of HTTP, search engines or file formats. Services return
+// the error kinds of errors.go, wrapped with context.
+package models
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// Dialect names the SQL database behind a Store.
+type Dialect string
+
+// The supported databases.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// DialectOf tells which database a CAMREG_DB value names: a postgres:// or
+// postgresql:// URL, or else a SQLite file path.
+func DialectOf(dsn string) Dialect {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		return Postgres
+	}
+	return SQLite
+}
+
+// Store is the registry: the database and the services over it.
+type Store struct {
+	db      *gorm.DB
+	dialect Dialect
+	// now is the clock; tests replace it.
+	now func() time.Time
+}
+
+// Open connects to the database named by dsn (a SQLite path or a postgres://
+// URL). It does not migrate: call migrations.Up with DB() first.
+func Open(dsn string) (*Store, error) {
+	dialect := DialectOf(dsn)
+	var dialector gorm.Dialector
+	switch dialect {
+	case Postgres:
+		dialector = postgres.Open(dsn)
+	default:
+		if dir := filepath.Dir(dsn); dir != "" && !strings.HasPrefix(dsn, "file:") {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return nil, fmt.Errorf("create database directory: %w", err)
+			}
+		}
+		dialector = sqlite.Open(sqliteDSN(dsn))
+	}
+	db, err := gorm.Open(dialector, &gorm.Config{
+		Logger:                 logger.Discard,
+		SkipDefaultTransaction: true,
+		NowFunc:                func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
+		TranslateError:         false,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open %s database: %w", dialect, err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	if dialect == SQLite {
+		// One writer at a time is SQLite's model; readers run beside it (WAL).
+		sqlDB.SetMaxOpenConns(8)
+	} else {
+		sqlDB.SetMaxOpenConns(20)
+		sqlDB.SetMaxIdleConns(10)
+		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := sqlDB.PingContext(ctx); err != nil {
+		_ = sqlDB.Close()
+		return nil, fmt.Errorf("reach %s database: %w", dialect, err)
+	}
+	return &Store{db: db, dialect: dialect, now: time.Now}, nil
+}
+
+// sqliteDSN adds the pragmas camreg relies on: foreign keys, WAL, a busy
+// timeout, and BEGIN IMMEDIATE so that a write transaction takes the write
+// lock up front instead of failing on upgrade.
+func sqliteDSN(path string) string {
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	return path + sep + "_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+}
+
+// DB returns the underlying database handle, for migrations and health checks.
+func (s *Store) DB() *sql.DB {
+	sqlDB, _ := s.db.DB()
+	return sqlDB
+}
+
+// Dialect tells which database the store runs on.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// Close closes the database.
+func (s *Store) Close() error { return s.DB().Close() }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.DB().PingContext(ctx) }
+
+// SetClock replaces the store's clock; tests use it to pin "today".
+func (s *Store) SetClock(now func() time.Time) { s.now = now }
+
+// Today is the current date in Vietnam.
+func (s *Store) Today() Date { return DateOf(s.now()) }
+
+func (s *Store) timestamp() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
+
+// write runs fn in one transaction and appends the events it recorded to
+// the change log before commit, so that a change and its event are stored
+// together or not at all.
+func (s *Store) write(ctx context.Context, actor Actor, fn func(tx *gorm.DB, log *changeLog) error) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		log := &changeLog{actor: actor}
+		if err := fn(tx, log); err != nil {
+			return err
+		}
+		return s.appendEvents(tx, log.events)
+	})
+}
+
+// translate maps driver errors to the kinds of errors.go.
+func translate(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return fmt.Errorf("%s: %w", what, ErrNotFound)
+	}
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "UNIQUE constraint failed"), strings.Contains(msg, "SQLSTATE 23505"):
+		return Conflict("%s already exists", what)
+	case strings.Contains(msg, "FOREIGN KEY constraint failed"), strings.Contains(msg, "SQLSTATE 23503"):
+		return Conflict("%s is referenced by other records, or refers to a missing one", what)
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}

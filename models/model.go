@@ -1,0 +1,264 @@
+package models
+
+import (
+	"context"
+	"fmt"
+
+	"camreg/search/fold"
+	"gorm.io/gorm"
+)
+
+// The registration status of a camera model.
+const (
+	ModelPending  = "pending"
+	ModelVerified = "verified"
+)
+
+// ModelKinds lists the kinds of camera.
+var ModelKinds = []string{"ip", "wifi", "analog", "ptz", "doorbell", "dashcam", "thermal", "other"}
+
+// Model is a camera model, as its brand sells it. Its ModelKey is the model
+// number folded to lower-case letters and digits, unique per brand, so that
+// "DS-2CD1023G0E-I" and "ds2cd1023g0ei" are one model.
+type Model struct {
+	Record
+	Brand            string     `json:"brand"`
+	BrandKey         string     `json:"brand_key"`
+	ModelNumber      string     `json:"model_number"`
+	ModelKey         string     `json:"model_key"`
+	Name             string     `json:"name"`
+	Kind             string     `json:"kind"`
+	HSCode           string     `gorm:"column:hs_code" json:"hs_code"`
+	OriginCountry    string     `json:"origin_country"`
+	FirmwareVersions StringList `json:"firmware_versions"`
+	RegistrantOrgID  *string    `json:"registrant_org_id"`
+	Status           string     `json:"status"`
+}
+
+// TableName is the table of camera models.
+func (Model) TableName() string { return "camera_models" }
+
+// ModelInput creates or changes a camera model. Nil fields are left as they
+// are on update; create requires brand and model_number.
+type ModelInput struct {
+	Brand            *string
+	ModelNumber      *string
+	Name             *string
+	Kind             *string
+	HSCode           *string
+	OriginCountry    *string
+	FirmwareVersions *[]string
+	RegistrantOrgID  *string
+	Status           *string
+}
+
+func (in ModelInput) apply(m *Model, create bool) *ValidationError {
+	var v ValidationError
+	if in.Brand != nil || create {
+		m.Brand = v.text("brand", in.Brand, true, 100)
+		m.BrandKey = fold.Key(m.Brand)
+		v.Check(m.Brand == "" || m.BrandKey != "", "brand", "must contain letters or digits")
+	}
+	if in.ModelNumber != nil || create {
+		m.ModelNumber = v.text("model_number", in.ModelNumber, true, 100)
+		m.ModelKey = fold.Key(m.ModelNumber)
+		v.Check(m.ModelNumber == "" || m.ModelKey != "", "model_number", "must contain letters or digits")
+	}
+	if in.Name != nil {
+		m.Name = v.text("name", in.Name, false, 300)
+	}
+	if in.Kind != nil || create {
+		if in.Kind == nil {
+			m.Kind = "ip"
+		} else {
+			v.enum("kind", in.Kind, true, ModelKinds...)
+			m.Kind = *in.Kind
+		}
+	}
+	if in.HSCode != nil {
+		m.HSCode = v.text("hs_code", in.HSCode, false, 20)
+		v.Check(m.HSCode == "" || hsCodePattern.MatchString(m.HSCode), "hs_code", "must be an HS code such as 8525.89.10")
+	}
+	if in.OriginCountry != nil {
+		m.OriginCountry = v.country("origin_country", in.OriginCountry, false)
+	}
+	if in.FirmwareVersions != nil {
+		fw := StringList{}
+		for i, f := range *in.FirmwareVersions {
+			f = v.text(fmt.Sprintf("firmware_versions[%d]", i), &f, true, 100)
+			fw = append(fw, f)
+		}
+		v.Check(len(fw) <= 200, "firmware_versions", "must list at most 200 versions")
+		m.FirmwareVersions = fw
+	} else if create {
+		m.FirmwareVersions = StringList{}
+	}
+	if in.RegistrantOrgID != nil {
+		m.RegistrantOrgID = optional(v.refID("registrant_org_id", in.RegistrantOrgID, false))
+	}
+	if in.Status != nil || create {
+		if in.Status == nil {
+			m.Status = ModelPending
+		} else {
+			v.enum("status", in.Status, true, ModelPending, ModelVerified)
+			m.Status = *in.Status
+		}
+	}
+	return &v
+}
+
+// CreateModel validates and stores a new camera model. Errors: ErrInvalid,
+// ErrConflict (the brand already has this model key).
+func (s *Store) CreateModel(ctx context.Context, actor Actor, in ModelInput) (*Model, error) {
+	m := &Model{Record: s.newRecord()}
+	v := in.apply(m, true)
+	err := s.write(ctx, actor, func(tx *gorm.DB, log *changeLog) error {
+		s.checkOrgRef(tx, v, "registrant_org_id", m.RegistrantOrgID)
+		if err := v.Err(); err != nil {
+			return err
+		}
+		if err := tx.Create(m).Error; err != nil {
+			return modelConflict(err, m)
+		}
+		return log.created("camera_model", m.ID, m)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+func modelConflict(err error, m *Model) error {
+	err = translate(err, "camera model")
+	if isConflict(err) {
+		return Conflict("brand %s already has model %s (model_key %s)", m.Brand, m.ModelNumber, m.ModelKey)
+	}
+	return err
+}
+
+// checkOrgRef records a field error when ref names no organization.
+func (s *Store) checkOrgRef(tx *gorm.DB, v *ValidationError, field string, ref *string) {
+	if ref == nil || !ValidID(*ref) {
+		return
+	}
+	if err := exists[Organization](tx, *ref, "organization"); err != nil {
+		v.Add(field, "no organization has id %s", *ref)
+	}
+}
+
+// UpdateModel changes the given fields of a camera model. Errors:
+// ErrNotFound, ErrInvalid, ErrConflict, ErrPrecondition.
+func (s *Store) UpdateModel(ctx context.Context, actor Actor, id string, in ModelInput, ifVersion *int) (*Model, error) {
+	var m *Model
+	err := s.write(ctx, actor, func(tx *gorm.DB, log *changeLog) error {
+		var err error
+		if m, err = get[Model](tx, id, "camera model"); err != nil {
+			return err
+		}
+		if err := checkVersion(m.Version, ifVersion); err != nil {
+			return err
+		}
+		before := *m
+		before.FirmwareVersions = append(StringList(nil), m.FirmwareVersions...)
+		v := in.apply(m, false)
+		if in.RegistrantOrgID != nil {
+			s.checkOrgRef(tx, v, "registrant_org_id", m.RegistrantOrgID)
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		changed, err := log.updated(ActionUpdate, "camera_model", m.ID, before, m)
+		if err != nil || !changed {
+			return err
+		}
+		s.touch(&m.Record)
+		if err := saveVersioned(tx, m, m.ID, before.Version, "camera model"); err != nil {
+			return modelConflict(err, m)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// DeleteModel forgets a camera model that no certificate, warning, C/O or
+// listing refers to. Errors: ErrNotFound, ErrConflict, ErrPrecondition.
+func (s *Store) DeleteModel(ctx context.Context, actor Actor, id string, ifVersion *int) error {
+	return s.write(ctx, actor, func(tx *gorm.DB, log *changeLog) error {
+		m, err := get[Model](tx, id, "camera model")
+		if err != nil {
+			return err
+		}
+		if err := checkVersion(m.Version, ifVersion); err != nil {
+			return err
+		}
+		refs := []struct{ table, what string }{
+			{"certificate_models", "conformity certificates"},
+			{"origin_certificate_models", "certificates of origin"},
+			{"warning_models", "warnings"},
+			{"listings", "listings"},
+		}
+		for _, r := range refs {
+			var n int64
+			if err := tx.Table(r.table).Where("camera_model_id = ?", id).Count(&n).Error; err != nil {
+				return fmt.Errorf("check references to camera model: %w", err)
+			}
+			if n > 0 {
+				return Conflict("camera model %s is named by %d %s; it cannot be deleted", id, n, r.what)
+			}
+		}
+		if err := tx.Delete(&Model{}, "id = ?", id).Error; err != nil {
+			return translate(err, "camera model")
+		}
+		return log.record(ActionDelete, "camera_model", id, m)
+	})
+}
+
+// GetModel loads one camera model. Errors: ErrNotFound.
+func (s *Store) GetModel(ctx context.Context, id string) (*Model, error) {
+	return get[Model](s.db.WithContext(ctx), id, "camera model")
+}
+
+// ModelFilter selects camera models. Empty fields match everything.
+type ModelFilter struct {
+	Brand  string
+	Kind   string
+	Status string
+	// Model matches model keys that start with the folded text, so
+	// "2cd1023" does not match but "ds-2cd" does.
+	Model           string
+	RegistrantOrgID string
+	OriginCountry   string
+}
+
+// FindModels lists camera models. Errors: ErrInvalid.
+func (s *Store) FindModels(ctx context.Context, f ModelFilter, p PageRequest) (Page[Model], error) {
+	var v ValidationError
+	q := s.db.WithContext(ctx).Model(&Model{})
+	if f.Brand != "" {
+		q = q.Where("brand_key = ?", fold.Key(f.Brand))
+	}
+	if f.Kind != "" {
+		v.enum("kind", &f.Kind, false, ModelKinds...)
+		q = q.Where("kind = ?", f.Kind)
+	}
+	if f.Status != "" {
+		v.enum("status", &f.Status, false, ModelPending, ModelVerified)
+		q = q.Where("status = ?", f.Status)
+	}
+	if f.Model != "" {
+		q = q.Where(`model_key LIKE ? ESCAPE '\'`, escapeLike(fold.Key(f.Model))+"%")
+	}
+	if f.RegistrantOrgID != "" {
+		q = q.Where("registrant_org_id = ?", f.RegistrantOrgID)
+	}
+	if f.OriginCountry != "" {
+		q = q.Where("origin_country = ?", v.country("origin_country", &f.OriginCountry, false))
+	}
+	if err := v.Err(); err != nil {
+		return Page[Model]{}, err
+	}
+	return findPage[Model](q, "camera_models", p)
+}

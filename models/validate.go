@@ -1,0 +1,152 @@
+package models
+
+import (
+	"net/mail"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// isoCountries are the ISO 3166-1 alpha-2 codes.
+var isoCountries = strings.Fields(`
+AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV
+BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES
+ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE
+IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY
+MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU
+NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM
+SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE
+VG VI VN VU WF WS YE YT ZA ZM ZW`)
+
+// ValidCountry reports whether c is an ISO 3166-1 alpha-2 code (upper case).
+func ValidCountry(c string) bool {
+	_, ok := slices.BinarySearch(isoCountries, c)
+	return ok
+}
+
+// text checks a free-text field: trimmed, valid UTF-8, within max runes, and
+// present when required. It returns the trimmed value.
+func (v *ValidationError) text(field string, p *string, required bool, max int) string {
+	if p == nil {
+		if required {
+			v.Add(field, "is required")
+		}
+		return ""
+	}
+	s := strings.TrimSpace(*p)
+	switch {
+	case !utf8.ValidString(s):
+		v.Add(field, "must be valid UTF-8")
+	case required && s == "":
+		v.Add(field, "must not be empty")
+	case utf8.RuneCountInString(s) > max:
+		v.Add(field, "must be at most %d characters", max)
+	case strings.ContainsAny(s, "\x00"):
+		v.Add(field, "must not contain NUL characters")
+	}
+	*p = s
+	return s
+}
+
+// enum checks that *p is one of allowed.
+func (v *ValidationError) enum(field string, p *string, required bool, allowed ...string) {
+	if p == nil {
+		if required {
+			v.Add(field, "is required; one of %s", strings.Join(allowed, ", "))
+		}
+		return
+	}
+	if !slices.Contains(allowed, *p) {
+		v.Add(field, "must be one of %s", strings.Join(allowed, ", "))
+	}
+}
+
+// date parses *p as YYYY-MM-DD.
+func (v *ValidationError) date(field string, p *string, required bool) Date {
+	if p == nil || *p == "" {
+		if required {
+			v.Add(field, "is required, as YYYY-MM-DD")
+		}
+		return Date{}
+	}
+	d, err := ParseDate(*p)
+	if err != nil {
+		v.Add(field, "must be a date of the form YYYY-MM-DD")
+	}
+	return d
+}
+
+// country checks an ISO 3166-1 alpha-2 code, accepting lower case.
+func (v *ValidationError) country(field string, p *string, required bool) string {
+	if p == nil || *p == "" {
+		if required {
+			v.Add(field, "is required, as an ISO 3166-1 alpha-2 code such as VN")
+		}
+		return ""
+	}
+	c := strings.ToUpper(strings.TrimSpace(*p))
+	v.Check(ValidCountry(c), field, "must be an ISO 3166-1 alpha-2 code such as VN, CN or KR")
+	return c
+}
+
+// webURL checks an http(s) URL.
+func (v *ValidationError) webURL(field string, p *string) string {
+	s := v.text(field, p, false, 2000)
+	if s == "" {
+		return ""
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		v.Add(field, "must be an http or https URL")
+	}
+	return s
+}
+
+// email checks an e-mail address.
+func (v *ValidationError) email(field string, p *string) string {
+	s := v.text(field, p, false, 254)
+	if s == "" {
+		return ""
+	}
+	if a, err := mail.ParseAddress(s); err != nil || a.Address != s {
+		v.Add(field, "must be an e-mail address such as info@example.vn")
+	}
+	return s
+}
+
+// refID checks that an id field has the shape of an id.
+func (v *ValidationError) refID(field string, p *string, required bool) string {
+	if p == nil || *p == "" {
+		if required {
+			v.Add(field, "is required")
+		}
+		return ""
+	}
+	if !ValidID(*p) {
+		v.Add(field, "must be an id")
+	}
+	return *p
+}
+
+var (
+	phonePattern  = regexp.MustCompile(`^\+?[0-9 .()-]{6,20}$`)
+	hsCodePattern = regexp.MustCompile(`^[0-9]{4}(\.[0-9]{2}){0,3}$`)
+	cvePattern    = regexp.MustCompile(`^CVE-[0-9]{4}-[0-9]{4,7}$`)
+)
+
+// province resolves a province field to its canonical entry.
+func (v *ValidationError) province(field string, p *string, required bool) *Province {
+	if p == nil || strings.TrimSpace(*p) == "" {
+		if required {
+			v.Add(field, "is required: a province name or code such as \"Hà Nội\", \"ha noi\" or \"01\"")
+		}
+		return nil
+	}
+	pr := LookupProvince(*p)
+	if pr == nil {
+		v.Add(field, "%q is not one of Vietnam's 34 provinces and cities; use a name such as \"Đà Nẵng\" or a code such as \"48\"", *p)
+	}
+	return pr
+}
