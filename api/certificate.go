@@ -1,0 +1,180 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"camreg/models"
+)
+
+// coveredModel names a model a certificate covers, optionally for one
+// firmware version only.
+type coveredModel struct {
+	CameraModelID string `json:"camera_model_id" example:"0193a5b0-7e1c-7c1e-9a2b-3c4d5e6f7a8b"`
+	Firmware      string `json:"firmware,omitempty" example:"V5.7.3 build 220112"`
+}
+
+// certificateRequest issues a conformity certificate (POST) or changes some
+// of its fields (PATCH), including suspending, reinstating or revoking it:
+// send status with status_reason (and optionally status_changed_on, the
+// date the change takes effect; today when omitted).
+type certificateRequest struct {
+	Number                 *string `json:"number" example:"QCVN135-Q1-2025-0012"`
+	StandardCode           *string `json:"standard_code" example:"QCVN 135:2024/BTTTT"`
+	CertificationBodyOrgID *string `json:"certification_body_org_id"`
+	// Method is 1 (type testing), 5 (type testing and factory assessment) or 7 (one lot).
+	Method          *int            `json:"method" example:"5" enums:"1,5,7"`
+	HolderOrgID     *string         `json:"holder_org_id"`
+	IssuedOn        *string         `json:"issued_on" example:"2025-03-01"`
+	ExpiresOn       *string         `json:"expires_on" example:"2028-02-29"`
+	LotRef          *string         `json:"lot_ref" example:"TK 105123456789/A11"`
+	Status          *string         `json:"status" example:"valid" enums:"valid,suspended,revoked"`
+	StatusReason    *string         `json:"status_reason"`
+	StatusChangedOn *string         `json:"status_changed_on" example:"2026-05-01"`
+	Models          *[]coveredModel `json:"models"`
+}
+
+func (r certificateRequest) input() models.CertificateInput {
+	in := models.CertificateInput{Number: r.Number, StandardCode: r.StandardCode, CertificationBodyOrgID: r.CertificationBodyOrgID,
+		Method: r.Method, HolderOrgID: r.HolderOrgID, IssuedOn: r.IssuedOn, ExpiresOn: r.ExpiresOn, LotRef: r.LotRef,
+		Status: r.Status, StatusReason: r.StatusReason, StatusChangedOn: r.StatusChangedOn}
+	if r.Models != nil {
+		ms := make([]models.CoveredModelInput, len(*r.Models))
+		for i, m := range *r.Models {
+			ms[i] = models.CoveredModelInput{CameraModelID: m.CameraModelID, Firmware: m.Firmware}
+		}
+		in.Models = &ms
+	}
+	return in
+}
+
+// certificateResponse is a conformity certificate as the API shows it.
+// Expired is derived from expires_on and today's date; it is not a status.
+type certificateResponse struct {
+	ID                     string         `json:"id"`
+	Number                 string         `json:"number"`
+	StandardCode           string         `json:"standard_code"`
+	CertificationBodyOrgID string         `json:"certification_body_org_id"`
+	Method                 int            `json:"method"`
+	HolderOrgID            string         `json:"holder_org_id"`
+	IssuedOn               *string        `json:"issued_on"`
+	ExpiresOn              *string        `json:"expires_on"`
+	Expired                bool           `json:"expired"`
+	LotRef                 string         `json:"lot_ref"`
+	Status                 string         `json:"status"`
+	StatusReason           string         `json:"status_reason"`
+	StatusChangedOn        *string        `json:"status_changed_on"`
+	Models                 []coveredModel `json:"models"`
+	Version                int            `json:"version"`
+	CreatedAt              time.Time      `json:"created_at"`
+	UpdatedAt              time.Time      `json:"updated_at"`
+}
+
+func certificateView(today models.Date) func(*models.Certificate) certificateResponse {
+	return func(c *models.Certificate) certificateResponse {
+		ms := make([]coveredModel, len(c.Models))
+		for i, m := range c.Models {
+			ms[i] = coveredModel{CameraModelID: m.CameraModelID, Firmware: m.Firmware}
+		}
+		return certificateResponse{ID: c.ID, Number: c.Number, StandardCode: c.StandardCode,
+			CertificationBodyOrgID: c.CertificationBodyOrgID, Method: c.Method, HolderOrgID: c.HolderOrgID,
+			IssuedOn: date(c.IssuedOn), ExpiresOn: date(c.ExpiresOn),
+			Expired: !c.ExpiresOn.IsZero() && c.ExpiresOn.Before(today), LotRef: c.LotRef,
+			Status: c.Status.Status, StatusReason: c.StatusReason, StatusChangedOn: date(c.StatusChangedOn),
+			Models: ms, Version: c.Version, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}
+	}
+}
+
+// certificateList is one page of conformity certificates.
+type certificateList struct {
+	Items      []certificateResponse `json:"items"`
+	NextCursor string                `json:"next_cursor"`
+}
+
+// listCertificates godoc
+//
+//	@Summary	List conformity certificates
+//	@Tags		certificates
+//	@Produce	json
+//	@Param		status						query		string	false	"valid, suspended or revoked"
+//	@Param		standard					query		string	false	"standard code"
+//	@Param		certification_body_org_id	query		string	false	"issuing body"
+//	@Param		holder_org_id				query		string	false	"holder"
+//	@Param		model						query		string	false	"covered camera model id"
+//	@Param		number						query		string	false	"certificate number, ignoring case and spaces"
+//	@Param		method						query		int		false	"1, 5 or 7"
+//	@Param		limit						query		int		false	"page size, 1..500"	default(50)
+//	@Param		cursor						query		string	false	"next_cursor of the previous page"
+//	@Success	200							{object}	certificateList
+//	@Failure	422							{object}	Problem
+//	@Router		/v1/certificates [get]
+func (s *Server) listCertificates(c echo.Context) error {
+	q := newQuery(c, "status", "standard", "certification_body_org_id", "holder_org_id", "model", "number", "method")
+	f := models.CertificateFilter{Status: q.str("status"), Standard: q.str("standard"),
+		CertificationBodyOrgID: q.id("certification_body_org_id"), HolderOrgID: q.id("holder_org_id"),
+		CameraModelID: q.id("model"), Number: q.str("number"), Method: q.integer("method")}
+	p := q.page()
+	if err := q.err(&p); err != nil {
+		return err
+	}
+	page, err := s.store.FindCertificates(c.Request().Context(), f, p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, certificateList{Items: views(page.Items, certificateView(s.store.Today())), NextCursor: page.NextCursor})
+}
+
+// getCertificate godoc
+//
+//	@Summary	Get a conformity certificate
+//	@Tags		certificates
+//	@Produce	json
+//	@Param		id	path		string	true	"certificate id"
+//	@Success	200	{object}	certificateResponse
+//	@Failure	404	{object}	Problem
+//	@Router		/v1/certificates/{id} [get]
+func (s *Server) getCertificate(c echo.Context) error {
+	return getOne(c, s.store.GetCertificate, certificateView(s.store.Today()))
+}
+
+// createCertificate godoc
+//
+//	@Summary	Record a conformity certificate
+//	@Tags		certificates
+//	@Accept		json
+//	@Produce	json
+//	@Security	BearerKey
+//	@Param		body	body		certificateRequest	true	"the certificate; number, standard_code, certification_body_org_id, method, holder_org_id, issued_on and models are required, and expires_on for methods 1 and 5"
+//	@Success	201		{object}	certificateResponse
+//	@Failure	400		{object}	Problem
+//	@Failure	401		{object}	Problem
+//	@Failure	403		{object}	Problem
+//	@Failure	409		{object}	Problem	"the number is taken"
+//	@Failure	422		{object}	Problem
+//	@Router		/v1/certificates [post]
+func (s *Server) createCertificate(c echo.Context) error {
+	return createOne[certificateRequest](c, "certificates", s.store.CreateCertificate, certificateView(s.store.Today()))
+}
+
+// updateCertificate godoc
+//
+//	@Summary		Change a conformity certificate, or suspend, reinstate or revoke it
+//	@Description	Certificates are never deleted. Revocation is final; a suspension can be lifted.
+//	@Tags			certificates
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerKey
+//	@Param			id			path		string				true	"certificate id"
+//	@Param			If-Match	header		string				false	"the ETag last read; a stale one gets 412"
+//	@Param			body		body		certificateRequest	true	"the fields to change"
+//	@Success		200			{object}	certificateResponse
+//	@Failure		404			{object}	Problem
+//	@Failure		409			{object}	Problem
+//	@Failure		412			{object}	Problem
+//	@Failure		422			{object}	Problem
+//	@Router			/v1/certificates/{id} [patch]
+func (s *Server) updateCertificate(c echo.Context) error {
+	return updateOne[certificateRequest](c, s.store.UpdateCertificate, certificateView(s.store.Today()))
+}

@@ -1,0 +1,101 @@
+package api
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"camreg/models"
+)
+
+// The shared plumbing of the entity handlers. Each entity keeps its own
+// handler methods, with their own swag annotations and filters; the steps
+// they share (path id, If-Match, strict decoding, ETag and Location) live
+// here once.
+
+// entity is a stored row as a service returns it.
+type entity interface {
+	GetID() string
+	GetVersion() int
+}
+
+// request is a wire request type that converts to a service input.
+type request[In any] interface{ input() In }
+
+// getOne answers GET /<collection>/<id>, with ETag and If-None-Match.
+func getOne[T entity, R any](c echo.Context, load func(context.Context, string) (T, error), view func(T) R) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	row, err := load(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	if notModified(c, row.GetVersion()) {
+		return c.NoContent(http.StatusNotModified)
+	}
+	return reply(c, http.StatusOK, row.GetVersion(), view(row))
+}
+
+// createOne answers POST /<collection>: 201 with Location and ETag.
+func createOne[Req request[In], In any, T entity, R any](c echo.Context, collection string,
+	create func(context.Context, models.Actor, In) (T, error), view func(T) R) error {
+	var req Req
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	row, err := create(c.Request().Context(), mustActor(c), req.input())
+	if err != nil {
+		return err
+	}
+	return created(c, "/v1/"+collection+"/"+row.GetID(), row.GetVersion(), view(row))
+}
+
+// updateOne answers PATCH /<collection>/<id>, honouring If-Match.
+func updateOne[Req request[In], In any, T entity, R any](c echo.Context,
+	update func(context.Context, models.Actor, string, In, *int) (T, error), view func(T) R) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	version, err := ifMatch(c)
+	if err != nil {
+		return err
+	}
+	var req Req
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	row, err := update(c.Request().Context(), mustActor(c), id, req.input(), version)
+	if err != nil {
+		return err
+	}
+	return reply(c, http.StatusOK, row.GetVersion(), view(row))
+}
+
+// deleteOne answers DELETE /<collection>/<id>, honouring If-Match.
+func deleteOne(c echo.Context, del func(context.Context, models.Actor, string, *int) error) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	version, err := ifMatch(c)
+	if err != nil {
+		return err
+	}
+	if err := del(c.Request().Context(), mustActor(c), id, version); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// views converts a page of rows to wire items.
+func views[T any, R any](rows []T, view func(*T) R) []R {
+	out := make([]R, len(rows))
+	for i := range rows {
+		out[i] = view(&rows[i])
+	}
+	return out
+}

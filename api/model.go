@@ -1,0 +1,168 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"camreg/models"
+)
+
+// modelRequest registers a camera model (POST) or changes some of its
+// fields (PATCH).
+type modelRequest struct {
+	Brand *string `json:"brand" example:"Hikvision"`
+	// ModelNumber is the model number as printed; its model_key (letters and digits, lower case) must be unique per brand.
+	ModelNumber *string `json:"model_number" example:"DS-2CD1023G0E-I"`
+	Name        *string `json:"name" example:"Camera IP thân trụ 2MP"`
+	// Kind is one of ip, wifi, analog, ptz, doorbell, dashcam, thermal, other; ip when omitted.
+	Kind          *string `json:"kind" example:"ip" enums:"ip,wifi,analog,ptz,doorbell,dashcam,thermal,other"`
+	HSCode        *string `json:"hs_code" example:"8525.89.10"`
+	OriginCountry *string `json:"origin_country" example:"CN"`
+	// FirmwareVersions lists known firmware versions.
+	FirmwareVersions *[]string `json:"firmware_versions" example:"V5.7.3 build 220112"`
+	RegistrantOrgID  *string   `json:"registrant_org_id" example:"0193a5b0-7e1c-7c1e-9a2b-3c4d5e6f7a8b"`
+	// Status of the registration: pending or verified; pending when omitted.
+	Status *string `json:"status" example:"verified" enums:"pending,verified"`
+}
+
+func (r modelRequest) input() models.ModelInput {
+	return models.ModelInput{Brand: r.Brand, ModelNumber: r.ModelNumber, Name: r.Name, Kind: r.Kind, HSCode: r.HSCode,
+		OriginCountry: r.OriginCountry, FirmwareVersions: r.FirmwareVersions, RegistrantOrgID: r.RegistrantOrgID, Status: r.Status}
+}
+
+// modelResponse is a camera model as the API shows it.
+type modelResponse struct {
+	ID               string    `json:"id"`
+	Brand            string    `json:"brand" example:"Hikvision"`
+	ModelNumber      string    `json:"model_number" example:"DS-2CD1023G0E-I"`
+	ModelKey         string    `json:"model_key" example:"ds2cd1023g0ei"`
+	Name             string    `json:"name"`
+	Kind             string    `json:"kind"`
+	HSCode           string    `json:"hs_code"`
+	OriginCountry    string    `json:"origin_country"`
+	FirmwareVersions []string  `json:"firmware_versions"`
+	RegistrantOrgID  *string   `json:"registrant_org_id"`
+	Status           string    `json:"status"`
+	Version          int       `json:"version"`
+	CreatedAt        time.Time `json:"created_at"`
+	UpdatedAt        time.Time `json:"updated_at"`
+}
+
+func newModelResponse(m *models.Model) modelResponse {
+	fw := []string(m.FirmwareVersions)
+	if fw == nil {
+		fw = []string{}
+	}
+	return modelResponse{ID: m.ID, Brand: m.Brand, ModelNumber: m.ModelNumber, ModelKey: m.ModelKey, Name: m.Name,
+		Kind: m.Kind, HSCode: m.HSCode, OriginCountry: m.OriginCountry, FirmwareVersions: fw,
+		RegistrantOrgID: m.RegistrantOrgID, Status: m.Status, Version: m.Version, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt}
+}
+
+// modelList is one page of camera models.
+type modelList struct {
+	Items      []modelResponse `json:"items"`
+	NextCursor string          `json:"next_cursor"`
+}
+
+// listModels godoc
+//
+//	@Summary	List camera models
+//	@Tags		models
+//	@Produce	json
+//	@Param		brand				query		string	false	"brand, ignoring case and diacritics"
+//	@Param		kind				query		string	false	"kind of camera"
+//	@Param		status				query		string	false	"pending or verified"
+//	@Param		model				query		string	false	"model number prefix, ignoring case and punctuation"
+//	@Param		registrant_org_id	query		string	false	"registrant organization id"
+//	@Param		origin_country		query		string	false	"ISO country code"
+//	@Param		limit				query		int		false	"page size, 1..500"	default(50)
+//	@Param		cursor				query		string	false	"next_cursor of the previous page"
+//	@Success	200					{object}	modelList
+//	@Failure	422					{object}	Problem
+//	@Router		/v1/models [get]
+func (s *Server) listModels(c echo.Context) error {
+	q := newQuery(c, "brand", "kind", "status", "model", "registrant_org_id", "origin_country")
+	f := models.ModelFilter{Brand: q.str("brand"), Kind: q.str("kind"), Status: q.str("status"), Model: q.str("model"),
+		RegistrantOrgID: q.id("registrant_org_id"), OriginCountry: q.str("origin_country")}
+	p := q.page()
+	if err := q.err(&p); err != nil {
+		return err
+	}
+	page, err := s.store.FindModels(c.Request().Context(), f, p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, modelList{Items: views(page.Items, newModelResponse), NextCursor: page.NextCursor})
+}
+
+// getModel godoc
+//
+//	@Summary	Get a camera model
+//	@Tags		models
+//	@Produce	json
+//	@Param		id	path		string	true	"camera model id"
+//	@Success	200	{object}	modelResponse
+//	@Header		200	{string}	ETag	"the version, for If-Match"
+//	@Failure	404	{object}	Problem
+//	@Router		/v1/models/{id} [get]
+func (s *Server) getModel(c echo.Context) error {
+	return getOne(c, s.store.GetModel, newModelResponse)
+}
+
+// createModel godoc
+//
+//	@Summary	Register a camera model
+//	@Tags		models
+//	@Accept		json
+//	@Produce	json
+//	@Security	BearerKey
+//	@Param		body	body		modelRequest	true	"the model; brand and model_number are required"
+//	@Success	201		{object}	modelResponse
+//	@Failure	400		{object}	Problem
+//	@Failure	401		{object}	Problem
+//	@Failure	403		{object}	Problem
+//	@Failure	409		{object}	Problem	"the brand already has this model_key"
+//	@Failure	422		{object}	Problem
+//	@Router		/v1/models [post]
+func (s *Server) createModel(c echo.Context) error {
+	return createOne[modelRequest](c, "models", s.store.CreateModel, newModelResponse)
+}
+
+// updateModel godoc
+//
+//	@Summary	Change some fields of a camera model
+//	@Tags		models
+//	@Accept		json
+//	@Produce	json
+//	@Security	BearerKey
+//	@Param		id			path		string			true	"camera model id"
+//	@Param		If-Match	header		string			false	"the ETag last read; a stale one gets 412"
+//	@Param		body		body		modelRequest	true	"the fields to change"
+//	@Success	200			{object}	modelResponse
+//	@Failure	404			{object}	Problem
+//	@Failure	409			{object}	Problem
+//	@Failure	412			{object}	Problem
+//	@Failure	422			{object}	Problem
+//	@Router		/v1/models/{id} [patch]
+func (s *Server) updateModel(c echo.Context) error {
+	return updateOne[modelRequest](c, s.store.UpdateModel, newModelResponse)
+}
+
+// deleteModel godoc
+//
+//	@Summary		Forget a camera model that nothing refers to
+//	@Description	A model named by a certificate, C/O, warning or listing is kept (409).
+//	@Tags			models
+//	@Security		BearerKey
+//	@Param			id			path	string	true	"camera model id"
+//	@Param			If-Match	header	string	false	"the ETag last read"
+//	@Success		204
+//	@Failure		404	{object}	Problem
+//	@Failure		409	{object}	Problem
+//	@Failure		412	{object}	Problem
+//	@Router			/v1/models/{id} [delete]
+func (s *Server) deleteModel(c echo.Context) error {
+	return deleteOne(c, s.store.DeleteModel)
+}

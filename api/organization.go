@@ -1,0 +1,166 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"camreg/models"
+)
+
+// organizationRequest creates an organization (POST) or changes some of
+// its fields (PATCH: only the fields sent change).
+type organizationRequest struct {
+	// Name is the registered name.
+	Name *string `json:"name" example:"Công ty TNHH Thiết bị An ninh Đà Nẵng"`
+	// Kind is one of manufacturer, importer, distributor, retailer, online_seller, certification_body, authority, market_surveillance.
+	Kind *string `json:"kind" example:"retailer" enums:"manufacturer,importer,distributor,retailer,online_seller,certification_body,authority,market_surveillance"`
+	// TaxCode is the enterprise tax code (MST), check digit validated: 10 digits, or NNNNNNNNNN-NNN for a branch. Send "" to remove.
+	TaxCode *string `json:"tax_code" example:"0100233488"`
+	Address *string `json:"address" example:"12 Nguyễn Văn Linh, Hải Châu"`
+	// Province accepts a name with or without diacritics, or a code: "Đà Nẵng", "da nang", "48".
+	Province *string `json:"province" example:"Đà Nẵng"`
+	// Country is an ISO 3166-1 alpha-2 code; VN when omitted.
+	Country *string `json:"country" example:"VN"`
+	Website *string `json:"website" example:"https://example.vn"`
+	Email   *string `json:"email" example:"info@example.vn"`
+	Phone   *string `json:"phone" example:"+84 236 3888 999"`
+}
+
+func (r organizationRequest) input() models.OrganizationInput {
+	return models.OrganizationInput{Name: r.Name, Kind: r.Kind, TaxCode: r.TaxCode, Address: r.Address,
+		Province: r.Province, Country: r.Country, Website: r.Website, Email: r.Email, Phone: r.Phone}
+}
+
+// organizationResponse is an organization as the API shows it.
+type organizationResponse struct {
+	ID      string  `json:"id" example:"0193a5b0-7e1c-7c1e-9a2b-3c4d5e6f7a8b"`
+	Name    string  `json:"name"`
+	Kind    string  `json:"kind"`
+	TaxCode *string `json:"tax_code"`
+	// Trader is true when the organization has a tax code.
+	Trader       bool      `json:"trader"`
+	Address      string    `json:"address"`
+	ProvinceCode *string   `json:"province_code" example:"48"`
+	ProvinceName *string   `json:"province_name" example:"Đà Nẵng"`
+	Country      string    `json:"country"`
+	Website      string    `json:"website"`
+	Email        string    `json:"email"`
+	Phone        string    `json:"phone"`
+	Version      int       `json:"version"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
+}
+
+func newOrganizationResponse(o *models.Organization) organizationResponse {
+	return organizationResponse{ID: o.ID, Name: o.Name, Kind: o.Kind, TaxCode: o.TaxCode, Trader: o.IsTrader(),
+		Address: o.Address, ProvinceCode: o.ProvinceCode, ProvinceName: o.ProvinceName, Country: o.Country,
+		Website: o.Website, Email: o.Email, Phone: o.Phone, Version: o.Version, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt}
+}
+
+// organizationList is one page of organizations.
+type organizationList struct {
+	Items []organizationResponse `json:"items"`
+	// NextCursor fetches the next page; empty on the last page.
+	NextCursor string `json:"next_cursor"`
+}
+
+// listOrganizations godoc
+//
+//	@Summary	List organizations and traders
+//	@Tags		organizations
+//	@Produce	json
+//	@Param		kind		query		string	false	"organization kind"
+//	@Param		province	query		string	false	"province name or code"
+//	@Param		tax_code	query		string	false	"exact tax code"
+//	@Param		trader		query		bool	false	"only organizations with (true) or without (false) a tax code"
+//	@Param		name		query		string	false	"name contains, ignoring case and diacritics"
+//	@Param		limit		query		int		false	"page size, 1..500"	default(50)
+//	@Param		cursor		query		string	false	"next_cursor of the previous page"
+//	@Success	200			{object}	organizationList
+//	@Failure	422			{object}	Problem
+//	@Router		/v1/organizations [get]
+func (s *Server) listOrganizations(c echo.Context) error {
+	q := newQuery(c, "kind", "province", "tax_code", "trader", "name")
+	f := models.OrganizationFilter{Kind: q.str("kind"), Province: q.str("province"), TaxCode: q.str("tax_code"),
+		Trader: q.boolean("trader"), Name: q.str("name")}
+	p := q.page()
+	if err := q.err(&p); err != nil {
+		return err
+	}
+	page, err := s.store.FindOrganizations(c.Request().Context(), f, p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, organizationList{Items: views(page.Items, newOrganizationResponse), NextCursor: page.NextCursor})
+}
+
+// getOrganization godoc
+//
+//	@Summary	Get an organization
+//	@Tags		organizations
+//	@Produce	json
+//	@Param		id	path		string	true	"organization id"
+//	@Success	200	{object}	organizationResponse
+//	@Header		200	{string}	ETag	"the version, for If-Match"
+//	@Failure	404	{object}	Problem
+//	@Router		/v1/organizations/{id} [get]
+func (s *Server) getOrganization(c echo.Context) error {
+	return getOne(c, s.store.GetOrganization, newOrganizationResponse)
+}
+
+// createOrganization godoc
+//
+//	@Summary	Register an organization or trader
+//	@Tags		organizations
+//	@Accept		json
+//	@Produce	json
+//	@Security	BearerKey
+//	@Param		body	body		organizationRequest	true	"the organization; name and kind are required"
+//	@Success	201		{object}	organizationResponse
+//	@Failure	400		{object}	Problem
+//	@Failure	401		{object}	Problem
+//	@Failure	403		{object}	Problem
+//	@Failure	409		{object}	Problem	"the tax code is taken"
+//	@Failure	422		{object}	Problem
+//	@Router		/v1/organizations [post]
+func (s *Server) createOrganization(c echo.Context) error {
+	return createOne[organizationRequest](c, "organizations", s.store.CreateOrganization, newOrganizationResponse)
+}
+
+// updateOrganization godoc
+//
+//	@Summary	Change some fields of an organization
+//	@Tags		organizations
+//	@Accept		json
+//	@Produce	json
+//	@Security	BearerKey
+//	@Param		id			path		string				true	"organization id"
+//	@Param		If-Match	header		string				false	"the ETag last read; a stale one gets 412"
+//	@Param		body		body		organizationRequest	true	"the fields to change"
+//	@Success	200			{object}	organizationResponse
+//	@Failure	404			{object}	Problem
+//	@Failure	412			{object}	Problem
+//	@Failure	422			{object}	Problem
+//	@Router		/v1/organizations/{id} [patch]
+func (s *Server) updateOrganization(c echo.Context) error {
+	return updateOne[organizationRequest](c, s.store.UpdateOrganization, newOrganizationResponse)
+}
+
+// deleteOrganization godoc
+//
+//	@Summary		Forget an organization that nothing refers to
+//	@Description	An organization that holds certificates, models, listings or keys is kept (409).
+//	@Tags			organizations
+//	@Security		BearerKey
+//	@Param			id			path	string	true	"organization id"
+//	@Param			If-Match	header	string	false	"the ETag last read"
+//	@Success		204
+//	@Failure		404	{object}	Problem
+//	@Failure		409	{object}	Problem
+//	@Failure		412	{object}	Problem
+//	@Router			/v1/organizations/{id} [delete]
+func (s *Server) deleteOrganization(c echo.Context) error {
+	return deleteOne(c, s.store.DeleteOrganization)
+}

@@ -1,0 +1,156 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"camreg/models"
+)
+
+// originCertificateRequest records a certificate of origin (POST) or
+// changes some of its fields (PATCH), including revoking it with a reason.
+type originCertificateRequest struct {
+	Number *string `json:"number" example:"E2512345678"`
+	// Form is one of D, E, AK, AJ, VJ, AI, AANZ, AHK, VC, VK, EUR.1, CPTPP, RCEP, B, other.
+	Form             *string   `json:"form" example:"E"`
+	Issuer           *string   `json:"issuer" example:"China Council for the Promotion of International Trade"`
+	ExportingCountry *string   `json:"exporting_country" example:"CN"`
+	IssuedOn         *string   `json:"issued_on" example:"2025-09-12"`
+	HolderOrgID      *string   `json:"holder_org_id"`
+	LotRef           *string   `json:"lot_ref" example:"TK 105987654321"`
+	InvoiceRef       *string   `json:"invoice_ref" example:"INV-2025-0912"`
+	Status           *string   `json:"status" example:"valid" enums:"valid,revoked"`
+	StatusReason     *string   `json:"status_reason"`
+	StatusChangedOn  *string   `json:"status_changed_on"`
+	CameraModelIDs   *[]string `json:"camera_model_ids"`
+}
+
+func (r originCertificateRequest) input() models.OriginCertificateInput {
+	return models.OriginCertificateInput{Number: r.Number, Form: r.Form, Issuer: r.Issuer, ExportingCountry: r.ExportingCountry,
+		IssuedOn: r.IssuedOn, HolderOrgID: r.HolderOrgID, LotRef: r.LotRef, InvoiceRef: r.InvoiceRef, Status: r.Status,
+		StatusReason: r.StatusReason, StatusChangedOn: r.StatusChangedOn, CameraModelIDs: r.CameraModelIDs}
+}
+
+// originCertificateResponse is a C/O as the API shows it.
+type originCertificateResponse struct {
+	ID               string    `json:"id"`
+	Number           string    `json:"number"`
+	Form             string    `json:"form"`
+	Issuer           string    `json:"issuer"`
+	ExportingCountry string    `json:"exporting_country"`
+	IssuedOn         *string   `json:"issued_on"`
+	HolderOrgID      *string   `json:"holder_org_id"`
+	LotRef           string    `json:"lot_ref"`
+	InvoiceRef       string    `json:"invoice_ref"`
+	Status           string    `json:"status"`
+	StatusReason     string    `json:"status_reason"`
+	StatusChangedOn  *string   `json:"status_changed_on"`
+	CameraModelIDs   []string  `json:"camera_model_ids"`
+	Version          int       `json:"version"`
+	CreatedAt        time.Time `json:"created_at"`
+	UpdatedAt        time.Time `json:"updated_at"`
+}
+
+func newOriginCertificateResponse(o *models.OriginCertificate) originCertificateResponse {
+	ids := make([]string, len(o.Models))
+	for i, m := range o.Models {
+		ids[i] = m.CameraModelID
+	}
+	return originCertificateResponse{ID: o.ID, Number: o.Number, Form: o.Form, Issuer: o.Issuer,
+		ExportingCountry: o.ExportingCountry, IssuedOn: date(o.IssuedOn), HolderOrgID: o.HolderOrgID, LotRef: o.LotRef,
+		InvoiceRef: o.InvoiceRef, Status: o.Status.Status, StatusReason: o.StatusReason,
+		StatusChangedOn: date(o.StatusChangedOn), CameraModelIDs: ids, Version: o.Version,
+		CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt}
+}
+
+// originCertificateList is one page of C/Os.
+type originCertificateList struct {
+	Items      []originCertificateResponse `json:"items"`
+	NextCursor string                      `json:"next_cursor"`
+}
+
+// listOriginCertificates godoc
+//
+//	@Summary	List certificates of origin (C/O)
+//	@Tags		origin-certificates
+//	@Produce	json
+//	@Param		form				query		string	false	"C/O form, such as E"
+//	@Param		exporting_country	query		string	false	"ISO country code"
+//	@Param		holder_org_id		query		string	false	"holder"
+//	@Param		model				query		string	false	"covered camera model id"
+//	@Param		number				query		string	false	"C/O number"
+//	@Param		status				query		string	false	"valid or revoked"
+//	@Param		limit				query		int		false	"page size, 1..500"	default(50)
+//	@Param		cursor				query		string	false	"next_cursor of the previous page"
+//	@Success	200					{object}	originCertificateList
+//	@Failure	422					{object}	Problem
+//	@Router		/v1/origin-certificates [get]
+func (s *Server) listOriginCertificates(c echo.Context) error {
+	q := newQuery(c, "form", "exporting_country", "holder_org_id", "model", "number", "status")
+	f := models.OriginCertificateFilter{Form: q.str("form"), ExportingCountry: q.str("exporting_country"),
+		HolderOrgID: q.id("holder_org_id"), CameraModelID: q.id("model"), Number: q.str("number"), Status: q.str("status")}
+	p := q.page()
+	if err := q.err(&p); err != nil {
+		return err
+	}
+	page, err := s.store.FindOriginCertificates(c.Request().Context(), f, p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, originCertificateList{Items: views(page.Items, newOriginCertificateResponse), NextCursor: page.NextCursor})
+}
+
+// getOriginCertificate godoc
+//
+//	@Summary	Get a certificate of origin
+//	@Tags		origin-certificates
+//	@Produce	json
+//	@Param		id	path		string	true	"C/O id"
+//	@Success	200	{object}	originCertificateResponse
+//	@Failure	404	{object}	Problem
+//	@Router		/v1/origin-certificates/{id} [get]
+func (s *Server) getOriginCertificate(c echo.Context) error {
+	return getOne(c, s.store.GetOriginCertificate, newOriginCertificateResponse)
+}
+
+// createOriginCertificate godoc
+//
+//	@Summary	Record a certificate of origin
+//	@Tags		origin-certificates
+//	@Accept		json
+//	@Produce	json
+//	@Security	BearerKey
+//	@Param		body	body		originCertificateRequest	true	"the C/O; number, form, issuer, exporting_country, issued_on and camera_model_ids are required"
+//	@Success	201		{object}	originCertificateResponse
+//	@Failure	400		{object}	Problem
+//	@Failure	401		{object}	Problem
+//	@Failure	403		{object}	Problem
+//	@Failure	409		{object}	Problem
+//	@Failure	422		{object}	Problem
+//	@Router		/v1/origin-certificates [post]
+func (s *Server) createOriginCertificate(c echo.Context) error {
+	return createOne[originCertificateRequest](c, "origin-certificates", s.store.CreateOriginCertificate, newOriginCertificateResponse)
+}
+
+// updateOriginCertificate godoc
+//
+//	@Summary		Change a certificate of origin, or revoke it
+//	@Description	C/Os are never deleted, only revoked.
+//	@Tags			origin-certificates
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerKey
+//	@Param			id			path		string						true	"C/O id"
+//	@Param			If-Match	header		string						false	"the ETag last read; a stale one gets 412"
+//	@Param			body		body		originCertificateRequest	true	"the fields to change"
+//	@Success		200			{object}	originCertificateResponse
+//	@Failure		404			{object}	Problem
+//	@Failure		409			{object}	Problem
+//	@Failure		412			{object}	Problem
+//	@Failure		422			{object}	Problem
+//	@Router			/v1/origin-certificates/{id} [patch]
+func (s *Server) updateOriginCertificate(c echo.Context) error {
+	return updateOne[originCertificateRequest](c, s.store.UpdateOriginCertificate, newOriginCertificateResponse)
+}

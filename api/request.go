@@ -1,0 +1,200 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"camreg/models"
+)
+
+// query reads a list's query parameters strictly: a parameter the endpoint
+// does not know, or one given twice, is a field error, so a typo in a filter
+// never silently widens the result.
+type query struct {
+	values url.Values
+	errs   []models.FieldError
+}
+
+func newQuery(c echo.Context, allowed ...string) *query {
+	q := &query{values: c.QueryParams()}
+	allowed = append(allowed, "limit", "cursor")
+	var names []string
+	for name := range q.values {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if !contains(allowed, name) {
+			q.errs = append(q.errs, models.FieldError{Field: name,
+				Message: "is not a parameter of this endpoint; use one of " + strings.Join(allowed, ", ")})
+		} else if len(q.values[name]) > 1 {
+			q.errs = append(q.errs, models.FieldError{Field: name, Message: "must be given once"})
+		}
+	}
+	return q
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (q *query) str(name string) string { return strings.TrimSpace(q.values.Get(name)) }
+
+// id reads an id parameter; a malformed id is a field error.
+func (q *query) id(name string) string {
+	v := q.str(name)
+	if v != "" && !models.ValidID(v) {
+		q.errs = append(q.errs, models.FieldError{Field: name, Message: "must be an id"})
+	}
+	return v
+}
+
+func (q *query) integer(name string) int {
+	v := q.str(name)
+	if v == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		q.errs = append(q.errs, models.FieldError{Field: name, Message: "must be a whole number"})
+	}
+	return n
+}
+
+func (q *query) boolean(name string) *bool {
+	switch q.str(name) {
+	case "":
+		return nil
+	case "true", "1":
+		b := true
+		return &b
+	case "false", "0":
+		b := false
+		return &b
+	}
+	q.errs = append(q.errs, models.FieldError{Field: name, Message: "must be true or false"})
+	return nil
+}
+
+// page reads limit and cursor.
+func (q *query) page() models.PageRequest {
+	p := models.PageRequest{Cursor: q.str("cursor")}
+	if q.str("limit") != "" {
+		p.Limit = q.integer("limit")
+		if p.Limit == 0 && len(q.errs) == 0 {
+			q.errs = append(q.errs, models.FieldError{Field: "limit", Message: fmt.Sprintf("must be between 1 and %d", models.MaxLimit)})
+		}
+	}
+	return p
+}
+
+// err returns the collected field errors, merged with those of the page
+// request, as one 422.
+func (q *query) err(p *models.PageRequest) error {
+	if p != nil {
+		if err := models.CheckPage(p); err != nil {
+			for _, e := range validationErrors(err) {
+				if !hasField(q.errs, e.Field) {
+					q.errs = append(q.errs, e)
+				}
+			}
+		}
+	}
+	if len(q.errs) > 0 {
+		return fieldProblem(q.errs)
+	}
+	return nil
+}
+
+func hasField(errs []models.FieldError, field string) bool {
+	for _, e := range errs {
+		if e.Field == field {
+			return true
+		}
+	}
+	return false
+}
+
+func validationErrors(err error) []models.FieldError {
+	var out []models.FieldError
+	for _, e := range unwrapAll(err) {
+		if ve, ok := e.(*models.ValidationError); ok {
+			out = append(out, ve.Errors...)
+		}
+	}
+	return out
+}
+
+func unwrapAll(err error) []error {
+	if err == nil {
+		return nil
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range j.Unwrap() {
+			out = append(out, unwrapAll(e)...)
+		}
+		return out
+	}
+	return []error{err}
+}
+
+// ifMatch reads If-Match as the version the client last saw. A missing
+// header means "whatever the current version is"; a header naming another
+// version makes the write fail with 412.
+func ifMatch(c echo.Context) (*int, error) {
+	h := strings.TrimSpace(c.Request().Header.Get("If-Match"))
+	if h == "" || h == "*" {
+		return nil, nil
+	}
+	h = strings.TrimPrefix(h, "W/")
+	v, err := strconv.Atoi(strings.Trim(h, `"`))
+	if err != nil || !strings.HasPrefix(h, `"`) || !strings.HasSuffix(h, `"`) {
+		return nil, problem(http.StatusPreconditionFailed, "precondition-failed", "The resource has changed",
+			`If-Match must be an ETag returned by this API, such as "3"`)
+	}
+	return &v, nil
+}
+
+func etag(version int) string { return `"` + strconv.Itoa(version) + `"` }
+
+// reply writes body with the resource's ETag.
+func reply(c echo.Context, status, version int, body any) error {
+	c.Response().Header().Set("ETag", etag(version))
+	return c.JSON(status, body)
+}
+
+// created writes a 201 with Location and ETag.
+func created(c echo.Context, location string, version int, body any) error {
+	c.Response().Header().Set(echo.HeaderLocation, location)
+	return reply(c, http.StatusCreated, version, body)
+}
+
+// pathID reads the :id path parameter; a malformed id is simply not found.
+func pathID(c echo.Context) (string, error) {
+	id := c.Param("id")
+	if !models.ValidID(id) {
+		return "", models.ErrNotFound
+	}
+	return id, nil
+}
+
+// notModified answers 304 when If-None-Match names the current version.
+func notModified(c echo.Context, version int) bool {
+	inm := c.Request().Header.Get("If-None-Match")
+	return inm != "" && strings.TrimPrefix(strings.TrimSpace(inm), "W/") == etag(version)
+}
+
+// date formats a date for the wire; the zero date is null.
+func date(d models.Date) *string { return d.Ptr() }

@@ -1,0 +1,303 @@
+// Package api is camreg's HTTP interface: an echo server whose handlers
+// decode and check requests, call the services of package models, and
+// answer with the wire types of this package. Errors are answered as
+// RFC 9457 problem+json by one error handler.
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	echoSwagger "github.com/swaggo/echo-swagger"
+
+	"camreg/docs"
+	"camreg/models"
+)
+
+// Config holds the server's settings.
+type Config struct {
+	// Addr is the listen address, such as ":8080".
+	Addr string
+	// Logger receives structured logs; nil means the default logger.
+	Logger *slog.Logger
+}
+
+// Server is the HTTP API. Its handlers are methods, and its dependencies
+// are explicit fields.
+type Server struct {
+	store   *models.Store
+	log     *slog.Logger
+	echo    *echo.Echo
+	metrics *metrics
+	started time.Time
+}
+
+// New builds the server and its routes over a migrated store.
+func New(store *models.Store, cfg Config) *Server {
+	lg := cfg.Logger
+	if lg == nil {
+		lg = slog.Default()
+	}
+	s := &Server{store: store, log: lg, echo: echo.New(), metrics: newMetrics(), started: time.Now()}
+	e := s.echo
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.handleError
+	e.Server.ReadHeaderTimeout = 5 * time.Second
+	e.Server.ReadTimeout = 30 * time.Second
+	e.Server.WriteTimeout = 60 * time.Second
+	e.Server.IdleTimeout = 120 * time.Second
+	e.Server.MaxHeaderBytes = 64 << 10
+	e.Server.Addr = cfg.Addr
+
+	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{
+		// A client's id is kept when it looks like one; otherwise a new one is made.
+		Skipper: func(echo.Context) bool { return false },
+		RequestIDHandler: func(c echo.Context, id string) {
+			c.Response().Header().Set(echo.HeaderXRequestID, id)
+		},
+	}))
+	e.Use(s.recoverPanics)
+	e.Use(s.logRequests)
+	e.Use(s.metrics.middleware)
+	e.Use(securityHeaders)
+	e.Use(s.authenticate)
+	s.routes()
+	return s
+}
+
+// Handler returns the server as an http.Handler, for tests.
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// Echo returns the echo instance, for tests and extra routes.
+func (s *Server) Echo() *echo.Echo { return s.echo }
+
+// Start serves until ctx is cancelled, then shuts down gracefully: it stops
+// accepting connections and lets requests in flight finish for up to 20 s.
+func (s *Server) Start(ctx context.Context) error {
+	errc := make(chan error, 1)
+	go func() { errc <- s.echo.StartServer(s.echo.Server) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down", slog.String("reason", "signal"))
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := s.echo.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	if err := <-errc; err != nil && err != http.ErrServerClosed {
+		return err
+	}
+	return nil
+}
+
+func (s *Server) routes() {
+	e := s.echo
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{})))
+	e.GET("/openapi.json", s.openAPI)
+	e.GET("/swagger/*", echoSwagger.WrapHandler)
+	e.GET("/swagger", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/swagger/index.html") })
+
+	v1 := e.Group("/v1")
+	admin := requireRole(models.RoleAdmin)
+
+	v1.GET("/organizations", s.listOrganizations)
+	v1.POST("/organizations", s.createOrganization, admin)
+	v1.GET("/organizations/:id", s.getOrganization)
+	v1.PATCH("/organizations/:id", s.updateOrganization, admin)
+	v1.DELETE("/organizations/:id", s.deleteOrganization, admin)
+
+	v1.GET("/models", s.listModels)
+	v1.POST("/models", s.createModel, admin)
+	v1.GET("/models/:id", s.getModel)
+	v1.PATCH("/models/:id", s.updateModel, admin)
+	v1.DELETE("/models/:id", s.deleteModel, admin)
+
+	v1.GET("/standards", s.listStandards)
+	v1.POST("/standards", s.createStandard, admin)
+	v1.GET("/standards/:id", s.getStandard)
+	v1.PATCH("/standards/:id", s.updateStandard, admin)
+
+	v1.GET("/certificates", s.listCertificates)
+	v1.POST("/certificates", s.createCertificate, admin)
+	v1.GET("/certificates/:id", s.getCertificate)
+	v1.PATCH("/certificates/:id", s.updateCertificate, admin)
+
+	v1.GET("/origin-certificates", s.listOriginCertificates)
+	v1.POST("/origin-certificates", s.createOriginCertificate, admin)
+	v1.GET("/origin-certificates/:id", s.getOriginCertificate)
+	v1.PATCH("/origin-certificates/:id", s.updateOriginCertificate, admin)
+
+	v1.GET("/warnings", s.listWarnings)
+	v1.POST("/warnings", s.createWarning, admin)
+	v1.GET("/warnings/:id", s.getWarning)
+	v1.PATCH("/warnings/:id", s.updateWarning, admin)
+
+	v1.GET("/listings", s.listListings)
+	v1.POST("/listings", s.createListing, admin)
+	v1.GET("/listings/:id", s.getListing)
+	v1.PATCH("/listings/:id", s.updateListing, admin)
+	v1.DELETE("/listings/:id", s.deleteListing, admin)
+
+	v1.GET("/provinces", s.listProvinces)
+
+	v1.GET("/keys", s.listKeys, admin)
+	v1.POST("/keys", s.createKey, admin)
+	v1.DELETE("/keys/:id", s.revokeKey, admin)
+}
+
+// healthResponse answers /healthz and /readyz.
+type healthResponse struct {
+	Status string            `json:"status" example:"ok"`
+	Checks map[string]string `json:"checks,omitempty"`
+}
+
+// healthz godoc
+//
+//	@Summary	Liveness: the process is up
+//	@Tags		operations
+//	@Produce	json
+//	@Success	200	{object}	healthResponse
+//	@Router		/healthz [get]
+func (s *Server) healthz(c echo.Context) error {
+	return c.JSON(http.StatusOK, healthResponse{Status: "ok"})
+}
+
+// readyz godoc
+//
+//	@Summary	Readiness: the database answers
+//	@Tags		operations
+//	@Produce	json
+//	@Success	200	{object}	healthResponse
+//	@Failure	503	{object}	healthResponse
+//	@Router		/readyz [get]
+func (s *Server) readyz(c echo.Context) error {
+	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
+	defer cancel()
+	checks := map[string]string{"database": "ok"}
+	if err := s.store.Ping(ctx); err != nil {
+		s.log.Warn("readiness: database unreachable", slog.String("error", err.Error()))
+		checks["database"] = "unreachable"
+		c.Response().Header().Set("Retry-After", "5")
+		return c.JSON(http.StatusServiceUnavailable, healthResponse{Status: "unavailable", Checks: checks})
+	}
+	return c.JSON(http.StatusOK, healthResponse{Status: "ok", Checks: checks})
+}
+
+func (s *Server) openAPI(c echo.Context) error {
+	doc := docs.SwaggerInfo.ReadDoc()
+	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, []byte(doc))
+}
+
+// recoverPanics turns a panic into a logged 500, never a stack trace in the
+// response.
+func (s *Server) recoverPanics(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				if r == http.ErrAbortHandler {
+					panic(r)
+				}
+				s.log.Error("panic", slog.String("request_id", requestID(c)), slog.Any("panic", r))
+				err = echo.NewHTTPError(http.StatusInternalServerError)
+			}
+		}()
+		return next(c)
+	}
+}
+
+// logRequests writes one structured line per request. It never logs
+// headers or bodies, so keys and personal data stay out of the logs.
+func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			c.Error(err)
+		}
+		status := c.Response().Status
+		attrs := []any{
+			slog.String("request_id", requestID(c)),
+			slog.String("method", c.Request().Method),
+			slog.String("path", c.Request().URL.Path),
+			slog.Int("status", status),
+			slog.Duration("duration", time.Since(start)),
+			slog.String("remote_ip", c.RealIP()),
+		}
+		if a, ok := actorOf(c); ok {
+			attrs = append(attrs, slog.String("actor", a.Label()), slog.String("role", string(a.Role)))
+		}
+		level := slog.LevelInfo
+		if status >= 500 {
+			level = slog.LevelError
+		}
+		s.log.Log(c.Request().Context(), level, "request", attrs...)
+		return nil
+	}
+}
+
+// securityHeaders sets the headers every response carries. The Swagger UI
+// needs scripts and styles of its own, so it gets a looser policy.
+func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "no-referrer")
+		if strings.HasPrefix(c.Request().URL.Path, "/swagger/") {
+			h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:")
+		} else {
+			h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+		}
+		return next(c)
+	}
+}
+
+// metrics are the Prometheus metrics of the HTTP API.
+type metrics struct {
+	registry *prometheus.Registry
+	requests *prometheus.HistogramVec
+}
+
+func newMetrics() *metrics {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+	m := &metrics{
+		registry: reg,
+		requests: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "camreg_http_request_duration_seconds",
+			Help:    "HTTP request latency by route, method and status.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
+		}, []string{"route", "method", "status"}),
+	}
+	reg.MustRegister(m.requests)
+	return m
+}
+
+func (m *metrics) middleware(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			c.Error(err)
+		}
+		route := c.Path()
+		if route == "" {
+			route = "unmatched"
+		}
+		m.requests.WithLabelValues(route, c.Request().Method, strconv.Itoa(c.Response().Status)).Observe(time.Since(start).Seconds())
+		return nil
+	}
+}
