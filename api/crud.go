@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -44,7 +45,10 @@ func createOne[Req request[In], In any, T entity, R any](c echo.Context, collect
 	create func(context.Context, models.Actor, In) (T, error), view func(T) R) error {
 	var req Req
 	if err := decodeJSON(c, &req); err != nil {
-		return err
+		return withDomainErrors(err, func(ctx context.Context) error {
+			_, err := create(ctx, mustActor(c), req.input())
+			return err
+		}, c)
 	}
 	row, err := create(c.Request().Context(), mustActor(c), req.input())
 	if err != nil {
@@ -66,7 +70,10 @@ func updateOne[Req request[In], In any, T entity, R any](c echo.Context,
 	}
 	var req Req
 	if err := decodeJSON(c, &req); err != nil {
-		return err
+		return withDomainErrors(err, func(ctx context.Context) error {
+			_, err := update(ctx, mustActor(c), id, req.input(), version)
+			return err
+		}, c)
 	}
 	row, err := update(c.Request().Context(), mustActor(c), id, req.input(), version)
 	if err != nil {
@@ -98,4 +105,26 @@ func views[T any, R any](rows []T, view func(*T) R) []R {
 		out[i] = view(&rows[i])
 	}
 	return out
+}
+
+// withDomainErrors completes a decoding failure's field errors with the
+// domain's: when the body was JSON but some fields were unknown or of the
+// wrong type, the fields that did decode are validated too, in a dry run
+// that writes nothing, so the client learns every error in one answer.
+func withDomainErrors(decodeErr error, validate func(context.Context) error, c echo.Context) error {
+	var pe *problemError
+	if !errors.As(decodeErr, &pe) || len(pe.p.Errors) == 0 {
+		return decodeErr
+	}
+	var ve *models.ValidationError
+	if err := validate(models.DryRun(c.Request().Context())); errors.As(err, &ve) {
+		all := append([]models.FieldError{}, pe.p.Errors...)
+		for _, e := range ve.Errors {
+			if !hasField(all, e.Field) {
+				all = append(all, e)
+			}
+		}
+		return fieldProblem(all)
+	}
+	return decodeErr
 }

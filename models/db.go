@@ -132,13 +132,38 @@ func (s *Store) timestamp() time.Time { return s.now().UTC().Truncate(time.Micro
 // the change log before commit, so that a change and its event are stored
 // together or not at all.
 func (s *Store) write(ctx context.Context, actor Actor, fn func(tx *gorm.DB, log *changeLog) error) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		log := &changeLog{actor: actor}
 		if err := fn(tx, log); err != nil {
 			return err
 		}
+		if isDryRun(ctx) {
+			return errDryRun
+		}
 		return s.appendEvents(tx, log.events)
 	})
+	if errors.Is(err, errDryRun) {
+		return nil
+	}
+	return err
+}
+
+type dryRunKey struct{}
+
+// errDryRun rolls back a dry run's transaction.
+var errDryRun = errors.New("dry run")
+
+// DryRun returns a context in which every service validates and performs
+// its writes, then rolls them back: it reports the errors a real call
+// would, and changes nothing. The importer's --dry-run and the API's
+// complete error reports use it.
+func DryRun(ctx context.Context) context.Context {
+	return context.WithValue(ctx, dryRunKey{}, true)
+}
+
+func isDryRun(ctx context.Context) bool {
+	v, _ := ctx.Value(dryRunKey{}).(bool)
+	return v
 }
 
 // translate maps driver errors to the kinds of errors.go.

@@ -78,6 +78,34 @@ func (d Date) Ptr() *string {
 	return &s
 }
 
+// MarshalJSON sends the date as "YYYY-MM-DD", and the zero Date as null.
+// Without it the unexported fields would encode as {}, in API bodies and in
+// the change log alike.
+func (d Date) MarshalJSON() ([]byte, error) {
+	if d.IsZero() {
+		return []byte("null"), nil
+	}
+	return []byte(`"` + d.String() + `"`), nil
+}
+
+// UnmarshalJSON reads "YYYY-MM-DD"; null and "" are the zero Date.
+func (d *Date) UnmarshalJSON(b []byte) error {
+	var s *string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("a date must be a string of the form YYYY-MM-DD: %w", err)
+	}
+	if s == nil || *s == "" {
+		*d = Date{}
+		return nil
+	}
+	p, err := ParseDate(*s)
+	if err != nil {
+		return err
+	}
+	*d = p
+	return nil
+}
+
 // Value stores the date as YYYY-MM-DD text, which both SQLite and
 // PostgreSQL's DATE accept.
 func (d Date) Value() (driver.Value, error) {
@@ -126,6 +154,16 @@ func (l StringList) Value() (driver.Value, error) {
 	}
 	b, err := json.Marshal([]string(l))
 	return string(b), err
+}
+
+// MarshalJSON writes a nil list as [], as it is stored, so that a list read
+// back from the database and an empty one given as input compare equal in
+// the change log's diff.
+func (l StringList) MarshalJSON() ([]byte, error) {
+	if l == nil {
+		return []byte("[]"), nil
+	}
+	return json.Marshal([]string(l))
 }
 
 // Scan decodes the JSON array.

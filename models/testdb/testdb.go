@@ -1,6 +1,7 @@
 // Package testdb opens a fresh, migrated registry for a test: a SQLite file
 // in the test's temp dir by default, or a private schema on the PostgreSQL
-// server named by CAMREG_TEST_PG, dropped when the test ends.
+// server named by CAMREG_TEST_PG, dropped when the test ends. Without
+// CAMREG_TEST_PG the PostgreSQL variants are skipped, visibly.
 package testdb
 
 import (
@@ -11,7 +12,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the admin connection that makes schemas
@@ -27,21 +27,20 @@ type Backend struct {
 	DSN func(t testing.TB) string
 }
 
-var skipOnce sync.Once
-
-// Backends lists SQLite always, and PostgreSQL when CAMREG_TEST_PG is set.
+// Backends lists SQLite, and PostgreSQL on the server that CAMREG_TEST_PG
+// names. Without CAMREG_TEST_PG, the PostgreSQL backend skips its tests and
+// says why, so that a run without PostgreSQL is visibly partial.
 func Backends(t testing.TB) []Backend {
-	out := []Backend{{Name: "sqlite", DSN: func(t testing.TB) string {
-		return filepath.Join(t.TempDir(), "camreg.db")
-	}}}
-	if pg := os.Getenv("CAMREG_TEST_PG"); pg != "" {
-		out = append(out, Backend{Name: "postgres", DSN: func(t testing.TB) string { return pgSchema(t, pg) }})
-	} else {
-		skipOnce.Do(func() {
-			t.Log("CAMREG_TEST_PG is not set: PostgreSQL variants of the service tests are skipped")
-		})
+	pg := os.Getenv("CAMREG_TEST_PG")
+	return []Backend{
+		{Name: "sqlite", DSN: func(t testing.TB) string { return filepath.Join(t.TempDir(), "camreg.db") }},
+		{Name: "postgres", DSN: func(t testing.TB) string {
+			if pg == "" {
+				t.Skip("CAMREG_TEST_PG is not set: skipping the PostgreSQL variant")
+			}
+			return pgSchema(t, pg)
+		}},
 	}
-	return out
 }
 
 // pgSchema makes a private schema on the server and returns a DSN whose

@@ -1,0 +1,79 @@
+# camreg: the registry of surveillance cameras for Vietnam's market.
+# `make help` lists the targets.
+
+BIN      := bin/camreg
+PG_DSN   ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
+GO       ?= go
+SWAG     := $(GO) tool swag
+export CAMREG_DATA ?= ./data
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## Show this help
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: build
+build: ## Build bin/camreg
+	$(GO) build -o $(BIN) .
+
+.PHONY: run
+run: build ## Serve the API on :8080 (SQLite under ./data), loaded with the demo dataset
+	$(BIN) serve --demo
+
+.PHONY: test
+test: ## Run the whole test suite (PostgreSQL too when CAMREG_TEST_PG is set)
+	@if [ -z "$$CAMREG_TEST_PG" ]; then \
+		echo "note: CAMREG_TEST_PG is not set, so the PostgreSQL variants of the tests are skipped (make test-pg runs them)"; \
+	fi
+	$(GO) test -count=1 ./...
+
+.PHONY: test-pg
+test-pg: ## Run the whole test suite on SQLite and on the local PostgreSQL
+	CAMREG_TEST_PG='$(PG_DSN)' $(GO) test -count=1 ./...
+
+.PHONY: fuzz
+fuzz: ## Run each fuzz target for 20 s
+	$(GO) test ./search/fold -run=^$$ -fuzz=FuzzKey -fuzztime=20s
+	$(GO) test ./models -run=^$$ -fuzz=FuzzCheckTaxCode -fuzztime=20s
+	$(GO) test ./api -run=^$$ -fuzz=FuzzDecodeStrict -fuzztime=20s
+
+.PHONY: bench
+bench: ## Run the Go benchmarks
+	$(GO) test -run=^$$ -bench=. -benchmem ./...
+
+.PHONY: docs
+docs: ## Regenerate the OpenAPI description in docs/ from the handlers' annotations
+	$(SWAG) fmt -g main.go
+	$(SWAG) init -q -g main.go -o docs --outputTypes go,json,yaml
+
+.PHONY: docs-check
+docs-check: ## Fail when docs/ is out of date with the annotations
+	@tmp=$$(mktemp -d) && \
+	$(SWAG) init -q -g main.go -o $$tmp --outputTypes go,json,yaml && \
+	for f in docs.go swagger.json swagger.yaml; do \
+		diff -u docs/$$f $$tmp/$$f > /dev/null || { echo "docs/$$f is out of date: run make docs"; rm -rf $$tmp; exit 1; }; \
+	done; rm -rf $$tmp; echo "docs/ is up to date"
+
+.PHONY: lint
+lint: ## go vet, gofmt, and staticcheck when it is installed
+	$(GO) vet ./...
+	@test -z "$$(gofmt -l .)" || { echo "gofmt needed on:"; gofmt -l .; exit 1; }
+	@if command -v staticcheck >/dev/null; then staticcheck ./...; else echo "staticcheck not installed: skipped"; fi
+
+.PHONY: fmt
+fmt: ## Format the code
+	gofmt -w .
+	$(SWAG) fmt -g main.go
+
+.PHONY: migrate-up migrate-down migrate-status
+migrate-up: build ## Apply pending migrations to CAMREG_DB
+	$(BIN) migrate up
+migrate-down: build ## Undo the latest migration on CAMREG_DB
+	$(BIN) migrate down
+migrate-status: build ## Show the migrations applied to CAMREG_DB
+	$(BIN) migrate status
+
+.PHONY: clean
+clean: ## Remove the binary (not the data)
+	rm -rf bin
