@@ -183,3 +183,15 @@ func translate(err error, what string) error {
 	}
 	return fmt.Errorf("%s: %w", what, err)
 }
+
+// InTx runs fn with a Store bound to one transaction: every service called
+// on that Store joins it (as a savepoint), so a batch of writes, with their
+// change-log events, is committed together or not at all. The importer
+// writes its batches this way.
+func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		bound := *s
+		bound.db = tx
+		return fn(&bound)
+	})
+}

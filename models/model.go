@@ -26,6 +26,7 @@ type Model struct {
 	BrandKey         string     `json:"brand_key"`
 	ModelNumber      string     `json:"model_number"`
 	ModelKey         string     `json:"model_key"`
+	LooseKey         string     `json:"-"`
 	Name             string     `json:"name"`
 	Kind             string     `json:"kind"`
 	HSCode           string     `gorm:"column:hs_code" json:"hs_code"`
@@ -62,6 +63,7 @@ func (in ModelInput) apply(m *Model, create bool) *ValidationError {
 	if in.ModelNumber != nil || create {
 		m.ModelNumber = v.text("model_number", in.ModelNumber, true, 100)
 		m.ModelKey = fold.Key(m.ModelNumber)
+		m.LooseKey = fold.LooseKey(m.ModelNumber)
 		v.Check(m.ModelNumber == "" || m.ModelKey != "", "model_number", "must contain letters or digits")
 	}
 	if in.Name != nil {

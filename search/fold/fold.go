@@ -53,3 +53,19 @@ func Key(s string) string {
 	}
 	return b.String()
 }
+
+// LooseKey is Key with the characters people confuse in model numbers
+// merged: the letter o with the digit 0, and the letters i and l with the
+// digit 1. Two model numbers with the same LooseKey but different Keys are
+// a near match ("DS-2CD1023GOE-I" for "DS-2CD1023G0E-I"), never an exact one.
+func LooseKey(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case 'o':
+			return '0'
+		case 'i', 'l':
+			return '1'
+		}
+		return r
+	}, Key(s))
+}

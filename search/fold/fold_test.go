@@ -38,6 +38,26 @@ func TestKey(t *testing.T) {
 	}
 }
 
+func TestLooseKey(t *testing.T) {
+	tests := []struct {
+		a, b string
+		near bool
+	}{
+		{"DS-2CD1023G0E-I", "ds2cd1023goei", true},
+		{"IPC-HFW1230S", "IPC-HFWI23OS", true},
+		{"KX-A2111N2", "KX-A2lllN2", true},
+		{"C6N", "C6M", false},
+	}
+	for _, tt := range tests {
+		if got := LooseKey(tt.a) == LooseKey(tt.b); got != tt.near {
+			t.Errorf("LooseKey(%q) == LooseKey(%q) is %v, want %v", tt.a, tt.b, got, tt.near)
+		}
+		if Key(tt.a) == Key(tt.b) {
+			t.Errorf("%q and %q have the same Key: a near match must not be exact", tt.a, tt.b)
+		}
+	}
+}
+
 func FuzzKey(f *testing.F) {
 	for _, s := range []string{"DS-2CD1023G0E-I", "Tapo C200", "Đà Nẵng", "\xff\xfe", "ǅ"} {
 		f.Add(s)
@@ -48,6 +68,9 @@ func FuzzKey(f *testing.F) {
 			if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9') {
 				t.Fatalf("Key(%q) = %q has %q", s, k, r)
 			}
+		}
+		if lk := LooseKey(s); LooseKey(lk) != lk || strings.ContainsAny(lk, "oil") || len(lk) != len(k) {
+			t.Fatalf("LooseKey(%q) = %q is not a stable loose form of %q", s, lk, k)
 		}
 		if Key(k) != k {
 			t.Fatalf("Key is not idempotent on %q: %q then %q", s, k, Key(k))
