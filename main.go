@@ -44,6 +44,10 @@ type config struct {
 	data   string
 	addr   string
 	search string
+	// rates, proxies and cors are serve's security settings.
+	rates   string
+	proxies string
+	cors    string
 }
 
 func env(name, def string) string {
@@ -134,14 +138,36 @@ func serveCmd(cfg *config, log *slog.Logger) *cobra.Command {
 					log.Info("demo data skipped: the registry is not empty")
 				}
 			}
-			srv := api.New(st, api.Config{Addr: cfg.addr, Logger: log})
+			rates, err := api.ParseRates(cfg.rates)
+			if err != nil {
+				return err
+			}
+			srv := api.New(st, api.Config{Addr: cfg.addr, Logger: log, Rates: rates,
+				TrustedProxies: splitList(cfg.proxies), CORSOrigins: splitList(cfg.cors)})
 			log.Info("serving", slog.String("addr", cfg.addr), slog.String("database", string(st.Dialect())),
 				slog.String("docs", "/swagger/index.html"))
 			return srv.Start(ctx)
 		},
 	}
 	cmd.Flags().BoolVar(&demo, "demo", false, "load the demo dataset into an empty database")
+	cmd.Flags().StringVar(&cfg.rates, "rate-limits", env("CAMREG_RATE_LIMITS", ""),
+		"rate-limit tiers over the defaults, as tier=perSecond:burst,... (env CAMREG_RATE_LIMITS), e.g. public=20:40,procurement=100:200")
+	cmd.Flags().StringVar(&cfg.proxies, "trusted-proxies", env("CAMREG_TRUSTED_PROXIES", ""),
+		"comma-separated CIDRs of reverse proxies whose X-Forwarded-For is trusted (env CAMREG_TRUSTED_PROXIES)")
+	cmd.Flags().StringVar(&cfg.cors, "cors-origins", env("CAMREG_CORS_ORIGINS", ""),
+		"comma-separated browser origins allowed by CORS; empty turns CORS off (env CAMREG_CORS_ORIGINS)")
 	return cmd
+}
+
+// splitList splits a comma-separated setting, dropping blanks.
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 func migrateCmd(cfg *config) *cobra.Command {

@@ -1,7 +1,9 @@
 package api
 
 import (
+	"context"
 	"errors"
+	"net/http"
 	"slices"
 	"strings"
 
@@ -28,6 +30,12 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		actor, err := s.store.Authenticate(c.Request().Context(), strings.TrimSpace(key))
 		if errors.Is(err, models.ErrBadKey) {
+			// Failed attempts spend the client IP's public tokens, so
+			// guessing keys is as slow as any other anonymous traffic.
+			if ok, _ := s.limiter.allow("public", c.RealIP()); !ok {
+				c.Response().Header().Set("Retry-After", "1")
+				return problem(http.StatusTooManyRequests, "rate-limited", "Too many requests", "too many failed authentication attempts; slow down")
+			}
 			return errBadKey
 		}
 		if err != nil {
@@ -67,4 +75,22 @@ func requireRole(roles ...models.Role) echo.MiddlewareFunc {
 func mustActor(c echo.Context) models.Actor {
 	a, _ := actorOf(c)
 	return a
+}
+
+// viewer is who reads: the request's actor, or the public.
+func viewer(c echo.Context) models.Actor {
+	a, _ := actorOf(c)
+	return a
+}
+
+// viewerPtr is viewer for the filters of list services, where nil would
+// mean "see everything".
+func viewerPtr(c echo.Context) *models.Actor {
+	v := viewer(c)
+	return &v
+}
+
+// viewAs binds a service's view function to the request's viewer.
+func viewAs[T any](c echo.Context, view func(context.Context, models.Actor, string) (T, error)) func(context.Context, string) (T, error) {
+	return func(ctx context.Context, id string) (T, error) { return view(ctx, viewer(c), id) }
 }

@@ -21,25 +21,76 @@ type coveredModel struct {
 // send status with status_reason (and optionally status_changed_on, the
 // date the change takes effect; today when omitted).
 type certificateRequest struct {
-	Number                 *string `json:"number" example:"QCVN135-Q1-2025-0012"`
-	StandardCode           *string `json:"standard_code" example:"QCVN 135:2024/BTTTT"`
+	CertificateFields
 	CertificationBodyOrgID *string `json:"certification_body_org_id"`
-	// Method is 1 (type testing), 5 (type testing and factory assessment) or 7 (one lot).
-	Method          *int            `json:"method" example:"5" enums:"1,5,7"`
-	HolderOrgID     *string         `json:"holder_org_id"`
-	IssuedOn        *string         `json:"issued_on" example:"2025-03-01"`
-	ExpiresOn       *string         `json:"expires_on" example:"2028-02-29"`
-	LotRef          *string         `json:"lot_ref" example:"TK 105123456789/A11"`
-	Status          *string         `json:"status" example:"valid" enums:"valid,suspended,revoked"`
-	StatusReason    *string         `json:"status_reason"`
-	StatusChangedOn *string         `json:"status_changed_on" example:"2026-05-01"`
-	Models          *[]coveredModel `json:"models"`
+	HolderOrgID            *string `json:"holder_org_id"`
+	StatusFields
 }
 
 func (r certificateRequest) input() models.CertificateInput {
-	in := models.CertificateInput{Number: r.Number, StandardCode: r.StandardCode, CertificationBodyOrgID: r.CertificationBodyOrgID,
-		Method: r.Method, HolderOrgID: r.HolderOrgID, IssuedOn: r.IssuedOn, ExpiresOn: r.ExpiresOn, LotRef: r.LotRef,
-		Status: r.Status, StatusReason: r.StatusReason, StatusChangedOn: r.StatusChangedOn}
+	in := r.CertificateFields.input()
+	in.CertificationBodyOrgID, in.HolderOrgID = r.CertificationBodyOrgID, r.HolderOrgID
+	in.Status, in.StatusReason, in.StatusChangedOn = r.Status, r.StatusReason, r.StatusChangedOn
+	return in
+}
+
+// StatusFields change a certificate's status: pending (a vendor's
+// submission), valid, suspended, revoked or rejected, with the reason and
+// the date the change takes effect (today when omitted).
+type StatusFields struct {
+	Status          *string `json:"status" example:"valid" enums:"pending,valid,suspended,revoked,rejected"`
+	StatusReason    *string `json:"status_reason"`
+	StatusChangedOn *string `json:"status_changed_on" example:"2026-05-01"`
+}
+
+// certifierCertificateRequest is a certifier's: the certification body is
+// the certifier's own organization.
+type certifierCertificateRequest struct {
+	CertificateFields
+	HolderOrgID *string `json:"holder_org_id"`
+	StatusFields
+}
+
+func (certifierCertificateRequest) widest() any { return certificateRequest{} }
+
+func (r certifierCertificateRequest) input() models.CertificateInput {
+	in := r.CertificateFields.input()
+	in.HolderOrgID = r.HolderOrgID
+	in.Status, in.StatusReason, in.StatusChangedOn = r.Status, r.StatusReason, r.StatusChangedOn
+	return in
+}
+
+// vendorCertificateRequest is a vendor's submission of its own certificate:
+// the holder is the vendor's organization, and the certificate stays
+// pending until its certification body confirms it.
+type vendorCertificateRequest struct {
+	CertificateFields
+	CertificationBodyOrgID *string `json:"certification_body_org_id"`
+}
+
+func (vendorCertificateRequest) widest() any { return certificateRequest{} }
+
+func (r vendorCertificateRequest) input() models.CertificateInput {
+	in := r.CertificateFields.input()
+	in.CertificationBodyOrgID = r.CertificationBodyOrgID
+	return in
+}
+
+// CertificateFields are a certificate's own details.
+type CertificateFields struct {
+	Number       *string `json:"number" example:"QCVN135-Q1-2025-0012"`
+	StandardCode *string `json:"standard_code" example:"QCVN 135:2024/BTTTT"`
+	// Method is 1 (type testing), 5 (type testing and factory assessment) or 7 (one lot).
+	Method    *int            `json:"method" example:"5" enums:"1,5,7"`
+	IssuedOn  *string         `json:"issued_on" example:"2025-03-01"`
+	ExpiresOn *string         `json:"expires_on" example:"2028-02-29"`
+	LotRef    *string         `json:"lot_ref" example:"TK 105123456789/A11"`
+	Models    *[]coveredModel `json:"models"`
+}
+
+func (r CertificateFields) input() models.CertificateInput {
+	in := models.CertificateInput{Number: r.Number, StandardCode: r.StandardCode, Method: r.Method,
+		IssuedOn: r.IssuedOn, ExpiresOn: r.ExpiresOn, LotRef: r.LotRef}
 	if r.Models != nil {
 		ms := make([]models.CoveredModelInput, len(*r.Models))
 		for i, m := range *r.Models {
@@ -114,7 +165,7 @@ func (s *Server) listCertificates(c echo.Context) error {
 	q := newQuery(c, "status", "standard", "certification_body_org_id", "holder_org_id", "model", "number", "method")
 	f := models.CertificateFilter{Status: q.str("status"), Standard: q.str("standard"),
 		CertificationBodyOrgID: q.id("certification_body_org_id"), HolderOrgID: q.id("holder_org_id"),
-		CameraModelID: q.id("model"), Number: q.str("number"), Method: q.integer("method")}
+		CameraModelID: q.id("model"), Number: q.str("number"), Method: q.integer("method"), Viewer: viewerPtr(c)}
 	p := q.page()
 	if err := q.err(&p); err != nil {
 		return err
@@ -136,7 +187,7 @@ func (s *Server) listCertificates(c echo.Context) error {
 //	@Failure	404	{object}	Problem
 //	@Router		/v1/certificates/{id} [get]
 func (s *Server) getCertificate(c echo.Context) error {
-	return getOne(c, s.store.GetCertificate, certificateView(s.store.Today()))
+	return getOne(c, viewAs(c, s.store.ViewCertificate), certificateView(s.store.Today()))
 }
 
 // createCertificate godoc
@@ -155,7 +206,14 @@ func (s *Server) getCertificate(c echo.Context) error {
 //	@Failure	422		{object}	Problem
 //	@Router		/v1/certificates [post]
 func (s *Server) createCertificate(c echo.Context) error {
-	return createOne[certificateRequest](c, "certificates", s.store.CreateCertificate, certificateView(s.store.Today()))
+	view := certificateView(s.store.Today())
+	switch mustActor(c).Role {
+	case models.RoleCertifier:
+		return createOne[certifierCertificateRequest](c, "certificates", s.store.CreateCertificate, view)
+	case models.RoleVendor:
+		return createOne[vendorCertificateRequest](c, "certificates", s.store.CreateCertificate, view)
+	}
+	return createOne[certificateRequest](c, "certificates", s.store.CreateCertificate, view)
 }
 
 // updateCertificate godoc
@@ -176,5 +234,12 @@ func (s *Server) createCertificate(c echo.Context) error {
 //	@Failure		422			{object}	Problem
 //	@Router			/v1/certificates/{id} [patch]
 func (s *Server) updateCertificate(c echo.Context) error {
-	return updateOne[certificateRequest](c, s.store.UpdateCertificate, certificateView(s.store.Today()))
+	view := certificateView(s.store.Today())
+	switch mustActor(c).Role {
+	case models.RoleCertifier:
+		return updateOne[certifierCertificateRequest](c, s.store.UpdateCertificate, view)
+	case models.RoleVendor:
+		return updateOne[vendorCertificateRequest](c, s.store.UpdateCertificate, view)
+	}
+	return updateOne[certificateRequest](c, s.store.UpdateCertificate, view)
 }

@@ -67,6 +67,10 @@ func decodeStrict(body []byte, dst any) error {
 
 	rv := reflect.ValueOf(dst).Elem()
 	known := jsonFields(rv.Type())
+	var wider map[string][]int
+	if r, ok := dst.(restricted); ok {
+		wider = jsonFields(reflect.TypeOf(r.widest()))
+	}
 	var errs []models.FieldError
 	names := make([]string, 0, len(fields))
 	for name := range fields {
@@ -75,6 +79,10 @@ func decodeStrict(body []byte, dst any) error {
 	sort.Strings(names)
 	for _, name := range names {
 		idx, ok := known[name]
+		if _, settable := wider[name]; !ok && settable {
+			errs = append(errs, models.FieldError{Field: name, Message: "may not be set with your key's role"})
+			continue
+		}
 		if !ok {
 			errs = append(errs, models.FieldError{Field: name, Message: "is not a field of this request"})
 			continue
@@ -92,7 +100,14 @@ func decodeStrict(body []byte, dst any) error {
 	return nil
 }
 
-// jsonFields maps the JSON names of a struct's fields to their indexes.
+// restricted is a request type of a role that may set fewer fields than
+// another: a field only the wider type has is refused as not settable with
+// the caller's role, rather than as unknown. This is how mass assignment is
+// prevented: the fields a role may set are the only fields of its type.
+type restricted interface{ widest() any }
+
+// jsonFields maps the JSON names of a struct's fields, including those
+// promoted from embedded structs, to their indexes.
 func jsonFields(t reflect.Type) map[string][]int {
 	out := map[string][]int{}
 	for _, f := range reflect.VisibleFields(t) {

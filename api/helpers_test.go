@@ -29,7 +29,12 @@ func newEnv(t *testing.T, st *models.Store) *testEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := New(st, Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	// Tests send bursts from one address; the rate limits have tests of their own.
+	generous := map[string]Rate{}
+	for tier := range DefaultRates {
+		generous[tier] = Rate{PerSecond: 1e6, Burst: 1e6}
+	}
+	srv := New(st, Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Rates: generous})
 	return &testEnv{t: t, store: st, srv: srv, admin: secret}
 }
 
@@ -169,7 +174,7 @@ func (e *testEnv) fixture() fixture {
 	f.authority = e.create("organizations", map[string]any{"name": "Cục An toàn thông tin", "kind": "authority"})
 	f.retailer = e.create("organizations", map[string]any{"name": "Cửa hàng Điện tử Đà Nẵng", "kind": "retailer", "tax_code": "0314409058", "province": "da nang"})
 	f.model = e.create("models", map[string]any{"brand": "Hikvision", "model_number": "DS-2CD1023G0E-I", "kind": "ip", "registrant_org_id": f.importer, "status": "verified"})
-	f.model2 = e.create("models", map[string]any{"brand": "Dahua", "model_number": "IPC-HFW1230S-S5"})
+	f.model2 = e.create("models", map[string]any{"brand": "Dahua", "model_number": "IPC-HFW1230S-S5", "status": "verified"})
 	f.cert = e.create("certificates", map[string]any{"number": "QCVN135-Q1-2025-0012", "standard_code": "QCVN 135:2024/BTTTT",
 		"certification_body_org_id": f.body, "method": 5, "holder_org_id": f.importer, "issued_on": "2025-03-01",
 		"expires_on": "2028-02-29", "models": []map[string]any{{"camera_model_id": f.model}}})

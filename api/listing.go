@@ -12,7 +12,26 @@ import (
 // listingRequest records that a trader offers a model (POST) or changes
 // some of its fields (PATCH).
 type listingRequest struct {
-	TraderOrgID   *string `json:"trader_org_id"`
+	TraderOrgID *string `json:"trader_org_id"`
+	ListingFields
+}
+
+func (r listingRequest) input() models.ListingInput {
+	in := r.ListingFields.input()
+	in.TraderOrgID = r.TraderOrgID
+	return in
+}
+
+// vendorListingRequest is a vendor's listing: the trader is the vendor's
+// own organization.
+type vendorListingRequest struct {
+	ListingFields
+}
+
+func (vendorListingRequest) widest() any { return listingRequest{} }
+
+// ListingFields are a listing's own details.
+type ListingFields struct {
 	CameraModelID *string `json:"camera_model_id"`
 	// Channel is shop or online; an online listing needs url.
 	Channel     *string `json:"channel" example:"shop" enums:"shop,online"`
@@ -27,8 +46,8 @@ type listingRequest struct {
 	Source *string `json:"source" example:"inspection" enums:"self_declared,inspection,marketplace"`
 }
 
-func (r listingRequest) input() models.ListingInput {
-	return models.ListingInput{TraderOrgID: r.TraderOrgID, CameraModelID: r.CameraModelID, Channel: r.Channel, URL: r.URL,
+func (r ListingFields) input() models.ListingInput {
+	return models.ListingInput{CameraModelID: r.CameraModelID, Channel: r.Channel, URL: r.URL,
 		ShopAddress: r.ShopAddress, Province: r.Province, PriceVND: r.PriceVND, FirstSeenOn: r.FirstSeenOn,
 		LastSeenOn: r.LastSeenOn, Source: r.Source}
 }
@@ -123,6 +142,9 @@ func (s *Server) getListing(c echo.Context) error {
 //	@Failure	422		{object}	Problem
 //	@Router		/v1/listings [post]
 func (s *Server) createListing(c echo.Context) error {
+	if mustActor(c).Role == models.RoleVendor {
+		return createOne[vendorListingRequest](c, "listings", s.store.CreateListing, newListingResponse)
+	}
 	return createOne[listingRequest](c, "listings", s.store.CreateListing, newListingResponse)
 }
 
@@ -142,6 +164,9 @@ func (s *Server) createListing(c echo.Context) error {
 //	@Failure	422			{object}	Problem
 //	@Router		/v1/listings/{id} [patch]
 func (s *Server) updateListing(c echo.Context) error {
+	if mustActor(c).Role == models.RoleVendor {
+		return updateOne[vendorListingRequest](c, s.store.UpdateListing, newListingResponse)
+	}
 	return updateOne[listingRequest](c, s.store.UpdateListing, newListingResponse)
 }
 

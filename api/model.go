@@ -9,9 +9,8 @@ import (
 	"camreg/models"
 )
 
-// modelRequest registers a camera model (POST) or changes some of its
-// fields (PATCH).
-type modelRequest struct {
+// ModelFields are the fields of a camera model that its registrant sets.
+type ModelFields struct {
 	Brand *string `json:"brand" example:"Hikvision"`
 	// ModelNumber is the model number as printed; its model_key (letters and digits, lower case) must be unique per brand.
 	ModelNumber *string `json:"model_number" example:"DS-2CD1023G0E-I"`
@@ -22,15 +21,35 @@ type modelRequest struct {
 	OriginCountry *string `json:"origin_country" example:"CN"`
 	// FirmwareVersions lists known firmware versions.
 	FirmwareVersions *[]string `json:"firmware_versions" example:"V5.7.3 build 220112"`
-	RegistrantOrgID  *string   `json:"registrant_org_id" example:"0193a5b0-7e1c-7c1e-9a2b-3c4d5e6f7a8b"`
+}
+
+func (r ModelFields) input() models.ModelInput {
+	return models.ModelInput{Brand: r.Brand, ModelNumber: r.ModelNumber, Name: r.Name, Kind: r.Kind, HSCode: r.HSCode,
+		OriginCountry: r.OriginCountry, FirmwareVersions: r.FirmwareVersions}
+}
+
+// modelRequest registers a camera model (POST) or changes some of its
+// fields (PATCH), as an admin.
+type modelRequest struct {
+	ModelFields
+	RegistrantOrgID *string `json:"registrant_org_id" example:"0193a5b0-7e1c-7c1e-9a2b-3c4d5e6f7a8b"`
 	// Status of the registration: pending or verified; pending when omitted.
 	Status *string `json:"status" example:"verified" enums:"pending,verified"`
 }
 
 func (r modelRequest) input() models.ModelInput {
-	return models.ModelInput{Brand: r.Brand, ModelNumber: r.ModelNumber, Name: r.Name, Kind: r.Kind, HSCode: r.HSCode,
-		OriginCountry: r.OriginCountry, FirmwareVersions: r.FirmwareVersions, RegistrantOrgID: r.RegistrantOrgID, Status: r.Status}
+	in := r.ModelFields.input()
+	in.RegistrantOrgID, in.Status = r.RegistrantOrgID, r.Status
+	return in
 }
+
+// vendorModelRequest is a vendor's registration: the registrant is the
+// vendor's organization and the status is pending until an admin verifies it.
+type vendorModelRequest struct {
+	ModelFields
+}
+
+func (vendorModelRequest) widest() any { return modelRequest{} }
 
 // modelResponse is a camera model as the API shows it.
 type modelResponse struct {
@@ -85,7 +104,7 @@ type modelList struct {
 func (s *Server) listModels(c echo.Context) error {
 	q := newQuery(c, "brand", "kind", "status", "model", "registrant_org_id", "origin_country")
 	f := models.ModelFilter{Brand: q.str("brand"), Kind: q.str("kind"), Status: q.str("status"), Model: q.str("model"),
-		RegistrantOrgID: q.id("registrant_org_id"), OriginCountry: q.str("origin_country")}
+		RegistrantOrgID: q.id("registrant_org_id"), OriginCountry: q.str("origin_country"), Viewer: viewerPtr(c)}
 	p := q.page()
 	if err := q.err(&p); err != nil {
 		return err
@@ -108,7 +127,7 @@ func (s *Server) listModels(c echo.Context) error {
 //	@Failure	404	{object}	Problem
 //	@Router		/v1/models/{id} [get]
 func (s *Server) getModel(c echo.Context) error {
-	return getOne(c, s.store.GetModel, newModelResponse)
+	return getOne(c, viewAs(c, s.store.ViewModel), newModelResponse)
 }
 
 // createModel godoc
@@ -118,7 +137,7 @@ func (s *Server) getModel(c echo.Context) error {
 //	@Accept		json
 //	@Produce	json
 //	@Security	BearerKey
-//	@Param		body	body		modelRequest	true	"the model; brand and model_number are required"
+//	@Param		body	body		modelRequest	true	"the model; brand and model_number are required. A vendor key may not send registrant_org_id or status: the model is registered to its organization, pending until an admin verifies it"
 //	@Success	201		{object}	modelResponse
 //	@Failure	400		{object}	Problem
 //	@Failure	401		{object}	Problem
@@ -127,6 +146,9 @@ func (s *Server) getModel(c echo.Context) error {
 //	@Failure	422		{object}	Problem
 //	@Router		/v1/models [post]
 func (s *Server) createModel(c echo.Context) error {
+	if mustActor(c).Role == models.RoleVendor {
+		return createOne[vendorModelRequest](c, "models", s.store.CreateModel, newModelResponse)
+	}
 	return createOne[modelRequest](c, "models", s.store.CreateModel, newModelResponse)
 }
 
@@ -139,7 +161,7 @@ func (s *Server) createModel(c echo.Context) error {
 //	@Security	BearerKey
 //	@Param		id			path		string			true	"camera model id"
 //	@Param		If-Match	header		string			false	"the ETag last read; a stale one gets 412"
-//	@Param		body		body		modelRequest	true	"the fields to change"
+//	@Param		body		body		modelRequest	true	"the fields to change; a vendor changes its own models only, and may not send registrant_org_id or status"
 //	@Success	200			{object}	modelResponse
 //	@Failure	404			{object}	Problem
 //	@Failure	409			{object}	Problem
@@ -147,6 +169,9 @@ func (s *Server) createModel(c echo.Context) error {
 //	@Failure	422			{object}	Problem
 //	@Router		/v1/models/{id} [patch]
 func (s *Server) updateModel(c echo.Context) error {
+	if mustActor(c).Role == models.RoleVendor {
+		return updateOne[vendorModelRequest](c, s.store.UpdateModel, newModelResponse)
+	}
 	return updateOne[modelRequest](c, s.store.UpdateModel, newModelResponse)
 }
 

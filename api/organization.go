@@ -9,28 +9,45 @@ import (
 	"camreg/models"
 )
 
+// ContactFields are the fields of an organization that it keeps up to date itself.
+type ContactFields struct {
+	Address *string `json:"address" example:"12 Nguyễn Văn Linh, Hải Châu"`
+	// Province accepts a name with or without diacritics, or a code: "Đà Nẵng", "da nang", "48".
+	Province *string `json:"province" example:"Đà Nẵng"`
+	Website  *string `json:"website" example:"https://example.vn"`
+	Email    *string `json:"email" example:"info@example.vn"`
+	Phone    *string `json:"phone" example:"+84 236 3888 999"`
+}
+
+func (r ContactFields) input() models.OrganizationInput {
+	return models.OrganizationInput{Address: r.Address, Province: r.Province, Website: r.Website, Email: r.Email, Phone: r.Phone}
+}
+
+// vendorOrganizationRequest is what a vendor may change of its own organization.
+type vendorOrganizationRequest struct {
+	ContactFields
+}
+
+func (vendorOrganizationRequest) widest() any { return organizationRequest{} }
+
 // organizationRequest creates an organization (POST) or changes some of
 // its fields (PATCH: only the fields sent change).
 type organizationRequest struct {
+	ContactFields
 	// Name is the registered name.
 	Name *string `json:"name" example:"Công ty TNHH Thiết bị An ninh Đà Nẵng"`
 	// Kind is one of manufacturer, importer, distributor, retailer, online_seller, certification_body, authority, market_surveillance.
 	Kind *string `json:"kind" example:"retailer" enums:"manufacturer,importer,distributor,retailer,online_seller,certification_body,authority,market_surveillance"`
 	// TaxCode is the enterprise tax code (MST), check digit validated: 10 digits, or NNNNNNNNNN-NNN for a branch. Send "" to remove.
 	TaxCode *string `json:"tax_code" example:"0100233488"`
-	Address *string `json:"address" example:"12 Nguyễn Văn Linh, Hải Châu"`
-	// Province accepts a name with or without diacritics, or a code: "Đà Nẵng", "da nang", "48".
-	Province *string `json:"province" example:"Đà Nẵng"`
 	// Country is an ISO 3166-1 alpha-2 code; VN when omitted.
 	Country *string `json:"country" example:"VN"`
-	Website *string `json:"website" example:"https://example.vn"`
-	Email   *string `json:"email" example:"info@example.vn"`
-	Phone   *string `json:"phone" example:"+84 236 3888 999"`
 }
 
 func (r organizationRequest) input() models.OrganizationInput {
-	return models.OrganizationInput{Name: r.Name, Kind: r.Kind, TaxCode: r.TaxCode, Address: r.Address,
-		Province: r.Province, Country: r.Country, Website: r.Website, Email: r.Email, Phone: r.Phone}
+	in := r.ContactFields.input()
+	in.Name, in.Kind, in.TaxCode, in.Country = r.Name, r.Kind, r.TaxCode, r.Country
+	return in
 }
 
 // organizationResponse is an organization as the API shows it.
@@ -40,23 +57,32 @@ type organizationResponse struct {
 	Kind    string  `json:"kind"`
 	TaxCode *string `json:"tax_code"`
 	// Trader is true when the organization has a tax code.
-	Trader       bool      `json:"trader"`
-	Address      string    `json:"address"`
-	ProvinceCode *string   `json:"province_code" example:"48"`
-	ProvinceName *string   `json:"province_name" example:"Đà Nẵng"`
-	Country      string    `json:"country"`
-	Website      string    `json:"website"`
-	Email        string    `json:"email"`
-	Phone        string    `json:"phone"`
-	Version      int       `json:"version"`
-	CreatedAt    time.Time `json:"created_at"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	Trader       bool    `json:"trader"`
+	Address      string  `json:"address"`
+	ProvinceCode *string `json:"province_code" example:"48"`
+	ProvinceName *string `json:"province_name" example:"Đà Nẵng"`
+	Country      string  `json:"country"`
+	Website      string  `json:"website"`
+	// Email and Phone are shown to the organization itself and to inspectors, authorities and admins only.
+	Email     string    `json:"email,omitempty"`
+	Phone     string    `json:"phone,omitempty"`
+	Version   int       `json:"version"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
-func newOrganizationResponse(o *models.Organization) organizationResponse {
-	return organizationResponse{ID: o.ID, Name: o.Name, Kind: o.Kind, TaxCode: o.TaxCode, Trader: o.IsTrader(),
-		Address: o.Address, ProvinceCode: o.ProvinceCode, ProvinceName: o.ProvinceName, Country: o.Country,
-		Website: o.Website, Email: o.Email, Phone: o.Phone, Version: o.Version, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt}
+// organizationView shows an organization to viewer, without the contact
+// details viewer may not see.
+func organizationView(viewer models.Actor) func(*models.Organization) organizationResponse {
+	return func(o *models.Organization) organizationResponse {
+		r := organizationResponse{ID: o.ID, Name: o.Name, Kind: o.Kind, TaxCode: o.TaxCode, Trader: o.IsTrader(),
+			Address: o.Address, ProvinceCode: o.ProvinceCode, ProvinceName: o.ProvinceName, Country: o.Country,
+			Website: o.Website, Version: o.Version, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt}
+		if models.CanSeeContacts(viewer, o) {
+			r.Email, r.Phone = o.Email, o.Phone
+		}
+		return r
+	}
 }
 
 // organizationList is one page of organizations.
@@ -93,7 +119,7 @@ func (s *Server) listOrganizations(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, organizationList{Items: views(page.Items, newOrganizationResponse), NextCursor: page.NextCursor})
+	return c.JSON(http.StatusOK, organizationList{Items: views(page.Items, organizationView(viewer(c))), NextCursor: page.NextCursor})
 }
 
 // getOrganization godoc
@@ -107,7 +133,7 @@ func (s *Server) listOrganizations(c echo.Context) error {
 //	@Failure	404	{object}	Problem
 //	@Router		/v1/organizations/{id} [get]
 func (s *Server) getOrganization(c echo.Context) error {
-	return getOne(c, s.store.GetOrganization, newOrganizationResponse)
+	return getOne(c, s.store.GetOrganization, organizationView(viewer(c)))
 }
 
 // createOrganization godoc
@@ -126,7 +152,7 @@ func (s *Server) getOrganization(c echo.Context) error {
 //	@Failure	422		{object}	Problem
 //	@Router		/v1/organizations [post]
 func (s *Server) createOrganization(c echo.Context) error {
-	return createOne[organizationRequest](c, "organizations", s.store.CreateOrganization, newOrganizationResponse)
+	return createOne[organizationRequest](c, "organizations", s.store.CreateOrganization, organizationView(viewer(c)))
 }
 
 // updateOrganization godoc
@@ -145,7 +171,10 @@ func (s *Server) createOrganization(c echo.Context) error {
 //	@Failure	422			{object}	Problem
 //	@Router		/v1/organizations/{id} [patch]
 func (s *Server) updateOrganization(c echo.Context) error {
-	return updateOne[organizationRequest](c, s.store.UpdateOrganization, newOrganizationResponse)
+	if mustActor(c).Role == models.RoleVendor {
+		return updateOne[vendorOrganizationRequest](c, s.store.UpdateOrganization, organizationView(viewer(c)))
+	}
+	return updateOne[organizationRequest](c, s.store.UpdateOrganization, organizationView(viewer(c)))
 }
 
 // deleteOrganization godoc

@@ -12,25 +12,43 @@ import (
 // originCertificateRequest records a certificate of origin (POST) or
 // changes some of its fields (PATCH), including revoking it with a reason.
 type originCertificateRequest struct {
+	OriginFields
+	HolderOrgID     *string `json:"holder_org_id"`
+	Status          *string `json:"status" example:"valid" enums:"valid,revoked"`
+	StatusReason    *string `json:"status_reason"`
+	StatusChangedOn *string `json:"status_changed_on"`
+}
+
+func (r originCertificateRequest) input() models.OriginCertificateInput {
+	in := r.OriginFields.input()
+	in.HolderOrgID, in.Status, in.StatusReason, in.StatusChangedOn = r.HolderOrgID, r.Status, r.StatusReason, r.StatusChangedOn
+	return in
+}
+
+// vendorOriginCertificateRequest is a vendor's C/O: held by the vendor's
+// own organization; only an admin revokes it.
+type vendorOriginCertificateRequest struct {
+	OriginFields
+}
+
+func (vendorOriginCertificateRequest) widest() any { return originCertificateRequest{} }
+
+// OriginFields are a C/O's own details.
+type OriginFields struct {
 	Number *string `json:"number" example:"E2512345678"`
 	// Form is one of D, E, AK, AJ, VJ, AI, AANZ, AHK, VC, VK, EUR.1, CPTPP, RCEP, B, other.
 	Form             *string   `json:"form" example:"E"`
 	Issuer           *string   `json:"issuer" example:"China Council for the Promotion of International Trade"`
 	ExportingCountry *string   `json:"exporting_country" example:"CN"`
 	IssuedOn         *string   `json:"issued_on" example:"2025-09-12"`
-	HolderOrgID      *string   `json:"holder_org_id"`
 	LotRef           *string   `json:"lot_ref" example:"TK 105987654321"`
 	InvoiceRef       *string   `json:"invoice_ref" example:"INV-2025-0912"`
-	Status           *string   `json:"status" example:"valid" enums:"valid,revoked"`
-	StatusReason     *string   `json:"status_reason"`
-	StatusChangedOn  *string   `json:"status_changed_on"`
 	CameraModelIDs   *[]string `json:"camera_model_ids"`
 }
 
-func (r originCertificateRequest) input() models.OriginCertificateInput {
+func (r OriginFields) input() models.OriginCertificateInput {
 	return models.OriginCertificateInput{Number: r.Number, Form: r.Form, Issuer: r.Issuer, ExportingCountry: r.ExportingCountry,
-		IssuedOn: r.IssuedOn, HolderOrgID: r.HolderOrgID, LotRef: r.LotRef, InvoiceRef: r.InvoiceRef, Status: r.Status,
-		StatusReason: r.StatusReason, StatusChangedOn: r.StatusChangedOn, CameraModelIDs: r.CameraModelIDs}
+		IssuedOn: r.IssuedOn, LotRef: r.LotRef, InvoiceRef: r.InvoiceRef, CameraModelIDs: r.CameraModelIDs}
 }
 
 // originCertificateResponse is a C/O as the API shows it.
@@ -131,6 +149,9 @@ func (s *Server) getOriginCertificate(c echo.Context) error {
 //	@Failure	422		{object}	Problem
 //	@Router		/v1/origin-certificates [post]
 func (s *Server) createOriginCertificate(c echo.Context) error {
+	if mustActor(c).Role == models.RoleVendor {
+		return createOne[vendorOriginCertificateRequest](c, "origin-certificates", s.store.CreateOriginCertificate, newOriginCertificateResponse)
+	}
 	return createOne[originCertificateRequest](c, "origin-certificates", s.store.CreateOriginCertificate, newOriginCertificateResponse)
 }
 
@@ -152,5 +173,8 @@ func (s *Server) createOriginCertificate(c echo.Context) error {
 //	@Failure		422			{object}	Problem
 //	@Router			/v1/origin-certificates/{id} [patch]
 func (s *Server) updateOriginCertificate(c echo.Context) error {
+	if mustActor(c).Role == models.RoleVendor {
+		return updateOne[vendorOriginCertificateRequest](c, s.store.UpdateOriginCertificate, newOriginCertificateResponse)
+	}
 	return updateOne[originCertificateRequest](c, s.store.UpdateOriginCertificate, newOriginCertificateResponse)
 }

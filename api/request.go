@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -198,3 +199,16 @@ func notModified(c echo.Context, version int) bool {
 
 // date formats a date for the wire; the zero date is null.
 func date(d models.Date) *string { return d.Ptr() }
+
+// timestamp reads an RFC 3339 time parameter.
+func (q *query) timestamp(name string) time.Time {
+	v := q.str(name)
+	if v == "" {
+		return time.Time{}
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		q.errs = append(q.errs, models.FieldError{Field: name, Message: "must be an RFC 3339 time such as 2026-11-21T08:00:00+07:00"})
+	}
+	return t
+}

@@ -7,6 +7,7 @@ package api
 import (
 	"context"
 	"log/slog"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -28,6 +29,16 @@ type Config struct {
 	Addr string
 	// Logger receives structured logs; nil means the default logger.
 	Logger *slog.Logger
+	// Rates are the rate-limit tiers; nil means DefaultRates.
+	Rates map[string]Rate
+	// TrustedProxies are the CIDRs of reverse proxies whose
+	// X-Forwarded-For is believed. Without them the client IP is the
+	// connection's peer, so a client cannot dodge its rate limit by
+	// forging the header.
+	TrustedProxies []string
+	// CORSOrigins are the browser origins allowed to call the API from
+	// another site. Empty (the default) turns CORS off.
+	CORSOrigins []string
 }
 
 // Server is the HTTP API. Its handlers are methods, and its dependencies
@@ -37,6 +48,7 @@ type Server struct {
 	log     *slog.Logger
 	echo    *echo.Echo
 	metrics *metrics
+	limiter *rateLimiter
 	started time.Time
 }
 
@@ -46,8 +58,19 @@ func New(store *models.Store, cfg Config) *Server {
 	if lg == nil {
 		lg = slog.Default()
 	}
-	s := &Server{store: store, log: lg, echo: echo.New(), metrics: newMetrics(), started: time.Now()}
+	s := &Server{store: store, log: lg, echo: echo.New(), metrics: newMetrics(),
+		limiter: newRateLimiter(cfg.Rates), started: time.Now()}
 	e := s.echo
+	e.IPExtractor = echo.ExtractIPDirect()
+	if len(cfg.TrustedProxies) > 0 {
+		var opts []echo.TrustOption
+		for _, cidr := range cfg.TrustedProxies {
+			if _, n, err := net.ParseCIDR(cidr); err == nil {
+				opts = append(opts, echo.TrustIPRange(n))
+			}
+		}
+		e.IPExtractor = echo.ExtractIPFromXFFHeader(opts...)
+	}
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
 	e.Server.ReadHeaderTimeout = 5 * time.Second
@@ -68,7 +91,17 @@ func New(store *models.Store, cfg Config) *Server {
 	e.Use(s.logRequests)
 	e.Use(s.metrics.middleware)
 	e.Use(securityHeaders)
+	if len(cfg.CORSOrigins) > 0 {
+		e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
+			AllowOrigins:  cfg.CORSOrigins,
+			AllowMethods:  []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPatch, http.MethodDelete},
+			AllowHeaders:  []string{echo.HeaderAuthorization, echo.HeaderContentType, "If-Match", "If-None-Match"},
+			ExposeHeaders: []string{"ETag", echo.HeaderLocation, "Retry-After", echo.HeaderXRequestID},
+			MaxAge:        600,
+		}))
+	}
 	e.Use(s.authenticate)
+	e.Use(s.limit)
 	s.routes()
 	return s
 }
@@ -111,18 +144,28 @@ func (s *Server) routes() {
 	e.GET("/swagger", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/swagger/index.html") })
 
 	v1 := e.Group("/v1")
+	// Who may call what; the services then check what each role may do to
+	// a given object (its own organization's, mostly). README.md has the
+	// matrix, and api/permissions_test.go tests every cell of it.
 	admin := requireRole(models.RoleAdmin)
+	orgCreators := requireRole(models.RoleAdmin, models.RoleInspector)
+	orgEditors := requireRole(models.RoleAdmin, models.RoleVendor)
+	registrants := requireRole(models.RoleAdmin, models.RoleVendor)
+	certifiers := requireRole(models.RoleAdmin, models.RoleCertifier, models.RoleVendor)
+	authorities := requireRole(models.RoleAdmin, models.RoleAuthority)
+	listers := requireRole(models.RoleAdmin, models.RoleVendor, models.RoleInspector)
+	auditors := requireRole(models.RoleAdmin, models.RoleAuthority)
 
 	v1.GET("/organizations", s.listOrganizations)
-	v1.POST("/organizations", s.createOrganization, admin)
+	v1.POST("/organizations", s.createOrganization, orgCreators)
 	v1.GET("/organizations/:id", s.getOrganization)
-	v1.PATCH("/organizations/:id", s.updateOrganization, admin)
+	v1.PATCH("/organizations/:id", s.updateOrganization, orgEditors)
 	v1.DELETE("/organizations/:id", s.deleteOrganization, admin)
 
 	v1.GET("/models", s.listModels)
-	v1.POST("/models", s.createModel, admin)
+	v1.POST("/models", s.createModel, registrants)
 	v1.GET("/models/:id", s.getModel)
-	v1.PATCH("/models/:id", s.updateModel, admin)
+	v1.PATCH("/models/:id", s.updateModel, registrants)
 	v1.DELETE("/models/:id", s.deleteModel, admin)
 
 	v1.GET("/standards", s.listStandards)
@@ -131,25 +174,30 @@ func (s *Server) routes() {
 	v1.PATCH("/standards/:id", s.updateStandard, admin)
 
 	v1.GET("/certificates", s.listCertificates)
-	v1.POST("/certificates", s.createCertificate, admin)
+	v1.POST("/certificates", s.createCertificate, certifiers)
 	v1.GET("/certificates/:id", s.getCertificate)
-	v1.PATCH("/certificates/:id", s.updateCertificate, admin)
+	v1.PATCH("/certificates/:id", s.updateCertificate, certifiers)
 
 	v1.GET("/origin-certificates", s.listOriginCertificates)
-	v1.POST("/origin-certificates", s.createOriginCertificate, admin)
+	v1.POST("/origin-certificates", s.createOriginCertificate, registrants)
 	v1.GET("/origin-certificates/:id", s.getOriginCertificate)
-	v1.PATCH("/origin-certificates/:id", s.updateOriginCertificate, admin)
+	v1.PATCH("/origin-certificates/:id", s.updateOriginCertificate, registrants)
 
 	v1.GET("/warnings", s.listWarnings)
-	v1.POST("/warnings", s.createWarning, admin)
+	v1.POST("/warnings", s.createWarning, authorities)
 	v1.GET("/warnings/:id", s.getWarning)
-	v1.PATCH("/warnings/:id", s.updateWarning, admin)
+	v1.PATCH("/warnings/:id", s.updateWarning, authorities)
 
 	v1.GET("/listings", s.listListings)
-	v1.POST("/listings", s.createListing, admin)
+	v1.POST("/listings", s.createListing, listers)
 	v1.GET("/listings/:id", s.getListing)
-	v1.PATCH("/listings/:id", s.updateListing, admin)
-	v1.DELETE("/listings/:id", s.deleteListing, admin)
+	v1.PATCH("/listings/:id", s.updateListing, listers)
+	v1.DELETE("/listings/:id", s.deleteListing, listers)
+
+	for _, collection := range []string{"organizations", "models", "standards", "certificates", "origin-certificates", "warnings", "listings"} {
+		v1.GET("/"+collection+"/:id/history", s.history)
+	}
+	v1.GET("/audit", s.listAudit, auditors)
 
 	v1.GET("/provinces", s.listProvinces)
 

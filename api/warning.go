@@ -21,9 +21,27 @@ type affectedModel struct {
 // (PATCH), including withdrawing it: status "withdrawn" with a reason.
 type warningRequest struct {
 	AuthorityOrgID *string `json:"authority_org_id"`
-	Reference      *string `json:"reference" example:"383/CATTT-NCSC"`
-	Title          *string `json:"title" example:"Cảnh báo lỗ hổng bảo mật trên camera Hikvision"`
-	Summary        *string `json:"summary"`
+	WarningFields
+}
+
+func (r warningRequest) input() models.WarningInput {
+	in := r.WarningFields.input()
+	in.AuthorityOrgID = r.AuthorityOrgID
+	return in
+}
+
+// authorityWarningRequest is an authority's: it warns in its own name.
+type authorityWarningRequest struct {
+	WarningFields
+}
+
+func (authorityWarningRequest) widest() any { return warningRequest{} }
+
+// WarningFields are a warning's own details.
+type WarningFields struct {
+	Reference *string `json:"reference" example:"383/CATTT-NCSC"`
+	Title     *string `json:"title" example:"Cảnh báo lỗ hổng bảo mật trên camera Hikvision"`
+	Summary   *string `json:"summary"`
 	// Severity is low, medium, high or critical.
 	Severity *string `json:"severity" example:"high" enums:"low,medium,high,critical"`
 	IssuedOn *string `json:"issued_on" example:"2025-04-10"`
@@ -37,8 +55,8 @@ type warningRequest struct {
 	Affected        *[]affectedModel `json:"affected"`
 }
 
-func (r warningRequest) input() models.WarningInput {
-	in := models.WarningInput{AuthorityOrgID: r.AuthorityOrgID, Reference: r.Reference, Title: r.Title, Summary: r.Summary,
+func (r WarningFields) input() models.WarningInput {
+	in := models.WarningInput{Reference: r.Reference, Title: r.Title, Summary: r.Summary,
 		Severity: r.Severity, IssuedOn: r.IssuedOn, Measure: r.Measure, CVEIDs: r.CVEIDs, URL: r.URL, Status: r.Status,
 		StatusReason: r.StatusReason, StatusChangedOn: r.StatusChangedOn}
 	if r.Affected != nil {
@@ -154,6 +172,9 @@ func (s *Server) getWarning(c echo.Context) error {
 //	@Failure	422		{object}	Problem
 //	@Router		/v1/warnings [post]
 func (s *Server) createWarning(c echo.Context) error {
+	if mustActor(c).Role == models.RoleAuthority {
+		return createOne[authorityWarningRequest](c, "warnings", s.store.CreateWarning, newWarningResponse)
+	}
 	return createOne[warningRequest](c, "warnings", s.store.CreateWarning, newWarningResponse)
 }
 
@@ -175,5 +196,8 @@ func (s *Server) createWarning(c echo.Context) error {
 //	@Failure		422			{object}	Problem
 //	@Router			/v1/warnings/{id} [patch]
 func (s *Server) updateWarning(c echo.Context) error {
+	if mustActor(c).Role == models.RoleAuthority {
+		return updateOne[authorityWarningRequest](c, s.store.UpdateWarning, newWarningResponse)
+	}
 	return updateOne[warningRequest](c, s.store.UpdateWarning, newWarningResponse)
 }

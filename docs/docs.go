@@ -59,6 +59,93 @@ const docTemplate = `{
                 }
             }
         },
+        "/v1/audit": {
+            "get": {
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "audit"
+                ],
+                "summary": "Read the change log (the audit trail)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "entity, such as certificate or camera_model",
+                        "name": "entity",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "entity id",
+                        "name": "entity_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "actor, such as key:3f9a1c2b7d4e",
+                        "name": "actor",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "RFC 3339 time, inclusive",
+                        "name": "since",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "RFC 3339 time, inclusive",
+                        "name": "until",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "default": 100,
+                        "description": "page size, 1..500",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.auditList"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/v1/certificates": {
             "get": {
                 "produces": [
@@ -308,6 +395,41 @@ const docTemplate = `{
                     },
                     "422": {
                         "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/certificates/{id}/history": {
+            "get": {
+                "description": "Every change of the record from the change log, oldest first: for example a certificate's suspension and revocation, with their reasons and dates. Available for organizations, models, standards, certificates, origin-certificates, warnings and listings, as /v1/{collection}/{id}/history.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "audit"
+                ],
+                "summary": "The public history of a record",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "record id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.historyList"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
                         "schema": {
                             "$ref": "#/definitions/api.Problem"
                         }
@@ -730,6 +852,41 @@ const docTemplate = `{
                 }
             }
         },
+        "/v1/listings/{id}/history": {
+            "get": {
+                "description": "Every change of the record from the change log, oldest first: for example a certificate's suspension and revocation, with their reasons and dates. Available for organizations, models, standards, certificates, origin-certificates, warnings and listings, as /v1/{collection}/{id}/history.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "audit"
+                ],
+                "summary": "The public history of a record",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "record id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.historyList"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/v1/models": {
             "get": {
                 "produces": [
@@ -823,7 +980,7 @@ const docTemplate = `{
                 "summary": "Register a camera model",
                 "parameters": [
                     {
-                        "description": "the model; brand and model_number are required",
+                        "description": "the model; brand and model_number are required. A vendor key may not send registrant_org_id or status: the model is registered to its organization, pending until an admin verifies it",
                         "name": "body",
                         "in": "body",
                         "required": true,
@@ -992,7 +1149,7 @@ const docTemplate = `{
                         "in": "header"
                     },
                     {
-                        "description": "the fields to change",
+                        "description": "the fields to change; a vendor changes its own models only, and may not send registrant_org_id or status",
                         "name": "body",
                         "in": "body",
                         "required": true,
@@ -1028,6 +1185,41 @@ const docTemplate = `{
                     },
                     "422": {
                         "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/models/{id}/history": {
+            "get": {
+                "description": "Every change of the record from the change log, oldest first: for example a certificate's suspension and revocation, with their reasons and dates. Available for organizations, models, standards, certificates, origin-certificates, warnings and listings, as /v1/{collection}/{id}/history.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "audit"
+                ],
+                "summary": "The public history of a record",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "record id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.historyList"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
                         "schema": {
                             "$ref": "#/definitions/api.Problem"
                         }
@@ -1328,6 +1520,41 @@ const docTemplate = `{
                 }
             }
         },
+        "/v1/organizations/{id}/history": {
+            "get": {
+                "description": "Every change of the record from the change log, oldest first: for example a certificate's suspension and revocation, with their reasons and dates. Available for organizations, models, standards, certificates, origin-certificates, warnings and listings, as /v1/{collection}/{id}/history.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "audit"
+                ],
+                "summary": "The public history of a record",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "record id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.historyList"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/v1/origin-certificates": {
             "get": {
                 "produces": [
@@ -1578,6 +1805,41 @@ const docTemplate = `{
                 }
             }
         },
+        "/v1/origin-certificates/{id}/history": {
+            "get": {
+                "description": "Every change of the record from the change log, oldest first: for example a certificate's suspension and revocation, with their reasons and dates. Available for organizations, models, standards, certificates, origin-certificates, warnings and listings, as /v1/{collection}/{id}/history.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "audit"
+                ],
+                "summary": "The public history of a record",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "record id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.historyList"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/v1/provinces": {
             "get": {
                 "produces": [
@@ -1804,6 +2066,41 @@ const docTemplate = `{
                     },
                     "422": {
                         "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/standards/{id}/history": {
+            "get": {
+                "description": "Every change of the record from the change log, oldest first: for example a certificate's suspension and revocation, with their reasons and dates. Available for organizations, models, standards, certificates, origin-certificates, warnings and listings, as /v1/{collection}/{id}/history.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "audit"
+                ],
+                "summary": "The public history of a record",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "record id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.historyList"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
                         "schema": {
                             "$ref": "#/definitions/api.Problem"
                         }
@@ -2066,6 +2363,41 @@ const docTemplate = `{
                     }
                 }
             }
+        },
+        "/v1/warnings/{id}/history": {
+            "get": {
+                "description": "Every change of the record from the change log, oldest first: for example a certificate's suspension and revocation, with their reasons and dates. Available for organizations, models, standards, certificates, origin-certificates, warnings and listings, as /v1/{collection}/{id}/history.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "audit"
+                ],
+                "summary": "The public history of a record",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "record id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.historyList"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    }
+                }
+            }
         }
     },
     "definitions": {
@@ -2123,6 +2455,60 @@ const docTemplate = `{
                 "introduced_in": {
                     "type": "string",
                     "example": "V5.4.0"
+                }
+            }
+        },
+        "api.auditEvent": {
+            "type": "object",
+            "properties": {
+                "action": {
+                    "type": "string"
+                },
+                "actor": {
+                    "type": "string",
+                    "example": "key:3f9a1c2b7d4e"
+                },
+                "actor_org_id": {
+                    "type": "string"
+                },
+                "actor_role": {
+                    "type": "string"
+                },
+                "at": {
+                    "type": "string"
+                },
+                "changes": {
+                    "type": "object"
+                },
+                "entity": {
+                    "type": "string"
+                },
+                "entity_id": {
+                    "type": "string"
+                },
+                "hash": {
+                    "type": "string"
+                },
+                "prev_hash": {
+                    "type": "string"
+                },
+                "seq": {
+                    "type": "integer"
+                }
+            }
+        },
+        "api.auditList": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.auditEvent"
+                    }
+                },
+                "next_cursor": {
+                    "description": "NextCursor fetches the next page; empty on the last page.",
+                    "type": "string"
                 }
             }
         },
@@ -2188,9 +2574,11 @@ const docTemplate = `{
                 "status": {
                     "type": "string",
                     "enum": [
+                        "pending",
                         "valid",
                         "suspended",
-                        "revoked"
+                        "revoked",
+                        "rejected"
                     ],
                     "example": "valid"
                 },
@@ -2287,6 +2675,39 @@ const docTemplate = `{
                 "status": {
                     "type": "string",
                     "example": "ok"
+                }
+            }
+        },
+        "api.historyEntry": {
+            "type": "object",
+            "properties": {
+                "action": {
+                    "type": "string",
+                    "example": "status"
+                },
+                "actor_role": {
+                    "type": "string",
+                    "example": "certifier"
+                },
+                "at": {
+                    "type": "string"
+                },
+                "changes": {
+                    "type": "object"
+                },
+                "seq": {
+                    "type": "integer"
+                }
+            }
+        },
+        "api.historyList": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.historyEntry"
+                    }
                 }
             }
         },
@@ -2736,6 +3157,7 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "email": {
+                    "description": "Email and Phone are shown to the organization itself and to inspectors, authorities and admins only.",
                     "type": "string"
                 },
                 "id": {

@@ -103,10 +103,13 @@ type NewKeyInput struct {
 // is shown once and cannot be recovered. Errors: ErrInvalid, ErrNotFound
 // (the organization).
 func (s *Store) CreateKey(ctx context.Context, actor Actor, in NewKeyInput) (*APIKey, string, error) {
+	if err := actor.may("create API keys", RoleAdmin); err != nil {
+		return nil, "", err
+	}
 	var v ValidationError
 	v.Check(in.Role.Valid(), "role", "must be one of admin, authority, certifier, inspector, vendor, procurement")
 	v.Check(len(in.Name) <= 200, "name", "must be at most 200 characters")
-	if in.Role != RoleAdmin && in.Role != RoleProcurement && in.Role != "" {
+	if in.Role.Valid() && in.Role != RoleAdmin && in.Role != RoleProcurement {
 		v.Check(in.OrgID != "", "org_id", "is required for the %s role", in.Role)
 	}
 	if in.ExpiresAt != nil && !in.ExpiresAt.After(s.now()) {
@@ -212,6 +215,9 @@ func (s *Store) FindKeys(ctx context.Context) ([]APIKey, error) {
 // RevokeKey revokes a key by id or prefix; it stops working at once.
 // Errors: ErrNotFound.
 func (s *Store) RevokeKey(ctx context.Context, actor Actor, idOrPrefix string) (*APIKey, error) {
+	if err := actor.may("revoke API keys", RoleAdmin); err != nil {
+		return nil, err
+	}
 	var k APIKey
 	err := s.write(ctx, actor, func(tx *gorm.DB, log *changeLog) error {
 		if err := tx.Where("id = ? OR prefix = ?", idOrPrefix, idOrPrefix).Take(&k).Error; err != nil {

@@ -1,8 +1,10 @@
 package models
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"gorm.io/gorm"
@@ -15,17 +17,26 @@ const (
 	CertValid     = "valid"
 	CertSuspended = "suspended"
 	CertRevoked   = "revoked"
+	// CertPending is a certificate a vendor submitted, waiting for its
+	// certification body (or an admin) to confirm it as valid or reject it.
+	CertPending  = "pending"
+	CertRejected = "rejected"
 )
 
-// certStatus is the certificate's status machine. Revocation is final; a
-// suspension may be lifted.
+// CertStatuses lists every certificate status.
+var CertStatuses = []string{CertPending, CertValid, CertSuspended, CertRevoked, CertRejected}
+
+// certStatus is the certificate's status machine. Revocation and rejection
+// are final; a suspension may be lifted.
 var certStatus = statusRules{
 	initial:    CertValid,
-	needReason: []string{CertSuspended, CertRevoked},
+	needReason: []string{CertSuspended, CertRevoked, CertRejected},
 	transitions: map[string][]string{
+		CertPending:   {CertValid, CertRejected},
 		CertValid:     {CertSuspended, CertRevoked},
 		CertSuspended: {CertValid, CertRevoked},
 		CertRevoked:   {},
+		CertRejected:  {},
 	},
 }
 
@@ -165,7 +176,17 @@ func coveredModels(v *ValidationError, in *[]CoveredModelInput) []CoveredModel {
 		seen[k] = true
 		out = append(out, CoveredModel{CameraModelID: id, Firmware: fw})
 	}
+	sortCovered(out)
 	return out
+}
+
+// sortCovered puts covered models in one order, the same for input and for
+// stored rows, so that a set of models given in another order is no change
+// (and writes no event).
+func sortCovered(ms []CoveredModel) {
+	slices.SortFunc(ms, func(a, b CoveredModel) int {
+		return cmp.Or(strings.Compare(a.CameraModelID, b.CameraModelID), strings.Compare(a.Firmware, b.Firmware))
+	})
 }
 
 // checkModelRefs records a field error for each id that names no model.
@@ -235,9 +256,13 @@ func (s *Store) checkCertificateRefs(tx *gorm.DB, v *ValidationError, c *Certifi
 		checkOrgKind(tx, v, "holder_org_id", c.HolderOrgID)
 	}
 	if in.Models != nil || create {
-		ids := make([]string, len(c.Models))
-		for i, m := range c.Models {
-			ids[i] = m.CameraModelID
+		// The input's order, not c.Models' sorted one, so that an error's
+		// index names the caller's item.
+		var ids []string
+		if len(c.Models) > 0 {
+			for _, m := range *in.Models {
+				ids = append(ids, m.CameraModelID)
+			}
 		}
 		checkModelRefs(tx, v, "models", ids)
 	}
@@ -246,6 +271,31 @@ func (s *Store) checkCertificateRefs(tx *gorm.DB, v *ValidationError, c *Certifi
 // CreateCertificate validates and stores a certificate with its covered
 // models. Errors: ErrInvalid, ErrConflict (the number is taken).
 func (s *Store) CreateCertificate(ctx context.Context, actor Actor, in CertificateInput) (*Certificate, error) {
+	if err := actor.may("record certificates", RoleAdmin, RoleCertifier, RoleVendor); err != nil {
+		return nil, err
+	}
+	switch actor.Role {
+	case RoleCertifier:
+		// A certifier issues in its own body's name only.
+		if in.CertificationBodyOrgID != nil && *in.CertificationBodyOrgID != actor.OrgID {
+			return nil, Forbidden("a certifier records certificates of its own certification body only")
+		}
+		in.CertificationBodyOrgID = strPtr(actor.OrgID)
+		if in.Status != nil && *in.Status == CertPending {
+			return nil, Forbidden("a certifier's certificates are confirmed when recorded; pending is for vendors' submissions")
+		}
+	case RoleVendor:
+		// A vendor may submit its own certificate; it stays pending until
+		// the certification body confirms it.
+		if err := forbidFields(actor.Role, map[string]bool{"status": in.Status != nil, "status_reason": in.StatusReason != nil,
+			"status_changed_on": in.StatusChangedOn != nil}); err != nil {
+			return nil, err
+		}
+		if in.HolderOrgID != nil && *in.HolderOrgID != actor.OrgID {
+			return nil, Forbidden("a vendor submits certificates held by its own organization only")
+		}
+		in.HolderOrgID, in.Status = strPtr(actor.OrgID), strPtr(CertPending)
+	}
 	c := &Certificate{Record: s.newRecord()}
 	v := in.apply(c, s.Today(), true)
 	err := s.write(ctx, actor, func(tx *gorm.DB, log *changeLog) error {
@@ -283,6 +333,9 @@ func (s *Store) UpdateCertificate(ctx context.Context, actor Actor, id string, i
 	err := s.write(ctx, actor, func(tx *gorm.DB, log *changeLog) error {
 		var err error
 		if c, err = getCertificate(tx, id); err != nil {
+			return err
+		}
+		if err := authorizeCertificateChange(actor, c, in); err != nil {
 			return err
 		}
 		if err := checkVersion(c.Version, ifVersion); err != nil {
@@ -323,6 +376,38 @@ func (s *Store) UpdateCertificate(ctx context.Context, actor Actor, id string, i
 	return c, nil
 }
 
+// authorizeCertificateChange: a certifier changes, confirms, suspends and
+// revokes its own body's certificates; a vendor edits its own submissions
+// while they are pending; an admin does anything.
+func authorizeCertificateChange(actor Actor, c *Certificate, in CertificateInput) error {
+	if err := actor.may("change certificates", RoleAdmin, RoleCertifier, RoleVendor); err != nil {
+		return err
+	}
+	notFound := fmt.Errorf("certificate %s: %w", c.ID, ErrNotFound)
+	switch actor.Role {
+	case RoleCertifier:
+		if !actor.Owns(&c.CertificationBodyOrgID) {
+			return notFound
+		}
+		if in.CertificationBodyOrgID != nil && *in.CertificationBodyOrgID != actor.OrgID {
+			return Forbidden("a certifier cannot hand a certificate to another certification body")
+		}
+	case RoleVendor:
+		if !actor.Owns(&c.HolderOrgID) {
+			if canSeeCertificate(actor, c) {
+				return Forbidden("only the certification body changes a confirmed certificate")
+			}
+			return notFound
+		}
+		if c.Status.Status != CertPending {
+			return Forbidden("only the certification body changes a confirmed certificate; this one is %s", c.Status.Status)
+		}
+		return forbidFields(actor.Role, map[string]bool{"status": in.Status != nil, "status_reason": in.StatusReason != nil,
+			"status_changed_on": in.StatusChangedOn != nil, "holder_org_id": in.HolderOrgID != nil})
+	}
+	return nil
+}
+
 func getCertificate(tx *gorm.DB, id string) (*Certificate, error) {
 	c, err := get[Certificate](tx, id, "certificate")
 	if err != nil {
@@ -331,13 +416,28 @@ func getCertificate(tx *gorm.DB, id string) (*Certificate, error) {
 	if err := tx.Where("certificate_id = ?", id).Order("camera_model_id, firmware").Find(&c.Models).Error; err != nil {
 		return nil, fmt.Errorf("load covered models: %w", err)
 	}
+	sortCovered(c.Models) // the database's collation may order firmware otherwise
 	return c, nil
 }
 
-// GetCertificate loads one certificate with its covered models. Errors:
-// ErrNotFound.
+// GetCertificate loads one certificate with its covered models, whoever
+// may see it. Errors: ErrNotFound.
 func (s *Store) GetCertificate(ctx context.Context, id string) (*Certificate, error) {
 	return getCertificate(s.db.WithContext(ctx), id)
+}
+
+// ViewCertificate loads one certificate as viewer sees it: another
+// organization's pending or rejected submission is not found. Errors:
+// ErrNotFound.
+func (s *Store) ViewCertificate(ctx context.Context, viewer Actor, id string) (*Certificate, error) {
+	c, err := s.GetCertificate(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !canSeeCertificate(viewer, c) {
+		return nil, fmt.Errorf("certificate %s: %w", id, ErrNotFound)
+	}
+	return c, nil
 }
 
 // CertificateFilter selects certificates. Empty fields match everything.
@@ -349,6 +449,8 @@ type CertificateFilter struct {
 	CameraModelID          string
 	Number                 string
 	Method                 int
+	// Viewer, when set, hides what that actor may not see.
+	Viewer *Actor
 }
 
 // FindCertificates lists certificates with their covered models. Errors:
@@ -358,7 +460,7 @@ func (s *Store) FindCertificates(ctx context.Context, f CertificateFilter, p Pag
 	db := s.db.WithContext(ctx)
 	q := db.Model(&Certificate{})
 	if f.Status != "" {
-		v.enum("status", &f.Status, false, CertValid, CertSuspended, CertRevoked)
+		v.enum("status", &f.Status, false, CertStatuses...)
 		q = q.Where("status = ?", f.Status)
 	}
 	if f.Standard != "" {
@@ -379,6 +481,9 @@ func (s *Store) FindCertificates(ctx context.Context, f CertificateFilter, p Pag
 	}
 	if f.CameraModelID != "" {
 		q = q.Where("id IN (?)", db.Model(&CoveredModel{}).Select("certificate_id").Where("camera_model_id = ?", f.CameraModelID))
+	}
+	if f.Viewer != nil {
+		q = visibleCertificates(q, *f.Viewer)
 	}
 	if err := v.Err(); err != nil {
 		return Page[Certificate]{}, err

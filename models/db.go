@@ -64,11 +64,14 @@ func Open(dsn string) (*Store, error) {
 		}
 		dialector = sqlite.Open(sqliteDSN(dsn))
 	}
+	st := &Store{dialect: dialect, now: time.Now}
 	db, err := gorm.Open(dialector, &gorm.Config{
 		Logger:                 logger.Discard,
 		SkipDefaultTransaction: true,
-		NowFunc:                func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
-		TranslateError:         false,
+		// gorm stamps updated_at itself on every update; it must read the
+		// store's clock, as created_at and the change log do.
+		NowFunc:        st.timestamp,
+		TranslateError: false,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("open %s database: %w", dialect, err)
@@ -91,7 +94,8 @@ func Open(dsn string) (*Store, error) {
 		_ = sqlDB.Close()
 		return nil, fmt.Errorf("reach %s database: %w", dialect, err)
 	}
-	return &Store{db: db, dialect: dialect, now: time.Now}, nil
+	st.db = db
+	return st, nil
 }
 
 // sqliteDSN adds the pragmas camreg relies on: foreign keys, WAL, a busy

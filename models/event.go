@@ -231,8 +231,12 @@ func (s *Store) VerifyChain(ctx context.Context) (int64, error) {
 type EventFilter struct {
 	Entity   string
 	EntityID string
-	AfterSeq int64
-	Limit    int
+	// Actor is an actor label such as "key:3f9a1c2b7d4e" or "system:demo".
+	Actor string
+	// Since and Until bound the events' time (inclusive); zero is open.
+	Since, Until time.Time
+	AfterSeq     int64
+	Limit        int
 }
 
 // FindEvents lists events in seq order.
@@ -243,6 +247,15 @@ func (s *Store) FindEvents(ctx context.Context, f EventFilter) ([]Event, error) 
 	}
 	if f.EntityID != "" {
 		q = q.Where("entity_id = ?", f.EntityID)
+	}
+	if f.Actor != "" {
+		q = q.Where("actor = ?", f.Actor)
+	}
+	if !f.Since.IsZero() {
+		q = q.Where("at >= ?", f.Since.UTC())
+	}
+	if !f.Until.IsZero() {
+		q = q.Where("at <= ?", f.Until.UTC())
 	}
 	if f.Limit <= 0 || f.Limit > 1000 {
 		f.Limit = 1000

@@ -121,6 +121,15 @@ func (s *Store) checkListingRefs(tx *gorm.DB, v *ValidationError, l *Listing, in
 
 // CreateListing validates and stores a listing. Errors: ErrInvalid.
 func (s *Store) CreateListing(ctx context.Context, actor Actor, in ListingInput) (*Listing, error) {
+	if err := actor.may("record listings", RoleAdmin, RoleVendor, RoleInspector); err != nil {
+		return nil, err
+	}
+	if actor.Role == RoleVendor {
+		if in.TraderOrgID != nil && *in.TraderOrgID != actor.OrgID {
+			return nil, Forbidden("a vendor records its own organization's listings only")
+		}
+		in.TraderOrgID = strPtr(actor.OrgID)
+	}
 	l := &Listing{Record: s.newRecord()}
 	v := in.apply(l, s.Today(), true)
 	err := s.write(ctx, actor, func(tx *gorm.DB, log *changeLog) error {
@@ -146,6 +155,9 @@ func (s *Store) UpdateListing(ctx context.Context, actor Actor, id string, in Li
 	err := s.write(ctx, actor, func(tx *gorm.DB, log *changeLog) error {
 		var err error
 		if l, err = get[Listing](tx, id, "listing"); err != nil {
+			return err
+		}
+		if err := authorizeListing(actor, l, in.TraderOrgID); err != nil {
 			return err
 		}
 		if err := checkVersion(l.Version, ifVersion); err != nil {
@@ -178,6 +190,9 @@ func (s *Store) DeleteListing(ctx context.Context, actor Actor, id string, ifVer
 		if err != nil {
 			return err
 		}
+		if err := authorizeListing(actor, l, nil); err != nil {
+			return err
+		}
 		if err := checkVersion(l.Version, ifVersion); err != nil {
 			return err
 		}
@@ -186,6 +201,23 @@ func (s *Store) DeleteListing(ctx context.Context, actor Actor, id string, ifVer
 		}
 		return log.record(ActionDelete, "listing", id, l)
 	})
+}
+
+// authorizeListing: a vendor changes its own organization's listings only,
+// and cannot move one to another trader; inspectors and admins change any.
+func authorizeListing(actor Actor, l *Listing, newTrader *string) error {
+	if err := actor.may("change listings", RoleAdmin, RoleVendor, RoleInspector); err != nil {
+		return err
+	}
+	if actor.Role == RoleVendor {
+		if !actor.Owns(&l.TraderOrgID) {
+			return Forbidden("a vendor changes its own organization's listings only")
+		}
+		if newTrader != nil && *newTrader != actor.OrgID {
+			return Forbidden("a vendor cannot move a listing to another trader")
+		}
+	}
+	return nil
 }
 
 // GetListing loads one listing. Errors: ErrNotFound.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"camreg/search/fold"
+
 	"gorm.io/gorm"
 )
 
@@ -112,6 +113,18 @@ func (in ModelInput) apply(m *Model, create bool) *ValidationError {
 // CreateModel validates and stores a new camera model. Errors: ErrInvalid,
 // ErrConflict (the brand already has this model key).
 func (s *Store) CreateModel(ctx context.Context, actor Actor, in ModelInput) (*Model, error) {
+	if err := actor.may("register camera models", RoleAdmin, RoleVendor); err != nil {
+		return nil, err
+	}
+	if actor.Role == RoleVendor {
+		// A vendor registers for itself, and its registrations wait for
+		// an admin to verify them.
+		if err := forbidFields(actor.Role, map[string]bool{"status": in.Status != nil,
+			"registrant_org_id": in.RegistrantOrgID != nil && *in.RegistrantOrgID != actor.OrgID}); err != nil {
+			return nil, err
+		}
+		in.RegistrantOrgID = strPtr(actor.OrgID)
+	}
 	m := &Model{Record: s.newRecord()}
 	v := in.apply(m, true)
 	err := s.write(ctx, actor, func(tx *gorm.DB, log *changeLog) error {
@@ -157,12 +170,32 @@ func (s *Store) UpdateModel(ctx context.Context, actor Actor, id string, in Mode
 		if m, err = get[Model](tx, id, "camera model"); err != nil {
 			return err
 		}
+		if err := actor.may("change camera models", RoleAdmin, RoleVendor); err != nil {
+			return err
+		}
+		if actor.Role == RoleVendor {
+			if !actor.Owns(m.RegistrantOrgID) {
+				if canSeeModel(actor, m) {
+					return Forbidden("a vendor changes its own organization's models only")
+				}
+				return fmt.Errorf("camera model %s: %w", id, ErrNotFound)
+			}
+			if err := forbidFields(actor.Role, map[string]bool{"status": in.Status != nil,
+				"registrant_org_id": in.RegistrantOrgID != nil && *in.RegistrantOrgID != actor.OrgID}); err != nil {
+				return err
+			}
+		}
 		if err := checkVersion(m.Version, ifVersion); err != nil {
 			return err
 		}
 		before := *m
 		before.FirmwareVersions = append(StringList(nil), m.FirmwareVersions...)
 		v := in.apply(m, false)
+		if actor.Role == RoleVendor && m.Status == ModelVerified && (m.BrandKey != before.BrandKey || m.ModelKey != before.ModelKey) {
+			// A verified registration whose identity changes must be
+			// verified again.
+			m.Status = ModelPending
+		}
 		if in.RegistrantOrgID != nil {
 			s.checkOrgRef(tx, v, "registrant_org_id", m.RegistrantOrgID)
 		}
@@ -188,6 +221,9 @@ func (s *Store) UpdateModel(ctx context.Context, actor Actor, id string, in Mode
 // DeleteModel forgets a camera model that no certificate, warning, C/O or
 // listing refers to. Errors: ErrNotFound, ErrConflict, ErrPrecondition.
 func (s *Store) DeleteModel(ctx context.Context, actor Actor, id string, ifVersion *int) error {
+	if err := actor.may("delete camera models", RoleAdmin); err != nil {
+		return err
+	}
 	return s.write(ctx, actor, func(tx *gorm.DB, log *changeLog) error {
 		m, err := get[Model](tx, id, "camera model")
 		if err != nil {
@@ -218,9 +254,22 @@ func (s *Store) DeleteModel(ctx context.Context, actor Actor, id string, ifVersi
 	})
 }
 
-// GetModel loads one camera model. Errors: ErrNotFound.
+// GetModel loads one camera model, whoever may see it. Errors: ErrNotFound.
 func (s *Store) GetModel(ctx context.Context, id string) (*Model, error) {
 	return get[Model](s.db.WithContext(ctx), id, "camera model")
+}
+
+// ViewModel loads one camera model as viewer sees it: a pending
+// registration of another organization is not found. Errors: ErrNotFound.
+func (s *Store) ViewModel(ctx context.Context, viewer Actor, id string) (*Model, error) {
+	m, err := s.GetModel(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !canSeeModel(viewer, m) {
+		return nil, fmt.Errorf("camera model %s: %w", id, ErrNotFound)
+	}
+	return m, nil
 }
 
 // ModelFilter selects camera models. Empty fields match everything.
@@ -233,6 +282,8 @@ type ModelFilter struct {
 	Model           string
 	RegistrantOrgID string
 	OriginCountry   string
+	// Viewer, when set, hides what that actor may not see.
+	Viewer *Actor
 }
 
 // FindModels lists camera models. Errors: ErrInvalid.
@@ -258,6 +309,9 @@ func (s *Store) FindModels(ctx context.Context, f ModelFilter, p PageRequest) (P
 	}
 	if f.OriginCountry != "" {
 		q = q.Where("origin_country = ?", v.country("origin_country", &f.OriginCountry, false))
+	}
+	if f.Viewer != nil {
+		q = visibleModels(q, *f.Viewer)
 	}
 	if err := v.Err(); err != nil {
 		return Page[Model]{}, err

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"camreg/search/fold"
+
 	"gorm.io/gorm"
 )
 
@@ -119,6 +120,14 @@ func (in OrganizationInput) apply(o *Organization, create bool) error {
 // CreateOrganization validates and stores a new organization. Errors:
 // ErrInvalid, ErrConflict (the tax code is taken).
 func (s *Store) CreateOrganization(ctx context.Context, actor Actor, in OrganizationInput) (*Organization, error) {
+	if err := actor.may("register organizations", RoleAdmin, RoleInspector); err != nil {
+		return nil, err
+	}
+	if actor.Role == RoleInspector && (in.Kind == nil || !containsStr(TraderKinds, *in.Kind)) {
+		// Inspectors meet new shops in the field; everyone else is
+		// registered by an admin.
+		return nil, Forbidden("an inspector registers traders only: %s", joinComma(TraderKinds))
+	}
 	o := &Organization{Record: s.newRecord()}
 	if err := in.apply(o, true); err != nil {
 		return nil, err
@@ -153,6 +162,20 @@ func (s *Store) UpdateOrganization(ctx context.Context, actor Actor, id string, 
 		if o, err = get[Organization](tx, id, "organization"); err != nil {
 			return err
 		}
+		if err := actor.may("change organizations", RoleAdmin, RoleVendor); err != nil {
+			return err
+		}
+		if actor.Role == RoleVendor {
+			// A vendor keeps its own contact details up to date; its
+			// identity (name, kind, tax code) is the registry's to change.
+			if !actor.Owns(&o.ID) {
+				return Forbidden("a vendor changes its own organization only")
+			}
+			if err := forbidFields(actor.Role, map[string]bool{"name": in.Name != nil, "kind": in.Kind != nil,
+				"tax_code": in.TaxCode != nil, "country": in.Country != nil}); err != nil {
+				return err
+			}
+		}
 		if err := checkVersion(o.Version, ifVersion); err != nil {
 			return err
 		}
@@ -181,6 +204,9 @@ func (s *Store) UpdateOrganization(ctx context.Context, actor Actor, id string, 
 // the registry's history needs it. Errors: ErrNotFound, ErrConflict,
 // ErrPrecondition.
 func (s *Store) DeleteOrganization(ctx context.Context, actor Actor, id string, ifVersion *int) error {
+	if err := actor.may("delete organizations", RoleAdmin); err != nil {
+		return err
+	}
 	return s.write(ctx, actor, func(tx *gorm.DB, log *changeLog) error {
 		o, err := get[Organization](tx, id, "organization")
 		if err != nil {

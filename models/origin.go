@@ -133,9 +133,11 @@ func (s *Store) checkOriginRefs(tx *gorm.DB, v *ValidationError, o *OriginCertif
 		checkOrgKind(tx, v, "holder_org_id", *o.HolderOrgID)
 	}
 	if in.CameraModelIDs != nil || create {
-		ids := make([]string, len(o.Models))
-		for i, m := range o.Models {
-			ids[i] = m.CameraModelID
+		// The input's order, not o.Models' sorted one, so that an error's
+		// index names the caller's item.
+		var ids []string
+		if len(o.Models) > 0 {
+			ids = *in.CameraModelIDs
 		}
 		var mv ValidationError
 		checkModelRefs(tx, &mv, "camera_model_ids", ids)
@@ -149,6 +151,19 @@ func (s *Store) checkOriginRefs(tx *gorm.DB, v *ValidationError, o *OriginCertif
 // CreateOriginCertificate validates and stores a C/O. Errors: ErrInvalid,
 // ErrConflict (the same number from the same country exists).
 func (s *Store) CreateOriginCertificate(ctx context.Context, actor Actor, in OriginCertificateInput) (*OriginCertificate, error) {
+	if err := actor.may("record certificates of origin", RoleAdmin, RoleVendor); err != nil {
+		return nil, err
+	}
+	if actor.Role == RoleVendor {
+		if err := forbidFields(actor.Role, map[string]bool{"status": in.Status != nil, "status_reason": in.StatusReason != nil,
+			"status_changed_on": in.StatusChangedOn != nil}); err != nil {
+			return nil, err
+		}
+		if in.HolderOrgID != nil && *in.HolderOrgID != actor.OrgID {
+			return nil, Forbidden("a vendor records certificates of origin held by its own organization only")
+		}
+		in.HolderOrgID = strPtr(actor.OrgID)
+	}
 	o := &OriginCertificate{Record: s.newRecord()}
 	v := in.apply(o, s.Today(), true)
 	err := s.write(ctx, actor, func(tx *gorm.DB, log *changeLog) error {
@@ -186,6 +201,18 @@ func (s *Store) UpdateOriginCertificate(ctx context.Context, actor Actor, id str
 		var err error
 		if o, err = getOrigin(tx, id); err != nil {
 			return err
+		}
+		if err := actor.may("change certificates of origin", RoleAdmin, RoleVendor); err != nil {
+			return err
+		}
+		if actor.Role == RoleVendor {
+			if !actor.Owns(o.HolderOrgID) {
+				return Forbidden("a vendor changes its own organization's certificates of origin only")
+			}
+			if err := forbidFields(actor.Role, map[string]bool{"status": in.Status != nil, "status_reason": in.StatusReason != nil,
+				"status_changed_on": in.StatusChangedOn != nil, "holder_org_id": in.HolderOrgID != nil}); err != nil {
+				return err
+			}
 		}
 		if err := checkVersion(o.Version, ifVersion); err != nil {
 			return err

@@ -2,7 +2,6 @@ package models
 
 import (
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -81,7 +80,9 @@ func CheckPage(p *PageRequest) error {
 	}
 	v.Check(p.Limit >= 1 && p.Limit <= MaxLimit, "limit", "must be between 1 and %d", MaxLimit)
 	if _, err := decodeCursor(p.Cursor); err != nil {
-		return errors.Join(v.Err(), err)
+		// One ValidationError with both fields: errors.Join would hide the
+		// cursor's error from errors.As.
+		v.Errors = append(v.Errors, err.(*ValidationError).Errors...)
 	}
 	return v.Err()
 }
@@ -144,13 +145,22 @@ func (s *Store) touch(r *Record) {
 	r.UpdatedAt = s.timestamp()
 }
 
-// get loads one row by id. Errors: ErrNotFound.
+// get loads one row by id. Inside a write transaction it also locks the
+// row (FOR NO KEY UPDATE on PostgreSQL; SQLite's write lock already covers
+// it), so that concurrent writers of one row take turns: without the lock,
+// the loser of a race failed saveVersioned's version check with
+// ErrPrecondition although its caller had sent no If-Match. Errors:
+// ErrNotFound.
 func get[T any](tx *gorm.DB, id, what string) (*T, error) {
 	var out T
 	if !ValidID(id) {
 		return nil, fmt.Errorf("%s %s: %w", what, id, ErrNotFound)
 	}
-	if err := tx.Where("id = ?", id).Take(&out).Error; err != nil {
+	q := tx
+	if _, inTx := tx.Statement.ConnPool.(gorm.TxCommitter); inTx {
+		q = tx.Clauses(clause.Locking{Strength: "NO KEY UPDATE"})
+	}
+	if err := q.Where("id = ?", id).Take(&out).Error; err != nil {
 		return nil, translate(err, what)
 	}
 	return &out, nil

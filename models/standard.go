@@ -92,6 +92,9 @@ func (s *Store) checkSupersededBy(tx *gorm.DB, v *ValidationError, st *Standard)
 
 // CreateStandard stores a new standard. Errors: ErrInvalid, ErrConflict.
 func (s *Store) CreateStandard(ctx context.Context, actor Actor, in StandardInput) (*Standard, error) {
+	if err := actor.may("add standards", RoleAdmin); err != nil {
+		return nil, err
+	}
 	st := &Standard{Record: s.newRecord()}
 	v := in.apply(st, true)
 	err := s.write(ctx, actor, func(tx *gorm.DB, log *changeLog) error {
@@ -122,6 +125,9 @@ func standardConflict(err error, st *Standard) error {
 // change once certificates cite it. Errors: ErrNotFound, ErrInvalid,
 // ErrConflict, ErrPrecondition.
 func (s *Store) UpdateStandard(ctx context.Context, actor Actor, id string, in StandardInput, ifVersion *int) (*Standard, error) {
+	if err := actor.may("change standards", RoleAdmin); err != nil {
+		return nil, err
+	}
 	var st *Standard
 	err := s.write(ctx, actor, func(tx *gorm.DB, log *changeLog) error {
 		var err error
@@ -138,6 +144,13 @@ func (s *Store) UpdateStandard(ctx context.Context, actor Actor, id string, in S
 			tx.Model(&Certificate{}).Where("standard_code = ?", before.Code).Count(&n)
 			if n > 0 {
 				v.Add("code", "cannot change: %d certificates cite %s", n, before.Code)
+			}
+			// superseded_by is a code, not a foreign key: a rename would
+			// leave the older standards pointing at nothing.
+			var older []string
+			tx.Model(&Standard{}).Where("superseded_by = ?", before.Code).Pluck("code", &older)
+			if len(older) > 0 {
+				v.Add("code", "cannot change: %s names %s as its successor", strings.Join(older, ", "), before.Code)
 			}
 		}
 		s.checkSupersededBy(tx, v, st)

@@ -1,8 +1,10 @@
 package models
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"gorm.io/gorm"
@@ -169,7 +171,17 @@ func affectedModels(v *ValidationError, in *[]AffectedModelInput, warningID stri
 		seen[k] = true
 		out = append(out, AffectedModel{WarningID: warningID, CameraModelID: id, IntroducedIn: intro, FixedIn: fixed})
 	}
+	sortAffected(out)
 	return out
+}
+
+// sortAffected puts affected models in one order, the same for input and for
+// stored rows, so that the same list given in another order is no change.
+func sortAffected(as []AffectedModel) {
+	slices.SortFunc(as, func(a, b AffectedModel) int {
+		return cmp.Or(strings.Compare(a.CameraModelID, b.CameraModelID),
+			strings.Compare(a.IntroducedIn, b.IntroducedIn), strings.Compare(a.FixedIn, b.FixedIn))
+	})
 }
 
 func (s *Store) checkWarningRefs(tx *gorm.DB, v *ValidationError, w *Warning, in WarningInput, create bool) {
@@ -177,9 +189,13 @@ func (s *Store) checkWarningRefs(tx *gorm.DB, v *ValidationError, w *Warning, in
 		checkOrgKind(tx, v, "authority_org_id", w.AuthorityOrgID, OrgAuthority, OrgMarketSurveillance)
 	}
 	if in.Affected != nil || create {
-		ids := make([]string, len(w.Affected))
-		for i, a := range w.Affected {
-			ids[i] = a.CameraModelID
+		// The input's order, not w.Affected's sorted one, so that an
+		// error's index names the caller's item.
+		var ids []string
+		if len(w.Affected) > 0 {
+			for _, a := range *in.Affected {
+				ids = append(ids, a.CameraModelID)
+			}
 		}
 		checkModelRefs(tx, v, "affected", ids)
 	}
@@ -188,6 +204,16 @@ func (s *Store) checkWarningRefs(tx *gorm.DB, v *ValidationError, w *Warning, in
 // CreateWarning validates and stores a warning with its affected models.
 // Errors: ErrInvalid, ErrConflict (the reference is taken).
 func (s *Store) CreateWarning(ctx context.Context, actor Actor, in WarningInput) (*Warning, error) {
+	if err := actor.may("issue warnings", RoleAdmin, RoleAuthority); err != nil {
+		return nil, err
+	}
+	if actor.Role == RoleAuthority {
+		// An authority warns in its own name only.
+		if in.AuthorityOrgID != nil && *in.AuthorityOrgID != actor.OrgID {
+			return nil, Forbidden("an authority issues warnings in its own organization's name only")
+		}
+		in.AuthorityOrgID = strPtr(actor.OrgID)
+	}
 	w := &Warning{Record: s.newRecord()}
 	v := in.apply(w, s.Today(), true)
 	err := s.write(ctx, actor, func(tx *gorm.DB, log *changeLog) error {
@@ -226,6 +252,17 @@ func (s *Store) UpdateWarning(ctx context.Context, actor Actor, id string, in Wa
 		var err error
 		if w, err = getWarning(tx, id); err != nil {
 			return err
+		}
+		if err := actor.may("change warnings", RoleAdmin, RoleAuthority); err != nil {
+			return err
+		}
+		if actor.Role == RoleAuthority {
+			if !actor.Owns(&w.AuthorityOrgID) {
+				return Forbidden("an authority changes only the warnings it issued")
+			}
+			if in.AuthorityOrgID != nil && *in.AuthorityOrgID != actor.OrgID {
+				return Forbidden("an authority cannot issue a warning in another organization's name")
+			}
 		}
 		if err := checkVersion(w.Version, ifVersion); err != nil {
 			return err
@@ -274,6 +311,7 @@ func getWarning(tx *gorm.DB, id string) (*Warning, error) {
 	if err := tx.Where("warning_id = ?", id).Order("camera_model_id, introduced_in").Find(&w.Affected).Error; err != nil {
 		return nil, fmt.Errorf("load affected models: %w", err)
 	}
+	sortAffected(w.Affected) // the database's collation may order versions otherwise
 	return w, nil
 }
 

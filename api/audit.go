@@ -1,0 +1,187 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"camreg/models"
+)
+
+// historyEntry is one change of a public record, without who made it:
+// the public sees what changed and when, and the role that changed it.
+type historyEntry struct {
+	Seq       int64           `json:"seq"`
+	At        time.Time       `json:"at"`
+	Action    string          `json:"action" example:"status"`
+	ActorRole string          `json:"actor_role" example:"certifier"`
+	Changes   json.RawMessage `json:"changes" swaggertype:"object"`
+}
+
+// historyList is a record's history, oldest first.
+type historyList struct {
+	Items []historyEntry `json:"items"`
+}
+
+// historyEntities maps a collection to its change-log entity, and to the
+// check that the viewer may see the record at all.
+var historyEntities = map[string]struct {
+	entity string
+	check  func(s *Server, ctx context.Context, viewer models.Actor, id string) error
+}{
+	"organizations": {"organization", func(s *Server, ctx context.Context, _ models.Actor, id string) error {
+		_, err := s.store.GetOrganization(ctx, id)
+		return err
+	}},
+	"models": {"camera_model", func(s *Server, ctx context.Context, v models.Actor, id string) error {
+		_, err := s.store.ViewModel(ctx, v, id)
+		return err
+	}},
+	"standards": {"standard", func(s *Server, ctx context.Context, _ models.Actor, id string) error {
+		_, err := s.store.GetStandard(ctx, id)
+		return err
+	}},
+	"certificates": {"certificate", func(s *Server, ctx context.Context, v models.Actor, id string) error {
+		_, err := s.store.ViewCertificate(ctx, v, id)
+		return err
+	}},
+	"origin-certificates": {"origin_certificate", func(s *Server, ctx context.Context, _ models.Actor, id string) error {
+		_, err := s.store.GetOriginCertificate(ctx, id)
+		return err
+	}},
+	"warnings": {"warning", func(s *Server, ctx context.Context, _ models.Actor, id string) error {
+		_, err := s.store.GetWarning(ctx, id)
+		return err
+	}},
+	"listings": {"listing", func(s *Server, ctx context.Context, _ models.Actor, id string) error {
+		_, err := s.store.GetListing(ctx, id)
+		return err
+	}},
+}
+
+// history godoc
+//
+//	@Summary		The public history of a record
+//	@Description	Every change of the record from the change log, oldest first: for example a certificate's suspension and revocation, with their reasons and dates. Available for organizations, models, standards, certificates, origin-certificates, warnings and listings, as /v1/{collection}/{id}/history.
+//	@Tags			audit
+//	@Produce		json
+//	@Param			id	path		string	true	"record id"
+//	@Success		200	{object}	historyList
+//	@Failure		404	{object}	Problem
+//	@Router			/v1/certificates/{id}/history [get]
+//	@Router			/v1/organizations/{id}/history [get]
+//	@Router			/v1/models/{id}/history [get]
+//	@Router			/v1/standards/{id}/history [get]
+//	@Router			/v1/origin-certificates/{id}/history [get]
+//	@Router			/v1/warnings/{id}/history [get]
+//	@Router			/v1/listings/{id}/history [get]
+func (s *Server) history(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	collection := strings.Split(strings.TrimPrefix(c.Path(), "/v1/"), "/")[0]
+	h, ok := historyEntities[collection]
+	if !ok {
+		return models.ErrNotFound
+	}
+	ctx := c.Request().Context()
+	if err := h.check(s, ctx, viewer(c), id); err != nil {
+		return err
+	}
+	events, err := s.store.FindEvents(ctx, models.EventFilter{Entity: h.entity, EntityID: id, Limit: 1000})
+	if err != nil {
+		return err
+	}
+	out := historyList{Items: make([]historyEntry, len(events))}
+	for i, e := range events {
+		out.Items[i] = historyEntry{Seq: e.Seq, At: e.At, Action: e.Action, ActorRole: e.ActorRole, Changes: json.RawMessage(e.Changes)}
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// auditEvent is a change-log event in full, hashes included, so that an
+// auditor can check the chain independently.
+type auditEvent struct {
+	Seq        int64           `json:"seq"`
+	At         time.Time       `json:"at"`
+	Actor      string          `json:"actor" example:"key:3f9a1c2b7d4e"`
+	ActorRole  string          `json:"actor_role"`
+	ActorOrgID *string         `json:"actor_org_id"`
+	Action     string          `json:"action"`
+	Entity     string          `json:"entity"`
+	EntityID   string          `json:"entity_id"`
+	Changes    json.RawMessage `json:"changes" swaggertype:"object"`
+	PrevHash   string          `json:"prev_hash"`
+	Hash       string          `json:"hash"`
+}
+
+// auditList is one page of the change log.
+type auditList struct {
+	Items []auditEvent `json:"items"`
+	// NextCursor fetches the next page; empty on the last page.
+	NextCursor string `json:"next_cursor"`
+}
+
+// listAudit godoc
+//
+//	@Summary	Read the change log (the audit trail)
+//	@Tags		audit
+//	@Produce	json
+//	@Security	BearerKey
+//	@Param		entity		query		string	false	"entity, such as certificate or camera_model"
+//	@Param		entity_id	query		string	false	"entity id"
+//	@Param		actor		query		string	false	"actor, such as key:3f9a1c2b7d4e"
+//	@Param		since		query		string	false	"RFC 3339 time, inclusive"
+//	@Param		until		query		string	false	"RFC 3339 time, inclusive"
+//	@Param		limit		query		int		false	"page size, 1..500"	default(100)
+//	@Param		cursor		query		string	false	"next_cursor of the previous page"
+//	@Success	200			{object}	auditList
+//	@Failure	401			{object}	Problem
+//	@Failure	403			{object}	Problem
+//	@Failure	422			{object}	Problem
+//	@Router		/v1/audit [get]
+func (s *Server) listAudit(c echo.Context) error {
+	q := newQuery(c, "entity", "entity_id", "actor", "since", "until")
+	f := models.EventFilter{Entity: q.str("entity"), EntityID: q.str("entity_id"), Actor: q.str("actor"), Limit: 100}
+	f.Since = q.timestamp("since")
+	f.Until = q.timestamp("until")
+	if l := q.str("limit"); l != "" {
+		f.Limit = q.integer("limit")
+		if f.Limit < 1 || f.Limit > models.MaxLimit {
+			q.errs = append(q.errs, models.FieldError{Field: "limit", Message: "must be between 1 and 500"})
+		}
+	}
+	if cur := q.str("cursor"); cur != "" {
+		n, err := strconv.ParseInt(cur, 10, 64)
+		if err != nil || n < 0 {
+			q.errs = append(q.errs, models.FieldError{Field: "cursor", Message: "is not a cursor returned by this list"})
+		}
+		f.AfterSeq = n
+	}
+	if err := q.err(nil); err != nil {
+		return err
+	}
+	limit := f.Limit
+	f.Limit++
+	events, err := s.store.FindEvents(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
+	out := auditList{Items: []auditEvent{}}
+	for i, e := range events {
+		if i == limit {
+			out.NextCursor = strconv.FormatInt(events[i-1].Seq, 10)
+			break
+		}
+		out.Items = append(out.Items, auditEvent{Seq: e.Seq, At: e.At, Actor: e.Actor, ActorRole: e.ActorRole,
+			ActorOrgID: e.ActorOrgID, Action: e.Action, Entity: e.Entity, EntityID: e.EntityID,
+			Changes: json.RawMessage(e.Changes), PrevHash: e.PrevHash, Hash: e.Hash})
+	}
+	return c.JSON(http.StatusOK, out)
+}

@@ -1,0 +1,205 @@
+package api
+
+import (
+	"net/http"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"camreg/models"
+)
+
+// roleOrder is the column order of the permission matrix.
+var roleOrder = []string{"public", "procurement", "vendor", "inspector", "certifier", "authority", "admin"}
+
+// permission is one row of the matrix: an endpoint, and for each role in
+// roleOrder whether it may call it: "✓" (yes), "own" (yes, for its own
+// organization's objects), "401" (no key: authentication required) or
+// "403" (its role may not).
+type permission struct {
+	method, path string
+	cells        [7]string
+	body         any
+}
+
+var (
+	all       = [7]string{"✓", "✓", "✓", "✓", "✓", "✓", "✓"}
+	adminOnly = [7]string{"401", "403", "403", "403", "403", "403", "✓"}
+)
+
+// permissionMatrix is the README's matrix; TestPermissionMatrixInREADME
+// keeps the two the same, and TestPermissionMatrix calls every cell.
+var permissionMatrix = []permission{
+	{"GET", "/v1/organizations", all, nil},
+	{"GET", "/v1/organizations/{org}", all, nil},
+	{"POST", "/v1/organizations", [7]string{"401", "403", "403", "✓", "403", "403", "✓"}, map[string]any{"name": "Cửa hàng mới", "kind": "retailer"}},
+	{"PATCH", "/v1/organizations/{org}", [7]string{"401", "403", "own", "403", "403", "403", "✓"}, map[string]any{"phone": "+84 24 3825 1234"}},
+	{"DELETE", "/v1/organizations/{org}", adminOnly, nil},
+	{"GET", "/v1/models", all, nil},
+	{"GET", "/v1/models/{model}", all, nil},
+	{"POST", "/v1/models", [7]string{"401", "403", "own", "403", "403", "403", "✓"}, map[string]any{"brand": "Imou", "model_number": "IPC-A22EP"}},
+	{"PATCH", "/v1/models/{model}", [7]string{"401", "403", "own", "403", "403", "403", "✓"}, map[string]any{"name": "Camera"}},
+	{"DELETE", "/v1/models/{model}", adminOnly, nil},
+	{"GET", "/v1/standards", all, nil},
+	{"GET", "/v1/standards/{standard}", all, nil},
+	{"POST", "/v1/standards", adminOnly, map[string]any{"code": "QCVN X", "title": "X", "effective_from": "2027-01-01"}},
+	{"PATCH", "/v1/standards/{standard}", adminOnly, map[string]any{"issued_by": "Bộ Công an"}},
+	{"GET", "/v1/certificates", all, nil},
+	{"GET", "/v1/certificates/{cert}", all, nil},
+	{"POST", "/v1/certificates", [7]string{"401", "403", "own", "403", "own", "403", "✓"}, map[string]any{"number": "X-1"}},
+	{"PATCH", "/v1/certificates/{cert}", [7]string{"401", "403", "own", "403", "own", "403", "✓"}, map[string]any{"lot_ref": "L-2"}},
+	{"GET", "/v1/origin-certificates", all, nil},
+	{"GET", "/v1/origin-certificates/{origin}", all, nil},
+	{"POST", "/v1/origin-certificates", [7]string{"401", "403", "own", "403", "403", "403", "✓"}, map[string]any{"number": "E-1"}},
+	{"PATCH", "/v1/origin-certificates/{origin}", [7]string{"401", "403", "own", "403", "403", "403", "✓"}, map[string]any{"invoice_ref": "INV-2"}},
+	{"GET", "/v1/warnings", all, nil},
+	{"GET", "/v1/warnings/{warning}", all, nil},
+	{"POST", "/v1/warnings", [7]string{"401", "403", "403", "403", "403", "own", "✓"}, map[string]any{"reference": "1/X"}},
+	{"PATCH", "/v1/warnings/{warning}", [7]string{"401", "403", "403", "403", "403", "own", "✓"}, map[string]any{"summary": "Cập nhật"}},
+	{"GET", "/v1/listings", all, nil},
+	{"GET", "/v1/listings/{listing}", all, nil},
+	{"POST", "/v1/listings", [7]string{"401", "403", "own", "✓", "403", "403", "✓"}, map[string]any{"channel": "shop"}},
+	{"PATCH", "/v1/listings/{listing}", [7]string{"401", "403", "own", "✓", "403", "403", "✓"}, map[string]any{"price_vnd": 1000}},
+	{"DELETE", "/v1/listings/{listing}", [7]string{"401", "403", "own", "✓", "403", "403", "✓"}, nil},
+	{"GET", "/v1/certificates/{cert}/history", all, nil},
+	{"GET", "/v1/provinces", all, nil},
+	{"GET", "/v1/audit", [7]string{"401", "403", "403", "403", "403", "✓", "✓"}, nil},
+	{"GET", "/v1/keys", adminOnly, nil},
+	{"POST", "/v1/keys", adminOnly, map[string]any{"role": "procurement"}},
+	{"DELETE", "/v1/keys/{key}", adminOnly, nil},
+}
+
+// roleWorld is a registry with a key per role and, for each role, objects
+// of its own organization to act on.
+type roleWorld struct {
+	keys map[string]string            // role → secret
+	ids  map[string]map[string]string // role → placeholder → id
+}
+
+func newRoleWorld(t *testing.T, e *testEnv) roleWorld {
+	t.Helper()
+	f := e.fixture()
+	ctx := t.Context()
+	office := e.create("organizations", map[string]any{"name": "Chi cục QLTT Đà Nẵng", "kind": "market_surveillance"})
+	orgs := map[string]string{"vendor": f.importer, "inspector": office, "certifier": f.body, "authority": f.authority}
+	w := roleWorld{keys: map[string]string{"admin": e.admin}, ids: map[string]map[string]string{}}
+	for _, role := range roleOrder[1:6] {
+		_, secret, err := e.store.CreateKey(ctx, models.System("test"), models.NewKeyInput{Role: models.Role(role), OrgID: orgs[role]})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.keys[role] = secret
+	}
+	// The vendor's own objects: a pending certificate it submitted, a C/O
+	// and a listing of its organization.
+	pending := e.do("POST", "/v1/certificates", w.keys["vendor"], map[string]any{"number": "SUB-1", "standard_code": "QCVN 135:2024/BTTTT",
+		"certification_body_org_id": f.body, "method": 1, "issued_on": "2025-05-01", "expires_on": "2028-05-01",
+		"models": []map[string]any{{"camera_model_id": f.model}}}).want(201).str("id")
+	origin := e.do("POST", "/v1/origin-certificates", w.keys["vendor"], map[string]any{"number": "E-OWN", "form": "E", "issuer": "CCPIT",
+		"exporting_country": "CN", "issued_on": "2025-09-01", "camera_model_ids": []string{f.model}}).want(201).str("id")
+	listing := e.do("POST", "/v1/listings", w.keys["vendor"], map[string]any{"camera_model_id": f.model, "channel": "online",
+		"url": "https://shopee.vn/x"}).want(201).str("id")
+	spare := e.create("organizations", map[string]any{"name": "Spare", "kind": "distributor"})
+	base := map[string]string{"{org}": spare, "{model}": f.model, "{standard}": "0190a000-0000-7000-8000-000000000011",
+		"{cert}": f.cert, "{origin}": f.origin, "{warning}": f.warning, "{listing}": f.listing}
+	for _, role := range roleOrder {
+		ids := map[string]string{}
+		for k, v := range base {
+			ids[k] = v
+		}
+		_, key, err := e.store.CreateKey(ctx, models.System("test"), models.NewKeyInput{Role: models.RoleProcurement})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids["{key}"] = key[len("camreg_") : len("camreg_")+12]
+		if role == "vendor" {
+			ids["{org}"], ids["{cert}"], ids["{origin}"], ids["{listing}"] = f.importer, pending, origin, listing
+		}
+		w.ids[role] = ids
+	}
+	return w
+}
+
+func (w roleWorld) path(role, template string) string {
+	for k, v := range w.ids[role] {
+		template = strings.ReplaceAll(template, k, v)
+	}
+	return template
+}
+
+// TestPermissionMatrix calls every cell of the matrix: a refused cell must
+// be answered with exactly its 401 or 403 and change nothing; an allowed
+// cell must get past authorization (whatever the body's fate).
+func TestPermissionMatrix(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *testEnv) {
+		w := newRoleWorld(t, e)
+		for _, p := range permissionMatrix {
+			for i, role := range roleOrder {
+				cell := p.cells[i]
+				t.Run(p.method+" "+p.path+" as "+role, func(t *testing.T) {
+					e := e.with(t)
+					before := e.eventCount()
+					r := e.do(p.method, w.path(role, p.path), w.keys[role], p.body)
+					switch cell {
+					case "401", "403":
+						want := 401
+						if cell == "403" {
+							want = 403
+						}
+						r.want(want).problemFields()
+						if e.eventCount() != before {
+							t.Fatal("a refused request wrote to the change log")
+						}
+					default:
+						if r.Code == 401 || r.Code == 403 || r.Code >= 500 {
+							t.Fatalf("allowed cell answered %d: %s", r.Code, r.Body.String())
+						}
+					}
+				})
+			}
+		}
+	})
+}
+
+// TestPermissionMatrixInREADME checks that the README's matrix is the one
+// the tests enforce.
+func TestPermissionMatrixInREADME(t *testing.T) {
+	raw, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := regexp.MustCompile("^\\| `(GET|POST|PATCH|DELETE) ([^`]+)` \\|(.*)\\|$")
+	readme := map[string][]string{}
+	for _, line := range strings.Split(string(raw), "\n") {
+		m := row.FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		var cells []string
+		for _, c := range strings.Split(m[3], "|") {
+			c = strings.TrimSpace(c)
+			if c == "—" {
+				c = "403"
+			}
+			cells = append(cells, c)
+		}
+		readme[m[1]+" "+m[2]] = cells
+	}
+	for _, p := range permissionMatrix {
+		got, ok := readme[p.method+" "+p.path]
+		if !ok {
+			t.Errorf("README's matrix lacks %s %s", p.method, p.path)
+			continue
+		}
+		if !slices.Equal(got, p.cells[:]) {
+			t.Errorf("README says %s %s is %v; the tests enforce %v", p.method, p.path, got, p.cells)
+		}
+	}
+	if len(readme) != len(permissionMatrix) {
+		t.Errorf("README's matrix has %d rows, the tests %d", len(readme), len(permissionMatrix))
+	}
+}
+
+var _ = http.MethodGet
