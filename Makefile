@@ -50,9 +50,9 @@ docs: ## Regenerate the OpenAPI description in docs/ from the handlers' annotati
 .PHONY: docs-check
 docs-check: ## Fail when docs/ is out of date with the annotations
 	@tmp=$$(mktemp -d) && \
-	$(SWAG) init -q -g main.go -o $$tmp --outputTypes go,json,yaml && \
+	$(SWAG) init -q -g main.go -o $$tmp/docs --outputTypes go,json,yaml && \
 	for f in docs.go swagger.json swagger.yaml; do \
-		diff -u docs/$$f $$tmp/$$f > /dev/null || { echo "docs/$$f is out of date: run make docs"; rm -rf $$tmp; exit 1; }; \
+		diff -u docs/$$f $$tmp/docs/$$f > /dev/null || { echo "docs/$$f is out of date: run make docs"; rm -rf $$tmp; exit 1; }; \
 	done; rm -rf $$tmp; echo "docs/ is up to date"
 
 .PHONY: lint
