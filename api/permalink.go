@@ -1,0 +1,368 @@
+package api
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	qrcode "github.com/skip2/go-qrcode"
+
+	"camreg/models"
+	"camreg/search/fold"
+)
+
+// Public permalinks are the e-labels of Decree 37/2026/NĐ-CP: a QR code on
+// the box points to /m/<brand>/<model_key>, a small page in Vietnamese that
+// says, today, whether the model may be sold, with its certificates and
+// warnings. The page has no scripts and no external assets, so it loads
+// on any phone and its CSP can forbid everything but its own style and QR.
+
+// permalinkPath is a verified model's public page.
+func permalinkPath(m *models.Model) string {
+	return "/m/" + m.BrandKey + "/" + m.ModelKey
+}
+
+// publicBase is the absolute base URL of permalinks: CAMREG_PUBLIC_URL
+// when configured (as it should be in production, so that a forged Host
+// header cannot change what a QR code says), else the request's own.
+func (s *Server) publicBase(c echo.Context) string {
+	if s.publicURL != "" {
+		return s.publicURL
+	}
+	return c.Scheme() + "://" + c.Request().Host
+}
+
+// permalinkCSS is the page's only style; its hash is in the page's CSP.
+const permalinkCSS = `
+*{box-sizing:border-box}
+body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b1f24;background:#f4f6f8}
+main{max-width:40rem;margin:0 auto;padding:1rem}
+header p{margin:0;color:#57606a}
+h1{margin:.1rem 0;font-size:1.6rem;word-break:break-word}
+h2{font-size:1.05rem;margin:1.4rem 0 .4rem}
+.verdict{border-radius:.6rem;padding:.8rem 1rem;margin:1rem 0;color:#fff}
+.verdict .label{font-size:1.4rem;font-weight:700;margin:0}
+.verdict p{margin:.2rem 0}
+.v-compliant{background:#1a7f37}.v-non_compliant{background:#cf222e}.v-warning{background:#9a6700}.v-unknown{background:#57606a}
+ul{padding-left:1.2rem;margin:.3rem 0}
+li{margin:.3rem 0}
+.r-non_compliant{color:#a40e26}.r-warning{color:#7d4e00}
+table{width:100%;border-collapse:collapse;font-size:.92rem;background:#fff}
+th,td{text-align:left;padding:.35rem .4rem;border-bottom:1px solid #d0d7de;vertical-align:top}
+dl{display:grid;grid-template-columns:auto 1fr;gap:.2rem .8rem;background:#fff;padding:.6rem;margin:0}
+dt{color:#57606a}dd{margin:0}
+footer{margin-top:1.5rem;font-size:.85rem;color:#57606a;text-align:center}
+footer img{width:10rem;height:10rem;display:block;margin:.5rem auto;background:#fff}
+a{color:#0969da}
+`
+
+var (
+	permalinkCSP = "default-src 'none'; style-src 'sha256-" + cssHash(permalinkCSS) + "'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+
+	permalinkPage = template.Must(template.New("permalink").Parse(`<!doctype html>
+<html lang="vi">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{.Model.Brand}} {{.Model.ModelNumber}} – Tra cứu hợp quy camera giám sát</title>
+<style>` + permalinkCSS + `</style>
+</head>
+<body>
+<main>
+<header>
+<p>{{.Model.Brand}}</p>
+<h1>{{.Model.ModelNumber}}</h1>
+{{if .Model.Name}}<p>{{.Model.Name}}</p>{{end}}
+</header>
+<section class="verdict v-{{.Verdict}}">
+<p class="label">{{.Label}}</p>
+<p>{{.Summary}}</p>
+</section>
+<section>
+<h2>Lý do</h2>
+<ul>{{range .Reasons}}<li class="r-{{.Effect}}">{{.Message}}</li>{{end}}</ul>
+</section>
+<section>
+<h2>Giấy chứng nhận hợp quy</h2>
+{{if .Certificates}}<table>
+<tr><th>Số</th><th>Quy chuẩn</th><th>Hiệu lực</th><th>Tình trạng</th></tr>
+{{range .Certificates}}<tr><td>{{.Number}}{{if .Firmware}}<br>(firmware {{.Firmware}}){{end}}</td><td>{{.StandardCode}}</td><td>{{.Validity}}</td><td>{{.State}}</td></tr>
+{{end}}</table>{{else}}<p>Không có giấy chứng nhận hợp quy trong cơ sở dữ liệu.</p>{{end}}
+</section>
+<section>
+<h2>Cảnh báo của cơ quan chức năng</h2>
+{{if .Warnings}}<ul>{{range .Warnings}}<li>{{.Text}}</li>{{end}}</ul>{{else}}<p>Không có cảnh báo.</p>{{end}}
+</section>
+<section>
+<h2>Thông tin mẫu camera</h2>
+<dl>
+<dt>Hãng</dt><dd>{{.Model.Brand}}</dd>
+<dt>Số hiệu</dt><dd>{{.Model.ModelNumber}}</dd>
+{{if .Model.Kind}}<dt>Loại</dt><dd>{{.Model.Kind}}</dd>{{end}}
+{{if .Model.OriginCountry}}<dt>Xuất xứ</dt><dd>{{.Model.OriginCountry}}</dd>{{end}}
+{{if .Model.HSCode}}<dt>Mã HS</dt><dd>{{.Model.HSCode}}</dd>{{end}}
+</dl>
+</section>
+<footer>
+<img src="{{.QRPath}}" alt="Mã QR của trang này">
+<p>Kết quả tra cứu ngày {{.Day}} theo cơ sở dữ liệu đăng ký camera giám sát.<br>
+<a href="{{.APIPath}}">Dữ liệu dạng JSON</a></p>
+</footer>
+</main>
+</body>
+</html>
+`))
+
+	notFoundPage = template.Must(template.New("notfound").Parse(`<!doctype html>
+<html lang="vi">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Không tìm thấy – Tra cứu hợp quy camera giám sát</title>
+<style>` + permalinkCSS + `</style>
+</head>
+<body>
+<main>
+<section class="verdict v-unknown">
+<p class="label">Không tìm thấy</p>
+<p>Không có mẫu camera đã xác minh nào có địa chỉ này trong cơ sở dữ liệu đăng ký. Hãy kiểm tra lại mã QR hoặc số hiệu trên nhãn.</p>
+</section>
+</main>
+</body>
+</html>
+`))
+)
+
+func cssHash(css string) string {
+	sum := sha256.Sum256([]byte(css))
+	return base64.StdEncoding.EncodeToString(sum[:])
+}
+
+// permalinkView is what the page shows.
+type permalinkView struct {
+	Model        *models.Model
+	Verdict      string
+	Label        string
+	Summary      string
+	Day          string
+	Reasons      []reasonResponse
+	Certificates []certificateRow
+	Warnings     []warningRow
+	QRPath       string
+	APIPath      string
+}
+
+type certificateRow struct {
+	Number, StandardCode, Firmware, Validity, State string
+}
+
+type warningRow struct{ Text string }
+
+var verdictLabelsVI = map[string]string{
+	models.VerdictCompliant:    "ĐẠT",
+	models.VerdictNonCompliant: "KHÔNG ĐẠT",
+	models.VerdictWarning:      "CẦN LƯU Ý",
+	models.VerdictUnknown:      "CHƯA XÁC ĐỊNH",
+}
+
+var certStatesVI = map[string]string{
+	models.CertStateValid:              "Còn hiệu lực",
+	models.CertStateNotYetValid:        "Chưa có hiệu lực",
+	models.CertStateExpired:            "Hết hạn",
+	models.CertStateSuspended:          "Bị đình chỉ",
+	models.CertStateRevoked:            "Bị thu hồi",
+	models.CertStateStandardNotInForce: "Quy chuẩn không còn áp dụng",
+}
+
+// permalinkModel resolves the path's brand and model keys. A path that is
+// not in canonical form (upper case, dashes) is redirected to the
+// canonical one, so that every model has one URL.
+func (s *Server) permalinkModel(c echo.Context, suffix string) (*models.Verification, bool, error) {
+	brand, model := c.Param("brand"), c.Param("model")
+	bk, mk := fold.Key(brand), fold.Key(model)
+	if bk == "" || mk == "" {
+		return nil, false, models.ErrNotFound
+	}
+	if bk != brand || mk != model {
+		return nil, true, c.Redirect(http.StatusMovedPermanently, "/m/"+bk+"/"+mk+suffix)
+	}
+	v, err := s.store.VerifyPermalink(c.Request().Context(), bk, mk)
+	return v, false, err
+}
+
+// permalink godoc
+//
+//	@Summary		A verified model's public page (e-label)
+//	@Description	A small HTML page in Vietnamese with the model's verdict today, its certificates and warnings: the target of the model's e-label QR code. Only verified models have one. A path not in canonical form (brand_key/model_key) is redirected to it.
+//	@Tags			permalinks
+//	@Produce		html
+//	@Param			brand	path		string	true	"brand_key, such as hikvision"
+//	@Param			model	path		string	true	"model_key, such as ds2cd1023g0ei"
+//	@Success		200		{string}	string	"the page"
+//	@Success		301		{string}	string	"to the canonical path"
+//	@Failure		404		{string}	string	"no verified model there"
+//	@Router			/m/{brand}/{model} [get]
+func (s *Server) permalink(c echo.Context) error {
+	v, redirected, err := s.permalinkModel(c, "")
+	if redirected || err != nil {
+		return s.permalinkError(c, err)
+	}
+	view := permalinkView{Model: v.Model, Verdict: v.Verdict, Label: verdictLabelsVI[v.Verdict],
+		Summary: verdictSummary(v, models.LangVI), Day: formatViDate(v.At),
+		QRPath:  permalinkPath(v.Model) + "/qr.svg",
+		APIPath: "/v1/verify?brand=" + v.Model.BrandKey + "&model=" + v.Model.ModelKey}
+	for _, r := range v.Reasons {
+		view.Reasons = append(view.Reasons, reasonResponse{Code: r.Code, Effect: r.Effect, Message: r.Message(models.LangVI)})
+	}
+	for _, ct := range v.Certificates {
+		validity := "từ " + formatViDate(ct.IssuedOn)
+		if !ct.ExpiresOn.IsZero() {
+			validity += " đến " + formatViDate(ct.ExpiresOn)
+		} else if ct.LotRef != "" {
+			validity += ", theo lô"
+		}
+		view.Certificates = append(view.Certificates, certificateRow{Number: ct.Number, StandardCode: ct.StandardCode,
+			Firmware: ct.Firmware, Validity: validity, State: certStatesVI[ct.State]})
+	}
+	for _, w := range v.Warnings {
+		state := "đang có hiệu lực"
+		switch {
+		case w.Status == models.WarningWithdrawn && !w.Active:
+			state = "đã rút lại"
+		case !w.Active:
+			state = "chưa có hiệu lực"
+		}
+		text := fmt.Sprintf("%s (%s, %s): %s – %s", w.Reference, formatViDate(w.IssuedOn), measureLabelVI[w.Measure], w.Title, state)
+		view.Warnings = append(view.Warnings, warningRow{Text: text})
+	}
+	var buf bytes.Buffer
+	if err := permalinkPage.Execute(&buf, view); err != nil {
+		return fmt.Errorf("render permalink: %w", err)
+	}
+	h := c.Response().Header()
+	h.Set("Content-Security-Policy", permalinkCSP)
+	h.Set("Content-Language", models.LangVI)
+	// The verdict is "today's": a few minutes of caching is harmless.
+	if h.Get("Cache-Control") == "" {
+		h.Set("Cache-Control", "public, max-age=300")
+	}
+	return c.HTMLBlob(http.StatusOK, buf.Bytes())
+}
+
+var measureLabelVI = map[string]string{
+	"update_firmware": "cập nhật firmware",
+	"stop_sale":       "dừng kinh doanh",
+	"recall":          "thu hồi sản phẩm",
+	"ban":             "cấm sử dụng",
+}
+
+// permalinkError answers a missing model with a small HTML page rather
+// than problem+json: the reader is a person who scanned a label.
+func (s *Server) permalinkError(c echo.Context, err error) error {
+	if !errors.Is(err, models.ErrNotFound) {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := notFoundPage.Execute(&buf, nil); err != nil {
+		return fmt.Errorf("render not found: %w", err)
+	}
+	c.Response().Header().Set("Content-Security-Policy", permalinkCSP)
+	return c.HTMLBlob(http.StatusNotFound, buf.Bytes())
+}
+
+// qrFor encodes the absolute permalink of the model.
+func (s *Server) qrFor(c echo.Context, suffix string) (*qrcode.QRCode, bool, error) {
+	v, redirected, err := s.permalinkModel(c, suffix)
+	if redirected || err != nil {
+		return nil, redirected, err
+	}
+	q, err := qrcode.New(s.publicBase(c)+permalinkPath(v.Model), qrcode.Medium)
+	if err != nil {
+		return nil, false, fmt.Errorf("encode QR code: %w", err)
+	}
+	return q, false, nil
+}
+
+// permalinkQRPNG godoc
+//
+//	@Summary		A verified model's e-label QR code, as PNG
+//	@Description	The QR code encodes the absolute URL of the model's public page (CAMREG_PUBLIC_URL, or the request's host). 512×512 pixels.
+//	@Tags			permalinks
+//	@Produce		png
+//	@Param			brand	path		string	true	"brand_key"
+//	@Param			model	path		string	true	"model_key"
+//	@Success		200		{file}		binary
+//	@Failure		404		{object}	Problem
+//	@Router			/m/{brand}/{model}/qr.png [get]
+func (s *Server) permalinkQRPNG(c echo.Context) error {
+	q, redirected, err := s.qrFor(c, "/qr.png")
+	if redirected || err != nil {
+		return err
+	}
+	png, err := q.PNG(512)
+	if err != nil {
+		return fmt.Errorf("draw QR code: %w", err)
+	}
+	setQRCaching(c)
+	return c.Blob(http.StatusOK, "image/png", png)
+}
+
+// permalinkQRSVG godoc
+//
+//	@Summary		A verified model's e-label QR code, as SVG
+//	@Description	The same QR code as qr.png, as scalable vector graphics for print.
+//	@Tags			permalinks
+//	@Produce		image/svg+xml
+//	@Param			brand	path		string	true	"brand_key"
+//	@Param			model	path		string	true	"model_key"
+//	@Success		200		{file}		binary
+//	@Failure		404		{object}	Problem
+//	@Router			/m/{brand}/{model}/qr.svg [get]
+func (s *Server) permalinkQRSVG(c echo.Context) error {
+	q, redirected, err := s.qrFor(c, "/qr.svg")
+	if redirected || err != nil {
+		return err
+	}
+	setQRCaching(c)
+	return c.Blob(http.StatusOK, "image/svg+xml", qrSVG(q.Bitmap()))
+}
+
+// setQRCaching: a QR code depends only on its URL, so it may be cached
+// for a day.
+func setQRCaching(c echo.Context) {
+	h := c.Response().Header()
+	if h.Get("Cache-Control") == "" {
+		h.Set("Cache-Control", "public, max-age=86400")
+	}
+}
+
+// qrSVG draws a QR bitmap (quiet zone included) as one SVG path, a unit
+// square per module with runs of dark modules merged, so that the file
+// stays small and prints crisply at any size.
+func qrSVG(bitmap [][]bool) []byte {
+	n := len(bitmap)
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="%d" height="%d" shape-rendering="crispEdges">`, n, n, n*8, n*8)
+	fmt.Fprintf(&b, `<rect width="%d" height="%d" fill="#fff"/><path fill="#000" d="`, n, n)
+	for y, row := range bitmap {
+		for x := 0; x < len(row); {
+			if !row[x] {
+				x++
+				continue
+			}
+			start := x
+			for x < len(row) && row[x] {
+				x++
+			}
+			fmt.Fprintf(&b, "M%d %dh%dv1h-%dz", start, y, x-start, x-start)
+		}
+	}
+	b.WriteString(`"/></svg>`)
+	return []byte(b.String())
+}
