@@ -20,6 +20,11 @@ import (
 // diacritics removed, đ/Đ turned into d, and runs of white space collapsed
 // into one space. Punctuation is kept; callers that need tokens split on it.
 func Text(s string) string {
+	if isASCII(s) {
+		// Most input (model numbers, typed queries) is ASCII: no
+		// diacritics to remove, so skip the Unicode pipeline.
+		return strings.Join(strings.Fields(strings.ToLower(s)), " ")
+	}
 	// Lower case first: some upper-case letters lower to a letter plus a
 	// combining mark, which the next step must still see. đ does not
 	// decompose under NFD, so it is mapped by hand.
@@ -68,4 +73,13 @@ func LooseKey(s string) string {
 		}
 		return r
 	}, Key(s))
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }

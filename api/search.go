@@ -1,0 +1,169 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"camreg/models"
+	"camreg/search"
+)
+
+// searchHit is one search result: what matched, and the record itself,
+// loaded from the database (never from the index, so it is never stale).
+type searchHit struct {
+	// Type is model, organization, certificate or warning.
+	Type string `json:"type" example:"model"`
+	ID   string `json:"id"`
+	// Title names the record: a model's brand and number, an
+	// organization's name, a certificate's number, a warning's reference.
+	Title string `json:"title" example:"Hikvision DS-2CD1023G0E-I"`
+	// Highlight is the matched text, HTML-escaped, with the matched words
+	// in <mark>; empty when only a key (model number, tax code) matched.
+	Highlight string  `json:"highlight" example:"<mark>Hikvision</mark> DS-2CD1023G0E-I"`
+	Score     float64 `json:"score"`
+	// Item is the record as GET /v1/<collection>/{id} returns it.
+	Item any `json:"item" swaggertype:"object"`
+}
+
+// searchResponse is one page of search results.
+type searchResponse struct {
+	Items []searchHit `json:"items"`
+	// Total is how many records match (Meilisearch estimates it).
+	Total int `json:"total"`
+	// Facets count the matches by type, brand, province code and status.
+	Facets     search.Facets `json:"facets"`
+	NextCursor string        `json:"next_cursor"`
+}
+
+// searchRegistry godoc
+//
+//	@Summary		Search models, traders, certificates and warnings
+//	@Description	Full-text search over the public registry, tolerant of missing Vietnamese diacritics (đ included), typos, and model numbers typed without dashes, in lower case, in part ("2cd1023") or with O for 0. An exact model number, certificate number, warning reference or tax code ranks first.
+//	@Description	`status` filters by a model's compliance status (`certified`: covered by a valid, unexpired certificate; `warned`: named by an active warning; `uncertified`), a certificate's status (`valid`, `suspended`, `revoked`, `expired`) or a warning's (`active`, `withdrawn`).
+//	@Description	Facet counts cover every match, not one page. Pending registrations and submissions are not searchable.
+//	@Tags			search
+//	@Produce		json
+//	@Param			q			query		string	false	"what to look for"	example(camera hikvison da nang)
+//	@Param			type		query		string	false	"record type"		Enums(model, organization, certificate, warning)
+//	@Param			brand		query		string	false	"brand, compared without case or punctuation"
+//	@Param			province	query		string	false	"province name (with or without diacritics) or code"
+//	@Param			status		query		string	false	"compliance or record status"	Enums(certified, warned, uncertified, valid, suspended, revoked, expired, active, withdrawn)
+//	@Param			limit		query		int		false	"page size, 1 to 100"			default(20)
+//	@Param			cursor		query		string	false	"next_cursor of the previous page"
+//	@Success		200			{object}	searchResponse
+//	@Failure		422			{object}	Problem
+//	@Failure		429			{object}	Problem
+//	@Failure		503			{object}	Problem	"the search engine is unavailable"
+//	@Router			/v1/search [get]
+func (s *Server) searchRegistry(c echo.Context) error {
+	qp := newQuery(c, "q", "type", "brand", "province", "status")
+	q := search.Query{Text: qp.str("q"), Brand: qp.str("brand"), Status: qp.str("status"), Limit: search.DefaultLimit}
+	if len([]rune(q.Text)) > 200 {
+		qp.errs = append(qp.errs, models.FieldError{Field: "q", Message: "must be at most 200 characters"})
+	}
+	if t := qp.str("type"); t != "" {
+		if !slices.Contains(search.Types, search.Type(t)) {
+			qp.errs = append(qp.errs, models.FieldError{Field: "type", Message: "must be one of model, organization, certificate, warning"})
+		}
+		q.Type = search.Type(t)
+	}
+	if q.Status != "" && !slices.Contains(search.Statuses, q.Status) {
+		qp.errs = append(qp.errs, models.FieldError{Field: "status", Message: "must be one of " + strings.Join(search.Statuses, ", ")})
+	}
+	if p := qp.str("province"); p != "" {
+		if pr := models.LookupProvince(p); pr != nil {
+			q.Province = pr.Code
+		} else {
+			qp.errs = append(qp.errs, models.FieldError{Field: "province", Message: "is not one of the 34 provinces (see /v1/provinces)"})
+		}
+	}
+	if qp.str("limit") != "" {
+		q.Limit = qp.integer("limit")
+		if (q.Limit < 1 || q.Limit > search.MaxLimit) && !hasField(qp.errs, "limit") {
+			qp.errs = append(qp.errs, models.FieldError{Field: "limit", Message: fmt.Sprintf("must be between 1 and %d", search.MaxLimit)})
+		}
+	}
+	offset, err := search.DecodeCursor(qp.str("cursor"))
+	if err != nil {
+		qp.errs = append(qp.errs, models.FieldError{Field: "cursor", Message: err.Error()})
+	}
+	q.Offset = offset
+	if err := qp.err(nil); err != nil {
+		return err
+	}
+	if s.search == nil {
+		return searchUnavailable()
+	}
+	res, err := s.search.Search(c.Request().Context(), q)
+	if errors.Is(err, search.ErrUnavailable) {
+		s.log.Warn("search unavailable", "request_id", requestID(c), "error", err.Error())
+		return searchUnavailable()
+	}
+	if err != nil {
+		return fmt.Errorf("search: %w", err)
+	}
+	viewer, ok := actorOf(c)
+	if !ok {
+		viewer = models.Public
+	}
+	out := searchResponse{Items: make([]searchHit, 0, len(res.Hits)), Total: res.Total, Facets: res.Facets}
+	for _, h := range res.Hits {
+		item, err := s.loadHit(c.Request().Context(), viewer, h)
+		if errors.Is(err, models.ErrNotFound) {
+			// The index is a moment behind a delete (or the viewer may
+			// not see the record): the database decides.
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		out.Items = append(out.Items, searchHit{Type: string(h.Type), ID: h.EntityID, Title: h.Title,
+			Highlight: h.Highlight, Score: h.Score, Item: item})
+	}
+	if next := q.Offset + q.Limit; next < res.Total && next < search.MaxOffset {
+		out.NextCursor = search.EncodeCursor(next)
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// loadHit reads a hit's record from the database as the viewer may see it.
+func (s *Server) loadHit(ctx context.Context, viewer models.Actor, h search.Hit) (any, error) {
+	switch h.Type {
+	case search.TypeModel:
+		m, err := s.store.ViewModel(ctx, viewer, h.EntityID)
+		if err != nil {
+			return nil, err
+		}
+		return newModelResponse(m), nil
+	case search.TypeOrganization:
+		o, err := s.store.GetOrganization(ctx, h.EntityID)
+		if err != nil {
+			return nil, err
+		}
+		return organizationView(viewer)(o), nil
+	case search.TypeCertificate:
+		cert, err := s.store.ViewCertificate(ctx, viewer, h.EntityID)
+		if err != nil {
+			return nil, err
+		}
+		return certificateView(s.store.Today())(cert), nil
+	case search.TypeWarning:
+		w, err := s.store.GetWarning(ctx, h.EntityID)
+		if err != nil {
+			return nil, err
+		}
+		return newWarningResponse(w), nil
+	}
+	return nil, fmt.Errorf("search hit of unknown type %q: %w", h.Type, models.ErrNotFound)
+}
+
+func searchUnavailable() error {
+	return problem(http.StatusServiceUnavailable, "search-unavailable", "Search is unavailable",
+		"The search engine does not answer; the registry's lists and /v1/verify still work. Try again shortly.")
+}

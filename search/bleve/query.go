@@ -1,0 +1,204 @@
+package bleve
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode"
+
+	blevelib "github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"camreg/search"
+	"camreg/search/fold"
+)
+
+// Boosts, from strongest to weakest: an exact key beats a near (loose)
+// key, which beats a partial model number, which beats words. A document
+// holding every word beats one holding some; a fuzzy match counts least.
+const (
+	boostExactKey    = 100
+	boostLooseKey    = 40
+	boostKeyPrefix   = 20
+	boostLoosePrefix = 8
+	boostWordKey     = 6
+	boostAllTitle    = 6
+	boostAllBody     = 2
+	boostWordTitle   = 2
+	boostWordBody    = 1
+	boostFuzzy       = 0.4
+)
+
+func run(ctx context.Context, idx blevelib.Index, q search.Query) (*search.Result, error) {
+	req := blevelib.NewSearchRequestOptions(buildQuery(q), q.Limit, q.Offset, false)
+	req.Fields = []string{"type", "entity_id", "title"}
+	req.Highlight = blevelib.NewHighlightWithStyle(html.Name)
+	req.Highlight.Fields = []string{"title", "body"}
+	for _, f := range []string{"type", "brand", "province", "status"} {
+		req.AddFacet(f, blevelib.NewFacetRequest(f, 100))
+	}
+	res, err := idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("bleve search: %w", err)
+	}
+	out := &search.Result{Total: int(res.Total), Hits: make([]search.Hit, 0, len(res.Hits)),
+		Facets: search.Facets{Type: facet(res, "type"), Brand: facet(res, "brand"),
+			Province: facet(res, "province"), Status: facet(res, "status")}}
+	for _, h := range res.Hits {
+		hit := search.Hit{Type: search.Type(str(h.Fields["type"])), EntityID: str(h.Fields["entity_id"]),
+			Title: str(h.Fields["title"]), Score: h.Score}
+		for _, f := range []string{"title", "body"} {
+			if frags := h.Fragments[f]; len(frags) > 0 && strings.Contains(frags[0], "<mark>") {
+				hit.Highlight = frags[0]
+				break
+			}
+		}
+		out.Hits = append(out.Hits, hit)
+	}
+	return out, nil
+}
+
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+func facet(res *blevelib.SearchResult, name string) map[string]int {
+	out := map[string]int{}
+	if f := res.Facets[name]; f != nil && f.Terms != nil {
+		for _, t := range f.Terms.Terms() {
+			if t.Term != "" {
+				out[t.Term] = t.Count
+			}
+		}
+	}
+	return out
+}
+
+// buildQuery is the text query, if any, restricted by the filters.
+func buildQuery(q search.Query) query.Query {
+	var must []query.Query
+	if tq := textQuery(q.Text); tq != nil {
+		must = append(must, tq)
+	}
+	term := func(field, value string) {
+		if value != "" {
+			t := query.NewTermQuery(value)
+			t.SetField(field)
+			must = append(must, t)
+		}
+	}
+	term("type", string(q.Type))
+	term("brand_key", fold.Key(q.Brand))
+	term("province", q.Province)
+	term("status", q.Status)
+	if len(must) == 0 {
+		return query.NewMatchAllQuery()
+	}
+	if len(must) == 1 {
+		return must[0]
+	}
+	return query.NewConjunctionQuery(must)
+}
+
+// words splits folded text into words of letters and digits.
+func words(folded string) []string {
+	return strings.FieldsFunc(folded, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}
+
+// textQuery matches what a user typed, nil for blank text.
+func textQuery(text string) query.Query {
+	folded := fold.Text(text)
+	ws := words(folded)
+	if len(ws) == 0 {
+		return nil
+	}
+	key, loose := fold.Key(text), fold.LooseKey(text)
+	var should []query.Query
+	add := func(q interface{ SetBoost(float64) }, boost float64) {
+		q.SetBoost(boost)
+		should = append(should, q.(query.Query))
+	}
+	termQ := func(field, value string) *query.TermQuery {
+		t := query.NewTermQuery(value)
+		t.SetField(field)
+		return t
+	}
+	prefixQ := func(field, value string) *query.PrefixQuery {
+		p := query.NewPrefixQuery(value)
+		p.SetField(field)
+		return p
+	}
+	add(termQ("keys", key), boostExactKey)
+	add(termQ("loose_keys", loose), boostLooseKey)
+	if len(key) >= 3 {
+		add(prefixQ("key_suffixes", key), boostKeyPrefix)
+		if loose != key {
+			add(prefixQ("key_suffixes", loose), boostLoosePrefix)
+		}
+	}
+	for _, field := range []struct {
+		name  string
+		boost float64
+	}{{"title", boostAllTitle}, {"body", boostAllBody}} {
+		m := query.NewMatchQuery(folded)
+		m.SetField(field.name)
+		m.SetOperator(query.MatchQueryOperatorAnd)
+		add(m, field.boost)
+	}
+	// Each word matches exactly or with a typo, in the title or the body;
+	// two words in three must match. Requiring them keeps a long shop name
+	// from matching every shop (which made search, facets above all, slow
+	// on a big registry) while a word typed wrong, or missing from the
+	// record, still finds it.
+	var wordClauses []query.Query
+	for _, w := range ws {
+		var alts []query.Query
+		altAdd := func(q interface{ SetBoost(float64) }, boost float64) {
+			q.SetBoost(boost)
+			alts = append(alts, q.(query.Query))
+		}
+		// A word with digits may be a piece of a model number:
+		// "hikvision 1043" for DS-2CD1043G2-LIU.
+		if len(ws) > 1 && len(w) >= 3 && hasDigit(w) {
+			altAdd(prefixQ("key_suffixes", fold.Key(w)), boostWordKey)
+		}
+		for _, field := range []struct {
+			name  string
+			boost float64
+		}{{"title", boostWordTitle}, {"body", boostWordBody}} {
+			altAdd(termQ(field.name, w), field.boost)
+			if fz := fuzziness(w); fz > 0 && field.name == "title" {
+				f := query.NewFuzzyQuery(w)
+				f.SetField(field.name)
+				f.SetFuzziness(fz)
+				f.SetPrefix(1)
+				altAdd(f, boostFuzzy)
+			}
+		}
+		wordClauses = append(wordClauses, query.NewDisjunctionQuery(alts))
+	}
+	allWords := query.NewDisjunctionQuery(wordClauses)
+	allWords.SetMin(float64(max(1, (2*len(wordClauses)+2)/3)))
+	should = append(should, allWords)
+	d := query.NewDisjunctionQuery(should)
+	d.SetMin(1)
+	return d
+}
+
+// fuzziness is the edit distance a word may be off by: none for short
+// words and numbers (a different digit is a different model), one from
+// five letters. Two edits, shorter words, or typos in the body found
+// nothing more in the relevance set and cost several times the latency on
+// a big index (each fuzzy word expands to many terms).
+func fuzziness(w string) int {
+	if hasDigit(w) || len([]rune(w)) < 5 {
+		return 0
+	}
+	return 1
+}
+
+func hasDigit(w string) bool {
+	return strings.IndexFunc(w, unicode.IsDigit) >= 0
+}

@@ -1,0 +1,431 @@
+// Package meili is camreg's Meilisearch backend, for deployments that run
+// several camreg processes: they share one Meilisearch, and the indexer's
+// cursor lives in the database (table search_cursors), so any process can
+// carry on where another stopped.
+//
+// The index's settings (searchable, filterable and sortable attributes,
+// typo rules, brand-alias synonyms) are applied idempotently on first use
+// and again whenever the engine comes back, so a fresh or restarted
+// Meilisearch is set up without an operator.
+//
+// Ranking. An exact key (model_key, certificate number, warning reference,
+// tax code) must rank first, and a loose key (O/0, I/1 confusions) next,
+// whatever Meilisearch's word ranking thinks. So one multi-search asks
+// three disjoint questions: the documents whose keys equal the query's
+// key, those whose loose keys equal its loose key, and the word search
+// without both; pages are cut from their concatenation, and facet counts
+// are their sums.
+package meili
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	ms "github.com/meilisearch/meilisearch-go"
+
+	"camreg/search"
+	"camreg/search/fold"
+)
+
+// Cursor stores the indexer's cursor; search.DBCursor is the one to use.
+type Cursor interface {
+	Get(ctx context.Context) (int64, error)
+	Set(ctx context.Context, seq int64) error
+}
+
+// Config configures the backend.
+type Config struct {
+	// URL and APIKey reach Meilisearch (MEILI_URL, MEILI_API_KEY).
+	URL    string
+	APIKey string
+	// Index is the index uid; "camreg" by default.
+	Index string
+	// Cursor keeps the indexer's position in the change log.
+	Cursor Cursor
+	// Timeout bounds each request to Meilisearch; 10 s by default.
+	Timeout time.Duration
+}
+
+// Index is a search.Index on Meilisearch.
+type Index struct {
+	cfg    Config
+	client ms.ServiceManager
+
+	mu    sync.Mutex
+	ready bool
+}
+
+// New returns the backend. It does not contact Meilisearch: settings are
+// applied on first use, so camreg starts (degraded) while the engine is down.
+func New(cfg Config) (*Index, error) {
+	if cfg.URL == "" {
+		return nil, errors.New("meilisearch: MEILI_URL is not set")
+	}
+	if cfg.Cursor == nil {
+		return nil, errors.New("meilisearch: no cursor store")
+	}
+	if cfg.Index == "" {
+		cfg.Index = "camreg"
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 10 * time.Second
+	}
+	opts := []ms.Option{
+		ms.WithCustomClient(&http.Client{Timeout: cfg.Timeout}),
+		ms.WithCustomRetries([]int{502, 503, 504}, 2),
+	}
+	if cfg.APIKey != "" {
+		opts = append(opts, ms.WithAPIKey(cfg.APIKey))
+	}
+	return &Index{cfg: cfg, client: ms.New(cfg.URL, opts...)}, nil
+}
+
+// UID is the live index's uid.
+func (ix *Index) UID() string { return ix.cfg.Index }
+
+// Settings are the index settings camreg relies on.
+func Settings() *ms.Settings {
+	return &ms.Settings{
+		// Keys first: Meilisearch's attribute rule then prefers a match in
+		// a model key over one in running text.
+		SearchableAttributes: []string{"title", "keys", "loose_keys", "key_suffixes", "folded", "body"},
+		FilterableAttributes: []string{"type", "brand", "brand_key", "province", "status", "keys", "loose_keys"},
+		SortableAttributes:   []string{"title", "type"},
+		DisplayedAttributes:  []string{"id", "type", "entity_id", "title", "body"},
+		RankingRules:         []string{"words", "typo", "proximity", "attribute", "sort", "exactness"},
+		Synonyms:             search.Synonyms(),
+		TypoTolerance: &ms.TypoTolerance{
+			Enabled:             true,
+			MinWordSizeForTypos: ms.MinWordSizeForTypos{OneTypo: 4, TwoTypos: 8},
+			// A model key one character off is another model: near
+			// matches of keys go through loose_keys, never typos.
+			DisableOnAttributes: []string{"keys", "loose_keys", "key_suffixes"},
+			DisableOnWords:      []string{},
+			DisableOnNumbers:    true,
+		},
+		Pagination: &ms.Pagination{MaxTotalHits: search.MaxOffset + search.MaxLimit},
+		Faceting:   &ms.Faceting{MaxValuesPerFacet: 100},
+	}
+}
+
+// unavailable wraps an error from Meilisearch as search.ErrUnavailable.
+func unavailable(what string, err error) error {
+	return fmt.Errorf("meilisearch %s: %w: %w", what, search.ErrUnavailable, err)
+}
+
+// ensure creates the index and applies the settings, once per process
+// and again after a failure.
+func (ix *Index) ensure(ctx context.Context) error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.ready {
+		return nil
+	}
+	if err := ix.setUp(ctx, ix.cfg.Index); err != nil {
+		return err
+	}
+	ix.ready = true
+	return nil
+}
+
+// setUp creates index uid if needed and applies Settings; both are
+// idempotent, so every start-up may do it.
+func (ix *Index) setUp(ctx context.Context, uid string) error {
+	if _, err := ix.client.GetIndexWithContext(ctx, uid); err != nil {
+		var me *ms.Error
+		if !errors.As(err, &me) || me.StatusCode != http.StatusNotFound {
+			return unavailable("get index", err)
+		}
+		task, err := ix.client.CreateIndexWithContext(ctx, &ms.IndexConfig{Uid: uid, PrimaryKey: "id"})
+		if err != nil {
+			return unavailable("create index", err)
+		}
+		if err := ix.wait(ctx, task); err != nil && !strings.Contains(err.Error(), "index_already_exists") {
+			return err
+		}
+	}
+	task, err := ix.client.Index(uid).UpdateSettingsWithContext(ctx, Settings())
+	if err != nil {
+		return unavailable("update settings", err)
+	}
+	return ix.wait(ctx, task)
+}
+
+// wait waits for a task and reports its failure.
+func (ix *Index) wait(ctx context.Context, info *ms.TaskInfo) error {
+	task, err := ix.client.WaitForTaskWithContext(ctx, info.TaskUID, 25*time.Millisecond)
+	if err != nil {
+		return unavailable("wait for task", err)
+	}
+	if task.Status != ms.TaskStatusSucceeded {
+		return fmt.Errorf("meilisearch task %d (%s) %s: %s", task.UID, task.Type, task.Status, task.Error.Message+" "+task.Error.Code)
+	}
+	return nil
+}
+
+// Upsert adds or replaces documents and waits until they are searchable.
+func (ix *Index) Upsert(ctx context.Context, docs []search.Document) error {
+	if err := ix.ensure(ctx); err != nil {
+		return err
+	}
+	return ix.add(ctx, ix.cfg.Index, docs)
+}
+
+func (ix *Index) add(ctx context.Context, uid string, docs []search.Document) error {
+	if len(docs) == 0 {
+		return nil
+	}
+	pk := "id"
+	task, err := ix.client.Index(uid).AddDocumentsWithContext(ctx, docs, &ms.DocumentOptions{PrimaryKey: &pk})
+	if err != nil {
+		return unavailable("add documents", err)
+	}
+	return ix.wait(ctx, task)
+}
+
+// Delete removes documents and waits until they are gone.
+func (ix *Index) Delete(ctx context.Context, ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	if err := ix.ensure(ctx); err != nil {
+		return err
+	}
+	task, err := ix.client.Index(ix.cfg.Index).DeleteDocumentsWithContext(ctx, ids, nil)
+	if err != nil {
+		return unavailable("delete documents", err)
+	}
+	return ix.wait(ctx, task)
+}
+
+// Cursor reads the cursor from the database.
+func (ix *Index) Cursor(ctx context.Context) (int64, error) { return ix.cfg.Cursor.Get(ctx) }
+
+// SetCursor stores the cursor in the database.
+func (ix *Index) SetCursor(ctx context.Context, seq int64) error { return ix.cfg.Cursor.Set(ctx, seq) }
+
+// Rebuild fills a new index, swaps it with the live one (Meilisearch's
+// swap is atomic), deletes the old contents and records seq as the cursor.
+func (ix *Index) Rebuild(ctx context.Context, seq int64, fill func(put func([]search.Document) error) error) error {
+	if err := ix.ensure(ctx); err != nil {
+		return err
+	}
+	tmp := fmt.Sprintf("%s_rebuild_%d", ix.cfg.Index, time.Now().UnixNano())
+	if err := ix.setUp(ctx, tmp); err != nil {
+		return err
+	}
+	drop := func() {
+		if task, err := ix.client.DeleteIndexWithContext(context.WithoutCancel(ctx), tmp); err == nil {
+			_ = ix.wait(context.WithoutCancel(ctx), task)
+		}
+	}
+	if err := fill(func(docs []search.Document) error { return ix.add(ctx, tmp, docs) }); err != nil {
+		drop()
+		return err
+	}
+	task, err := ix.client.SwapIndexesWithContext(ctx, []*ms.SwapIndexesParams{{Indexes: []string{ix.cfg.Index, tmp}}})
+	if err != nil {
+		drop()
+		return unavailable("swap indexes", err)
+	}
+	if err := ix.wait(ctx, task); err != nil {
+		drop()
+		return err
+	}
+	drop() // tmp now holds the old contents
+	return ix.SetCursor(ctx, seq)
+}
+
+// Ping asks Meilisearch for its health.
+func (ix *Index) Ping(ctx context.Context) error {
+	if _, err := ix.client.HealthWithContext(ctx); err != nil {
+		ix.mu.Lock()
+		ix.ready = false // settings are re-applied when it returns
+		ix.mu.Unlock()
+		return unavailable("health", err)
+	}
+	return nil
+}
+
+// Close releases the client.
+func (ix *Index) Close() error {
+	ix.client.Close()
+	return nil
+}
+
+// quote makes a filter value.
+func quote(s string) string {
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
+}
+
+// filters are the query's filters as Meilisearch expressions.
+func filters(q search.Query) []string {
+	var f []string
+	add := func(field, value string) {
+		if value != "" {
+			f = append(f, field+" = "+quote(value))
+		}
+	}
+	add("type", string(q.Type))
+	add("brand_key", fold.Key(q.Brand))
+	add("province", q.Province)
+	add("status", q.Status)
+	return f
+}
+
+var facetNames = []string{"type", "brand", "province", "status"}
+
+// Search answers q with one multi-search of up to three disjoint tiers:
+// exact keys, loose keys, words.
+func (ix *Index) Search(ctx context.Context, q search.Query) (*search.Result, error) {
+	if err := ix.ensure(ctx); err != nil {
+		return nil, err
+	}
+	base := filters(q)
+	key, loose := fold.Key(q.Text), fold.LooseKey(q.Text)
+	want := q.Offset + q.Limit
+	req := func(text string, extra ...string) *ms.SearchRequest {
+		r := &ms.SearchRequest{
+			IndexUID: ix.cfg.Index, Query: text, Limit: int64(want), Facets: facetNames,
+			AttributesToRetrieve:  []string{"type", "entity_id", "title"},
+			AttributesToHighlight: []string{"title", "body"},
+			HighlightPreTag:       markOpen, HighlightPostTag: markClose,
+			ShowRankingScore: true,
+			Filter:           strings.Join(append(clone(base), extra...), " AND "),
+		}
+		if r.Filter == "" {
+			r.Filter = nil
+		}
+		return r
+	}
+	var queries []*ms.SearchRequest
+	var tierScore []float64
+	if key != "" {
+		exact := "keys = " + quote(key)
+		near := "loose_keys = " + quote(loose)
+		// The tiers search the text too, only to get highlights.
+		queries = append(queries,
+			req(fold.Text(q.Text), exact),
+			req(fold.Text(q.Text), near, "NOT "+exact),
+			req(fold.Text(q.Text), "NOT "+exact, "NOT "+near))
+		// A tier's own word ranking may drop a document whose words do
+		// not match; the tiers match by filter alone.
+		queries[0].Query, queries[1].Query = "", ""
+		tierScore = []float64{3, 2, 0}
+	} else {
+		queries = append(queries, req(""))
+		tierScore = []float64{0}
+	}
+	res, err := ix.client.MultiSearchWithContext(ctx, &ms.MultiSearchRequest{Queries: queries})
+	if err != nil {
+		ix.mu.Lock()
+		ix.ready = false
+		ix.mu.Unlock()
+		return nil, unavailable("search", err)
+	}
+	out := &search.Result{Facets: search.Facets{Type: map[string]int{}, Brand: map[string]int{}, Province: map[string]int{}, Status: map[string]int{}}}
+	var all []search.Hit
+	for i, r := range res.Results {
+		out.Total += int(r.EstimatedTotalHits)
+		if err := addFacets(&out.Facets, r.FacetDistribution); err != nil {
+			return nil, err
+		}
+		for _, h := range r.Hits {
+			hit, err := decodeHit(h)
+			if err != nil {
+				return nil, err
+			}
+			hit.Score += tierScore[i]
+			all = append(all, hit)
+		}
+	}
+	if q.Offset < len(all) {
+		all = all[q.Offset:]
+		out.Hits = all[:min(len(all), q.Limit)]
+	}
+	if out.Hits == nil {
+		out.Hits = []search.Hit{}
+	}
+	return out, nil
+}
+
+func clone(s []string) []string { return append([]string(nil), s...) }
+
+// Meilisearch marks matches with these, and does not escape the text
+// around them; the hit's highlight is escaped as HTML and then marked with
+// <mark>, as bleve's is.
+const (
+	markOpen  = "\x01"
+	markClose = "\x02"
+)
+
+func highlight(formatted string) string {
+	if !strings.Contains(formatted, markOpen) {
+		return ""
+	}
+	return strings.NewReplacer(markOpen, "<mark>", markClose, "</mark>").Replace(html.EscapeString(formatted))
+}
+
+func addFacets(f *search.Facets, raw json.RawMessage) error {
+	if len(raw) == 0 {
+		return nil
+	}
+	var dist map[string]map[string]int
+	if err := json.Unmarshal(raw, &dist); err != nil {
+		return fmt.Errorf("meilisearch facets: %w", err)
+	}
+	for name, into := range map[string]map[string]int{"type": f.Type, "brand": f.Brand, "province": f.Province, "status": f.Status} {
+		for k, v := range dist[name] {
+			if k != "" {
+				into[k] += v
+			}
+		}
+	}
+	return nil
+}
+
+func decodeHit(h ms.Hit) (search.Hit, error) {
+	var doc struct {
+		Type      string  `json:"type"`
+		EntityID  string  `json:"entity_id"`
+		Title     string  `json:"title"`
+		Score     float64 `json:"_rankingScore"`
+		Formatted struct {
+			Title string `json:"title"`
+			Body  string `json:"body"`
+		} `json:"_formatted"`
+	}
+	raw, err := json.Marshal(h)
+	if err != nil {
+		return search.Hit{}, err
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		return search.Hit{}, fmt.Errorf("meilisearch hit: %w", err)
+	}
+	hit := search.Hit{Type: search.Type(doc.Type), EntityID: doc.EntityID, Title: doc.Title, Score: doc.Score}
+	for _, f := range []string{doc.Formatted.Title, doc.Formatted.Body} {
+		if hl := highlight(f); hl != "" {
+			hit.Highlight = hl
+			break
+		}
+	}
+	return hit, nil
+}
+
+var _ search.Index = (*Index)(nil)
+
+// Drop deletes the live index, for tests and for a clean reinstall.
+func (ix *Index) Drop(ctx context.Context) error {
+	task, err := ix.client.DeleteIndexWithContext(ctx, ix.cfg.Index)
+	if err != nil {
+		return unavailable("delete index", err)
+	}
+	return ix.wait(ctx, task)
+}

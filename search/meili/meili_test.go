@@ -1,0 +1,49 @@
+package meili_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"os"
+	"testing"
+
+	"camreg/models"
+	"camreg/models/testdb"
+	"camreg/search"
+	"camreg/search/meili"
+	"camreg/search/searchtest"
+)
+
+// newIndex makes a fresh index on the Meilisearch that MEILI_URL names,
+// with its cursor in the test's registry, and deletes it afterwards.
+func newIndex(t *testing.T, st *models.Store) search.Index {
+	t.Helper()
+	url := os.Getenv("MEILI_URL")
+	if url == "" {
+		t.Skip("MEILI_URL is not set: skipping the Meilisearch variant (search/meili/run-tests.sh provisions Meilisearch and runs it)")
+	}
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	uid := "test_" + hex.EncodeToString(b)
+	idx, err := meili.New(meili.Config{URL: url, APIKey: os.Getenv("MEILI_API_KEY"), Index: uid,
+		Cursor: search.DBCursor{DB: st.DB(), Name: uid}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = idx.Drop(context.Background())
+		idx.Close()
+	})
+	return idx
+}
+
+func TestSuite(t *testing.T) {
+	searchtest.RunSuite(t, newIndex)
+}
+
+// TestRelevance measures recall over the committed corpus and query set
+// (make relevance prints the figures).
+func TestRelevance(t *testing.T) {
+	st := testdb.Open(t, testdb.Backends(t)[0])
+	searchtest.RunRelevance(t, "meilisearch", newIndex(t, st))
+}

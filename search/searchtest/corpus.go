@@ -1,0 +1,243 @@
+package searchtest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+
+	"camreg/models"
+	"camreg/search"
+	"camreg/search/fold"
+)
+
+// Corpus is the relevance test data, written by search/internal/corpusgen
+// to search/testdata/corpus.json.
+type Corpus struct {
+	Models        []CorpusModel        `json:"models"`
+	Organizations []CorpusOrganization `json:"organizations"`
+	Certificates  []CorpusCertificate  `json:"certificates"`
+	Warnings      []CorpusWarning      `json:"warnings"`
+}
+
+// CorpusModel is a camera model of the corpus.
+type CorpusModel struct {
+	ID          string `json:"id"`
+	Brand       string `json:"brand"`
+	ModelNumber string `json:"model_number"`
+	Name        string `json:"name"`
+	Kind        string `json:"kind"`
+}
+
+// CorpusOrganization is a trader of the corpus.
+type CorpusOrganization struct {
+	ID           string `json:"id"`
+	Name         string `json:"name"`
+	Kind         string `json:"kind"`
+	Address      string `json:"address"`
+	ProvinceCode string `json:"province_code"`
+	ProvinceName string `json:"province_name"`
+	TaxCode      string `json:"tax_code"`
+}
+
+// CorpusCertificate is a conformity certificate of the corpus.
+type CorpusCertificate struct {
+	ID        string   `json:"id"`
+	Number    string   `json:"number"`
+	HolderID  string   `json:"holder_id"`
+	Status    string   `json:"status"`
+	IssuedOn  string   `json:"issued_on"`
+	ExpiresOn string   `json:"expires_on"`
+	ModelIDs  []string `json:"model_ids"`
+}
+
+// CorpusWarning is a warning of the corpus.
+type CorpusWarning struct {
+	ID        string   `json:"id"`
+	Reference string   `json:"reference"`
+	Title     string   `json:"title"`
+	Summary   string   `json:"summary"`
+	CVEIDs    []string `json:"cve_ids"`
+	ModelIDs  []string `json:"model_ids"`
+	Status    string   `json:"status"`
+}
+
+// RelevanceQuery is a query of the relevance set and the records that
+// answer it: finding any of them counts.
+type RelevanceQuery struct {
+	Q    string   `json:"q"`
+	Kind string   `json:"kind"`
+	Want []string `json:"want"`
+}
+
+// CorpusToday is the date the corpus's statuses are derived at.
+var CorpusToday = models.NewDate(2026, 3, 2)
+
+// Documents builds the corpus's documents with the shared builder's
+// functions, exactly as the indexer would from the same rows.
+func (c *Corpus) Documents() []search.Document {
+	var certs []models.Certificate
+	for _, cc := range c.Certificates {
+		issued, _ := models.ParseDate(cc.IssuedOn)
+		expires, _ := models.ParseDate(cc.ExpiresOn)
+		cert := models.Certificate{Record: models.Record{ID: cc.ID}, Number: cc.Number, StandardCode: "QCVN 135:2024/BTTTT",
+			HolderOrgID: cc.HolderID, IssuedOn: issued, ExpiresOn: expires, Status: models.Status{Status: cc.Status}}
+		for _, m := range cc.ModelIDs {
+			cert.Models = append(cert.Models, models.CoveredModel{CertificateID: cc.ID, CameraModelID: m})
+		}
+		certs = append(certs, cert)
+	}
+	var warnings []models.Warning
+	for _, cw := range c.Warnings {
+		w := models.Warning{Record: models.Record{ID: cw.ID}, Reference: cw.Reference, Title: cw.Title, Summary: cw.Summary,
+			CVEIDs: cw.CVEIDs, IssuedOn: models.NewDate(2025, 6, 1), Status: models.Status{Status: cw.Status}}
+		for _, m := range cw.ModelIDs {
+			w.Affected = append(w.Affected, models.AffectedModel{WarningID: cw.ID, CameraModelID: m})
+		}
+		warnings = append(warnings, w)
+	}
+	compliance := search.NewCompliance(certs, warnings, CorpusToday)
+	docs := make([]search.Document, 0, len(c.Models)+len(c.Organizations)+len(certs)+len(warnings))
+	for _, cm := range c.Models {
+		m := cm.Model()
+		docs = append(docs, search.ModelDocument(&m, compliance.Status(m.ID)))
+	}
+	orgs := map[string]*models.Organization{}
+	for _, co := range c.Organizations {
+		o := co.Organization()
+		orgs[o.ID] = &o
+		docs = append(docs, search.OrganizationDocument(&o))
+	}
+	for i := range certs {
+		docs = append(docs, search.CertificateDocument(&certs[i], orgs[certs[i].HolderOrgID], CorpusToday))
+	}
+	for i := range warnings {
+		docs = append(docs, search.WarningDocument(&warnings[i]))
+	}
+	return docs
+}
+
+// Model is the corpus model as a registry row.
+func (cm CorpusModel) Model() models.Model {
+	return models.Model{Record: models.Record{ID: cm.ID}, Brand: cm.Brand, BrandKey: fold.Key(cm.Brand),
+		ModelNumber: cm.ModelNumber, ModelKey: fold.Key(cm.ModelNumber), LooseKey: fold.LooseKey(cm.ModelNumber),
+		Name: cm.Name, Kind: cm.Kind, Status: models.ModelVerified, FirmwareVersions: models.StringList{}}
+}
+
+// Organization is the corpus organization as a registry row.
+func (co CorpusOrganization) Organization() models.Organization {
+	o := models.Organization{Record: models.Record{ID: co.ID}, Name: co.Name, NameKey: fold.Text(co.Name), Kind: co.Kind,
+		Address: co.Address, Country: "VN"}
+	if co.ProvinceCode != "" {
+		o.ProvinceCode, o.ProvinceName = &co.ProvinceCode, &co.ProvinceName
+	}
+	if co.TaxCode != "" {
+		o.TaxCode = &co.TaxCode
+	}
+	return o
+}
+
+// TestdataDir is search/testdata.
+func TestdataDir() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "testdata")
+}
+
+// LoadCorpus reads a corpus.json.
+func LoadCorpus(path string) (*Corpus, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var c Corpus
+	if err := json.Unmarshal(b, &c); err != nil {
+		return nil, fmt.Errorf("read corpus %s: %w", path, err)
+	}
+	return &c, nil
+}
+
+// Recall is the share of queries that found a wanted record among the
+// first one and the first three hits.
+type Recall struct {
+	Queries    int
+	At1, At3   float64
+	Misses     []string
+	ByKindMiss map[string]int
+}
+
+// MeasureRelevance indexes the committed corpus into idx and runs the
+// committed query set.
+func MeasureRelevance(t testing.TB, idx search.Index) Recall {
+	t.Helper()
+	ctx := context.Background()
+	c, err := LoadCorpus(filepath.Join(TestdataDir(), "corpus.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var qs []RelevanceQuery
+	b, err := os.ReadFile(filepath.Join(TestdataDir(), "queries.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &qs); err != nil {
+		t.Fatal(err)
+	}
+	docs := c.Documents()
+	for len(docs) > 0 {
+		n := min(len(docs), 1000)
+		if err := idx.Upsert(ctx, docs[:n]); err != nil {
+			t.Fatal(err)
+		}
+		docs = docs[n:]
+	}
+	r := Recall{Queries: len(qs), ByKindMiss: map[string]int{}}
+	hit1, hit3 := 0, 0
+	for _, q := range qs {
+		res, err := idx.Search(ctx, search.Query{Text: q.Q, Limit: 3})
+		if err != nil {
+			t.Fatalf("search %q: %v", q.Q, err)
+		}
+		got := ids(res)
+		found := -1
+		for i, id := range got {
+			if slices.Contains(q.Want, id) {
+				found = i
+				break
+			}
+		}
+		switch {
+		case found == 0:
+			hit1++
+			hit3++
+		case found > 0:
+			hit3++
+		}
+		if found != 0 {
+			r.ByKindMiss[q.Kind]++
+			r.Misses = append(r.Misses, fmt.Sprintf("%s %q: got %s, want one of %s (rank %d)", q.Kind, q.Q,
+				strings.Join(got, ","), strings.Join(q.Want, ","), found+1))
+		}
+	}
+	r.At1 = float64(hit1) / float64(len(qs))
+	r.At3 = float64(hit3) / float64(len(qs))
+	return r
+}
+
+// RunRelevance measures recall over the committed corpus and query set,
+// reports it, and fails below the goal of 0.97 at 3.
+func RunRelevance(t *testing.T, backend string, idx search.Index) {
+	r := MeasureRelevance(t, idx)
+	for _, m := range r.Misses {
+		t.Logf("not first: %s", m)
+	}
+	// make relevance greps this line.
+	fmt.Printf("RELEVANCE backend=%s queries=%d recall@1=%.3f recall@3=%.3f\n", backend, r.Queries, r.At1, r.At3)
+	if r.At3 < 0.97 {
+		t.Errorf("recall@3 %.3f is below the goal of 0.97 (misses by kind: %v)", r.At3, r.ByKindMiss)
+	}
+}
