@@ -1,0 +1,62 @@
+package api
+
+import (
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"camreg/importer"
+)
+
+// exportDataset godoc
+//
+//	@Summary		Download a whole collection as CSV, XLSX, NDJSON or JSON
+//	@Description	Streams the whole public dataset of one collection, read from the database a page at a time, so memory stays flat at any size. References are natural keys (tax codes or names; brand and model number) in the columns the importer reads, so the file imports back to the same data. CSV starts with a UTF-8 BOM so that Excel shows Vietnamese correctly.
+//	@Tags			exports
+//	@Produce		text/csv
+//	@Produce		application/vnd.openxmlformats-officedocument.spreadsheetml.sheet
+//	@Produce		application/x-ndjson
+//	@Produce		json
+//	@Param			file	path		string	true	"<entity>.<format>, such as listings.csv or models.xlsx; entity is organizations, models, certificates, origin-certificates, warnings or listings; format csv, xlsx, ndjson or json"
+//	@Success		200		{file}		file
+//	@Failure		404		{object}	Problem
+//	@Router			/v1/export/{file} [get]
+func (s *Server) exportDataset(c echo.Context) error {
+	file := c.Param("file")
+	dot := strings.LastIndex(file, ".")
+	if dot < 0 {
+		return notFoundExport()
+	}
+	entity, format := file[:dot], file[dot+1:]
+	if importer.CheckEntity(entity) != nil || !slices.Contains(importer.ExportFormats, format) {
+		return notFoundExport()
+	}
+	// A large export takes longer than the server's write timeout for
+	// ordinary answers.
+	_ = http.NewResponseController(c.Response().Writer).SetWriteDeadline(time.Now().Add(30 * time.Minute))
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, importer.ContentType(format))
+	h.Set(echo.HeaderContentDisposition, `attachment; filename="`+file+`"`)
+	c.Response().WriteHeader(http.StatusOK)
+	if c.Request().Method == http.MethodHead {
+		return nil
+	}
+	if err := importer.Export(c.Request().Context(), s.store, entity, format, c.Response()); err != nil {
+		// The status is sent; all that is left is to cut the stream short
+		// (a truncated file, never a silently complete-looking one) and log.
+		s.log.Error("export failed mid-stream", slog.String("request_id", requestID(c)),
+			slog.String("file", file), slog.String("error", err.Error()))
+		panic(http.ErrAbortHandler)
+	}
+	return nil
+}
+
+func notFoundExport() error {
+	return problem(http.StatusNotFound, "not-found", "Not found",
+		"export files are <entity>.<format>, with entity one of "+strings.Join(importer.Entities, ", ")+
+			" and format one of "+strings.Join(importer.ExportFormats, ", "))
+}
