@@ -1,0 +1,600 @@
+// End-to-end tests of the inspector's page in a real browser: Debian's
+// headless Chromium driven by playwright-core, against a real
+// `camreg serve --demo` on 127.0.0.1 with its own data directory.
+//
+//   node --test --test-concurrency=1 e2e.test.js
+//
+// CAMREG_BIN names a built camreg (else it is built into a temp dir);
+// CHROMIUM names the browser (default /usr/bin/chromium); SCREENSHOTS names
+// the directory that receives the screenshots (default: a temp dir; `make
+// screenshots` points it at docs/screenshots).
+//
+// Verdicts depend on the date, so the checks that assert one set the date
+// ("on date…", the inspection date) to DAY, inside the demo's timeline.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { mkdtempSync, mkdirSync, rmSync, openSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createServer } from 'node:net';
+import { chromium } from 'playwright-core';
+
+const run = promisify(execFile);
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../..');
+const DAY = '2026-11-21';
+const PHONE = { width: 360, height: 740 };
+const DESKTOP = { width: 1280, height: 900 };
+
+let tmp, bin, base, server, serverLog, ctx, inspectorKey, shots;
+
+// ---- set-up -----------------------------------------------------------------
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.unref();
+    s.on('error', fail);
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => ok(port)); });
+  });
+}
+
+async function getJSON(path, init) {
+  const res = await fetch(base + path, init);
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+async function waitFor(what, fn, ms = 30_000) {
+  const end = Date.now() + ms;
+  let last;
+  while (Date.now() < end) {
+    try { if (await fn()) return; } catch (err) { last = err; }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? ': ' + last.message : ''}\n--- server log ---\n${tail()}`);
+}
+
+const tail = () => { try { return readFileSync(serverLog, 'utf8').split('\n').slice(-30).join('\n'); } catch { return ''; } };
+
+// The server under test: SQLite and bleve in its own data directory,
+// whatever the environment says, and permalinks on its own address.
+const camregEnv = () => {
+  const env = { ...process.env, CAMREG_DATA: join(tmp, 'data'), CAMREG_DB: '', CAMREG_SEARCH: 'bleve' };
+  delete env.CAMREG_PUBLIC_URL;
+  return env;
+};
+
+before(async () => {
+  tmp = mkdtempSync(join(tmpdir(), 'camreg-e2e-'));
+  shots = resolve(process.env.SCREENSHOTS || join(tmp, 'shots'));
+  mkdirSync(shots, { recursive: true });
+  bin = process.env.CAMREG_BIN ? resolve(process.env.CAMREG_BIN) : join(tmp, 'camreg');
+  if (!process.env.CAMREG_BIN) await run('go', ['build', '-o', bin, '.'], { cwd: root });
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  serverLog = join(tmp, 'serve.log');
+  const out = openSync(serverLog, 'a');
+  server = spawn(bin, ['serve', '--demo'], {
+    cwd: tmp, stdio: ['ignore', out, out],
+    // The tests type quickly from one address; the public rate limit has
+    // its own tests, so it is raised here rather than waited out.
+    env: { ...camregEnv(), CAMREG_ADDR: `127.0.0.1:${port}`, CAMREG_RATE_LIMITS: 'public=200:400' },
+  });
+  // If the run is interrupted (CI's timeout, Ctrl-C), the server goes too.
+  for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP']) {
+    process.once(sig, () => {
+      server.kill('SIGKILL');
+      if (!process.env.KEEP_E2E_TMP) rmSync(tmp, { recursive: true, force: true });
+      process.exit(130);
+    });
+  }
+  process.once('exit', () => { if (server.exitCode === null) server.kill('SIGKILL'); });
+  server.on('exit', (code, sig) => { if (code !== null && code !== 0) console.error(`camreg serve exited ${code ?? sig}\n${tail()}`); });
+  await waitFor('/readyz', async () => (await fetch(base + '/readyz')).ok);
+  // The demo is loaded before the server listens, but the search index
+  // catches up in the background.
+  await waitFor('the search index', async () => (await getJSON('/v1/search?q=questek&type=model')).items.length > 0);
+
+  // An inspector of the demo's market-surveillance office, created with
+  // the CLI against the same data directory while the server runs.
+  const offices = await getJSON('/v1/organizations?kind=market_surveillance');
+  assert.ok(offices.items.length > 0, 'the demo has a market-surveillance office');
+  const { stdout } = await run(bin, ['keys', 'create', '--role', 'inspector', '--org', offices.items[0].id, '--name', 'e2e inspector'],
+    { cwd: tmp, env: camregEnv() });
+  inspectorKey = stdout.trim().split('\n').pop().trim();
+  assert.ok(inspectorKey.length > 20, 'keys create printed a key');
+
+  ctx = await chromium.launchPersistentContext(join(tmp, 'profile'), {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: PHONE,
+    locale: 'vi-VN',
+    timezoneId: 'Asia/Ho_Chi_Minh',
+  });
+});
+
+after(async () => {
+  await ctx?.close().catch(() => {});
+  if (server && server.exitCode === null) {
+    server.kill('SIGTERM');
+    const gone = new Promise((r) => server.once('exit', r));
+    const timer = setTimeout(() => server.kill('SIGKILL'), 5000);
+    await gone;
+    clearTimeout(timer);
+  }
+  if (tmp && !process.env.KEEP_E2E_TMP) rmSync(tmp, { recursive: true, force: true });
+});
+
+// ---- helpers ------------------------------------------------------------------
+
+const errors = [];
+
+// open starts a fresh tab (its own sessionStorage), with the language
+// reset to the default, and fails the test on any script error.
+async function open(path = '/', viewport = PHONE) {
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(10_000);
+  await page.setViewportSize(viewport);
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(m.text()); });
+  await page.goto(base + '/');
+  await page.evaluate(() => localStorage.clear());
+  if (path !== '/') await page.goto(base + path);
+  else await page.reload();
+  return page;
+}
+
+async function done(page) {
+  await page.close();
+  assert.deepEqual(errors.splice(0), [], 'no script errors');
+}
+
+async function shot(page, name, { full = false, height } = {}) {
+  const vp = page.viewportSize();
+  const opts = { path: join(shots, name + '.png') };
+  if (full || height) {
+    const h = await page.evaluate(() => document.documentElement.scrollHeight);
+    opts.fullPage = true;
+    if (height) opts.clip = { x: 0, y: 0, width: vp.width, height: Math.min(h, height) };
+  }
+  await page.screenshot(opts);
+}
+
+const panel = (page) => page.locator('#verdict article');
+const verdictOf = (loc) => loc.locator('.badge').first().getAttribute('data-verdict');
+
+async function noHorizontalScroll(page) {
+  const { sw, w } = await page.evaluate(() => ({ sw: document.documentElement.scrollWidth, w: window.innerWidth }));
+  assert.ok(sw <= w, `no horizontal scroll: the page is ${sw} px wide in a ${w} px viewport`);
+}
+
+// ---- the tests ------------------------------------------------------------------
+
+test('the first load is under 150 KB', async () => {
+  const page = await ctx.newPage();
+  const cdp = await ctx.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  const wire = new Map();
+  const urls = new Map();
+  cdp.on('Network.responseReceived', (e) => urls.set(e.requestId, e.response.url));
+  cdp.on('Network.loadingFinished', (e) => wire.set(e.requestId, e.encodedDataLength));
+  const bodies = [];
+  page.on('response', async (r) => { bodies.push(r.body().then((b) => [r.url(), b.length]).catch(() => [r.url(), 0])); });
+  await page.goto(base + '/', { waitUntil: 'networkidle' });
+  const sizes = await Promise.all(bodies);
+  const body = sizes.reduce((n, [, b]) => n + b, 0);
+  const onWire = [...wire.values()].reduce((n, b) => n + b, 0);
+  for (const [u, b] of sizes) console.log(`  first load: ${String(b).padStart(6)} B  ${u.replace(base, '')}`);
+  console.log(`  first load: ${sizes.length} requests, ${body} bytes of content, ${onWire} bytes on the wire (headers included)`);
+  assert.ok(sizes.length >= 2 && sizes.length <= 10, `${sizes.length} requests`);
+  assert.ok(onWire < 150_000, `the first load weighs ${onWire} bytes on the wire`);
+  assert.ok(body < 150_000, `the first load weighs ${body} bytes`);
+  await cdp.detach();
+  await page.close();
+});
+
+test('search with a typo, then the verdict with its reasons, evidence, permalink and QR code', async () => {
+  const page = await open();
+  assert.equal(await page.getAttribute('html', 'lang'), 'vi');
+  await page.fill('#at', DAY);
+  await page.fill('#q', 'hikvison ds2cd1023');
+  const p = panel(page);
+  await p.locator('h2', { hasText: 'DS-2CD1023G0E-I' }).waitFor();
+  assert.equal(await verdictOf(p), 'warning');
+  assert.match(await p.locator('.badge').first().innerText(), /Cần lưu ý/);
+  // The reasons, with their evidence: the warning and the certificate.
+  const text = await p.innerText();
+  for (const want of ['383/CATTT-NCSC', 'V5.5.800 build 210628', 'QCVN11-Q1-2026-0008', '12/08/2026', '11/08/2029', 'E256100128410034']) {
+    assert.ok(text.includes(want), `the verdict shows ${want}`);
+  }
+  // The permalink and its QR code.
+  const link = p.locator('.permalink a');
+  assert.match(await link.getAttribute('href'), /\/m\/hikvision\/ds2cd1023g0ei$/);
+  const qr = p.locator('img.qr');
+  await qr.waitFor();
+  await page.waitForFunction(() => document.querySelector('img.qr')?.complete);
+  assert.ok(await qr.evaluate((img) => img.naturalWidth > 0), 'the QR code loads');
+  assert.ok((await qr.getAttribute('alt')).length > 5, 'the QR code has a text alternative');
+  // The status line says it for screen readers.
+  assert.match(await page.locator('#lookup-status').innerText(), /DS-2CD1023G0E-I: Cần lưu ý/);
+  // The URL is now a deep link to this verdict.
+  assert.match(page.url(), /[?&]model=DS-2CD1023G0E-I/);
+  await noHorizontalScroll(page);
+  await shot(page, 'lookup-phone', { height: 1500 });
+  // A broader query lists several models, each with its own badge.
+  await page.fill('#q', 'hikvision');
+  await page.waitForFunction(() => document.querySelectorAll('#results .hit[data-type="model"] .badge').length >= 2);
+  const badges = await page.locator('#results .hit[data-type="model"] .badge').evaluateAll((els) => els.map((e) => e.dataset.verdict));
+  assert.ok(badges.every((v) => ['compliant', 'non_compliant', 'warning', 'unknown'].includes(v)), badges.join());
+  await done(page);
+});
+
+test('search without diacritics finds traders', async () => {
+  const page = await open();
+  await page.fill('#q', 'dien may song han da nang');
+  const hit = page.locator('#results .hit[data-type="organization"]', { hasText: 'Điện máy Sông Hàn' });
+  await hit.waitFor();
+  assert.match(await hit.innerText(), /0402156374/);
+  await page.fill('#q', 'cua hang thiet bi so hoang long');
+  await page.locator('#results .hit', { hasText: 'Thiết bị Số Hoàng Long' }).waitFor();
+  await done(page);
+});
+
+test('typing a model number as printed or as a key lands on its verdict', async () => {
+  const page = await open();
+  await page.fill('#at', DAY);
+  for (const typed of ['ds2cd1023g0ei', 'DS-2CD1023G0E-I']) {
+    await page.fill('#q', typed);
+    await panel(page).locator('h2', { hasText: 'Hikvision DS-2CD1023G0E-I' }).waitFor();
+  }
+  // A pending registration is not searchable, but verify finds it.
+  await page.fill('#q', 'Y33-1080P');
+  await panel(page).locator('h2', { hasText: 'Yoosee Y33-1080P' }).waitFor();
+  assert.equal(await verdictOf(panel(page)), 'non_compliant');
+  await done(page);
+});
+
+test('a non-compliant model shows why: a stop-sale warning and a revoked certificate', async () => {
+  const page = await open();
+  await page.fill('#at', DAY);
+  await page.fill('#q', 'Y33-1080P');
+  const p = panel(page);
+  await p.locator('h2', { hasText: 'Y33-1080P' }).waitFor();
+  assert.equal(await verdictOf(p), 'non_compliant');
+  assert.match(await p.locator('.badge').first().innerText(), /Không đạt/);
+  const warned = p.locator('.reason[data-code="warned_model"]');
+  assert.match(await warned.innerText(), /1586\/CATTT-NCSC/);
+  assert.match(await warned.innerText(), /dừng kinh doanh/);
+  assert.equal(await p.locator('.reason[data-code="no_conformity_certificate"]').count(), 1);
+  assert.match(await p.innerText(), /chưa có trang công khai/, 'a pending model has no permalink, and says so');
+  await shot(page, 'noncompliant-phone', { height: 1400 });
+
+  await page.fill('#q', 'questek');
+  await p.locator('h2', { hasText: 'QTX-9412AIP' }).waitFor();
+  assert.equal(await verdictOf(p), 'non_compliant');
+  const revoked = p.locator('.reason[data-code="certificate_revoked"]');
+  const r = await revoked.innerText();
+  assert.match(r, /QCVN135-Q3-2025-0102/);
+  assert.match(r, /15\/09\/2026/);
+  assert.match(r, /bị thu hồi/);
+  await done(page);
+});
+
+test('"on date…" and the firmware re-run the verdict', async () => {
+  const page = await open();
+  await page.fill('#at', DAY);
+  await page.fill('#q', 'QTX-9412AIP');
+  const p = panel(page);
+  await p.locator('h2', { hasText: 'QTX-9412AIP' }).waitFor();
+  assert.equal(await verdictOf(p), 'non_compliant');
+  // Before the revocation (and before QCVN 11 became mandatory) it was fine but for its origin papers.
+  await page.fill('#at', '2026-06-01');
+  await page.locator('#at').dispatchEvent('change');
+  await p.locator('.meta', { hasText: '01/06/2026' }).waitFor();
+  assert.equal(await verdictOf(p), 'warning');
+  assert.equal(await p.locator('.reason[data-code="certificate_valid"]').count(), 1);
+
+  // A firmware past the fix clears the Hikvision warning.
+  await page.fill('#at', DAY);
+  await page.fill('#q', 'DS-2CD1023G0E-I');
+  await p.locator('h2', { hasText: 'DS-2CD1023G0E-I' }).waitFor();
+  await page.locator('.meta', { hasText: '21/11/2026' }).waitFor();
+  assert.equal(await verdictOf(p), 'warning');
+  await page.fill('#fw', 'V5.7.3 build 220112');
+  await page.locator('#fw').press('Enter');
+  await p.locator('.meta', { hasText: 'V5.7.3 build 220112' }).waitFor();
+  assert.equal(await verdictOf(p), 'compliant');
+  assert.equal(await p.locator('.reason[data-code="firmware_not_affected"]').count(), 1);
+  await done(page);
+});
+
+test('deep links and QR permalinks land on the verdict', async () => {
+  const page = await open(`/?model=DS-2CD1023G0E-I&brand=Hikvision&at=${DAY}`);
+  const p = panel(page);
+  await p.locator('h2', { hasText: 'Hikvision DS-2CD1023G0E-I' }).waitFor();
+  assert.equal(await page.inputValue('#q'), 'DS-2CD1023G0E-I');
+  // The QR code's permalink: a server-rendered page with the same verdict.
+  const href = await p.locator('.permalink a').getAttribute('href');
+  await page.goto(href);
+  assert.match(await page.locator('.verdict .label').textContent(), /cần lưu ý|đạt|không đạt/iu);
+  assert.match(await page.locator('h1').innerText(), /DS-2CD1023G0E-I/);
+  await done(page);
+});
+
+test('the English switch, remembered across loads', async () => {
+  const page = await open();
+  await page.fill('#at', DAY);
+  await page.fill('#q', 'DS-2CD1023G0E-I');
+  const p = panel(page);
+  await p.locator('h2', { hasText: 'DS-2CD1023G0E-I' }).waitFor();
+  await page.click('#lang');
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  assert.equal(await page.locator('label[for="q"]').innerText(), 'Camera model number, brand, shop or certificate number');
+  // The API's own words follow: the summary and reasons come back in English.
+  await p.locator('.summary', { hasText: 'Compliant with reservations' }).waitFor();
+  assert.match(await p.locator('.badge').first().innerText(), /Warning/);
+  assert.match(await p.locator('.reason[data-code="warned_model"]').innerText(), /Warning 383\/CATTT-NCSC|383\/CATTT-NCSC/);
+  await shot(page, 'lookup-english-phone', { height: 1100 });
+  await page.reload();
+  assert.equal(await page.getAttribute('html', 'lang'), 'en', 'the choice is remembered');
+  assert.equal(await page.evaluate(() => localStorage.getItem('camreg.lang')), 'en');
+  assert.equal(await page.locator('#lang').innerText(), 'Tiếng Việt');
+  await page.click('#lang');
+  assert.equal(await page.getAttribute('html', 'lang'), 'vi');
+  await done(page);
+});
+
+test('everything is reachable and operable by keyboard, with visible focus', async () => {
+  const page = await open(`/?at=${DAY}`);
+  // From the top of the page, Tab reaches the search box.
+  const seen = [];
+  for (let i = 0; i < 8 && seen.at(-1) !== 'q'; i++) {
+    await page.keyboard.press('Tab');
+    seen.push(await page.evaluate(() => document.activeElement?.id || document.activeElement?.textContent.trim()));
+  }
+  assert.equal(seen.at(-1), 'q', `Tab order: ${seen.join(' → ')}`);
+  const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+  assert.notEqual(outline, 'none', 'the focused input shows its focus');
+  await page.keyboard.type('hikvision');
+  const buttons = page.locator('#results .hit[data-type="model"] button');
+  await buttons.first().waitFor();
+  // Tab on to the first "see the verdict" button, and press Enter.
+  let onButton = false;
+  for (let i = 0; i < 30 && !onButton; i++) {
+    await page.keyboard.press('Tab');
+    onButton = await page.evaluate(() => document.activeElement?.matches('#results .hit[data-type="model"] button.secondary'));
+  }
+  assert.ok(onButton, 'a result button is reachable by Tab');
+  assert.notEqual(await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle), 'none');
+  const chosen = await page.evaluate(() => document.activeElement.closest('.hit').querySelector('h3').textContent);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.activeElement?.id === 'verdict-h');
+  assert.equal(await page.locator('#verdict-h').innerText(), chosen, 'Enter opens that verdict and moves focus to it');
+  // Every input has a label.
+  const unlabelled = await page.evaluate(() => [...document.querySelectorAll('input, textarea, select')]
+    .filter((el) => !(el.labels?.length || el.getAttribute('aria-label'))).map((el) => el.id));
+  assert.deepEqual(unlabelled, []);
+  await done(page);
+});
+
+test('text and badges have a contrast of at least 4.5:1', async () => {
+  const page = await open(`/?model=Y33-1080P&at=${DAY}`);
+  await panel(page).waitFor();
+  await page.fill('#q', 'hikvision');
+  await page.locator('#results .hit .badge').first().waitFor();
+  const low = await page.evaluate(() => {
+    const rgb = (s) => (s.match(/[\d.]+/g) || []).map(Number);
+    const lum = ([r, g, b]) => {
+      const f = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+    };
+    const bg = (el) => {
+      for (let e = el; e; e = e.parentElement) {
+        const c = rgb(getComputedStyle(e).backgroundColor);
+        if (c.length === 3 || (c.length === 4 && c[3] > 0)) return c.slice(0, 3);
+      }
+      return [255, 255, 255];
+    };
+    const out = [];
+    for (const el of document.querySelectorAll('body *')) {
+      if (!el.offsetParent && el.tagName !== 'BODY') continue;
+      const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+      if (!own) continue;
+      const fg = rgb(getComputedStyle(el).color).slice(0, 3);
+      const [a, b] = [lum(fg), lum(bg(el))].sort((x, y) => y - x);
+      const ratio = (a + 0.05) / (b + 0.05);
+      if (ratio < 4.5) out.push(`${el.tagName}.${el.className}: ${ratio.toFixed(2)}`);
+    }
+    return out;
+  });
+  assert.deepEqual(low, []);
+  await done(page);
+});
+
+test('API errors (problem+json) are readable, never raw JSON', async () => {
+  const page = await open();
+  // A problem as the server words it, with field errors, in place of a search answer.
+  await page.route('**/v1/search**', (route) => route.fulfill({
+    status: 422, contentType: 'application/problem+json',
+    body: JSON.stringify({ type: 'about:blank', title: 'Your request has invalid fields', status: 422,
+      errors: [{ field: 'q', message: 'must be at most 200 characters' }] }),
+  }));
+  await page.fill('#q', 'camera');
+  const box = page.locator('#lookup-error');
+  await box.waitFor();
+  const text = await box.innerText();
+  assert.equal(await box.getAttribute('role'), 'alert');
+  assert.match(text, /Dữ liệu chưa hợp lệ/);
+  assert.match(text, /Your request has invalid fields/);
+  assert.match(text, /q: must be at most 200 characters/);
+  assert.ok(!text.includes('{'), 'no JSON in the message');
+  await page.unroute('**/v1/search**');
+  await done(page);
+});
+
+test('offline is shown clearly, and the page recovers', async () => {
+  const page = await open();
+  await ctx.setOffline(true);
+  try {
+    const net = page.locator('#net');
+    await net.waitFor();
+    assert.match(await net.innerText(), /Mất kết nối mạng/);
+    await page.fill('#q', 'ds2cd1023g0ei');
+    const box = page.locator('#lookup-error');
+    await box.waitFor();
+    assert.match(await box.innerText(), /Mất kết nối mạng|Không kết nối được/);
+    await shot(page, 'offline-phone');
+  } finally {
+    await ctx.setOffline(false);
+  }
+  await page.locator('#net').waitFor({ state: 'hidden' });
+  // Back online, the pending query runs again.
+  await panel(page).locator('h2', { hasText: 'DS-2CD1023G0E-I' }).waitFor();
+  await done(page);
+});
+
+test('a slow network is shown while a request waits', async () => {
+  const page = await open();
+  const aborted = [];
+  page.on('requestfailed', (r) => { if (r.url().includes('/v1/search')) aborted.push(new URL(r.url()).searchParams.get('q')); });
+  await page.route('**/v1/search**', async (route) => {
+    await new Promise((r) => setTimeout(r, 3500));
+    await route.continue().catch(() => {}); // the page may have cancelled it meanwhile
+  });
+  // A stale request is cancelled when the user types on.
+  await page.fill('#q', 'dah');
+  await page.waitForRequest((r) => r.url().includes('/v1/search'));
+  await page.fill('#q', 'dahua');
+  const net = page.locator('#net');
+  await net.waitFor({ timeout: 5000 });
+  assert.match(await net.innerText(), /Mạng chậm/);
+  await net.waitFor({ state: 'hidden', timeout: 8000 });
+  await page.locator('#results .hit').first().waitFor();
+  assert.deepEqual(aborted, ['dah'], 'the stale search was aborted');
+  await page.unroute('**/v1/search**');
+  await done(page);
+});
+
+async function inspection(page, { screenshots = '' } = {}) {
+  await page.click('#tab-inspect');
+  await page.locator('#key-form').waitFor();
+  // A wrong key is refused with a readable message.
+  await page.fill('#key', 'not-a-real-key');
+  await page.locator('#key').press('Enter');
+  await page.locator('#key-error', { hasText: 'Khóa không hợp lệ' }).waitFor();
+  assert.ok(!(await page.locator('#key-error').innerText()).includes('{'));
+
+  await page.fill('#key', inspectorKey);
+  await page.click('#key-form button[type="submit"]');
+  await page.locator('#insp').waitFor();
+  // The key stays in this tab only: never in localStorage or the URL.
+  assert.equal(await page.evaluate(() => sessionStorage.getItem('camreg.key')), inspectorKey);
+  assert.ok(!(await page.evaluate(() => JSON.stringify({ ...localStorage }))).includes(inspectorKey));
+  assert.ok(!page.url().includes(inspectorKey));
+
+  await page.fill('#insp-date', DAY);
+  await page.locator('#insp-date').dispatchEvent('change');
+  await page.fill('#trader-q', 'hoang long');
+  await page.locator('#trader-results button', { hasText: 'Chọn' }).first().click();
+  await page.locator('#trader-name', { hasText: 'Hoàng Long' }).waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'item-model', 'focus moves on to the first item');
+  // The compliance summary of the trader appears.
+  await page.locator('#compliance .counts .badge').first().waitFor();
+
+  // Items one after another, from the keyboard: model, Tab, firmware, Tab, quantity, Enter.
+  const items = [['DS-2CD1023G0E-I', 'V5.7.3 build 220112', '4'], ['Y33-1080P', '', '10'], ['qtx9412aip', '', '2']];
+  for (const [model, fw, qty] of items) {
+    await page.keyboard.type(model);
+    await page.keyboard.press('Tab');
+    if (fw) await page.keyboard.type(fw);
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type(qty);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.activeElement.id === 'item-model');
+  }
+  const li = page.locator('#items .item');
+  await page.waitForFunction(() => document.querySelectorAll('#items .item .badge[data-verdict]').length === 3);
+  assert.deepEqual(await li.evaluateAll((els) => els.map((e) => e.dataset.verdict)), ['compliant', 'non_compliant', 'non_compliant']);
+  assert.match(await li.nth(2).innerText(), /Questek QTX-9412AIP/, 'a key typed without dashes is matched to the model');
+  if (screenshots) await shot(page, `inspection-items-${screenshots}`, { height: screenshots === 'phone' ? 1700 : 1400 });
+
+  // A date in the future is refused by the server, and said so plainly.
+  await page.fill('#insp-date', '2099-01-01');
+  await page.click('#submit-insp');
+  const refused = page.locator('#submit-error');
+  await refused.waitFor();
+  assert.match(await refused.innerText(), /Dữ liệu chưa hợp lệ[\s\S]*inspected_on/);
+  assert.ok(!(await refused.innerText()).includes('{'));
+  await page.fill('#insp-date', DAY);
+
+  await page.click('#submit-insp');
+  const outcome = page.locator('#insp-result .outcome');
+  await outcome.waitFor();
+  assert.match(await outcome.locator('h3').innerText(), /Phát sinh 2 vi phạm/);
+  const violations = await outcome.locator('.finding').evaluateAll((els) => els.map((e) => e.dataset.violation));
+  assert.ok(violations.includes('certificate_revoked'), `findings: ${violations}`);
+  assert.ok(violations.some((v) => v === 'warned_model' || v === 'no_conformity_certificate'), `findings: ${violations}`);
+  // The trader's summary now lists the open findings.
+  await page.locator('#compliance .finding').first().waitFor();
+  assert.ok(await page.locator('#compliance .finding').count() >= 2);
+  await noHorizontalScroll(page);
+  if (screenshots) {
+    await outcome.scrollIntoViewIfNeeded();
+    await shot(page, `inspection-findings-${screenshots}`, { full: true });
+  }
+  // The raised findings are in the API too.
+  const fs = await getJSON('/v1/findings?limit=50', { headers: { Authorization: 'Bearer ' + inspectorKey } });
+  assert.ok(fs.items.some((f) => f.violation === 'certificate_revoked'));
+}
+
+test('a complete inspection raises findings (phone)', async () => {
+  const page = await open();
+  await inspection(page, { screenshots: 'phone' });
+  // Ending the session forgets the key.
+  await page.click('#logout');
+  assert.equal(await page.evaluate(() => sessionStorage.getItem('camreg.key')), null);
+  await page.locator('#key-form').waitFor();
+  await done(page);
+});
+
+test('a complete inspection on a desktop, and the desktop lookup', async () => {
+  const page = await open('/', DESKTOP);
+  await inspection(page, { screenshots: 'desktop' });
+  await page.click('#tab-lookup');
+  await page.fill('#at', DAY);
+  await page.fill('#q', 'hikvison');
+  await page.locator('#results .hit[data-type="model"] .badge').first().waitFor();
+  await page.locator('#results .hit[data-type="model"] button', { hasText: 'Xem kết luận' }).first().click();
+  await panel(page).locator('h2', { hasText: 'Hikvision' }).waitFor();
+  await page.locator('#results .hit[data-type="model"] .badge').first().waitFor();
+  await page.locator('img.qr').evaluate((img) => img.complete || new Promise((r) => { img.onload = r; }));
+  await shot(page, 'lookup-desktop', { full: true });
+  await done(page);
+});
+
+test('a 360 px screen: no horizontal scroll, key controls in view', async () => {
+  const page = await open(`/?model=QTX-9412AIP&at=${DAY}`, PHONE);
+  await panel(page).waitFor();
+  await noHorizontalScroll(page);
+  for (const sel of ['#q', '#lang', '#tab-lookup', '#tab-inspect']) {
+    const box = await page.locator(sel).boundingBox();
+    assert.ok(box && box.x >= 0 && box.x + box.width <= PHONE.width && box.y + box.height <= PHONE.height, `${sel} is in view: ${JSON.stringify(box)}`);
+  }
+  const q = await page.locator('#q').boundingBox();
+  assert.ok(q.width >= 300, 'the search box spans the screen');
+  await page.click('#tab-inspect');
+  await page.locator('#key').waitFor();
+  await noHorizontalScroll(page);
+  const key = await page.locator('#key-form button').boundingBox();
+  assert.ok(key.y + key.height <= PHONE.height, 'the start button is in view');
+  await done(page);
+});

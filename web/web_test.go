@@ -1,0 +1,80 @@
+package web
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+func get(t *testing.T, path string, headers ...string) *httptest.ResponseRecorder {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	rec := httptest.NewRecorder()
+	Handler().ServeHTTP(rec, req)
+	return rec
+}
+
+func TestHandler(t *testing.T) {
+	tests := []struct {
+		path, wantType, wantBody string
+		wantStatus               int
+	}{
+		{"/", "text/html; charset=utf-8", `<script type="module" src="/static/app.js">`, http.StatusOK},
+		{"/static/app.js", "text/javascript; charset=utf-8", "import", http.StatusOK},
+		{"/static/app.css", "text/css; charset=utf-8", ":focus-visible", http.StatusOK},
+		{"/static/index.html", "text/html; charset=utf-8", "<!doctype html>", http.StatusOK},
+		{"/static/", "", "", http.StatusNotFound},
+		{"/static/nope.js", "", "", http.StatusNotFound},
+		{"/static/../web.go", "", "", http.StatusNotFound},
+		{"/index.html", "", "", http.StatusNotFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			rec := get(t, tt.path)
+			if rec.Code != tt.wantStatus {
+				t.Fatalf("status %d, want %d", rec.Code, tt.wantStatus)
+			}
+			if tt.wantStatus != http.StatusOK {
+				return
+			}
+			if got := rec.Header().Get("Content-Type"); got != tt.wantType {
+				t.Errorf("Content-Type %q, want %q", got, tt.wantType)
+			}
+			if !strings.Contains(rec.Body.String(), tt.wantBody) {
+				t.Errorf("body lacks %q", tt.wantBody)
+			}
+			if rec.Header().Get("ETag") == "" || rec.Header().Get("Cache-Control") != "no-cache" {
+				t.Errorf("ETag %q, Cache-Control %q: want a validator and no-cache", rec.Header().Get("ETag"), rec.Header().Get("Cache-Control"))
+			}
+		})
+	}
+}
+
+func TestHandlerRevalidates(t *testing.T) {
+	first := get(t, "/static/app.js")
+	etag := first.Header().Get("ETag")
+	if again := get(t, "/static/app.js", "If-None-Match", etag); again.Code != http.StatusNotModified || again.Body.Len() != 0 {
+		t.Errorf("If-None-Match with the current ETag: status %d, %d bytes; want 304 and no body", again.Code, again.Body.Len())
+	}
+	if other := get(t, "/static/app.js", "If-None-Match", `"stale"`); other.Code != http.StatusOK {
+		t.Errorf("If-None-Match with a stale ETag: status %d, want 200", other.Code)
+	}
+}
+
+// TestWeight keeps the page light: everything embedded, which is more than
+// a first load fetches, stays under the 150 KB budget of the first load.
+func TestWeight(t *testing.T) {
+	total := 0
+	for name, a := range assets {
+		total += len(a.data)
+		t.Logf("%-12s %6d bytes", name, len(a.data))
+	}
+	t.Logf("total        %6d bytes", total)
+	if total >= 150_000 {
+		t.Errorf("the page's files weigh %d bytes; the first load must stay under 150,000", total)
+	}
+}
