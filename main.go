@@ -19,7 +19,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -35,6 +37,9 @@ import (
 	"camreg/importer"
 	"camreg/migrations"
 	"camreg/models"
+	"camreg/search"
+	"camreg/search/bleve"
+	"camreg/search/meili"
 )
 
 // config is camreg's configuration: environment variables, overridden by
@@ -48,6 +53,8 @@ type config struct {
 	rates   string
 	proxies string
 	cors    string
+	// publicURL is the base of permalinks, QR codes and feeds.
+	publicURL string
 }
 
 func env(name, def string) string {
@@ -92,6 +99,8 @@ func rootCmd(log *slog.Logger) *cobra.Command {
 	pf.StringVar(&cfg.search, "search", env("CAMREG_SEARCH", "bleve"), "search backend: bleve or meilisearch (env CAMREG_SEARCH)")
 
 	root.AddCommand(serveCmd(cfg, log), migrateCmd(cfg), keysCmd(cfg), auditCmd(cfg))
+	root.AddCommand(importCmd(cfg), exportCmd(cfg))
+	root.AddCommand(reindexCmd(cfg, log))
 	return root
 }
 
@@ -142,8 +151,16 @@ func serveCmd(cfg *config, log *slog.Logger) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if u, err := url.Parse(cfg.publicURL); cfg.publicURL != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
+				return fmt.Errorf("public URL %q: give an absolute http(s) URL such as https://camreg.example.vn", cfg.publicURL)
+			}
+			idx, indexer := startSearch(ctx, cfg, st, log)
+			if idx != nil {
+				defer idx.Close()
+			}
 			srv := api.New(st, api.Config{Addr: cfg.addr, Logger: log, Rates: rates,
-				TrustedProxies: splitList(cfg.proxies), CORSOrigins: splitList(cfg.cors)})
+				TrustedProxies: splitList(cfg.proxies), CORSOrigins: splitList(cfg.cors),
+				Search: idx, SearchLag: indexerErr(indexer), PublicURL: cfg.publicURL})
 			log.Info("serving", slog.String("addr", cfg.addr), slog.String("database", string(st.Dialect())),
 				slog.String("docs", "/swagger/index.html"))
 			return srv.Start(ctx)
@@ -156,6 +173,8 @@ func serveCmd(cfg *config, log *slog.Logger) *cobra.Command {
 		"comma-separated CIDRs of reverse proxies whose X-Forwarded-For is trusted (env CAMREG_TRUSTED_PROXIES)")
 	cmd.Flags().StringVar(&cfg.cors, "cors-origins", env("CAMREG_CORS_ORIGINS", ""),
 		"comma-separated browser origins allowed by CORS; empty turns CORS off (env CAMREG_CORS_ORIGINS)")
+	cmd.Flags().StringVar(&cfg.publicURL, "public-url", env("CAMREG_PUBLIC_URL", ""),
+		"absolute base URL of e-label permalinks, their QR codes and the feeds, e.g. https://camreg.example.vn; empty uses each request's host (env CAMREG_PUBLIC_URL)")
 	return cmd
 }
 
@@ -352,4 +371,246 @@ func describe(err error) error {
 		return fmt.Errorf("invalid input:\n%s", strings.Join(lines, "\n"))
 	}
 	return err
+}
+
+// The import and export commands. They only wire flags to the importer;
+// the work happens in package importer.
+
+func importCmd(cfg *config) *cobra.Command {
+	var (
+		opts      importer.Options
+		maps      []string
+		report    string
+		batchSize int
+	)
+	cmd := &cobra.Command{
+		Use:   "import <entity> <file>",
+		Short: "Import a CSV, XLSX, JSON or NDJSON file of " + strings.Join(importer.Entities, ", "),
+		Long: `Import upserts the rows of a file on their natural keys, through the same
+services as the API: each row is validated, written to the change log and
+reaches the search index. Headers may be English or Vietnamese, with or
+without diacritics. By default nothing is written unless every row is valid;
+--skip-invalid writes the valid rows. Invalid rows are listed with their
+line (or sheet row) and every reason; --report saves them as CSV or JSON.
+
+Exit status: 0 when every row was valid, 1 otherwise (or on any error).`,
+		Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Entity = args[0]
+			if err := importer.CheckEntity(opts.Entity); err != nil {
+				return err
+			}
+			m, err := importer.ParseMap(maps)
+			if err != nil {
+				return err
+			}
+			opts.Map, opts.BatchSize, opts.Actor = m, batchSize, models.System("import")
+			if report != "" {
+				f, err := os.Create(report)
+				if err != nil {
+					return fmt.Errorf("create report: %w", err)
+				}
+				defer f.Close()
+				format := "csv"
+				if strings.EqualFold(filepath.Ext(report), ".json") {
+					format = "json"
+				}
+				rw, err := importer.NewReportWriter(f, format)
+				if err != nil {
+					return fmt.Errorf("write report: %w", err)
+				}
+				opts.OnRowError = rw.Add
+				defer func() {
+					if err := rw.Close(); err != nil {
+						fmt.Fprintf(os.Stderr, "writing the report failed: %v\n", err)
+					}
+				}()
+			}
+			progress := importer.NewProgressPrinter(os.Stderr, 5*time.Second)
+			opts.Progress = progress.Update
+
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			st, err := open(ctx, cfg, true)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			sum, err := importer.Import(ctx, st, args[1], opts)
+			progress.Done()
+			if sum != nil {
+				printSummary(os.Stdout, sum, report)
+			}
+			if err != nil {
+				return err
+			}
+			if sum.Invalid > 0 {
+				return fmt.Errorf("%d invalid rows", sum.Invalid)
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.BoolVar(&opts.DryRun, "dry-run", false, "validate every row and write nothing")
+	f.BoolVar(&opts.SkipInvalid, "skip-invalid", false, "write the valid rows and report the invalid ones (default: all or nothing)")
+	f.StringVar(&opts.Format, "format", "", "csv, xlsx, json or ndjson (default: from the file's extension and content)")
+	f.StringVar(&opts.Sheet, "sheet", "", "the XLSX sheet to read (default: the first)")
+	f.StringArrayVar(&maps, "map", nil, "map a header to a column, as 'header=column' (repeatable)")
+	f.StringVar(&report, "report", "", "write the invalid rows to this file: .json for JSON, else CSV")
+	f.IntVar(&batchSize, "batch-size", importer.DefaultBatchSize, "rows per transaction")
+	return cmd
+}
+
+// printSummary writes the counts and the first invalid rows.
+func printSummary(w io.Writer, sum *importer.Summary, report string) {
+	for _, warn := range sum.Warnings {
+		fmt.Fprintf(w, "warning: %s\n", warn)
+	}
+	verb := "imported"
+	if sum.DryRun {
+		verb = "dry run (nothing written) of"
+	} else if !sum.Written {
+		verb = "nothing written from"
+	}
+	fmt.Fprintf(w, "%s %d %s rows: %d created, %d updated, %d unchanged, %d invalid\n",
+		verb, sum.Rows, sum.Entity, sum.Created, sum.Updated, sum.Unchanged, sum.Invalid)
+	const shown = 20
+	for i, e := range sum.Errors {
+		if i == shown {
+			fmt.Fprintf(w, "… and %d more invalid rows", sum.Invalid-shown)
+			if report != "" {
+				fmt.Fprintf(w, " (all are in %s)", report)
+			}
+			fmt.Fprintln(w)
+			break
+		}
+		reasons := make([]string, len(e.Errors))
+		for j, fe := range e.Errors {
+			if fe.Field == "" {
+				reasons[j] = fe.Message
+			} else {
+				reasons[j] = fe.Field + ": " + fe.Message
+			}
+		}
+		fmt.Fprintf(w, "  %s %d: %s\n", sum.PosKind, e.Line, strings.Join(reasons, "; "))
+	}
+}
+
+func exportCmd(cfg *config) *cobra.Command {
+	var format, out string
+	cmd := &cobra.Command{
+		Use:   "export <entity>",
+		Short: "Export the public dataset of " + strings.Join(importer.Entities, ", ") + " (re-importable)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := importer.CheckEntity(args[0]); err != nil {
+				return err
+			}
+			st, err := open(cmd.Context(), cfg, true)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			var w io.Writer = os.Stdout
+			if out != "" {
+				// Write beside the target and rename, so that a failed
+				// export never leaves a truncated file under its name.
+				tmp, err := os.CreateTemp(filepath.Dir(out), ".camreg-export-*")
+				if err != nil {
+					return fmt.Errorf("create %s: %w", out, err)
+				}
+				defer os.Remove(tmp.Name())
+				if err := importer.Export(cmd.Context(), st, args[0], format, tmp); err != nil {
+					tmp.Close()
+					return err
+				}
+				if err := tmp.Close(); err != nil {
+					return err
+				}
+				return os.Rename(tmp.Name(), out)
+			}
+			if format == importer.FormatXLSX && isTerminal(os.Stdout) {
+				return errors.New("refusing to write XLSX to a terminal: use --out or redirect stdout")
+			}
+			return importer.Export(cmd.Context(), st, args[0], format, w)
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", importer.FormatCSV, "csv, xlsx, ndjson or json")
+	cmd.Flags().StringVar(&out, "out", "", "write to this file instead of stdout")
+	return cmd
+}
+
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// openSearch opens the configured search backend: bleve under
+// $CAMREG_DATA/search/bleve, or the Meilisearch at MEILI_URL, whose
+// indexer cursor lives in the database. rebuilder opens bleve for a
+// rebuild only, leaving the live index to a server that may hold it.
+func openSearch(cfg *config, st *models.Store, rebuilder bool) (search.Index, error) {
+	switch cfg.search {
+	case "meilisearch":
+		return meili.New(meili.Config{URL: os.Getenv("MEILI_URL"), APIKey: os.Getenv("MEILI_API_KEY"),
+			Index: "camreg", Cursor: search.DBCursor{DB: st.DB(), Name: "meilisearch:camreg"}})
+	default:
+		return bleve.Open(filepath.Join(cfg.data, "search", "bleve"), bleve.Options{Rebuilder: rebuilder})
+	}
+}
+
+// startSearch opens the search backend and runs its indexer in the
+// background until ctx ends. A backend that cannot be opened leaves the
+// server without search (503 on /v1/search), never without the registry.
+func startSearch(ctx context.Context, cfg *config, st *models.Store, log *slog.Logger) (search.Index, *search.Indexer) {
+	idx, err := openSearch(cfg, st, false)
+	if err != nil {
+		log.Error("search disabled", slog.String("backend", cfg.search), slog.String("error", err.Error()))
+		return nil, nil
+	}
+	ix := &search.Indexer{Store: st, Index: idx, Builder: &search.Builder{Store: st}, Log: log,
+		Interval: 300 * time.Millisecond}
+	go ix.Run(ctx)
+	log.Info("search indexer started", slog.String("backend", cfg.search))
+	return idx, ix
+}
+
+func reindexCmd(cfg *config, log *slog.Logger) *cobra.Command {
+	return &cobra.Command{
+		Use:   "reindex",
+		Short: "Rebuild the search index from the database, without taking search offline",
+		Long: "Builds a new index from every record (bleve: a new directory; Meilisearch: a new index) and then " +
+			"swaps it in atomically. A running server keeps answering from the old index until the swap, and " +
+			"its indexer then applies the changes made meanwhile.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			st, err := open(cmd.Context(), cfg, true)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			idx, err := openSearch(cfg, st, true)
+			if err != nil {
+				return err
+			}
+			defer idx.Close()
+			start := time.Now()
+			n, err := search.Reindex(cmd.Context(), st, idx)
+			if err != nil {
+				return err
+			}
+			log.Info("reindexed", slog.String("backend", cfg.search), slog.Int("documents", n),
+				slog.Duration("took", time.Since(start)))
+			fmt.Printf("reindexed %d documents into %s in %s\n", n, cfg.search, time.Since(start).Round(time.Millisecond))
+			return nil
+		},
+	}
+}
+
+// indexerErr is the indexer's error reporter for /readyz, nil without one.
+func indexerErr(ix *search.Indexer) func() error {
+	if ix == nil {
+		return nil
+	}
+	return ix.Err
 }

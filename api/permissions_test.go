@@ -66,6 +66,25 @@ var permissionMatrix = []permission{
 	{"GET", "/v1/certificates/{cert}/history", all, nil},
 	{"GET", "/v1/provinces", all, nil},
 	{"GET", "/v1/audit", [7]string{"401", "403", "403", "403", "403", "✓", "✓"}, nil},
+	{"GET", "/v1/search?q=hikvision", all, nil},
+	{"GET", "/v1/verify?model=DS-2CD1023G0E-I", all, nil},
+	{"POST", "/v1/verify", all, map[string]any{"items": []map[string]any{{"model": "DS-2CD1023G0E-I"}}}},
+	{"GET", "/v1/feed.atom", all, nil},
+	{"GET", "/v1/feed.json", all, nil},
+	{"GET", "/m/{brand}/{model_key}", all, nil},
+	{"GET", "/m/{brand}/{model_key}/qr.png", all, nil},
+	{"GET", "/m/{brand}/{model_key}/qr.svg", all, nil},
+	{"POST", "/v1/inspections", [7]string{"401", "403", "403", "✓", "403", "403", "✓"}, map[string]any{"trader_org_id": "0190a000-0000-7000-8000-00000000dead"}},
+	{"GET", "/v1/inspections", [7]string{"401", "403", "own", "✓", "403", "✓", "✓"}, nil},
+	{"GET", "/v1/inspections/{inspection}", [7]string{"401", "403", "own", "✓", "403", "✓", "✓"}, nil},
+	{"GET", "/v1/findings", [7]string{"401", "403", "own", "✓", "403", "✓", "✓"}, nil},
+	{"GET", "/v1/findings/{finding}", [7]string{"401", "403", "own", "✓", "403", "✓", "✓"}, nil},
+	{"PATCH", "/v1/findings/{finding}", [7]string{"401", "403", "403", "✓", "403", "403", "✓"}, map[string]any{"status": "confirmed", "note": "Biên bản 12/BB-QLTT"}},
+	{"GET", "/v1/organizations/{org}/compliance", [7]string{"401", "403", "own", "✓", "403", "✓", "✓"}, nil},
+	{"POST", "/v1/imports", [7]string{"401", "403", "own", "403", "403", "403", "✓"}, nil},
+	{"GET", "/v1/imports/{import}", [7]string{"401", "own", "own", "own", "own", "own", "✓"}, nil},
+	{"GET", "/v1/export/{export}", all, nil},
+	{"GET", "/", all, nil},
 	{"GET", "/v1/keys", adminOnly, nil},
 	{"POST", "/v1/keys", adminOnly, map[string]any{"role": "procurement"}},
 	{"DELETE", "/v1/keys/{key}", adminOnly, nil},
@@ -102,8 +121,19 @@ func newRoleWorld(t *testing.T, e *testEnv) roleWorld {
 	listing := e.do("POST", "/v1/listings", w.keys["vendor"], map[string]any{"camera_model_id": f.model, "channel": "online",
 		"url": "https://shopee.vn/x"}).want(201).str("id")
 	spare := e.create("organizations", map[string]any{"name": "Spare", "kind": "distributor"})
+	// An inspection of the vendor's own organization, with a finding: the
+	// Dahua model has no certificate.
+	insp := e.do("POST", "/v1/inspections", w.keys["inspector"], map[string]any{"trader_org_id": f.importer,
+		"place": "12 Tràng Tiền, Hà Nội", "items": []map[string]any{{"model": "IPC-HFW1230S-S5", "brand": "Dahua", "quantity": 3}}}).want(201)
+	items := insp.json()["items"].([]any)
+	finding, _ := items[0].(map[string]any)["finding_id"].(string)
+	if finding == "" {
+		t.Fatalf("the inspection raised no finding: %s", insp.Body.String())
+	}
 	base := map[string]string{"{org}": spare, "{model}": f.model, "{standard}": "0190a000-0000-7000-8000-000000000011",
-		"{cert}": f.cert, "{origin}": f.origin, "{warning}": f.warning, "{listing}": f.listing}
+		"{cert}": f.cert, "{origin}": f.origin, "{warning}": f.warning, "{listing}": f.listing,
+		"{brand}": "hikvision", "{model_key}": "ds2cd1023g0ei", "{inspection}": insp.str("id"), "{finding}": finding,
+		"{import}": "0190a000-0000-7000-8000-00000000beef", "{export}": "models.csv"}
 	for _, role := range roleOrder {
 		ids := map[string]string{}
 		for k, v := range base {
@@ -134,6 +164,7 @@ func (w roleWorld) path(role, template string) string {
 // cell must get past authorization (whatever the body's fate).
 func TestPermissionMatrix(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *testEnv) {
+		e.withSearch(t)
 		w := newRoleWorld(t, e)
 		for _, p := range permissionMatrix {
 			for i, role := range roleOrder {

@@ -21,6 +21,8 @@ import (
 
 	"camreg/docs"
 	"camreg/models"
+	"camreg/search"
+	"camreg/web"
 )
 
 // Config holds the server's settings.
@@ -39,6 +41,14 @@ type Config struct {
 	// CORSOrigins are the browser origins allowed to call the API from
 	// another site. Empty (the default) turns CORS off.
 	CORSOrigins []string
+	// Search answers /v1/search; nil answers 503. SearchLag, when set,
+	// reports the indexer's last error (the index is behind), for /readyz.
+	Search    search.Index
+	SearchLag func() error
+	// PublicURL is the absolute base URL of public permalinks and feeds,
+	// such as https://camreg.example.vn (CAMREG_PUBLIC_URL); empty means
+	// the request's own scheme and host.
+	PublicURL string
 }
 
 // Server is the HTTP API. Its handlers are methods, and its dependencies
@@ -50,6 +60,11 @@ type Server struct {
 	metrics *metrics
 	limiter *rateLimiter
 	started time.Time
+	// search is the full-text index; searchLag its indexer's last error.
+	search    search.Index
+	searchLag func() error
+	// publicURL is Config.PublicURL without a trailing slash.
+	publicURL string
 }
 
 // New builds the server and its routes over a migrated store.
@@ -59,7 +74,8 @@ func New(store *models.Store, cfg Config) *Server {
 		lg = slog.Default()
 	}
 	s := &Server{store: store, log: lg, echo: echo.New(), metrics: newMetrics(),
-		limiter: newRateLimiter(cfg.Rates), started: time.Now()}
+		limiter: newRateLimiter(cfg.Rates), started: time.Now(), search: cfg.Search, searchLag: cfg.SearchLag,
+		publicURL: strings.TrimRight(cfg.PublicURL, "/")}
 	e := s.echo
 	e.IPExtractor = echo.ExtractIPDirect()
 	if len(cfg.TrustedProxies) > 0 {
@@ -201,6 +217,39 @@ func (s *Server) routes() {
 
 	v1.GET("/provinces", s.listProvinces)
 
+	v1.GET("/search", s.searchRegistry)
+
+	// Bulk import and export. A vendor imports only its own organization's
+	// models, C/Os and listings (the importer checks every row); any key
+	// reads its own import jobs, an admin all of them.
+	v1.POST("/imports", s.createImport, requireRole(models.RoleAdmin, models.RoleVendor))
+	v1.GET("/imports/:id", s.getImport, requireRole(models.Roles...))
+	v1.GET("/export/:file", s.exportDataset)
+
+	// Verify, feeds and permalinks are public; inspections, findings and
+	// compliance summaries are private trader data (api/inspection.go).
+	v1.GET("/verify", s.verify)
+	v1.POST("/verify", s.verifyBulk)
+	v1.GET("/feed.atom", s.feedAtom)
+	v1.GET("/feed.json", s.feedJSON)
+	v1.POST("/inspections", s.createInspection, inspectors)
+	v1.GET("/inspections", s.listInspections, traderReaders)
+	v1.GET("/inspections/:id", s.getInspection, traderReaders)
+	v1.GET("/findings", s.listFindings, traderReaders)
+	v1.GET("/findings/:id", s.getFinding, traderReaders)
+	v1.PATCH("/findings/:id", s.updateFinding, inspectors)
+	v1.GET("/organizations/:id/compliance", s.getCompliance, traderReaders)
+	e.GET("/m/:brand/:model", s.permalink)
+	e.GET("/m/:brand/:model/qr.png", s.permalinkQRPNG)
+	e.GET("/m/:brand/:model/qr.svg", s.permalinkQRSVG)
+
+	// The inspector's page (package web): embedded static files, public.
+	page := echo.WrapHandler(web.Handler())
+	e.GET(web.IndexPath, page)
+	e.HEAD(web.IndexPath, page)
+	e.GET(web.StaticPrefix+"*", page)
+	e.HEAD(web.StaticPrefix+"*", page)
+
 	v1.GET("/keys", s.listKeys, admin)
 	v1.POST("/keys", s.createKey, admin)
 	v1.DELETE("/keys/:id", s.revokeKey, admin)
@@ -225,7 +274,7 @@ func (s *Server) healthz(c echo.Context) error {
 
 // readyz godoc
 //
-//	@Summary	Readiness: the database answers
+//	@Summary	Readiness: the database answers (503 if not); search is reported as "degraded" when its engine is down or its index is behind
 //	@Tags		operations
 //	@Produce	json
 //	@Success	200	{object}	healthResponse
@@ -240,6 +289,20 @@ func (s *Server) readyz(c echo.Context) error {
 		checks["database"] = "unreachable"
 		c.Response().Header().Set("Retry-After", "5")
 		return c.JSON(http.StatusServiceUnavailable, healthResponse{Status: "unavailable", Checks: checks})
+	}
+	// Search is derived data: writes and reads of the registry work
+	// without it, so a search outage degrades readiness but does not fail it.
+	if s.search != nil {
+		checks["search"] = "ok"
+		if err := s.search.Ping(ctx); err != nil {
+			s.log.Warn("readiness: search engine unreachable", slog.String("error", err.Error()))
+			checks["search"] = "degraded"
+		} else if s.searchLag != nil && s.searchLag() != nil {
+			checks["search"] = "degraded"
+		}
+		if checks["search"] != "ok" {
+			return c.JSON(http.StatusOK, healthResponse{Status: "degraded", Checks: checks})
+		}
 	}
 	return c.JSON(http.StatusOK, healthResponse{Status: "ok", Checks: checks})
 }
@@ -297,15 +360,20 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 // securityHeaders sets the headers every response carries. The Swagger UI
-// needs scripts and styles of its own, so it gets a looser policy.
+// needs scripts and styles of its own, so it gets a looser policy; the
+// inspector's page may load its own scripts, styles and images and call
+// the API (web.CSP); everything else, the API included, may load nothing.
 func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		h := c.Response().Header()
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "no-referrer")
-		if strings.HasPrefix(c.Request().URL.Path, "/swagger/") {
+		p := c.Request().URL.Path
+		if strings.HasPrefix(p, "/swagger/") {
 			h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:")
+		} else if p == web.IndexPath || strings.HasPrefix(p, web.StaticPrefix) {
+			h.Set("Content-Security-Policy", web.CSP)
 		} else {
 			h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
 		}

@@ -34,6 +34,138 @@ const docTemplate = `{
                 }
             }
         },
+        "/m/{brand}/{model}": {
+            "get": {
+                "description": "A small HTML page in Vietnamese with the model's verdict today, its certificates and warnings: the target of the model's e-label QR code. Only verified models have one. A path not in canonical form (brand_key/model_key) is redirected to it.",
+                "produces": [
+                    "text/html"
+                ],
+                "tags": [
+                    "permalinks"
+                ],
+                "summary": "A verified model's public page (e-label)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "brand_key, such as hikvision",
+                        "name": "brand",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "model_key, such as ds2cd1023g0ei",
+                        "name": "model",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "the page",
+                        "schema": {
+                            "type": "string"
+                        }
+                    },
+                    "301": {
+                        "description": "to the canonical path",
+                        "schema": {
+                            "type": "string"
+                        }
+                    },
+                    "404": {
+                        "description": "no verified model there",
+                        "schema": {
+                            "type": "string"
+                        }
+                    }
+                }
+            }
+        },
+        "/m/{brand}/{model}/qr.png": {
+            "get": {
+                "description": "The QR code encodes the absolute URL of the model's public page (CAMREG_PUBLIC_URL, or the request's host). 512×512 pixels.",
+                "produces": [
+                    "image/png"
+                ],
+                "tags": [
+                    "permalinks"
+                ],
+                "summary": "A verified model's e-label QR code, as PNG",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "brand_key",
+                        "name": "brand",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "model_key",
+                        "name": "model",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "file"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/m/{brand}/{model}/qr.svg": {
+            "get": {
+                "description": "The same QR code as qr.png, as scalable vector graphics for print.",
+                "produces": [
+                    "image/svg+xml"
+                ],
+                "tags": [
+                    "permalinks"
+                ],
+                "summary": "A verified model's e-label QR code, as SVG",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "brand_key",
+                        "name": "brand",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "model_key",
+                        "name": "model",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "file"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/readyz": {
             "get": {
                 "produces": [
@@ -42,7 +174,7 @@ const docTemplate = `{
                 "tags": [
                     "operations"
                 ],
-                "summary": "Readiness: the database answers",
+                "summary": "Readiness: the database answers (503 if not); search is reported as \"degraded\" when its engine is down or its index is behind",
                 "responses": {
                     "200": {
                         "description": "OK",
@@ -430,6 +562,785 @@ const docTemplate = `{
                     },
                     "404": {
                         "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/export/{file}": {
+            "get": {
+                "description": "Streams the whole public dataset of one collection, read from the database a page at a time, so memory stays flat at any size. References are natural keys (tax codes or names; brand and model number) in the columns the importer reads, so the file imports back to the same data. CSV starts with a UTF-8 BOM so that Excel shows Vietnamese correctly.",
+                "produces": [
+                    "text/csv",
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    "application/x-ndjson",
+                    "application/json"
+                ],
+                "tags": [
+                    "exports"
+                ],
+                "summary": "Download a whole collection as CSV, XLSX, NDJSON or JSON",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "\u003centity\u003e.\u003cformat\u003e, such as listings.csv or models.xlsx; entity is organizations, models, certificates, origin-certificates, warnings or listings; format csv, xlsx, ndjson or json",
+                        "name": "file",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "file"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/feed.atom": {
+            "get": {
+                "description": "The same entries as /v1/feed.json, as Atom (RFC 4287), with a rel=\"next\" link for the next page. Public.",
+                "produces": [
+                    "application/atom+xml"
+                ],
+                "tags": [
+                    "feeds"
+                ],
+                "summary": "The registry's news, as an Atom feed",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "warning, certificate or model",
+                        "name": "type",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "only entries about this brand's models",
+                        "name": "brand",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "default": 50,
+                        "description": "entries per page, 1..200",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "the next page, from the rel=next link",
+                        "name": "cursor",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "vi (default) or en",
+                        "name": "Accept-Language",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "the Atom document",
+                        "schema": {
+                            "type": "string"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/feed.json": {
+            "get": {
+                "description": "Warnings issued, changed or withdrawn; certificates suspended, reinstated, revoked or expired (an expiry is dated when the certificate stopped being valid); models newly verified. Newest first, from the change log. Public.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "feeds"
+                ],
+                "summary": "The registry's news, as JSON Feed 1.1",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "warning, certificate or model",
+                        "name": "type",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "only entries about this brand's models",
+                        "name": "brand",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "default": 50,
+                        "description": "entries per page, 1..200",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "the next page, from next_url",
+                        "name": "cursor",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "vi (default) or en",
+                        "name": "Accept-Language",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.jsonFeed"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/findings": {
+            "get": {
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "description": "Inspectors, authorities and admins see every finding; a vendor only those against its own organization. Findings are private trader data: the public and other roles may not list them.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "findings"
+                ],
+                "summary": "List findings",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "trader organization id",
+                        "name": "trader",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "inspection id",
+                        "name": "inspection",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "province name or code",
+                        "name": "province",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "violation code",
+                        "name": "violation",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "open, confirmed, resolved or dismissed",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "observed on or after, YYYY-MM-DD",
+                        "name": "from",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "observed on or before, YYYY-MM-DD",
+                        "name": "to",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "default": 50,
+                        "description": "page size, 1..500",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "vi (default) or en",
+                        "name": "Accept-Language",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.findingList"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/findings/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "findings"
+                ],
+                "summary": "Get a finding with its history",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "finding id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "vi (default) or en",
+                        "name": "Accept-Language",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.findingResponse"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "the version, for If-Match"
+                            }
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such finding, or one against another organization (for a vendor)",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "description": "open → confirmed → resolved, or open/confirmed → dismissed, with a note saying why; the step takes effect today and is recorded in the change log with who made it. A move the lifecycle does not allow is 409.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "findings"
+                ],
+                "summary": "Move a finding along its lifecycle",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "finding id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "the ETag last read; a stale one gets 412",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "the new status and the note",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.findingRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.findingResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/imports": {
+            "post": {
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "description": "Send a CSV, XLSX, JSON or NDJSON file (at most 50 MiB) as multipart/form-data. Its rows are upserted on their natural keys through the same services as the API, in transactions of 500 rows. Headers may be English or Vietnamese (see the README for each entity's columns). By default nothing is written unless every row is valid; ` + "`" + `skip_invalid` + "`" + ` writes the valid rows. The answer is 202 with the job; poll its Location. An admin imports anything; a vendor imports models (registered to its organization), certificates of origin and listings of its own organization only, and rows that touch another organization's objects are reported as invalid.",
+                "consumes": [
+                    "multipart/form-data"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "imports"
+                ],
+                "summary": "Import a file of registry rows, in the background",
+                "parameters": [
+                    {
+                        "type": "file",
+                        "description": "the file",
+                        "name": "file",
+                        "in": "formData",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "organizations, models, certificates, origin-certificates, warnings or listings",
+                        "name": "entity",
+                        "in": "formData",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "csv, xlsx, json or ndjson; detected when omitted",
+                        "name": "format",
+                        "in": "formData"
+                    },
+                    {
+                        "type": "string",
+                        "description": "the XLSX sheet to read; the first when omitted",
+                        "name": "sheet",
+                        "in": "formData"
+                    },
+                    {
+                        "type": "boolean",
+                        "description": "validate every row, write nothing",
+                        "name": "dry_run",
+                        "in": "formData"
+                    },
+                    {
+                        "type": "boolean",
+                        "description": "write the valid rows, report the invalid ones",
+                        "name": "skip_invalid",
+                        "in": "formData"
+                    },
+                    {
+                        "type": "string",
+                        "description": "header=column, to map an unknown header (repeatable)",
+                        "name": "map",
+                        "in": "formData"
+                    }
+                ],
+                "responses": {
+                    "202": {
+                        "description": "Accepted",
+                        "schema": {
+                            "$ref": "#/definitions/api.importJobResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/imports/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "description": "Only the key that started the job, or an admin, may read it; anyone else gets 404.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "imports"
+                ],
+                "summary": "An import job's progress and row report",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "job id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.importJobResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/inspections": {
+            "get": {
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "description": "Inspectors, authorities and admins see every inspection; a vendor only those of its own organization.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "inspections"
+                ],
+                "summary": "List inspections",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "trader organization id",
+                        "name": "trader",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "inspecting office organization id",
+                        "name": "office",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "province name or code",
+                        "name": "province",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "inspected on or after, YYYY-MM-DD",
+                        "name": "from",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "inspected on or before, YYYY-MM-DD",
+                        "name": "to",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "default": 50,
+                        "description": "page size, 1..500",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "vi (default) or en",
+                        "name": "Accept-Language",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.inspectionList"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "description": "Each item is verified on the spot, as of the inspection's date, with the rules of GET /v1/verify, and its verdict is stored with it. Every non-compliant item, and every item not found in the registry while certification is mandatory (unregistered_model: \"not found in the registry\", to be confirmed), opens a finding. All in one transaction, with change-log events.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "inspections"
+                ],
+                "summary": "Record an inspection of a trader",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "vi (default) or en, for the reasons' messages",
+                        "name": "Accept-Language",
+                        "in": "header"
+                    },
+                    {
+                        "description": "the visit and its items (1 to 500)",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.inspectionRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/api.inspectionCreated"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/inspections/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "inspections"
+                ],
+                "summary": "Get an inspection with its items and their verdicts",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "inspection id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "vi (default) or en",
+                        "name": "Accept-Language",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.inspectionResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "no such inspection, or another organization's (for a vendor)",
                         "schema": {
                             "$ref": "#/definitions/api.Problem"
                         }
@@ -1520,6 +2431,64 @@ const docTemplate = `{
                 }
             }
         },
+        "/v1/organizations/{id}/compliance": {
+            "get": {
+                "security": [
+                    {
+                        "BearerKey": []
+                    }
+                ],
+                "description": "The trader's listings by today's verdict, and its unresolved (open or confirmed) findings. Inspectors, authorities and admins see any trader's; a vendor only its own organization's (any other is 404).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "inspections"
+                ],
+                "summary": "A trader's compliance summary",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "organization id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "vi (default) or en",
+                        "name": "Accept-Language",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.complianceResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/v1/organizations/{id}/history": {
             "get": {
                 "description": "Every change of the record from the change log, oldest first: for example a certificate's suspension and revocation, with their reasons and dates. Available for organizations, models, standards, certificates, origin-certificates, warnings and listings, as /v1/{collection}/{id}/history.",
@@ -1859,6 +2828,107 @@ const docTemplate = `{
                 }
             }
         },
+        "/v1/search": {
+            "get": {
+                "description": "Full-text search over the public registry, tolerant of missing Vietnamese diacritics (đ included), typos, and model numbers typed without dashes, in lower case, in part (\"2cd1023\") or with O for 0. An exact model number, certificate number, warning reference or tax code ranks first.\n` + "`" + `status` + "`" + ` filters by a model's compliance status (` + "`" + `certified` + "`" + `: covered by a valid, unexpired certificate; ` + "`" + `warned` + "`" + `: named by an active warning; ` + "`" + `uncertified` + "`" + `), a certificate's status (` + "`" + `valid` + "`" + `, ` + "`" + `suspended` + "`" + `, ` + "`" + `revoked` + "`" + `, ` + "`" + `expired` + "`" + `) or a warning's (` + "`" + `active` + "`" + `, ` + "`" + `withdrawn` + "`" + `).\nFacet counts cover every match, not one page. Pending registrations and submissions are not searchable.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "search"
+                ],
+                "summary": "Search models, traders, certificates and warnings",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "example": "camera hikvison da nang",
+                        "description": "what to look for",
+                        "name": "q",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "model",
+                            "organization",
+                            "certificate",
+                            "warning"
+                        ],
+                        "type": "string",
+                        "description": "record type",
+                        "name": "type",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "brand, compared without case or punctuation",
+                        "name": "brand",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "province name (with or without diacritics) or code",
+                        "name": "province",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "certified",
+                            "warned",
+                            "uncertified",
+                            "valid",
+                            "suspended",
+                            "revoked",
+                            "expired",
+                            "active",
+                            "withdrawn"
+                        ],
+                        "type": "string",
+                        "description": "compliance or record status",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "default": 20,
+                        "description": "page size, 1 to 100",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.searchResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    },
+                    "503": {
+                        "description": "the search engine is unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    }
+                }
+            }
+        },
         "/v1/standards": {
             "get": {
                 "produces": [
@@ -2101,6 +3171,133 @@ const docTemplate = `{
                     },
                     "404": {
                         "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/v1/verify": {
+            "get": {
+                "description": "Matches the model number (and brand, if given) against the registry and applies the rules as of ` + "`" + `at` + "`" + ` (default: today in Vietnam): a valid certificate of conformity is required once a standard is mandatory; an active stop-sale, recall or ban warning covering the firmware (any firmware, if none is given) makes the model non-compliant, a firmware-update warning gives ` + "`" + `warning` + "`" + `; an imported model without a valid C/O gives ` + "`" + `warning` + "`" + ` (no_origin_proof). A miss says \"not found in the registry\", never more. Messages are in Vietnamese, or English with ` + "`" + `Accept-Language: en` + "`" + `. Public, rate-limited per IP.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "verify"
+                ],
+                "summary": "Verify a camera model: may it be sold?",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "the model number as read on the label, with or without dashes",
+                        "name": "model",
+                        "in": "query",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "the brand",
+                        "name": "brand",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "the firmware version, such as V5.7.3 build 220112",
+                        "name": "firmware",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "the date to judge on, YYYY-MM-DD; today when omitted",
+                        "name": "at",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "vi (default) or en",
+                        "name": "Accept-Language",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.verifyResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "description": "Up to 500 items, each answered as by GET /v1/verify, in the same order. More than 500 items, or any invalid item, is a 422 naming every bad field (items[3].at); nothing is answered in part.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "verify"
+                ],
+                "summary": "Verify a whole shelf at once",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "vi (default) or en",
+                        "name": "Accept-Language",
+                        "in": "header"
+                    },
+                    {
+                        "description": "the items",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.verifyBulkRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.verifyBulkResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.Problem"
+                        }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
                         "schema": {
                             "$ref": "#/definitions/api.Problem"
                         }
@@ -2650,6 +3847,108 @@ const docTemplate = `{
                 }
             }
         },
+        "api.complianceListing": {
+            "type": "object",
+            "properties": {
+                "brand": {
+                    "type": "string"
+                },
+                "camera_model_id": {
+                    "type": "string"
+                },
+                "channel": {
+                    "type": "string"
+                },
+                "last_seen_on": {
+                    "type": "string"
+                },
+                "listing_id": {
+                    "type": "string"
+                },
+                "model_number": {
+                    "type": "string"
+                },
+                "province_code": {
+                    "type": "string"
+                },
+                "reasons": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.reasonResponse"
+                    }
+                },
+                "shop_address": {
+                    "type": "string"
+                },
+                "url": {
+                    "type": "string"
+                },
+                "verdict": {
+                    "type": "string",
+                    "enum": [
+                        "compliant",
+                        "non_compliant",
+                        "warning",
+                        "unknown"
+                    ]
+                }
+            }
+        },
+        "api.complianceOrg": {
+            "type": "object",
+            "properties": {
+                "id": {
+                    "type": "string"
+                },
+                "kind": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "province_code": {
+                    "type": "string"
+                },
+                "province_name": {
+                    "type": "string"
+                },
+                "tax_code": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.complianceResponse": {
+            "type": "object",
+            "properties": {
+                "counts": {
+                    "description": "Counts are the trader's listings by verdict.",
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "integer"
+                    }
+                },
+                "listings": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.complianceListing"
+                    }
+                },
+                "on": {
+                    "description": "On is the date the verdicts are for: today in Vietnam.",
+                    "type": "string",
+                    "example": "2026-11-21"
+                },
+                "open_findings": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.findingResponse"
+                    }
+                },
+                "organization": {
+                    "$ref": "#/definitions/api.complianceOrg"
+                }
+            }
+        },
         "api.coveredModel": {
             "type": "object",
             "properties": {
@@ -2660,6 +3959,204 @@ const docTemplate = `{
                 "firmware": {
                     "type": "string",
                     "example": "V5.7.3 build 220112"
+                }
+            }
+        },
+        "api.feedExtension": {
+            "type": "object",
+            "properties": {
+                "effective_on": {
+                    "type": "string"
+                },
+                "entity_id": {
+                    "type": "string"
+                },
+                "kind": {
+                    "description": "Kind is warning_issued, warning_changed, warning_withdrawn,\ncertificate_suspended, certificate_reinstated, certificate_revoked,\ncertificate_expired or model_verified.",
+                    "type": "string",
+                    "example": "warning_issued"
+                },
+                "models": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.feedModel"
+                    }
+                },
+                "type": {
+                    "description": "Type is warning, certificate or model.",
+                    "type": "string",
+                    "example": "warning"
+                }
+            }
+        },
+        "api.feedModel": {
+            "type": "object",
+            "properties": {
+                "brand": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "model_number": {
+                    "type": "string"
+                },
+                "permalink": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.findingList": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.findingResponse"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.findingRequest": {
+            "type": "object",
+            "properties": {
+                "note": {
+                    "type": "string",
+                    "example": "Lập biên bản vi phạm hành chính số 12/BB-QLTT"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "confirmed",
+                        "resolved",
+                        "dismissed"
+                    ],
+                    "example": "confirmed"
+                }
+            }
+        },
+        "api.findingResponse": {
+            "type": "object",
+            "properties": {
+                "brand": {
+                    "type": "string"
+                },
+                "camera_model_id": {
+                    "type": "string"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "evidence": {
+                    "description": "Evidence is the verdict's reasons when the item was recorded.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.reasonResponse"
+                    }
+                },
+                "history": {
+                    "description": "History is every step, with who, when and why (on GET of one finding).",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.findingStepResponse"
+                    }
+                },
+                "id": {
+                    "type": "string"
+                },
+                "inspection_id": {
+                    "type": "string"
+                },
+                "item_position": {
+                    "type": "integer"
+                },
+                "model": {
+                    "description": "Model and Brand are as the inspector read them.",
+                    "type": "string"
+                },
+                "notes": {
+                    "type": "string"
+                },
+                "observed_on": {
+                    "type": "string"
+                },
+                "office_org_id": {
+                    "type": "string"
+                },
+                "province_code": {
+                    "type": "string"
+                },
+                "province_name": {
+                    "type": "string"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "open",
+                        "confirmed",
+                        "resolved",
+                        "dismissed"
+                    ]
+                },
+                "status_changed_on": {
+                    "type": "string"
+                },
+                "status_reason": {
+                    "type": "string"
+                },
+                "trader_org_id": {
+                    "type": "string"
+                },
+                "updated_at": {
+                    "type": "string"
+                },
+                "version": {
+                    "type": "integer"
+                },
+                "violation": {
+                    "description": "Violation is no_conformity_certificate, certificate_expired,\ncertificate_revoked, certificate_suspended, warned_model,\nbanned_model, no_origin_proof, unregistered_model or other.",
+                    "type": "string",
+                    "example": "certificate_revoked"
+                }
+            }
+        },
+        "api.findingStepResponse": {
+            "type": "object",
+            "properties": {
+                "actor": {
+                    "type": "string",
+                    "example": "key:3f9a1c2b7d4e"
+                },
+                "actor_org_id": {
+                    "type": "string"
+                },
+                "actor_role": {
+                    "type": "string",
+                    "example": "inspector"
+                },
+                "at": {
+                    "type": "string"
+                },
+                "from": {
+                    "type": "string",
+                    "example": "open"
+                },
+                "note": {
+                    "type": "string"
+                },
+                "seq": {
+                    "type": "integer"
+                },
+                "status_changed_on": {
+                    "description": "StatusChangedOn is the date the step took effect.",
+                    "type": "string"
+                },
+                "to": {
+                    "type": "string",
+                    "example": "confirmed"
                 }
             }
         },
@@ -2708,6 +4205,382 @@ const docTemplate = `{
                     "items": {
                         "$ref": "#/definitions/api.historyEntry"
                     }
+                }
+            }
+        },
+        "api.importJobResponse": {
+            "type": "object",
+            "properties": {
+                "bytes_done": {
+                    "type": "integer"
+                },
+                "bytes_total": {
+                    "type": "integer"
+                },
+                "created": {
+                    "type": "integer"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "dry_run": {
+                    "type": "boolean"
+                },
+                "entity": {
+                    "type": "string",
+                    "example": "listings"
+                },
+                "error": {
+                    "description": "Error says why a failed job failed.",
+                    "type": "string"
+                },
+                "errors": {
+                    "description": "Errors lists the invalid rows (at most 1000), each with every reason.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/importer.RowError"
+                    }
+                },
+                "filename": {
+                    "type": "string",
+                    "example": "listings.csv"
+                },
+                "finished_at": {
+                    "type": "string"
+                },
+                "format": {
+                    "type": "string",
+                    "example": "csv"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "invalid": {
+                    "type": "integer"
+                },
+                "phase": {
+                    "description": "Phase is validating (the pass that checks every row first) or writing.",
+                    "type": "string",
+                    "example": "writing"
+                },
+                "position": {
+                    "description": "Position says what a row's line counts: line, row (XLSX) or record (JSON).",
+                    "type": "string",
+                    "example": "line"
+                },
+                "rows": {
+                    "type": "integer",
+                    "example": 12000
+                },
+                "skip_invalid": {
+                    "type": "boolean"
+                },
+                "status": {
+                    "description": "Status is queued, running, succeeded or failed.",
+                    "type": "string",
+                    "enum": [
+                        "queued",
+                        "running",
+                        "succeeded",
+                        "failed"
+                    ],
+                    "example": "running"
+                },
+                "unchanged": {
+                    "type": "integer"
+                },
+                "updated": {
+                    "type": "integer"
+                },
+                "updated_at": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.inspectionCreated": {
+            "type": "object",
+            "properties": {
+                "created_at": {
+                    "type": "string"
+                },
+                "findings": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.findingResponse"
+                    }
+                },
+                "id": {
+                    "type": "string"
+                },
+                "inspected_on": {
+                    "type": "string"
+                },
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.inspectionItemResponse"
+                    }
+                },
+                "notes": {
+                    "type": "string"
+                },
+                "office_org_id": {
+                    "type": "string"
+                },
+                "place": {
+                    "type": "string"
+                },
+                "province_code": {
+                    "type": "string"
+                },
+                "province_name": {
+                    "type": "string"
+                },
+                "trader_org_id": {
+                    "type": "string"
+                },
+                "updated_at": {
+                    "type": "string"
+                },
+                "version": {
+                    "type": "integer"
+                }
+            }
+        },
+        "api.inspectionItemRequest": {
+            "type": "object",
+            "properties": {
+                "brand": {
+                    "type": "string",
+                    "example": "Hikvision"
+                },
+                "firmware": {
+                    "type": "string",
+                    "example": "V5.5.800 build 210628"
+                },
+                "model": {
+                    "type": "string",
+                    "example": "DS-2CD1023G0E-I"
+                },
+                "photo_ref": {
+                    "description": "PhotoRef refers to a photo kept elsewhere (a file name or URL).",
+                    "type": "string",
+                    "example": "IMG_20261121_0930.jpg"
+                },
+                "quantity": {
+                    "description": "Quantity on the shelf; 1 when omitted.",
+                    "type": "integer",
+                    "example": 12
+                }
+            }
+        },
+        "api.inspectionItemResponse": {
+            "type": "object",
+            "properties": {
+                "brand": {
+                    "type": "string"
+                },
+                "camera_model_id": {
+                    "type": "string"
+                },
+                "finding_id": {
+                    "description": "FindingID is the finding the item opened, if any.",
+                    "type": "string"
+                },
+                "firmware": {
+                    "type": "string"
+                },
+                "match": {
+                    "type": "string",
+                    "enum": [
+                        "exact",
+                        "possible",
+                        "ambiguous",
+                        "none"
+                    ]
+                },
+                "model": {
+                    "type": "string"
+                },
+                "photo_ref": {
+                    "type": "string"
+                },
+                "position": {
+                    "type": "integer"
+                },
+                "quantity": {
+                    "type": "integer"
+                },
+                "reasons": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.reasonResponse"
+                    }
+                },
+                "verdict": {
+                    "type": "string",
+                    "enum": [
+                        "compliant",
+                        "non_compliant",
+                        "warning",
+                        "unknown"
+                    ]
+                }
+            }
+        },
+        "api.inspectionList": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.inspectionResponse"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.inspectionRequest": {
+            "type": "object",
+            "properties": {
+                "inspected_on": {
+                    "description": "InspectedOn is the date of the visit, YYYY-MM-DD (today when\nomitted, never in the future); items are verified as of that date.",
+                    "type": "string",
+                    "example": "2026-11-21"
+                },
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.inspectionItemRequest"
+                    }
+                },
+                "notes": {
+                    "type": "string"
+                },
+                "office_org_id": {
+                    "description": "OfficeOrgID is the inspecting office: an inspector's key's\norganization (it may be omitted, or must match); an admin names it.",
+                    "type": "string"
+                },
+                "place": {
+                    "type": "string",
+                    "example": "48 Lý Nam Đế, phường Hoàn Kiếm, Hà Nội"
+                },
+                "province": {
+                    "description": "Province is the trader's when omitted.",
+                    "type": "string",
+                    "example": "Hà Nội"
+                },
+                "trader_org_id": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.inspectionResponse": {
+            "type": "object",
+            "properties": {
+                "created_at": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "inspected_on": {
+                    "type": "string"
+                },
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.inspectionItemResponse"
+                    }
+                },
+                "notes": {
+                    "type": "string"
+                },
+                "office_org_id": {
+                    "type": "string"
+                },
+                "place": {
+                    "type": "string"
+                },
+                "province_code": {
+                    "type": "string"
+                },
+                "province_name": {
+                    "type": "string"
+                },
+                "trader_org_id": {
+                    "type": "string"
+                },
+                "updated_at": {
+                    "type": "string"
+                },
+                "version": {
+                    "type": "integer"
+                }
+            }
+        },
+        "api.jsonFeed": {
+            "type": "object",
+            "properties": {
+                "description": {
+                    "type": "string"
+                },
+                "feed_url": {
+                    "type": "string"
+                },
+                "home_page_url": {
+                    "type": "string"
+                },
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.jsonFeedItem"
+                    }
+                },
+                "language": {
+                    "type": "string",
+                    "example": "vi"
+                },
+                "next_url": {
+                    "type": "string"
+                },
+                "title": {
+                    "type": "string"
+                },
+                "version": {
+                    "type": "string",
+                    "example": "https://jsonfeed.org/version/1.1"
+                }
+            }
+        },
+        "api.jsonFeedItem": {
+            "type": "object",
+            "properties": {
+                "_camreg": {
+                    "$ref": "#/definitions/api.feedExtension"
+                },
+                "content_text": {
+                    "type": "string"
+                },
+                "date_published": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "tags": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "title": {
+                    "type": "string"
+                },
+                "url": {
+                    "type": "string"
                 }
             }
         },
@@ -3353,6 +5226,90 @@ const docTemplate = `{
                 }
             }
         },
+        "api.reasonResponse": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "description": "Code is a violation code (no_conformity_certificate,\ncertificate_expired, certificate_revoked, certificate_suspended,\ncertificate_standard_not_in_force, warned_model, banned_model,\nno_origin_proof, unregistered_model) or an evidence code\n(certificate_valid, certificate_firmware_only,\ncertificate_not_required, origin_proof, firmware_not_affected,\npossible_match, ambiguous_match, registration_pending).",
+                    "type": "string",
+                    "example": "certificate_valid"
+                },
+                "effect": {
+                    "description": "Effect is the verdict this reason leads to, or info.",
+                    "type": "string",
+                    "enum": [
+                        "non_compliant",
+                        "warning",
+                        "unknown",
+                        "info"
+                    ],
+                    "example": "info"
+                },
+                "evidence": {
+                    "$ref": "#/definitions/models.Evidence"
+                },
+                "message": {
+                    "description": "Message says it in Vietnamese, or in English with Accept-Language: en.",
+                    "type": "string"
+                }
+            }
+        },
+        "api.searchHit": {
+            "type": "object",
+            "properties": {
+                "highlight": {
+                    "description": "Highlight is the matched text, HTML-escaped, with the matched words\nin \u003cmark\u003e; empty when only a key (model number, tax code) matched.",
+                    "type": "string",
+                    "example": "\u003cmark\u003eHikvision\u003c/mark\u003e DS-2CD1023G0E-I"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "item": {
+                    "description": "Item is the record as GET /v1/\u003ccollection\u003e/{id} returns it.",
+                    "type": "object"
+                },
+                "score": {
+                    "type": "number"
+                },
+                "title": {
+                    "description": "Title names the record: a model's brand and number, an\norganization's name, a certificate's number, a warning's reference.",
+                    "type": "string",
+                    "example": "Hikvision DS-2CD1023G0E-I"
+                },
+                "type": {
+                    "description": "Type is model, organization, certificate or warning.",
+                    "type": "string",
+                    "example": "model"
+                }
+            }
+        },
+        "api.searchResponse": {
+            "type": "object",
+            "properties": {
+                "facets": {
+                    "description": "Facets count the matches by type, brand, province code and status.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/search.Facets"
+                        }
+                    ]
+                },
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.searchHit"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
+                },
+                "total": {
+                    "description": "Total is how many records match (Meilisearch estimates it).",
+                    "type": "integer"
+                }
+            }
+        },
         "api.standardList": {
             "type": "object",
             "properties": {
@@ -3363,6 +5320,31 @@ const docTemplate = `{
                     }
                 },
                 "next_cursor": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.standardOnDate": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "example": "QCVN 11:2026/BCA"
+                },
+                "effective_from": {
+                    "type": "string"
+                },
+                "effective_to": {
+                    "type": "string"
+                },
+                "mandatory": {
+                    "description": "Mandatory: certification against it is required on the date.",
+                    "type": "boolean"
+                },
+                "mandatory_from": {
+                    "type": "string"
+                },
+                "title": {
                     "type": "string"
                 }
             }
@@ -3444,6 +5426,175 @@ const docTemplate = `{
                 },
                 "version": {
                     "type": "integer"
+                }
+            }
+        },
+        "api.verifiedModel": {
+            "type": "object",
+            "properties": {
+                "brand": {
+                    "type": "string",
+                    "example": "Hikvision"
+                },
+                "brand_key": {
+                    "type": "string",
+                    "example": "hikvision"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "kind": {
+                    "type": "string",
+                    "example": "ip"
+                },
+                "model_key": {
+                    "type": "string",
+                    "example": "ds2cd1023g0ei"
+                },
+                "model_number": {
+                    "type": "string",
+                    "example": "DS-2CD1023G0E-I"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "origin_country": {
+                    "type": "string",
+                    "example": "CN"
+                },
+                "permalink": {
+                    "description": "Permalink is the model's public page (verified models only), which\nits e-label QR code points to.",
+                    "type": "string",
+                    "example": "https://camreg.example.vn/m/hikvision/ds2cd1023g0ei"
+                },
+                "status": {
+                    "description": "Status of the registration: pending or verified.",
+                    "type": "string",
+                    "example": "verified"
+                }
+            }
+        },
+        "api.verifyBulkRequest": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.verifyItem"
+                    }
+                }
+            }
+        },
+        "api.verifyBulkResponse": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.verifyResponse"
+                    }
+                }
+            }
+        },
+        "api.verifyItem": {
+            "type": "object",
+            "properties": {
+                "at": {
+                    "description": "At is YYYY-MM-DD; today in Vietnam when empty.",
+                    "type": "string",
+                    "example": "2026-11-21"
+                },
+                "brand": {
+                    "type": "string",
+                    "example": "Hikvision"
+                },
+                "firmware": {
+                    "type": "string",
+                    "example": "V5.5.800 build 210628"
+                },
+                "model": {
+                    "type": "string",
+                    "example": "DS-2CD1023G0E-I"
+                }
+            }
+        },
+        "api.verifyQuery": {
+            "type": "object",
+            "properties": {
+                "at": {
+                    "type": "string",
+                    "example": "2026-11-21"
+                },
+                "brand": {
+                    "type": "string",
+                    "example": "Hikvision"
+                },
+                "firmware": {
+                    "type": "string",
+                    "example": "V5.5.800 build 210628"
+                },
+                "model": {
+                    "type": "string",
+                    "example": "DS-2CD1023G0E-I"
+                }
+            }
+        },
+        "api.verifyResponse": {
+            "type": "object",
+            "properties": {
+                "at": {
+                    "description": "At is the date the rules were applied on: the query's, or today in Vietnam.",
+                    "type": "string",
+                    "example": "2026-11-21"
+                },
+                "candidates": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.verifiedModel"
+                    }
+                },
+                "match": {
+                    "description": "Match: exact (one model), possible (one near candidate), ambiguous\n(several candidates, listed), or none (not found in the registry).",
+                    "type": "string",
+                    "enum": [
+                        "exact",
+                        "possible",
+                        "ambiguous",
+                        "none"
+                    ],
+                    "example": "exact"
+                },
+                "model": {
+                    "$ref": "#/definitions/api.verifiedModel"
+                },
+                "query": {
+                    "$ref": "#/definitions/api.verifyQuery"
+                },
+                "reasons": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.reasonResponse"
+                    }
+                },
+                "standards": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.standardOnDate"
+                    }
+                },
+                "summary": {
+                    "description": "Summary says the verdict in a sentence, in the response's language.",
+                    "type": "string"
+                },
+                "verdict": {
+                    "type": "string",
+                    "enum": [
+                        "compliant",
+                        "non_compliant",
+                        "warning",
+                        "unknown"
+                    ],
+                    "example": "compliant"
                 }
             }
         },
@@ -3601,6 +5752,136 @@ const docTemplate = `{
                 }
             }
         },
+        "importer.RowError": {
+            "type": "object",
+            "properties": {
+                "errors": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/models.FieldError"
+                    }
+                },
+                "key": {
+                    "description": "Key is the row's natural key, when it has one, to help find it.",
+                    "type": "string"
+                },
+                "line": {
+                    "description": "Line is the row's position (see Summary.PosKind).",
+                    "type": "integer"
+                }
+            }
+        },
+        "models.Evidence": {
+            "type": "object",
+            "properties": {
+                "brand": {
+                    "type": "string"
+                },
+                "candidates": {
+                    "type": "integer"
+                },
+                "certificate_id": {
+                    "type": "string"
+                },
+                "certificate_number": {
+                    "type": "string"
+                },
+                "cve_ids": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "expires_on": {
+                    "type": "string",
+                    "format": "date"
+                },
+                "exporting_country": {
+                    "type": "string"
+                },
+                "firmware": {
+                    "type": "string"
+                },
+                "fixed_in": {
+                    "type": "string"
+                },
+                "introduced_in": {
+                    "type": "string"
+                },
+                "issued_on": {
+                    "type": "string",
+                    "format": "date"
+                },
+                "lot_ref": {
+                    "type": "string"
+                },
+                "mandatory_from": {
+                    "type": "string",
+                    "format": "date"
+                },
+                "measure": {
+                    "type": "string"
+                },
+                "model_number": {
+                    "type": "string"
+                },
+                "on": {
+                    "type": "string",
+                    "format": "date"
+                },
+                "origin_certificate_id": {
+                    "type": "string"
+                },
+                "origin_certificate_number": {
+                    "type": "string"
+                },
+                "origin_country": {
+                    "type": "string"
+                },
+                "origin_form": {
+                    "type": "string"
+                },
+                "query": {
+                    "type": "string"
+                },
+                "severity": {
+                    "type": "string"
+                },
+                "standard_code": {
+                    "type": "string"
+                },
+                "standard_effective_from": {
+                    "type": "string",
+                    "format": "date"
+                },
+                "standard_effective_to": {
+                    "type": "string",
+                    "format": "date"
+                },
+                "status": {
+                    "type": "string"
+                },
+                "status_changed_on": {
+                    "type": "string",
+                    "format": "date"
+                },
+                "status_reason": {
+                    "type": "string"
+                },
+                "superseded_by": {
+                    "type": "string"
+                },
+                "warning_id": {
+                    "type": "string"
+                },
+                "warning_reference": {
+                    "type": "string"
+                },
+                "warning_title": {
+                    "type": "string"
+                }
+            }
+        },
         "models.FieldError": {
             "type": "object",
             "properties": {
@@ -3609,6 +5890,35 @@ const docTemplate = `{
                 },
                 "message": {
                     "type": "string"
+                }
+            }
+        },
+        "search.Facets": {
+            "type": "object",
+            "properties": {
+                "brand": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "integer"
+                    }
+                },
+                "province": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "integer"
+                    }
+                },
+                "status": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "integer"
+                    }
+                },
+                "type": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "integer"
+                    }
                 }
             }
         }

@@ -110,12 +110,10 @@ func (in ListingInput) apply(l *Listing, today Date, create bool) *ValidationErr
 
 func (s *Store) checkListingRefs(tx *gorm.DB, v *ValidationError, l *Listing, in ListingInput, create bool) {
 	if in.TraderOrgID != nil || create {
-		checkOrgKind(tx, v, "trader_org_id", l.TraderOrgID, TraderKinds...)
+		s.checkOrgKindCached(tx, v, "trader_org_id", l.TraderOrgID, TraderKinds...)
 	}
-	if (in.CameraModelID != nil || create) && ValidID(l.CameraModelID) {
-		if err := exists[Model](tx, l.CameraModelID, "camera model"); err != nil {
-			v.Add("camera_model_id", "no camera model has id %s", l.CameraModelID)
-		}
+	if (in.CameraModelID != nil || create) && ValidID(l.CameraModelID) && !s.modelExistsCached(tx, l.CameraModelID) {
+		v.Add("camera_model_id", "no camera model has id %s", l.CameraModelID)
 	}
 }
 

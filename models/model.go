@@ -156,9 +156,7 @@ func (s *Store) checkOrgRef(tx *gorm.DB, v *ValidationError, field string, ref *
 	if ref == nil || !ValidID(*ref) {
 		return
 	}
-	if err := exists[Organization](tx, *ref, "organization"); err != nil {
-		v.Add(field, "no organization has id %s", *ref)
-	}
+	s.checkOrgKindCached(tx, v, field, *ref)
 }
 
 // UpdateModel changes the given fields of a camera model. Errors:
