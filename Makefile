@@ -22,11 +22,15 @@ run: build ## Serve the API on :8080 (SQLite under ./data), loaded with the demo
 	$(BIN) serve --demo
 
 .PHONY: test
-test: ## Run the whole test suite (PostgreSQL too when CAMREG_TEST_PG is set)
+test: ## Run the whole test suite: Go tests (PostgreSQL too with CAMREG_TEST_PG), search on a real Meilisearch, the page in Chromium
 	@if [ -z "$$CAMREG_TEST_PG" ]; then \
 		echo "note: CAMREG_TEST_PG is not set, so the PostgreSQL variants of the tests are skipped (make test-pg runs them)"; \
 	fi
 	$(GO) test -count=1 ./...
+	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory test-meili; \
+	else echo "note: npm is not installed, so the search suite's Meilisearch variant is skipped (make test-meili)"; fi
+	@if command -v npm >/dev/null && [ -x /usr/bin/chromium ]; then $(MAKE) --no-print-directory test-e2e; \
+	else echo "note: npm or /usr/bin/chromium is missing, so the page's end-to-end tests are skipped (apt-get install chromium; make test-e2e)"; fi
 
 .PHONY: test-pg
 test-pg: ## Run the whole test suite on SQLite and on the local PostgreSQL
