@@ -67,6 +67,10 @@ type findingRequest struct {
 	Note   string `json:"note" example:"Lập biên bản vi phạm hành chính số 12/BB-QLTT"`
 }
 
+func (r findingRequest) input() models.FindingTransition {
+	return models.FindingTransition{Status: r.Status, Note: r.Note}
+}
+
 func findingView(lang string) func(*models.Finding) findingResponse {
 	return func(f *models.Finding) findingResponse {
 		return findingResponse{ID: f.ID, InspectionID: f.InspectionID, ItemPosition: f.ItemPosition, TraderOrgID: f.TraderOrgID,
@@ -169,21 +173,5 @@ func (s *Server) getFinding(c echo.Context) error {
 //	@Failure		422			{object}	Problem
 //	@Router			/v1/findings/{id} [patch]
 func (s *Server) updateFinding(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	version, err := ifMatch(c)
-	if err != nil {
-		return err
-	}
-	var req findingRequest
-	if err := decodeJSON(c, &req); err != nil {
-		return err
-	}
-	f, err := s.store.UpdateFinding(c.Request().Context(), mustActor(c), id, models.FindingTransition{Status: req.Status, Note: req.Note}, version)
-	if err != nil {
-		return err
-	}
-	return reply(c, http.StatusOK, f.Version, findingView(responseLang(c))(f))
+	return updateOne[findingRequest](c, s.store.UpdateFinding, findingView(responseLang(c)))
 }

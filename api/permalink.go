@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -112,7 +113,7 @@ var (
 <footer>
 <img src="{{.QRPath}}" alt="Mã QR của trang này">
 <p>Kết quả tra cứu ngày {{.Day}} theo cơ sở dữ liệu đăng ký camera giám sát.<br>
-<a href="{{.APIPath}}">Dữ liệu dạng JSON</a></p>
+<a href="{{.PagePath}}">Kiểm tra theo ngày hoặc firmware</a> · <a href="{{.APIPath}}">Dữ liệu dạng JSON</a></p>
 </footer>
 </main>
 </body>
@@ -156,6 +157,9 @@ type permalinkView struct {
 	Warnings     []warningRow
 	QRPath       string
 	APIPath      string
+	// PagePath opens the same verdict in the inspector's page, where the
+	// date and the firmware can be changed.
+	PagePath string
 }
 
 type certificateRow struct {
@@ -215,8 +219,9 @@ func (s *Server) permalink(c echo.Context) error {
 	}
 	view := permalinkView{Model: v.Model, Verdict: v.Verdict, Label: verdictLabelsVI[v.Verdict],
 		Summary: verdictSummary(v, models.LangVI), Day: formatViDate(v.At),
-		QRPath:  permalinkPath(v.Model) + "/qr.svg",
-		APIPath: "/v1/verify?brand=" + v.Model.BrandKey + "&model=" + v.Model.ModelKey}
+		QRPath:   permalinkPath(v.Model) + "/qr.svg",
+		APIPath:  "/v1/verify?brand=" + v.Model.BrandKey + "&model=" + v.Model.ModelKey,
+		PagePath: "/?brand=" + url.QueryEscape(v.Model.BrandKey) + "&model=" + url.QueryEscape(v.Model.ModelKey)}
 	for _, r := range v.Reasons {
 		view.Reasons = append(view.Reasons, reasonResponse{Code: r.Code, Effect: r.Effect, Message: r.Message(models.LangVI)})
 	}

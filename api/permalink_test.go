@@ -30,7 +30,8 @@ func TestPermalinks(t *testing.T) {
 			t.Errorf("Content-Type %q", ct)
 		}
 		for _, want := range []string{`<html lang="vi">`, `name="viewport"`, "DS-2CD1023G0E-I", "CẦN LƯU Ý", "QCVN135-Q1-2025-0012",
-			"Còn hiệu lực", "383/CATTT-NCSC", `src="/m/hikvision/ds2cd1023g0ei/qr.svg"`, "01/03/2026"} {
+			"Còn hiệu lực", "383/CATTT-NCSC", `src="/m/hikvision/ds2cd1023g0ei/qr.svg"`, "01/03/2026",
+			`href="/?brand=hikvision&amp;model=ds2cd1023g0ei"`} {
 			if !strings.Contains(body, want) {
 				t.Errorf("the page lacks %q", want)
 			}

@@ -69,19 +69,7 @@ func (r Reasons) Value() (driver.Value, error) {
 
 // Scan decodes the JSON array.
 func (r *Reasons) Scan(src any) error {
-	var b []byte
-	switch v := src.(type) {
-	case nil:
-		*r = nil
-		return nil
-	case string:
-		b = []byte(v)
-	case []byte:
-		b = v
-	default:
-		return fmt.Errorf("cannot scan %T into Reasons", src)
-	}
-	return json.Unmarshal(b, (*[]Reason)(r))
+	return scanJSON(src, (*[]Reason)(r), "Reasons")
 }
 
 // InspectionInput records an inspection.

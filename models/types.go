@@ -168,17 +168,21 @@ func (l StringList) MarshalJSON() ([]byte, error) {
 
 // Scan decodes the JSON array.
 func (l *StringList) Scan(src any) error {
+	return scanJSON(src, (*[]string)(l), "StringList")
+}
+
+// scanJSON decodes a JSON text column into dst; NULL leaves dst's zero value.
+func scanJSON(src, dst any, what string) error {
 	var b []byte
 	switch v := src.(type) {
 	case nil:
-		*l = nil
-		return nil
+		return json.Unmarshal([]byte("null"), dst)
 	case string:
 		b = []byte(v)
 	case []byte:
 		b = v
 	default:
-		return fmt.Errorf("cannot scan %T into StringList", src)
+		return fmt.Errorf("cannot scan %T into %s", src, what)
 	}
-	return json.Unmarshal(b, (*[]string)(l))
+	return json.Unmarshal(b, dst)
 }
