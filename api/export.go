@@ -45,7 +45,7 @@ func (s *Server) exportDataset(c echo.Context) error {
 	if c.Request().Method == http.MethodHead {
 		return nil
 	}
-	if err := importer.Export(c.Request().Context(), s.store, entity, format, c.Response()); err != nil {
+	if err := importer.ExportAs(c.Request().Context(), s.store, viewer(c), entity, format, c.Response()); err != nil {
 		// The status is sent; all that is left is to cut the stream short
 		// (a truncated file, never a silently complete-looking one) and log.
 		s.log.Error("export failed mid-stream", slog.String("request_id", requestID(c)),

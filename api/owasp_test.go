@@ -191,6 +191,32 @@ func TestOWASP_API3_BOPLA(t *testing.T) {
 				}
 			})
 		}
+		t.Run("the public export holds nothing private", func(t *testing.T) {
+			e := e.with(t)
+			org := vid["{org}"]
+			e.do("PATCH", "/v1/organizations/"+org, vendor, map[string]any{"phone": "+84 24 3825 9999"}).want(200)
+			pending := e.do("POST", "/v1/models", vendor, map[string]any{"brand": "Vantech", "model_number": "VP-SECRET-1"}).want(201).str("id")
+			if pending == "" {
+				t.Fatal("no pending model")
+			}
+			for _, tc := range []struct {
+				path, key, secret string
+				visible           bool
+			}{
+				{"/v1/export/organizations.csv", "", "3825 9999", false},
+				{"/v1/export/organizations.csv", e.admin, "3825 9999", true},
+				{"/v1/export/models.ndjson", "", "VP-SECRET-1", false},
+				{"/v1/export/models.ndjson", w.keys["procurement"], "VP-SECRET-1", false},
+				{"/v1/export/models.ndjson", vendor, "VP-SECRET-1", true},
+				{"/v1/export/certificates.csv", "", "SUB-1", false},
+				{"/v1/export/certificates.csv", w.keys["certifier"], "SUB-1", true},
+			} {
+				body := e.do("GET", tc.path, tc.key, nil).want(200).Body.String()
+				if strings.Contains(body, tc.secret) != tc.visible {
+					t.Errorf("%s: %q visible=%v, want %v", tc.path, tc.secret, !tc.visible, tc.visible)
+				}
+			}
+		})
 		t.Run("contact details are private", func(t *testing.T) {
 			e := e.with(t)
 			org := vid["{org}"]

@@ -47,11 +47,18 @@ func ExportColumns(entity string) []string {
 	return cols
 }
 
-// Export writes the whole public dataset of an entity to w, reading it a
-// page at a time and writing as it goes. References are written as natural
-// keys (tax codes or names, brand and model number), in the columns the
-// importer reads, so the file imports back to the same data.
+// Export writes the whole dataset of an entity to w, as the command line
+// sees it (everything), reading it a page at a time and writing as it goes.
+// References are written as natural keys (tax codes or names, brand and
+// model number), in the columns the importer reads, so the file imports
+// back to the same data.
 func Export(ctx context.Context, st *models.Store, entity, format string, w io.Writer) error {
+	return ExportAs(ctx, st, models.System("export"), entity, format, w)
+}
+
+// ExportAs is Export as viewer sees the registry: the public gets neither
+// pending registrations nor unconfirmed certificates nor contact details.
+func ExportAs(ctx context.Context, st *models.Store, viewer models.Actor, entity, format string, w io.Writer) error {
 	if err := CheckEntity(entity); err != nil {
 		return err
 	}
@@ -63,7 +70,7 @@ func Export(ctx context.Context, st *models.Store, entity, format string, w io.W
 	if err != nil {
 		return err
 	}
-	if err := exportRows(ctx, st, entity, out.row); err != nil {
+	if err := exportRows(ctx, st, viewer, entity, out.row); err != nil {
 		return err
 	}
 	return out.close()
@@ -72,15 +79,19 @@ func Export(ctx context.Context, st *models.Store, entity, format string, w io.W
 // cell values are strings, int64s (amounts) or []string (lists).
 type rowFunc func(vals []any) error
 
-func exportRows(ctx context.Context, st *models.Store, entity string, emit rowFunc) error {
+func exportRows(ctx context.Context, st *models.Store, viewer models.Actor, entity string, emit rowFunc) error {
 	switch entity {
 	case "organizations":
 		return eachPage(ctx, func(p models.PageRequest) (models.Page[models.Organization], error) {
 			return st.FindOrganizations(ctx, models.OrganizationFilter{}, p)
 		}, func(page []models.Organization) error {
 			for _, o := range page {
+				email, phone := o.Email, o.Phone
+				if !models.CanSeeContacts(viewer, &o) {
+					email, phone = "", ""
+				}
 				if err := emit([]any{deref(o.TaxCode), o.Name, o.Kind, o.Address, deref(o.ProvinceName), o.Country,
-					o.Website, o.Email, o.Phone}); err != nil {
+					o.Website, email, phone}); err != nil {
 					return err
 				}
 			}
@@ -88,7 +99,7 @@ func exportRows(ctx context.Context, st *models.Store, entity string, emit rowFu
 		})
 	case "models":
 		return eachPage(ctx, func(p models.PageRequest) (models.Page[models.Model], error) {
-			return st.FindModels(ctx, models.ModelFilter{}, p)
+			return st.FindModels(ctx, models.ModelFilter{Viewer: &viewer}, p)
 		}, func(page []models.Model) error {
 			var orgIDs []string
 			for _, m := range page {
@@ -108,7 +119,7 @@ func exportRows(ctx context.Context, st *models.Store, entity string, emit rowFu
 		})
 	case "certificates":
 		return eachPage(ctx, func(p models.PageRequest) (models.Page[models.Certificate], error) {
-			return st.FindCertificates(ctx, models.CertificateFilter{}, p)
+			return st.FindCertificates(ctx, models.CertificateFilter{Viewer: &viewer}, p)
 		}, func(page []models.Certificate) error {
 			var orgIDs, modelIDs []string
 			for _, c := range page {
