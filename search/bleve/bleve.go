@@ -5,7 +5,9 @@
 // every token with fold.Text, so that case, Vietnamese diacritics and đ
 // never stand between a query and a record. Model numbers are matched by
 // keyword fields of their keys (exact, loose, and every suffix for partial
-// numbers); words by match queries, with fuzzy queries for typos.
+// numbers); words by term queries, with fuzzy queries for typos. A query
+// is tried in plans, strictest first (every word as typed, every word
+// allowing a typo, two words in three): see plans in query.go.
 //
 // The directory holds a file CURRENT naming the live index directory.
 // Rebuild writes a complete new index beside it and then replaces CURRENT

@@ -30,8 +30,20 @@ const (
 	boostFuzzy       = 0.4
 )
 
+// run answers q with the first plan that finds anything: see plans.
 func run(ctx context.Context, idx blevelib.Index, q search.Query) (*search.Result, error) {
-	req := blevelib.NewSearchRequestOptions(buildQuery(q), q.Limit, q.Offset, false)
+	ps := plans(q.Text)
+	for i, text := range ps {
+		res, err := runPlan(ctx, idx, q, text)
+		if err != nil || res.Total > 0 || i == len(ps)-1 {
+			return res, err
+		}
+	}
+	return runPlan(ctx, idx, q, nil)
+}
+
+func runPlan(ctx context.Context, idx blevelib.Index, q search.Query, text query.Query) (*search.Result, error) {
+	req := blevelib.NewSearchRequestOptions(buildQuery(text, q), q.Limit, q.Offset, false)
 	req.Fields = []string{"type", "entity_id", "title"}
 	req.Highlight = blevelib.NewHighlightWithStyle(html.Name)
 	req.Highlight.Fields = []string{"title", "body"}
@@ -76,11 +88,11 @@ func facet(res *blevelib.SearchResult, name string) map[string]int {
 	return out
 }
 
-// buildQuery is the text query, if any, restricted by the filters.
-func buildQuery(q search.Query) query.Query {
+// buildQuery is the text query, if any, restricted by q's filters.
+func buildQuery(text query.Query, q search.Query) query.Query {
 	var must []query.Query
-	if tq := textQuery(q.Text); tq != nil {
-		must = append(must, tq)
+	if text != nil {
+		must = append(must, text)
 	}
 	term := func(field, value string) {
 		if value != "" {
@@ -107,13 +119,49 @@ func words(folded string) []string {
 	return strings.FieldsFunc(folded, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 }
 
-// textQuery matches what a user typed, nil for blank text.
-func textQuery(text string) query.Query {
+// The plans a text query is tried with, strictest (and cheapest) first;
+// the first to find anything answers, for every page of the query.
+type plan int
+
+const (
+	// planExact wants every word, as typed, in the title or the body (or
+	// a model number's key). A conjunction skips through the words'
+	// postings, so a long shop name made of common words ("cua hang dien
+	// tu ...") costs little, while a disjunction would visit every trader.
+	planExact plan = iota
+	// planTypos also wants every word, each exactly or with a typo.
+	planTypos
+	// planMost wants two words in three, exact or with a typo: a word
+	// missing from the record, or typed very wrong, is forgiven. It
+	// visits every record holding any word, so it runs last.
+	planMost
+)
+
+// plans are the text queries to try for text in turn; nil for blank text
+// (filters only). Each also matches a record by its key.
+func plans(text string) []query.Query {
 	folded := fold.Text(text)
 	ws := words(folded)
 	if len(ws) == 0 {
 		return nil
 	}
+	out := []query.Query{textQuery(text, folded, ws, planExact)}
+	for _, w := range ws {
+		if fuzziness(w) > 0 {
+			out = append(out, textQuery(text, folded, ws, planTypos))
+			break
+		}
+	}
+	if len(ws) > 2 {
+		// With one or two words, two in three is all of them: planTypos
+		// has asked already.
+		out = append(out, textQuery(text, folded, ws, planMost))
+	}
+	return out
+}
+
+// textQuery matches what a user typed under plan p.
+func textQuery(text, folded string, ws []string, p plan) query.Query {
 	key, loose := fold.Key(text), fold.LooseKey(text)
 	var should []query.Query
 	add := func(q interface{ SetBoost(float64) }, boost float64) {
@@ -147,11 +195,8 @@ func textQuery(text string) query.Query {
 		m.SetOperator(query.MatchQueryOperatorAnd)
 		add(m, field.boost)
 	}
-	// Each word matches exactly or with a typo, in the title or the body;
-	// two words in three must match. Requiring them keeps a long shop name
-	// from matching every shop (which made search, facets above all, slow
-	// on a big registry) while a word typed wrong, or missing from the
-	// record, still finds it.
+	// Each word matches exactly (or, from planTypos, with a typo), in the
+	// title or the body.
 	var wordClauses []query.Query
 	for _, w := range ws {
 		var alts []query.Query
@@ -169,7 +214,7 @@ func textQuery(text string) query.Query {
 			boost float64
 		}{{"title", boostWordTitle}, {"body", boostWordBody}} {
 			altAdd(termQ(field.name, w), field.boost)
-			if fz := fuzziness(w); fz > 0 && field.name == "title" {
+			if fz := fuzziness(w); fz > 0 && field.name == "title" && p != planExact {
 				f := query.NewFuzzyQuery(w)
 				f.SetField(field.name)
 				f.SetFuzziness(fz)
@@ -179,9 +224,16 @@ func textQuery(text string) query.Query {
 		}
 		wordClauses = append(wordClauses, query.NewDisjunctionQuery(alts))
 	}
-	allWords := query.NewDisjunctionQuery(wordClauses)
-	allWords.SetMin(float64(max(1, (2*len(wordClauses)+2)/3)))
-	should = append(should, allWords)
+	if p == planMost {
+		// Requiring two words in three keeps a long shop name from
+		// matching every shop, while a word typed wrong, or missing from
+		// the record, still finds it.
+		most := query.NewDisjunctionQuery(wordClauses)
+		most.SetMin(float64(max(1, (2*len(wordClauses)+2)/3)))
+		should = append(should, most)
+	} else {
+		should = append(should, query.NewConjunctionQuery(wordClauses))
+	}
 	d := query.NewDisjunctionQuery(should)
 	d.SetMin(1)
 	return d
