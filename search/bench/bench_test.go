@@ -9,12 +9,15 @@
 // take an hour to write 300,000 rows with their change-log events, and
 // they are not what is measured); the index is then built from them by
 // search.Reindex, through the shared document builder, as `camreg
-// reindex` does.
+// reindex` does. With BENCH_DIR set, the registry, the index and the query
+// mix are kept in that directory and reused by the next run (delete it
+// after a change to the document builder or the mapping).
 package bench
 
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -79,10 +82,20 @@ func setup(b *testing.B) *fixture {
 }
 
 func build(b *testing.B) (*fixture, error) {
+	if dir := os.Getenv("BENCH_DIR"); dir != "" {
+		if _, err := os.Stat(filepath.Join(dir, "queries.json")); err == nil {
+			return reuse(dir)
+		}
+	}
 	ctx := context.Background()
 	nModels, nOrgs := envInt("BENCH_MODELS", 100_000), envInt("BENCH_ORGS", 200_000)
-	dir, err := os.MkdirTemp("", "camreg-bench-")
-	if err != nil {
+	dir := os.Getenv("BENCH_DIR")
+	if dir == "" {
+		var err error
+		if dir, err = os.MkdirTemp("", "camreg-bench-"); err != nil {
+			return nil, err
+		}
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
 	st, err := models.Open(filepath.Join(dir, "camreg.db"))
@@ -114,10 +127,46 @@ func build(b *testing.B) (*fixture, error) {
 	fmt.Printf("BENCH index build: %d documents in %s (%.0f docs/s); index size %.1f MiB\n",
 		n, took.Round(time.Millisecond), float64(n)/took.Seconds(), float64(size)/(1<<20))
 
+	if os.Getenv("BENCH_DIR") != "" {
+		js, err := json.Marshal(queries)
+		if err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(filepath.Join(dir, "queries.json"), js, 0o644); err != nil {
+			return nil, err
+		}
+	}
+	return serve(dir, st, idx, queries), nil
+}
+
+// reuse opens the registry and index a previous run left in BENCH_DIR,
+// so that trying a change to the query costs seconds, not minutes.
+func reuse(dir string) (*fixture, error) {
+	js, err := os.ReadFile(filepath.Join(dir, "queries.json"))
+	if err != nil {
+		return nil, err
+	}
+	var queries []string
+	if err := json.Unmarshal(js, &queries); err != nil {
+		return nil, fmt.Errorf("read %s/queries.json: %w", dir, err)
+	}
+	st, err := models.Open(filepath.Join(dir, "camreg.db"))
+	if err != nil {
+		return nil, err
+	}
+	idx, err := bleve.Open(filepath.Join(dir, "search", "bleve"), bleve.Options{})
+	if err != nil {
+		return nil, err
+	}
+	fmt.Printf("BENCH reusing the registry and index in %s\n", dir)
+	return serve(dir, st, idx, queries), nil
+}
+
+func serve(dir string, st *models.Store, idx *bleve.Index, queries []string) *fixture {
 	srv := api.New(st, api.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Rates: map[string]api.Rate{"public": {PerSecond: 1e9, Burst: 1e9}}, Search: idx})
 	ts := httptest.NewServer(srv.Handler())
-	return &fixture{dir: dir, store: st, idx: idx, server: ts, queries: queries}, nil
+	return &fixture{dir: dir, store: st, idx: idx, server: ts, queries: queries}
 }
 
 func dirSize(dir string) int64 {
@@ -271,7 +320,9 @@ func TestMain(m *testing.M) {
 		fx.server.Close()
 		fx.idx.Close()
 		fx.store.Close()
-		os.RemoveAll(fx.dir)
+		if os.Getenv("BENCH_DIR") == "" {
+			os.RemoveAll(fx.dir)
+		}
 	}
 	os.Exit(code)
 }
