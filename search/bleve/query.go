@@ -32,7 +32,11 @@ const (
 
 // run answers q with the first plan that finds anything: see plans.
 func run(ctx context.Context, idx blevelib.Index, q search.Query) (*search.Result, error) {
-	ps := plans(q.Text)
+	common, err := commonWords(ctx, idx, words(fold.Text(q.Text)))
+	if err != nil {
+		return nil, err
+	}
+	ps := plans(q.Text, common)
 	for i, text := range ps {
 		res, err := runPlan(ctx, idx, q, text)
 		if err != nil || res.Total > 0 || i == len(ps)-1 {
@@ -137,31 +141,102 @@ const (
 	planMost
 )
 
+// commonShare is the share of documents above which a word is common: see
+// commonWords.
+const commonShare = 0.01
+
+// commonWords are the words of a query that more than commonShare of the
+// documents hold, in their title or body ("cua", "hang", "dien", "tu" on a
+// registry of shops), keeping at least one word, the rarest, out.
+//
+// Under planExact and planTypos, every hit holds every word, so a common
+// word tells the hits little apart; it is required without being scored.
+// That matters for speed: bleve reads a scored term's postings one by one
+// up to each candidate, but skips through an unscored term's postings, so
+// scoring only the rare words makes a long shop name cost as much as its
+// rarest words.
+func commonWords(ctx context.Context, idx blevelib.Index, ws []string) (map[string]bool, error) {
+	if len(ws) < 2 {
+		return nil, nil
+	}
+	n, err := idx.DocCount()
+	if err != nil {
+		return nil, fmt.Errorf("bleve document count: %w", err)
+	}
+	adv, err := idx.Advanced()
+	if err != nil {
+		return nil, fmt.Errorf("bleve reader: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("bleve reader: %w", err)
+	}
+	defer r.Close()
+	df := make(map[string]uint64, len(ws))
+	rarest := ws[0]
+	for _, w := range ws {
+		if _, seen := df[w]; seen {
+			continue
+		}
+		for _, field := range []string{"title", "body"} {
+			tfr, err := r.TermFieldReader(ctx, []byte(w), field, false, false, false)
+			if err != nil {
+				return nil, fmt.Errorf("bleve term %q: %w", w, err)
+			}
+			df[w] += tfr.Count()
+			_ = tfr.Close()
+		}
+		if df[w] < df[rarest] {
+			rarest = w
+		}
+	}
+	common := map[string]bool{}
+	for w, f := range df {
+		if w != rarest && float64(f) > commonShare*float64(n) {
+			common[w] = true
+		}
+	}
+	return common, nil
+}
+
 // plans are the text queries to try for text in turn; nil for blank text
-// (filters only). Each also matches a record by its key.
-func plans(text string) []query.Query {
+// (filters only). Each also matches a record by its key. common are the
+// words to require without scoring them: see commonWords.
+func plans(text string, common map[string]bool) []query.Query {
 	folded := fold.Text(text)
 	ws := words(folded)
 	if len(ws) == 0 {
 		return nil
 	}
-	out := []query.Query{textQuery(text, folded, ws, planExact)}
+	out := []query.Query{textQuery(text, folded, ws, common, planExact)}
 	for _, w := range ws {
 		if fuzziness(w) > 0 {
-			out = append(out, textQuery(text, folded, ws, planTypos))
+			out = append(out, textQuery(text, folded, ws, common, planTypos))
 			break
 		}
 	}
 	if len(ws) > 2 {
 		// With one or two words, two in three is all of them: planTypos
 		// has asked already.
-		out = append(out, textQuery(text, folded, ws, planMost))
+		out = append(out, textQuery(text, folded, ws, common, planMost))
 	}
 	return out
 }
 
+// every is a query for all of scored and all of unscored: unscored
+// clauses filter the hits without adding to their score (and skip through
+// their postings instead of reading them; see commonWords).
+func every(scored, unscored []query.Query) query.Query {
+	if len(unscored) == 0 {
+		return query.NewConjunctionQuery(scored)
+	}
+	b := query.NewBooleanQuery(scored, nil, nil)
+	b.AddFilter(query.NewConjunctionQuery(unscored))
+	return b
+}
+
 // textQuery matches what a user typed under plan p.
-func textQuery(text, folded string, ws []string, p plan) query.Query {
+func textQuery(text, folded string, ws []string, common map[string]bool, p plan) query.Query {
 	key, loose := fold.Key(text), fold.LooseKey(text)
 	var should []query.Query
 	add := func(q interface{ SetBoost(float64) }, boost float64) {
@@ -190,14 +265,28 @@ func textQuery(text, folded string, ws []string, p plan) query.Query {
 		name  string
 		boost float64
 	}{{"title", boostAllTitle}, {"body", boostAllBody}} {
-		m := query.NewMatchQuery(folded)
-		m.SetField(field.name)
-		m.SetOperator(query.MatchQueryOperatorAnd)
-		add(m, field.boost)
+		if p == planMost {
+			m := query.NewMatchQuery(folded)
+			m.SetField(field.name)
+			m.SetOperator(query.MatchQueryOperatorAnd)
+			add(m, field.boost)
+			continue
+		}
+		var scored, unscored []query.Query
+		for _, w := range ws {
+			if common[w] {
+				unscored = append(unscored, termQ(field.name, w))
+			} else {
+				scored = append(scored, termQ(field.name, w))
+			}
+		}
+		all := every(scored, unscored)
+		all.(interface{ SetBoost(float64) }).SetBoost(field.boost)
+		should = append(should, all)
 	}
 	// Each word matches exactly (or, from planTypos, with a typo), in the
 	// title or the body.
-	var wordClauses []query.Query
+	var wordClauses, commonClauses []query.Query
 	for _, w := range ws {
 		var alts []query.Query
 		altAdd := func(q interface{ SetBoost(float64) }, boost float64) {
@@ -222,7 +311,11 @@ func textQuery(text, folded string, ws []string, p plan) query.Query {
 				altAdd(f, boostFuzzy)
 			}
 		}
-		wordClauses = append(wordClauses, query.NewDisjunctionQuery(alts))
+		if common[w] && p != planMost {
+			commonClauses = append(commonClauses, query.NewDisjunctionQuery(alts))
+		} else {
+			wordClauses = append(wordClauses, query.NewDisjunctionQuery(alts))
+		}
 	}
 	if p == planMost {
 		// Requiring two words in three keeps a long shop name from
@@ -232,7 +325,7 @@ func textQuery(text, folded string, ws []string, p plan) query.Query {
 		most.SetMin(float64(max(1, (2*len(wordClauses)+2)/3)))
 		should = append(should, most)
 	} else {
-		should = append(should, query.NewConjunctionQuery(wordClauses))
+		should = append(should, every(wordClauses, commonClauses))
 	}
 	d := query.NewDisjunctionQuery(should)
 	d.SetMin(1)
