@@ -62,6 +62,13 @@ func TestPlans(t *testing.T) {
 		{"cua hang dien tu quang huy da nang", []string{"a"}},
 		// a and b hold 4 words of 6, c only 3.
 		{"cua hang dien tu camera nang", []string{"a", "b"}},
+		// No record holds "sieu" or "thi": two in three of 6 is the 4
+		// others, which only a holds.
+		{"sieu thi dien tu quang huy", []string{"a"}},
+		// The rarest word is absent, leaving only common ones.
+		{"sieu cua hang dien", []string{"a", "b"}},
+		// Two in three of 5 is 4, and only "quang" and "huy" are held.
+		{"sieu thi xyz quang huy", nil},
 	} {
 		res, err := idx.Search(ctx, search.Query{Text: tc.q, Limit: 10})
 		if err != nil {

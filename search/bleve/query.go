@@ -32,11 +32,11 @@ const (
 
 // run answers q with the first plan that finds anything: see plans.
 func run(ctx context.Context, idx blevelib.Index, q search.Query) (*search.Result, error) {
-	common, err := commonWords(ctx, idx, words(fold.Text(q.Text)))
+	common, absent, err := commonWords(ctx, idx, words(fold.Text(q.Text)))
 	if err != nil {
 		return nil, err
 	}
-	ps := plans(q.Text, common)
+	ps := plans(q.Text, common, absent)
 	for i, text := range ps {
 		res, err := runPlan(ctx, idx, q, text)
 		if err != nil || res.Total > 0 || i == len(ps)-1 {
@@ -155,21 +155,23 @@ const commonShare = 0.01
 // up to each candidate, but skips through an unscored term's postings, so
 // scoring only the rare words makes a long shop name cost as much as its
 // rarest words.
-func commonWords(ctx context.Context, idx blevelib.Index, ws []string) (map[string]bool, error) {
+//
+// absent are the words no title or body holds, which planMost needs.
+func commonWords(ctx context.Context, idx blevelib.Index, ws []string) (common, absent map[string]bool, err error) {
 	if len(ws) < 2 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	n, err := idx.DocCount()
 	if err != nil {
-		return nil, fmt.Errorf("bleve document count: %w", err)
+		return nil, nil, fmt.Errorf("bleve document count: %w", err)
 	}
 	adv, err := idx.Advanced()
 	if err != nil {
-		return nil, fmt.Errorf("bleve reader: %w", err)
+		return nil, nil, fmt.Errorf("bleve reader: %w", err)
 	}
 	r, err := adv.Reader()
 	if err != nil {
-		return nil, fmt.Errorf("bleve reader: %w", err)
+		return nil, nil, fmt.Errorf("bleve reader: %w", err)
 	}
 	defer r.Close()
 	df := make(map[string]uint64, len(ws))
@@ -181,7 +183,7 @@ func commonWords(ctx context.Context, idx blevelib.Index, ws []string) (map[stri
 		for _, field := range []string{"title", "body"} {
 			tfr, err := r.TermFieldReader(ctx, []byte(w), field, false, false, false)
 			if err != nil {
-				return nil, fmt.Errorf("bleve term %q: %w", w, err)
+				return nil, nil, fmt.Errorf("bleve term %q: %w", w, err)
 			}
 			df[w] += tfr.Count()
 			_ = tfr.Close()
@@ -190,35 +192,39 @@ func commonWords(ctx context.Context, idx blevelib.Index, ws []string) (map[stri
 			rarest = w
 		}
 	}
-	common := map[string]bool{}
+	common, absent = map[string]bool{}, map[string]bool{}
 	for w, f := range df {
 		if w != rarest && float64(f) > commonShare*float64(n) {
 			common[w] = true
 		}
+		if f == 0 {
+			absent[w] = true
+		}
 	}
-	return common, nil
+	return common, absent, nil
 }
 
 // plans are the text queries to try for text in turn; nil for blank text
 // (filters only). Each also matches a record by its key. common are the
-// words to require without scoring them: see commonWords.
-func plans(text string, common map[string]bool) []query.Query {
+// words to require without scoring them, absent those no record holds:
+// see commonWords.
+func plans(text string, common, absent map[string]bool) []query.Query {
 	folded := fold.Text(text)
 	ws := words(folded)
 	if len(ws) == 0 {
 		return nil
 	}
-	out := []query.Query{textQuery(text, folded, ws, common, planExact)}
+	out := []query.Query{textQuery(text, folded, ws, common, absent, planExact)}
 	for _, w := range ws {
 		if fuzziness(w) > 0 {
-			out = append(out, textQuery(text, folded, ws, common, planTypos))
+			out = append(out, textQuery(text, folded, ws, common, absent, planTypos))
 			break
 		}
 	}
 	if len(ws) > 2 {
 		// With one or two words, two in three is all of them: planTypos
 		// has asked already.
-		out = append(out, textQuery(text, folded, ws, common, planMost))
+		out = append(out, textQuery(text, folded, ws, common, absent, planMost))
 	}
 	return out
 }
@@ -227,6 +233,10 @@ func plans(text string, common map[string]bool) []query.Query {
 // clauses filter the hits without adding to their score (and skip through
 // their postings instead of reading them; see commonWords).
 func every(scored, unscored []query.Query) query.Query {
+	if len(scored) == 0 {
+		// A filter alone would be checked against every document.
+		scored, unscored = unscored, nil
+	}
 	if len(unscored) == 0 {
 		return query.NewConjunctionQuery(scored)
 	}
@@ -236,7 +246,7 @@ func every(scored, unscored []query.Query) query.Query {
 }
 
 // textQuery matches what a user typed under plan p.
-func textQuery(text, folded string, ws []string, common map[string]bool, p plan) query.Query {
+func textQuery(text, folded string, ws []string, common, absent map[string]bool, p plan) query.Query {
 	key, loose := fold.Key(text), fold.LooseKey(text)
 	var should []query.Query
 	add := func(q interface{ SetBoost(float64) }, boost float64) {
@@ -287,6 +297,8 @@ func textQuery(text, folded string, ws []string, common map[string]bool, p plan)
 	// Each word matches exactly (or, from planTypos, with a typo), in the
 	// title or the body.
 	var wordClauses, commonClauses []query.Query
+	var wordCommon []bool // under planMost, whether each of wordClauses is common
+	dead := 0
 	for _, w := range ws {
 		var alts []query.Query
 		altAdd := func(q interface{ SetBoost(float64) }, boost float64) {
@@ -311,21 +323,45 @@ func textQuery(text, folded string, ws []string, common map[string]bool, p plan)
 				altAdd(f, boostFuzzy)
 			}
 		}
+		if absent[w] && len(alts) == 2 {
+			// Neither the word nor a typo of it (see fuzziness) nor a
+			// model number piece: the clause can never match.
+			dead++
+			continue
+		}
 		if common[w] && p != planMost {
 			commonClauses = append(commonClauses, query.NewDisjunctionQuery(alts))
 		} else {
 			wordClauses = append(wordClauses, query.NewDisjunctionQuery(alts))
+			wordCommon = append(wordCommon, common[w])
 		}
 	}
-	if p == planMost {
+	switch need := max(1, (2*len(ws)+2)/3); {
+	case p != planMost:
+		if dead == 0 {
+			should = append(should, every(wordClauses, commonClauses))
+		}
+	case len(wordClauses) < need:
+		// Too many words no record holds: only a key can match.
+	case len(wordClauses) == need:
+		// Two in three is every word the records hold: a conjunction,
+		// which skips through the postings, finds the same.
+		var rare, com []query.Query
+		for i, c := range wordClauses {
+			if wordCommon[i] {
+				com = append(com, c)
+			} else {
+				rare = append(rare, c)
+			}
+		}
+		should = append(should, every(rare, com))
+	default:
 		// Requiring two words in three keeps a long shop name from
 		// matching every shop, while a word typed wrong, or missing from
 		// the record, still finds it.
 		most := query.NewDisjunctionQuery(wordClauses)
-		most.SetMin(float64(max(1, (2*len(wordClauses)+2)/3)))
+		most.SetMin(float64(need))
 		should = append(should, most)
-	} else {
-		should = append(should, every(wordClauses, commonClauses))
 	}
 	d := query.NewDisjunctionQuery(should)
 	d.SetMin(1)
