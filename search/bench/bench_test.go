@@ -41,6 +41,7 @@ import (
 	"camreg/search"
 	"camreg/search/bleve"
 	"camreg/search/fold"
+	"camreg/search/searchtest"
 )
 
 type fixture struct {
@@ -312,6 +313,43 @@ func BenchmarkSearchAPI(b *testing.B) {
 			fmt.Printf("BENCH clients=%d requests=%d p50=%s p99=%s\n", clients, b.N, p50.Round(10*time.Microsecond), p99.Round(10*time.Microsecond))
 		})
 	}
+}
+
+// BenchmarkSearchRelevanceQueries runs the 223 relevance queries
+// (search/testdata) against the big index, through Index.Search: their
+// shop names and streets are mostly not in the benchmark registry, so they
+// show what a query with a missing word costs.
+func BenchmarkSearchRelevanceQueries(b *testing.B) {
+	f := setup(b)
+	js, err := os.ReadFile(filepath.Join(searchtest.TestdataDir(), "queries.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var qs []searchtest.RelevanceQuery
+	if err := json.Unmarshal(js, &qs); err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	lat := make([]time.Duration, b.N)
+	b.ResetTimer()
+	for i := range b.N {
+		q := qs[i%len(qs)].Q
+		start := time.Now()
+		if _, err := f.idx.Search(ctx, search.Query{Text: q, Limit: search.DefaultLimit}); err != nil {
+			b.Fatal(err)
+		}
+		lat[i] = time.Since(start)
+		if slow := envInt("BENCH_SLOW_MS", 0); slow > 0 && lat[i] > time.Duration(slow)*time.Millisecond {
+			fmt.Printf("BENCH slow %s: %q\n", lat[i].Round(time.Millisecond), q)
+		}
+	}
+	b.StopTimer()
+	slices.Sort(lat)
+	p50, p90, p99 := lat[len(lat)*50/100], lat[len(lat)*90/100], lat[min(len(lat)-1, len(lat)*99/100)]
+	b.ReportMetric(float64(p50.Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(p99.Microseconds())/1000, "p99-ms")
+	fmt.Printf("BENCH relevance queries=%d p50=%s p90=%s p99=%s\n", b.N, p50.Round(10*time.Microsecond),
+		p90.Round(10*time.Microsecond), p99.Round(10*time.Microsecond))
 }
 
 func TestMain(m *testing.M) {
