@@ -361,12 +361,7 @@ func (s *Store) UpdateCertificate(ctx context.Context, actor Actor, id string, i
 			return certConflict(err, c)
 		}
 		if in.Models != nil {
-			if err := tx.Where("certificate_id = ?", c.ID).Delete(&CoveredModel{}).Error; err != nil {
-				return translate(err, "covered models")
-			}
-			if err := tx.Create(&c.Models).Error; err != nil {
-				return translate(err, "covered models")
-			}
+			return replaceChildren(tx, "certificate_id", c.ID, c.Models, "covered models")
 		}
 		return nil
 	})
@@ -494,6 +489,18 @@ func (s *Store) FindCertificates(ctx context.Context, f CertificateFilter, p Pag
 	}
 	return page, loadChildren(db, page.Items, "certificate_id", func(c *Certificate) *[]CoveredModel { return &c.Models },
 		func(m CoveredModel) string { return m.CertificateID })
+}
+
+// replaceChildren replaces a parent's child rows (covered or affected
+// models) with rows, which must not be empty.
+func replaceChildren[C any](tx *gorm.DB, column, parentID string, rows []C, what string) error {
+	if err := tx.Where(column+" = ?", parentID).Delete(new(C)).Error; err != nil {
+		return translate(err, what)
+	}
+	if err := tx.Create(&rows).Error; err != nil {
+		return translate(err, what)
+	}
+	return nil
 }
 
 // loadChildren fills each parent's child list with one query.

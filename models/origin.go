@@ -237,12 +237,7 @@ func (s *Store) UpdateOriginCertificate(ctx context.Context, actor Actor, id str
 			return originConflict(err, o)
 		}
 		if in.CameraModelIDs != nil {
-			if err := tx.Where("origin_certificate_id = ?", o.ID).Delete(&OriginModel{}).Error; err != nil {
-				return translate(err, "covered models")
-			}
-			if err := tx.Create(&o.Models).Error; err != nil {
-				return translate(err, "covered models")
-			}
+			return replaceChildren(tx, "origin_certificate_id", o.ID, o.Models, "covered models")
 		}
 		return nil
 	})

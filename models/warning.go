@@ -288,12 +288,7 @@ func (s *Store) UpdateWarning(ctx context.Context, actor Actor, id string, in Wa
 			return warningConflict(err, w)
 		}
 		if in.Affected != nil {
-			if err := tx.Where("warning_id = ?", w.ID).Delete(&AffectedModel{}).Error; err != nil {
-				return translate(err, "affected models")
-			}
-			if err := tx.Create(&w.Affected).Error; err != nil {
-				return translate(err, "affected models")
-			}
+			return replaceChildren(tx, "warning_id", w.ID, w.Affected, "affected models")
 		}
 		return nil
 	})
