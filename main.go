@@ -34,6 +34,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"camreg/api"
+	"camreg/api/loadgen"
 	"camreg/importer"
 	"camreg/migrations"
 	"camreg/models"
@@ -101,6 +102,7 @@ func rootCmd(log *slog.Logger) *cobra.Command {
 	root.AddCommand(serveCmd(cfg, log), migrateCmd(cfg), keysCmd(cfg), auditCmd(cfg))
 	root.AddCommand(importCmd(cfg), exportCmd(cfg))
 	root.AddCommand(reindexCmd(cfg, log))
+	root.AddCommand(loadgen.Command())
 	return root
 }
 
