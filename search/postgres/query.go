@@ -1,0 +1,396 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"html"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"camreg/search"
+	"camreg/search/fold"
+)
+
+// Weights of a hit's score, as bleve's boosts, from strongest to weakest:
+// an exact key beats a near (loose) key, which beats a partial model
+// number, which beats words. A document holding every word in its title
+// beats one holding them in its body; a word matched by a typo counts
+// least. ts_rank, below one, orders documents that score the same.
+const (
+	weightExactKey    = 100
+	weightLooseKey    = 40
+	weightKeyPart     = 20
+	weightLoosePart   = 8
+	weightWordKey     = 6
+	weightAllTitle    = 6
+	weightAllBody     = 2
+	weightWordTitle   = 2
+	weightWordBody    = 1
+	weightTypo        = 0.4
+	weightRankFactor  = 0.5
+	headlineOptions   = "StartSel=\u27e6, StopSel=\u27e7, HighlightAll=true"
+	markOpen, markEnd = "\u27e6", "\u27e7"
+)
+
+// The plans a text query is tried with, strictest first; the first that
+// finds anything answers, for every page of the query. They are bleve's.
+type plan int
+
+const (
+	// planExact wants every word, as typed, in the title or the body (or,
+	// for a word with digits, in a model number's key).
+	planExact plan = iota
+	// planTypos also wants every word, each exactly or with a typo.
+	planTypos
+	// planMost wants two words in three, exact or with a typo.
+	planMost
+)
+
+// Search answers q with the first plan that finds anything.
+func (ix *Index) Search(ctx context.Context, q search.Query) (*search.Result, error) {
+	ws := words(fold.Text(q.Text))
+	plans := []plan{planExact}
+	var typos map[string][]string
+	if len(ws) > 0 {
+		var err error
+		if typos, err = ix.typos(ctx, ws); err != nil {
+			return nil, err
+		}
+		if len(typos) > 0 {
+			plans = append(plans, planTypos)
+		}
+		if len(ws) > 2 {
+			// With one or two words, two in three is all of them.
+			plans = append(plans, planMost)
+		}
+	}
+	var (
+		st  *statement
+		res *search.Result
+	)
+	for i, p := range plans {
+		st = newStatement(q, ws, typos, p)
+		var err error
+		if res, err = ix.facets(ctx, st); err != nil {
+			return nil, err
+		}
+		if res.Total > 0 || i == len(plans)-1 {
+			break
+		}
+	}
+	hits, err := ix.hits(ctx, st, q)
+	if err != nil {
+		return nil, err
+	}
+	res.Hits = hits
+	return res, nil
+}
+
+// words splits folded text into words of letters and digits.
+func words(folded string) []string {
+	return strings.FieldsFunc(folded, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}
+
+// fuzziness is the edit distance a word may be off by, as bleve's: none
+// for short words and numbers (a different digit is a different model),
+// one from five letters.
+func fuzziness(w string) int {
+	if hasDigit(w) || len([]rune(w)) < 5 {
+		return 0
+	}
+	return 1
+}
+
+func hasDigit(w string) bool { return strings.IndexFunc(w, unicode.IsDigit) >= 0 }
+
+// typos finds, for each word that may have a typo, the title words one
+// edit away from it (and starting with the same letter, as bleve's fuzzy
+// queries do). The trigram index narrows the vocabulary to similar words;
+// the edit distance, computed here, decides.
+func (ix *Index) typos(ctx context.Context, ws []string) (map[string][]string, error) {
+	var fuzzy []string
+	for _, w := range ws {
+		if fuzziness(w) > 0 {
+			fuzzy = append(fuzzy, w)
+		}
+	}
+	if len(fuzzy) == 0 {
+		return nil, nil
+	}
+	js, err := json.Marshal(fuzzy)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := ix.db.QueryContext(ctx, `SELECT q.w, s.word FROM jsonb_array_elements_text($1::jsonb) AS q(w)
+		JOIN search_words s ON s.word OPERATOR(public.%) q.w AND s.word <> q.w`, string(js))
+	if err != nil {
+		return nil, fmt.Errorf("postgres search typos: %w: %w", search.ErrUnavailable, err)
+	}
+	defer rows.Close()
+	out := map[string][]string{}
+	for rows.Next() {
+		var w, word string
+		if err := rows.Scan(&w, &word); err != nil {
+			return nil, err
+		}
+		if word[0] == w[0] && editDistance(w, word) <= fuzziness(w) {
+			out[w] = append(out[w], word)
+		}
+	}
+	return out, rows.Err()
+}
+
+// editDistance is the Levenshtein distance between a and b, in runes.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
+
+// statement is the SQL of one plan of a query: the condition a document
+// must meet, its score, and the words to highlight, with their arguments.
+type statement struct {
+	where     string
+	score     string
+	highlight string // a tsquery argument, or "" for none
+	args      []any
+	typed     []string // each argument's placeholder, cast to its type
+}
+
+// arg adds a text argument and returns its placeholder, cast to typ: a
+// statement's arguments are typed even where only the score uses them,
+// for the facets query counts without scoring.
+func (s *statement) arg(v string, typ string) string {
+	s.args = append(s.args, v)
+	s.typed = append(s.typed, "$"+strconv.Itoa(len(s.args))+"::"+typ)
+	return s.typed[len(s.typed)-1]
+}
+
+// declare is a clause that names every argument, for a query that does
+// not use them all (the facets query does without the score): PostgreSQL
+// must know the type of each.
+func (s *statement) declare() string {
+	if len(s.typed) == 0 {
+		return ""
+	}
+	return "WITH arguments AS (SELECT " + strings.Join(s.typed, ", ") + ") "
+}
+
+// lexeme quotes a word as a tsquery lexeme, with weights ("A", "B", or ""
+// for any).
+func lexeme(w, weights string) string {
+	l := "'" + strings.ReplaceAll(w, "'", "''") + "'"
+	if weights != "" {
+		l += ":" + weights
+	}
+	return l
+}
+
+// newStatement builds plan p of q; ws are q's folded words and typos the
+// title words each may be a typo of.
+func newStatement(q search.Query, ws []string, typos map[string][]string, p plan) *statement {
+	s := &statement{}
+	var filters []string
+	filter := func(column, value string) {
+		if value != "" {
+			filters = append(filters, column+" = "+s.arg(value, "text"))
+		}
+	}
+	filter("type", string(q.Type))
+	filter("brand_key", fold.Key(q.Brand))
+	filter("province", q.Province)
+	filter("status", q.Status)
+	if len(ws) == 0 {
+		s.where = strings.Join(append(filters, "true"), " AND ")
+		s.score = "0"
+		return s
+	}
+	match, score := s.text(q.Text, ws, typos, p)
+	s.where = strings.Join(append(filters, "("+match+")"), " AND ")
+	s.score = score
+	return s
+}
+
+// text is the condition and score of what the user typed under plan p.
+func (s *statement) text(text string, ws []string, typos map[string][]string, p plan) (match, score string) {
+	key, loose := fold.Key(text), fold.LooseKey(text)
+	var keyMatch, scores []string
+	keyTerm := func(cond string, weight float64) {
+		keyMatch = append(keyMatch, cond)
+		scores = append(scores, fmt.Sprintf("%g * (%s)::int", weight, cond))
+	}
+	if key != "" {
+		keyTerm("keys @> ARRAY["+s.arg(key, "text")+"]", weightExactKey)
+		keyTerm("loose_keys @> ARRAY["+s.arg(loose, "text")+"]", weightLooseKey)
+	}
+	if len(key) >= 3 {
+		keyTerm("model_keys LIKE "+s.arg("%"+key+"%", "text"), weightKeyPart)
+		if loose != key {
+			keyTerm("model_keys LIKE "+s.arg("%"+loose+"%", "text"), weightLoosePart)
+		}
+	}
+
+	// Every word in the title, or every word in the body.
+	var inTitle, inBody, any []string
+	for _, w := range ws {
+		inTitle, inBody = append(inTitle, lexeme(w, "A")), append(inBody, lexeme(w, "B"))
+	}
+	scores = append(scores,
+		fmt.Sprintf("%g * (words @@ %s)::int", float64(weightAllTitle), s.arg(strings.Join(inTitle, " & "), "tsquery")),
+		fmt.Sprintf("%g * (words @@ %s)::int", float64(weightAllBody), s.arg(strings.Join(inBody, " & "), "tsquery")))
+
+	// Each word, exactly or (from planTypos) with a typo, in the title or
+	// the body, or as a piece of a model number.
+	var wordMatch []string
+	for _, w := range ws {
+		alts := []string{lexeme(w, "")}
+		any = append(any, lexeme(w, ""))
+		scores = append(scores,
+			fmt.Sprintf("%g * (words @@ %s)::int", float64(weightWordTitle), s.arg(lexeme(w, "A"), "tsquery")),
+			fmt.Sprintf("%g * (words @@ %s)::int", float64(weightWordBody), s.arg(lexeme(w, "B"), "tsquery")))
+		if p != planExact && len(typos[w]) > 0 {
+			var near []string
+			for _, t := range typos[w] {
+				near = append(near, lexeme(t, "A"))
+				any = append(any, lexeme(t, ""))
+			}
+			alts = append(alts, near...)
+			scores = append(scores, fmt.Sprintf("%g * (words @@ %s)::int", weightTypo, s.arg(strings.Join(near, " | "), "tsquery")))
+		}
+		cond := "words @@ " + s.arg(strings.Join(alts, " | "), "tsquery")
+		// A word with digits may be a piece of a model number:
+		// "hikvision 1043" for DS-2CD1043G2-LIU.
+		if len(ws) > 1 && len(w) >= 3 && hasDigit(w) {
+			piece := "model_keys LIKE " + s.arg("%"+fold.Key(w)+"%", "text")
+			cond = "(" + cond + " OR " + piece + ")"
+			scores = append(scores, fmt.Sprintf("%g * (%s)::int", float64(weightWordKey), piece))
+		}
+		wordMatch = append(wordMatch, cond)
+	}
+	anyQ := s.arg(strings.Join(any, " | "), "tsquery")
+	s.highlight = anyQ
+	scores = append(scores, fmt.Sprintf("%g * ts_rank(words, %s)", weightRankFactor, anyQ))
+
+	var textMatch string
+	switch p {
+	case planMost:
+		// Two words in three: the candidates hold any word (the GIN index
+		// finds them), and then are counted.
+		need := max(1, (2*len(ws)+2)/3)
+		counts := make([]string, len(wordMatch))
+		for i, c := range wordMatch {
+			counts[i] = "(" + c + ")::int"
+		}
+		anyMatch := "words @@ " + anyQ
+		for _, c := range wordMatch {
+			if strings.Contains(c, "model_keys") {
+				anyMatch += " OR " + c
+			}
+		}
+		textMatch = fmt.Sprintf("(%s) AND %s >= %d", anyMatch, strings.Join(counts, " + "), need)
+	default:
+		textMatch = strings.Join(wordMatch, " AND ")
+	}
+	match = strings.Join(append(keyMatch, "("+textMatch+")"), " OR ")
+	return match, strings.Join(scores, " + ")
+}
+
+// facets counts the matches, by every facet at once.
+func (ix *Index) facets(ctx context.Context, st *statement) (*search.Result, error) {
+	rows, err := ix.db.QueryContext(ctx, st.declare()+`SELECT GROUPING(type, brand, province, status), type, brand, province, status, count(*)
+		FROM search_documents WHERE `+st.where+`
+		GROUP BY GROUPING SETS ((type), (brand), (province), (status), ())`, st.args...)
+	if err != nil {
+		return nil, fmt.Errorf("postgres search: %w: %w", search.ErrUnavailable, err)
+	}
+	defer rows.Close()
+	res := &search.Result{Hits: []search.Hit{}, Facets: search.Facets{Type: map[string]int{}, Brand: map[string]int{},
+		Province: map[string]int{}, Status: map[string]int{}}}
+	for rows.Next() {
+		var (
+			grouping                     int
+			typ, brand, province, status sql.NullString
+			count                        int
+		)
+		if err := rows.Scan(&grouping, &typ, &brand, &province, &status, &count); err != nil {
+			return nil, err
+		}
+		// GROUPING has a bit set for each column not grouped by, the
+		// first column's the highest.
+		switch grouping {
+		case 0b0111:
+			res.Facets.Type[typ.String] = count
+		case 0b1011:
+			res.Facets.Brand[brand.String] = count
+		case 0b1101:
+			res.Facets.Province[province.String] = count
+		case 0b1110:
+			res.Facets.Status[status.String] = count
+		case 0b1111:
+			res.Total = count
+		}
+	}
+	for _, f := range []map[string]int{res.Facets.Type, res.Facets.Brand, res.Facets.Province, res.Facets.Status} {
+		delete(f, "")
+	}
+	return res, rows.Err()
+}
+
+// hits reads one page of matches, best first, with their highlights.
+func (ix *Index) hits(ctx context.Context, st *statement, q search.Query) ([]search.Hit, error) {
+	args := append([]any(nil), st.args...)
+	limit := "$" + strconv.Itoa(len(args)+1)
+	offset := "$" + strconv.Itoa(len(args)+2)
+	args = append(args, q.Limit, q.Offset)
+	title, body := "''", "''"
+	if st.highlight != "" {
+		hl := func(col string) string {
+			return fmt.Sprintf("ts_headline('public.camreg_search'::regconfig, %s, %s, '%s')", col, st.highlight, headlineOptions)
+		}
+		title, body = hl("title"), hl("body")
+	}
+	rows, err := ix.db.QueryContext(ctx, `SELECT type, entity_id, title, score, `+title+`, `+body+`
+		FROM (SELECT id, type, entity_id, title, body, `+st.score+` AS score
+			FROM search_documents WHERE `+st.where+`
+			ORDER BY score DESC, id LIMIT `+limit+` OFFSET `+offset+`) page
+		ORDER BY score DESC, id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("postgres search: %w: %w", search.ErrUnavailable, err)
+	}
+	defer rows.Close()
+	hits := []search.Hit{}
+	for rows.Next() {
+		var h search.Hit
+		var typ, titleHL, bodyHL string
+		if err := rows.Scan(&typ, &h.EntityID, &h.Title, &h.Score, &titleHL, &bodyHL); err != nil {
+			return nil, err
+		}
+		h.Type = search.Type(typ)
+		for _, f := range []string{titleHL, bodyHL} {
+			if strings.Contains(f, markOpen) {
+				h.Highlight = strings.NewReplacer(markOpen, "<mark>", markEnd, "</mark>").Replace(html.EscapeString(f))
+				break
+			}
+		}
+		hits = append(hits, h)
+	}
+	return hits, rows.Err()
+}
