@@ -27,6 +27,8 @@ type Problem struct {
 	RequestID string `json:"request_id,omitempty"`
 	// Errors lists each invalid field, for validation problems.
 	Errors []models.FieldError `json:"errors,omitempty"`
+	// retryAfter is the Retry-After of a 503, in seconds (unavailable.go).
+	retryAfter int
 }
 
 // problemError is an error that carries its own problem detail.
@@ -103,6 +105,9 @@ func toProblem(err error) (Problem, bool) {
 	case errors.Is(err, models.ErrForbidden):
 		return forbidden(err.Error()).p, true
 	}
+	if why, ok := models.Unavailable(err); ok {
+		return databaseUnavailable(why).p, true
+	}
 	return Problem{}, false
 }
 
@@ -123,6 +128,12 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	p.Instance = c.Request().URL.Path
 	p.RequestID = requestID(c)
+	if why, ok := models.Unavailable(err); ok && p.Type == "/problems/database-unavailable" {
+		s.dbTrouble.note(why)
+		s.log.WarnContext(c.Request().Context(), "database unavailable",
+			slog.String("request_id", p.RequestID), slog.String("why", string(why)), slog.String("error", err.Error()))
+	}
+	setRetryAfter(c.Response().Header(), p)
 	if p.Status == http.StatusUnauthorized {
 		c.Response().Header().Set("WWW-Authenticate", `Bearer realm="camreg"`)
 	}

@@ -65,6 +65,8 @@ type Server struct {
 	searchLag func() error
 	// publicURL is Config.PublicURL without a trailing slash.
 	publicURL string
+	// dbTrouble is when a request last met an unavailable database, for /readyz.
+	dbTrouble databaseTrouble
 }
 
 // New builds the server and its routes over a migrated store.
@@ -116,6 +118,7 @@ func New(store *models.Store, cfg Config) *Server {
 			MaxAge:        600,
 		}))
 	}
+	e.Use(boundDatabaseWait)
 	e.Use(s.authenticate)
 	e.Use(s.limit)
 	s.routes()
@@ -287,6 +290,12 @@ func (s *Server) readyz(c echo.Context) error {
 	if err := s.store.Ping(ctx); err != nil {
 		s.log.Warn("readiness: database unreachable", slog.String("error", err.Error()))
 		checks["database"] = "unreachable"
+		c.Response().Header().Set("Retry-After", "5")
+		return c.JSON(http.StatusServiceUnavailable, healthResponse{Status: "unavailable", Checks: checks})
+	}
+	// A full or read-only disk answers pings; the requests it failed tell.
+	if why, ok := s.dbTrouble.recent(); ok {
+		checks["database"] = string(why)
 		c.Response().Header().Set("Retry-After", "5")
 		return c.JSON(http.StatusServiceUnavailable, healthResponse{Status: "unavailable", Checks: checks})
 	}
