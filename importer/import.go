@@ -282,40 +282,22 @@ func (r *run) pass(ctx context.Context, sum *Summary, commit bool) error {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("import interrupted after %d rows: %w", sum.Rows-len(batch), err)
 		}
+		results, err := r.checkOrWrite(ctx, batch, r.mode(commit))
 		var counts Counts
 		var errs []RowError
-		err := r.st.InTx(ctx, func(tx *models.Store) error {
-			counts, errs = Counts{}, nil
-			for _, rec := range batch {
-				out, rowErr, err := r.row(ctx, tx, rec)
-				if err != nil {
-					return fmt.Errorf("%s %d: %w", sum.PosKind, rec.pos, err)
-				}
-				if rowErr != nil {
-					errs = append(errs, *rowErr)
-					counts.Invalid++
-					if commit && !r.opts.SkipInvalid {
-						// The validation pass found no invalid row, yet this
-						// one is (the registry changed in between): stop
-						// before committing any of this batch.
-						return errRowInvalid
-					}
-					continue
-				}
-				switch out {
-				case created:
-					counts.Created++
-				case updated:
-					counts.Updated++
-				default:
-					counts.Unchanged++
-				}
+		for _, res := range results {
+			switch {
+			case res.err != nil:
+				errs = append(errs, *res.err)
+				counts.Invalid++
+			case res.out == created:
+				counts.Created++
+			case res.out == updated:
+				counts.Updated++
+			default:
+				counts.Unchanged++
 			}
-			if !commit {
-				return errRollback
-			}
-			return nil
-		})
+		}
 		for _, e := range errs {
 			r.report(sum, e)
 		}
@@ -323,7 +305,7 @@ func (r *run) pass(ctx context.Context, sum *Summary, commit bool) error {
 		switch {
 		case errors.Is(err, errRowInvalid):
 			return fmt.Errorf("%w: a row became invalid after validation; the batch was rolled back", ErrRowsInvalid)
-		case err != nil && !errors.Is(err, errRollback):
+		case err != nil:
 			return fmt.Errorf("import batch ending at %s %d (rolled back): %w", sum.PosKind, batch[len(batch)-1].pos, err)
 		}
 		sum.Created += counts.Created
@@ -395,13 +377,136 @@ func (r *run) report(sum *Summary, e RowError) {
 }
 
 // outcome is what happened to a valid row.
-type outcome int
+type outcome = models.Outcome
 
 const (
-	unchanged outcome = iota
-	created
-	updated
+	unchanged = models.Unchanged
+	created   = models.Created
+	updated   = models.Updated
 )
+
+// rowResult is what became of one row of a batch: its outcome, or its
+// errors.
+type rowResult struct {
+	out outcome
+	err *RowError
+}
+
+// mode is what a pass does with its batches: the validation pass only
+// checks; the writing pass writes every row, or with SkipInvalid the
+// valid ones.
+func (r *run) mode(commit bool) models.BatchMode {
+	switch {
+	case !commit:
+		return models.BatchValidate
+	case r.opts.SkipInvalid:
+		return models.BatchWriteValid
+	}
+	return models.BatchWriteAll
+}
+
+// checkOrWrite checks a batch, or writes it in one transaction, as mode
+// says. Listings and models go through the batch services of models;
+// the other entities, which files hold by the thousand rather than the
+// million, go row by row through the single-row services. With
+// BatchWriteAll an invalid row rolls the batch back (errRowInvalid). Other
+// errors are the database's.
+func (r *run) checkOrWrite(ctx context.Context, batch []record, mode models.BatchMode) ([]rowResult, error) {
+	switch r.opts.Entity {
+	case "listings":
+		if err := r.refs.prefetch(ctx, r.st, batch, "trader", models.TraderKinds, "model_number"); err != nil {
+			return nil, err
+		}
+		return viaBatch(ctx, r, batch, mode, (*rowCtx).listingInput, r.st.UpsertListings)
+	case "models":
+		if err := r.refs.prefetch(ctx, r.st, batch, "registrant", nil, ""); err != nil {
+			return nil, err
+		}
+		return viaBatch(ctx, r, batch, mode, (*rowCtx).modelInput, r.st.UpsertModels)
+	}
+	return r.rowByRow(ctx, batch, mode)
+}
+
+// viaBatch turns the batch's records into inputs and hands them to a batch
+// service. A row whose cells are already wrong is held: checked, so that
+// its report lists every reason, and not written.
+func viaBatch[In any](ctx context.Context, r *run, batch []record, mode models.BatchMode, input func(*rowCtx) In,
+	upsert func(context.Context, models.Actor, []models.BatchRow[In], models.BatchMode) ([]models.BatchResult, error)) ([]rowResult, error) {
+	out := make([]rowResult, len(batch))
+	rows := make([]models.BatchRow[In], 0, len(batch))
+	ctxs := make([]*rowCtx, 0, len(batch))
+	at := make([]int, 0, len(batch))
+	held := false
+	for i, rec := range batch {
+		rc := &rowCtx{ctx: ctx, st: r.st, run: r, rec: rec}
+		if msg, bad := rec.values[badJSON]; bad {
+			rc.pre.Add("", "%s", msg)
+			out[i].err = &RowError{Line: rec.pos, Errors: rc.pre.Errors}
+			held = true
+			continue
+		}
+		in := input(rc)
+		hold := len(rc.pre.Errors) > 0
+		held = held || hold
+		rows = append(rows, models.BatchRow[In]{In: in, Hold: hold})
+		ctxs, at = append(ctxs, rc), append(at, i)
+	}
+	all := mode == models.BatchWriteAll
+	if all && held {
+		// A row is invalid: write nothing, but check them all, for the report.
+		mode = models.BatchValidate
+	}
+	results, err := upsert(ctx, r.opts.Actor, rows, mode)
+	if err != nil && !errors.Is(err, models.ErrBatchInvalid) {
+		return nil, err
+	}
+	for j, res := range results {
+		fields, rowLevel := r.rowErrors(ctxs[j], res.Err)
+		if !rowLevel {
+			return nil, fmt.Errorf("%s %d: %w", posKind(r.opts.Format), ctxs[j].rec.pos, res.Err)
+		}
+		if len(fields) > 0 {
+			out[at[j]].err = &RowError{Line: ctxs[j].rec.pos, Key: r.naturalKey(ctxs[j].rec), Errors: fields}
+			continue
+		}
+		out[at[j]].out = res.Outcome
+	}
+	if all && (held || err != nil) {
+		return out, errRowInvalid
+	}
+	return out, nil
+}
+
+// rowByRow checks or writes a batch one row at a time through the
+// single-row services, in one transaction: rolled back when only checking,
+// or when BatchWriteAll meets an invalid row.
+func (r *run) rowByRow(ctx context.Context, batch []record, mode models.BatchMode) ([]rowResult, error) {
+	var out []rowResult
+	err := r.st.InTx(ctx, func(tx *models.Store) error {
+		out = out[:0]
+		for _, rec := range batch {
+			o, rowErr, err := r.row(ctx, tx, rec)
+			if err != nil {
+				return fmt.Errorf("%s %d: %w", posKind(r.opts.Format), rec.pos, err)
+			}
+			out = append(out, rowResult{out: o, err: rowErr})
+			if rowErr != nil && mode == models.BatchWriteAll {
+				// The validation pass found no invalid row, yet this one
+				// is (the registry changed in between): stop before
+				// committing any of this batch.
+				return errRowInvalid
+			}
+		}
+		if mode == models.BatchValidate {
+			return errRollback
+		}
+		return nil
+	})
+	if errors.Is(err, errRollback) {
+		err = nil
+	}
+	return out, err
+}
 
 // row upserts one record on tx. A row the registry refuses yields a
 // RowError; only a failure of the database itself is an error.
@@ -416,16 +521,12 @@ func (r *run) row(ctx context.Context, tx *models.Store, rec record) (outcome, *
 	switch r.opts.Entity {
 	case "organizations":
 		out, err = rc.organization()
-	case "models":
-		out, err = rc.model()
 	case "certificates":
 		out, err = rc.certificate()
 	case "origin-certificates":
 		out, err = rc.origin()
 	case "warnings":
 		out, err = rc.warning()
-	case "listings":
-		out, err = rc.listing()
 	}
 	fields, rowLevel := r.rowErrors(rc, err)
 	if !rowLevel {

@@ -337,30 +337,17 @@ func version[T interface{ GetVersion() int }](p *T) int {
 	return (*p).GetVersion()
 }
 
-func (c *rowCtx) model() (outcome, error) {
+// modelInput is the row as a camera model, for the batch service
+// (models.UpsertModels), which looks the model up and checks that a vendor
+// changes only its own.
+func (c *rowCtx) modelInput() models.ModelInput {
 	in := models.ModelInput{
 		Brand: c.str("brand"), ModelNumber: c.str("model_number"), Name: c.str("name"),
 		Kind: c.enum("kind", "model_kind"), HSCode: c.str("hs_code"), OriginCountry: c.str("origin_country"),
 		FirmwareVersions: c.list("firmware_versions"), Status: c.enum("status", "model_status"),
 	}
 	in.RegistrantOrgID = c.vendorOrg("registrant", c.org("registrant"))
-	var ex *models.Model
-	if in.Brand != nil && in.ModelNumber != nil {
-		m, err := c.st.ModelByKeys(c.ctx, fold.Key(*in.Brand), fold.Key(*in.ModelNumber))
-		if err != nil && !models.IsNotFound(err) {
-			return 0, err
-		}
-		ex = m
-	}
-	if ex != nil && !c.ownedBy(ex.RegistrantOrgID, "model "+ex.Brand+" "+ex.ModelNumber) {
-		return 0, &c.pre
-	}
-	ctx := c.dry()
-	return c.finish(upsert(ex != nil, version(ex), func() (*models.Model, error) {
-		return c.st.CreateModel(ctx, c.run.opts.Actor, in)
-	}, func() (*models.Model, error) {
-		return c.st.UpdateModel(ctx, c.run.opts.Actor, ex.ID, in, nil)
-	}))
+	return in
 }
 
 func (c *rowCtx) certificate() (outcome, error) {
@@ -472,7 +459,9 @@ func (c *rowCtx) warning() (outcome, error) {
 	}))
 }
 
-func (c *rowCtx) listing() (outcome, error) {
+// listingInput is the row as a listing, for the batch service
+// (models.UpsertListings), which looks the listing up on its natural key.
+func (c *rowCtx) listingInput() models.ListingInput {
 	in := models.ListingInput{
 		Channel: c.enum("channel", "channel"), URL: c.str("url"), ShopAddress: c.str("shop_address"),
 		Province: c.str("province"), PriceVND: c.price("price_vnd"), FirstSeenOn: c.date("first_seen_on"),
@@ -487,27 +476,7 @@ func (c *rowCtx) listing() (outcome, error) {
 			in.CameraModelID = &id
 		}
 	}
-	var ex *models.Listing
-	if in.TraderOrgID != nil && in.CameraModelID != nil && in.Channel != nil {
-		k := models.ListingKey{TraderOrgID: *in.TraderOrgID, CameraModelID: *in.CameraModelID, Channel: *in.Channel}
-		// Online, a listing is its URL; in a shop, the shop's address.
-		if *in.Channel == "online" && in.URL != nil {
-			k.URL = *in.URL
-		} else if *in.Channel != "online" && in.ShopAddress != nil {
-			k.ShopAddress = *in.ShopAddress
-		}
-		x, err := c.st.ListingByKey(c.ctx, k)
-		if err != nil && !models.IsNotFound(err) {
-			return 0, err
-		}
-		ex = x
-	}
-	ctx := c.dry()
-	return c.finish(upsert(ex != nil, version(ex), func() (*models.Listing, error) {
-		return c.st.CreateListing(ctx, c.run.opts.Actor, in)
-	}, func() (*models.Listing, error) {
-		return c.st.UpdateListing(ctx, c.run.opts.Actor, ex.ID, in, nil)
-	}))
+	return in
 }
 
 // refCache remembers resolved references for the length of an import, so
@@ -550,21 +519,21 @@ func (rc *refCache) put(m *map[string]refResult, key string, r refResult) {
 
 // org resolves an organization by tax code or, failing that, by name.
 func (rc *refCache) org(ctx context.Context, st *models.Store, ref string, kinds []string) (string, error) {
-	key := strings.Join(kinds, ",") + "\x00" + fold.Text(ref)
+	key := orgCacheKey(ref, kinds)
 	if r, ok := rc.get(rc.orgs, key); ok {
 		return r.id, r.err
 	}
 	r := refResult{}
 	if tc, err := models.CheckTaxCode(fixTaxCode(ref)); err == nil {
 		o, err := st.OrganizationByTaxCode(ctx, tc)
-		switch {
-		case err == nil:
-			r.id = o.ID
-		case models.IsNotFound(err):
-			r.err = fmt.Errorf("no organization has tax code %s", tc)
-		default:
+		if err != nil && !models.IsNotFound(err) {
 			return "", err
 		}
+		id := ""
+		if o != nil {
+			id = o.ID
+		}
+		r = taxCodeResult(tc, id)
 	} else {
 		found, err := st.OrganizationsByName(ctx, ref, kinds...)
 		if err != nil {
@@ -592,24 +561,12 @@ func (rc *refCache) org(ctx context.Context, st *models.Store, ref string, kinds
 // every split of the words into brand and model number is tried; exactly
 // one must name a model.
 func (rc *refCache) model(ctx context.Context, st *models.Store, brand, item string) (string, error) {
-	type pair struct{ b, m string }
-	var tries []pair
-	if fold.Key(brand) != "" {
-		tries = append(tries, pair{fold.Key(brand), fold.Key(item)})
-	}
-	words := strings.Fields(item)
-	for i := 1; i < len(words) && len(tries) < 12; i++ {
-		tries = append(tries, pair{fold.Key(strings.Join(words[:i], " ")), fold.Key(strings.Join(words[i:], " "))})
-	}
 	var found []string
-	for _, t := range tries {
-		if t.b == "" || t.m == "" {
-			continue
-		}
-		key := t.b + "\x00" + t.m
+	for _, t := range modelTries(brand, item) {
+		key := t[0] + "\x00" + t[1]
 		r, ok := rc.get(rc.models, key)
 		if !ok {
-			m, err := st.ModelByKeys(ctx, t.b, t.m)
+			m, err := st.ModelByKeys(ctx, t[0], t[1])
 			switch {
 			case err == nil:
 				r.id = m.ID
@@ -623,7 +580,7 @@ func (rc *refCache) model(ctx context.Context, st *models.Store, brand, item str
 		if r.err == nil && !slices.Contains(found, r.id) {
 			found = append(found, r.id)
 		}
-		if len(found) > 0 && t.b == fold.Key(brand) {
+		if len(found) > 0 && t[0] == fold.Key(brand) {
 			break // the brand column settles it
 		}
 	}
@@ -637,4 +594,93 @@ func (rc *refCache) model(ctx context.Context, st *models.Store, brand, item str
 		return "", fmt.Errorf("no camera model %q is in the registry (write the brand and model number, such as \"Hikvision DS-2CD1023G0E-I\")", item)
 	}
 	return "", fmt.Errorf("%q names %d camera models; add the brand column or write it as brand and model number", item, len(found))
+}
+
+// modelTries are the brand and model keys a model reference may mean, in
+// the order they are tried: the brand column with the whole item, then
+// every split of the item's words into brand and model number.
+func modelTries(brand, item string) [][2]string {
+	var tries [][2]string
+	add := func(b, m string) {
+		if b != "" && m != "" {
+			tries = append(tries, [2]string{b, m})
+		}
+	}
+	if fold.Key(brand) != "" {
+		add(fold.Key(brand), fold.Key(item))
+	}
+	words := strings.Fields(item)
+	for i := 1; i < len(words) && i <= 11; i++ {
+		add(fold.Key(strings.Join(words[:i], " ")), fold.Key(strings.Join(words[i:], " ")))
+	}
+	return tries
+}
+
+// taxCodeResult is the resolution of a tax code: the organization's id,
+// or "" when none has it.
+func taxCodeResult(tc, id string) refResult {
+	if id == "" {
+		return refResult{err: fmt.Errorf("no organization has tax code %s", tc)}
+	}
+	return refResult{id: id}
+}
+
+// orgCacheKey is the cache key of an organization reference.
+func orgCacheKey(ref string, kinds []string) string {
+	return strings.Join(kinds, ",") + "\x00" + fold.Text(ref)
+}
+
+// prefetch resolves, in a few queries, the references of a batch's rows
+// the cache does not hold yet: organizations named by tax code in orgCol
+// (kinds as the row will ask), and camera models in modelCol. A reference
+// by name is left for the row, which resolves it as before.
+func (rc *refCache) prefetch(ctx context.Context, st *models.Store, batch []record, orgCol string, kinds []string, modelCol string) error {
+	orgs := map[string][]string{} // tax code -> cache keys
+	var pairs [][2]string
+	for _, rec := range batch {
+		if ref := strings.TrimSpace(rec.values[orgCol]); orgCol != "" && ref != "" {
+			key := orgCacheKey(ref, kinds)
+			if _, ok := rc.get(rc.orgs, key); !ok {
+				if tc, err := models.CheckTaxCode(fixTaxCode(ref)); err == nil {
+					orgs[tc] = append(orgs[tc], key)
+				}
+			}
+		}
+		if item := strings.TrimSpace(rec.values[modelCol]); modelCol != "" && item != "" {
+			for _, t := range modelTries(strings.TrimSpace(rec.values["brand"]), item) {
+				if _, ok := rc.get(rc.models, t[0]+"\x00"+t[1]); !ok {
+					pairs = append(pairs, t)
+				}
+			}
+		}
+	}
+	if len(orgs) > 0 {
+		codes := make([]string, 0, len(orgs))
+		for tc := range orgs {
+			codes = append(codes, tc)
+		}
+		ids, err := st.OrganizationIDsByTaxCodes(ctx, codes)
+		if err != nil {
+			return err
+		}
+		for tc, keys := range orgs {
+			for _, k := range keys {
+				rc.put(&rc.orgs, k, taxCodeResult(tc, ids[tc]))
+			}
+		}
+	}
+	if len(pairs) > 0 {
+		ids, err := st.ModelIDsByKeys(ctx, pairs)
+		if err != nil {
+			return err
+		}
+		for _, p := range pairs {
+			r := refResult{id: ids[p]}
+			if r.id == "" {
+				r.err = fmt.Errorf("camera model: %w", models.ErrNotFound)
+			}
+			rc.put(&rc.models, p[0]+"\x00"+p[1], r)
+		}
+	}
+	return nil
 }

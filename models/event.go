@@ -152,7 +152,10 @@ func (s *Store) appendEvents(tx *gorm.DB, events []Event) error {
 		e.Hash = e.computeHash()
 		prev = e.Hash
 	}
-	if err := tx.CreateInBatches(events, 200).Error; err != nil {
+	// Eleven columns an event: as many events a statement as the
+	// bound-variable limit allows, so that a batch's log is one or two
+	// statements.
+	if err := tx.CreateInBatches(events, maxBindVars/11).Error; err != nil {
 		return fmt.Errorf("append to change log: %w", err)
 	}
 	return nil

@@ -117,22 +117,13 @@ func (s *Store) checkListingRefs(tx *gorm.DB, v *ValidationError, l *Listing, in
 	}
 }
 
-// CreateListing validates and stores a listing. Errors: ErrInvalid.
+// CreateListing validates and stores a listing. Errors: ErrForbidden,
+// ErrInvalid.
 func (s *Store) CreateListing(ctx context.Context, actor Actor, in ListingInput) (*Listing, error) {
-	if err := actor.may("record listings", RoleAdmin, RoleVendor, RoleInspector); err != nil {
-		return nil, err
-	}
-	if actor.Role == RoleVendor {
-		if in.TraderOrgID != nil && *in.TraderOrgID != actor.OrgID {
-			return nil, Forbidden("a vendor records its own organization's listings only")
-		}
-		in.TraderOrgID = strPtr(actor.OrgID)
-	}
-	l := &Listing{Record: s.newRecord()}
-	v := in.apply(l, s.Today(), true)
+	var l *Listing
 	err := s.write(ctx, actor, func(tx *gorm.DB, log *changeLog) error {
-		s.checkListingRefs(tx, v, l, in, true)
-		if err := v.Err(); err != nil {
+		var err error
+		if l, err = s.newListing(tx, actor, in); err != nil {
 			return err
 		}
 		if err := tx.Create(l).Error; err != nil {
@@ -146,6 +137,26 @@ func (s *Store) CreateListing(ctx context.Context, actor Actor, in ListingInput)
 	return l, nil
 }
 
+// newListing builds the listing actor creates from in, and checks it: the
+// role, a vendor's own trader, every field and the references. The single
+// and the batch services (batch.go) both create through it. Errors:
+// ErrForbidden, ErrInvalid.
+func (s *Store) newListing(tx *gorm.DB, actor Actor, in ListingInput) (*Listing, error) {
+	if err := actor.may("record listings", RoleAdmin, RoleVendor, RoleInspector); err != nil {
+		return nil, err
+	}
+	if actor.Role == RoleVendor {
+		if in.TraderOrgID != nil && *in.TraderOrgID != actor.OrgID {
+			return nil, Forbidden("a vendor records its own organization's listings only")
+		}
+		in.TraderOrgID = strPtr(actor.OrgID)
+	}
+	l := &Listing{Record: s.newRecord()}
+	v := in.apply(l, s.Today(), true)
+	s.checkListingRefs(tx, v, l, in, true)
+	return l, v.Err()
+}
+
 // UpdateListing changes the given fields of a listing. Errors: ErrNotFound,
 // ErrInvalid, ErrPrecondition.
 func (s *Store) UpdateListing(ctx context.Context, actor Actor, id string, in ListingInput, ifVersion *int) (*Listing, error) {
@@ -155,29 +166,33 @@ func (s *Store) UpdateListing(ctx context.Context, actor Actor, id string, in Li
 		if l, err = get[Listing](tx, id, "listing"); err != nil {
 			return err
 		}
-		if err := authorizeListing(actor, l, in.TraderOrgID); err != nil {
+		before, err := s.changeListing(tx, actor, l, in, ifVersion)
+		if err != nil {
 			return err
 		}
-		if err := checkVersion(l.Version, ifVersion); err != nil {
-			return err
-		}
-		before := *l
-		v := in.apply(l, s.Today(), false)
-		s.checkListingRefs(tx, v, l, in, false)
-		if err := v.Err(); err != nil {
-			return err
-		}
-		changed, err := log.updated(ActionUpdate, "listing", l.ID, before, l)
-		if err != nil || !changed {
-			return err
-		}
-		s.touch(&l.Record)
-		return saveVersioned(tx, l, l.ID, before.Version, "listing")
+		_, err = s.saveIfChanged(tx, log, "listing", "listing", &l.Record, before, l)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return l, nil
+}
+
+// changeListing applies in to the stored listing l, as actor may change
+// it, and returns l as it was. The single and the batch services both
+// update through it. Errors: ErrForbidden, ErrPrecondition, ErrInvalid.
+func (s *Store) changeListing(tx *gorm.DB, actor Actor, l *Listing, in ListingInput, ifVersion *int) (Listing, error) {
+	if err := authorizeListing(actor, l, in.TraderOrgID); err != nil {
+		return Listing{}, err
+	}
+	if err := checkVersion(l.Version, ifVersion); err != nil {
+		return Listing{}, err
+	}
+	before := *l
+	v := in.apply(l, s.Today(), false)
+	s.checkListingRefs(tx, v, l, in, false)
+	return before, v.Err()
 }
 
 // DeleteListing forgets a listing: the trader no longer offers the model.

@@ -110,9 +110,32 @@ func (in ModelInput) apply(m *Model, create bool) *ValidationError {
 	return &v
 }
 
-// CreateModel validates and stores a new camera model. Errors: ErrInvalid,
-// ErrConflict (the brand already has this model key).
+// CreateModel validates and stores a new camera model. Errors:
+// ErrForbidden, ErrInvalid, ErrConflict (the brand already has this model
+// key).
 func (s *Store) CreateModel(ctx context.Context, actor Actor, in ModelInput) (*Model, error) {
+	var m *Model
+	err := s.write(ctx, actor, func(tx *gorm.DB, log *changeLog) error {
+		var err error
+		if m, err = s.newModel(tx, actor, in); err != nil {
+			return err
+		}
+		if err := tx.Create(m).Error; err != nil {
+			return modelConflict(err, m)
+		}
+		return log.created("camera_model", m.ID, m)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// newModel builds the camera model actor registers from in, and checks it:
+// the role, what a vendor may set, every field and the registrant. The
+// single and the batch services (batch.go) both create through it. Errors:
+// ErrForbidden, ErrInvalid.
+func (s *Store) newModel(tx *gorm.DB, actor Actor, in ModelInput) (*Model, error) {
 	if err := actor.may("register camera models", RoleAdmin, RoleVendor); err != nil {
 		return nil, err
 	}
@@ -127,20 +150,8 @@ func (s *Store) CreateModel(ctx context.Context, actor Actor, in ModelInput) (*M
 	}
 	m := &Model{Record: s.newRecord()}
 	v := in.apply(m, true)
-	err := s.write(ctx, actor, func(tx *gorm.DB, log *changeLog) error {
-		s.checkOrgRef(tx, v, "registrant_org_id", m.RegistrantOrgID)
-		if err := v.Err(); err != nil {
-			return err
-		}
-		if err := tx.Create(m).Error; err != nil {
-			return modelConflict(err, m)
-		}
-		return log.created("camera_model", m.ID, m)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return m, nil
+	s.checkOrgRef(tx, v, "registrant_org_id", m.RegistrantOrgID)
+	return m, v.Err()
 }
 
 func modelConflict(err error, m *Model) error {
@@ -168,44 +179,11 @@ func (s *Store) UpdateModel(ctx context.Context, actor Actor, id string, in Mode
 		if m, err = get[Model](tx, id, "camera model"); err != nil {
 			return err
 		}
-		if err := actor.may("change camera models", RoleAdmin, RoleVendor); err != nil {
+		before, err := s.changeModel(tx, actor, m, in, ifVersion)
+		if err != nil {
 			return err
 		}
-		if actor.Role == RoleVendor {
-			if !actor.Owns(m.RegistrantOrgID) {
-				if canSeeModel(actor, m) {
-					return Forbidden("a vendor changes its own organization's models only")
-				}
-				return fmt.Errorf("camera model %s: %w", id, ErrNotFound)
-			}
-			if err := forbidFields(actor.Role, map[string]bool{"status": in.Status != nil,
-				"registrant_org_id": in.RegistrantOrgID != nil && *in.RegistrantOrgID != actor.OrgID}); err != nil {
-				return err
-			}
-		}
-		if err := checkVersion(m.Version, ifVersion); err != nil {
-			return err
-		}
-		before := *m
-		before.FirmwareVersions = append(StringList(nil), m.FirmwareVersions...)
-		v := in.apply(m, false)
-		if actor.Role == RoleVendor && m.Status == ModelVerified && (m.BrandKey != before.BrandKey || m.ModelKey != before.ModelKey) {
-			// A verified registration whose identity changes must be
-			// verified again.
-			m.Status = ModelPending
-		}
-		if in.RegistrantOrgID != nil {
-			s.checkOrgRef(tx, v, "registrant_org_id", m.RegistrantOrgID)
-		}
-		if err := v.Err(); err != nil {
-			return err
-		}
-		changed, err := log.updated(ActionUpdate, "camera_model", m.ID, before, m)
-		if err != nil || !changed {
-			return err
-		}
-		s.touch(&m.Record)
-		if err := saveVersioned(tx, m, m.ID, before.Version, "camera model"); err != nil {
+		if _, err := s.saveIfChanged(tx, log, "camera_model", "camera model", &m.Record, before, m); err != nil {
 			return modelConflict(err, m)
 		}
 		return nil
@@ -214,6 +192,43 @@ func (s *Store) UpdateModel(ctx context.Context, actor Actor, id string, in Mode
 		return nil, err
 	}
 	return m, nil
+}
+
+// changeModel applies in to the stored camera model m, as actor may change
+// it, and returns m as it was. The single and the batch services both
+// update through it. Errors: ErrNotFound (a vendor's view of another's
+// pending model), ErrForbidden, ErrPrecondition, ErrInvalid.
+func (s *Store) changeModel(tx *gorm.DB, actor Actor, m *Model, in ModelInput, ifVersion *int) (Model, error) {
+	if err := actor.may("change camera models", RoleAdmin, RoleVendor); err != nil {
+		return Model{}, err
+	}
+	if actor.Role == RoleVendor {
+		if !actor.Owns(m.RegistrantOrgID) {
+			if canSeeModel(actor, m) {
+				return Model{}, Forbidden("a vendor changes its own organization's models only")
+			}
+			return Model{}, fmt.Errorf("camera model %s: %w", m.ID, ErrNotFound)
+		}
+		if err := forbidFields(actor.Role, map[string]bool{"status": in.Status != nil,
+			"registrant_org_id": in.RegistrantOrgID != nil && *in.RegistrantOrgID != actor.OrgID}); err != nil {
+			return Model{}, err
+		}
+	}
+	if err := checkVersion(m.Version, ifVersion); err != nil {
+		return Model{}, err
+	}
+	before := *m
+	before.FirmwareVersions = append(StringList(nil), m.FirmwareVersions...)
+	v := in.apply(m, false)
+	if actor.Role == RoleVendor && m.Status == ModelVerified && (m.BrandKey != before.BrandKey || m.ModelKey != before.ModelKey) {
+		// A verified registration whose identity changes must be
+		// verified again.
+		m.Status = ModelPending
+	}
+	if in.RegistrantOrgID != nil {
+		s.checkOrgRef(tx, v, "registrant_org_id", m.RegistrantOrgID)
+	}
+	return before, v.Err()
 }
 
 // DeleteModel forgets a camera model that no certificate, warning, C/O or

@@ -207,3 +207,18 @@ func saveVersioned(tx *gorm.DB, row any, id string, version int, what string) er
 
 // GetVersion returns the row's version, its ETag.
 func (r Record) GetVersion() int { return r.Version }
+
+// saveIfChanged records the fields in which row differs from before in the
+// change log and saves row with the next version; when nothing differs it
+// writes nothing and logs nothing. It reports whether it saved. The update
+// services and the batch services (batch.go) end with it. Errors:
+// ErrPrecondition, ErrConflict.
+func (s *Store) saveIfChanged(tx *gorm.DB, log *changeLog, entity, what string, rec *Record, before, row any) (bool, error) {
+	changed, err := log.updated(ActionUpdate, entity, rec.ID, before, row)
+	if err != nil || !changed {
+		return false, err
+	}
+	version := rec.Version
+	s.touch(rec)
+	return true, saveVersioned(tx, row, rec.ID, version, what)
+}

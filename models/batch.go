@@ -1,0 +1,458 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"camreg/search/fold"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// Batch services. The importer writes thousands of rows a second; through
+// the single-row services every row costs a savepoint and half a dozen
+// statements, and with a driver that parses every statement afresh that
+// cost, not the work, sets the pace. A batch service takes the rows of one
+// entity and, in one transaction, looks up their natural keys in a few
+// queries, loads their references in one query per kind, checks each row
+// with the same code as the single-row service (newListing, changeListing,
+// ...), inserts the new rows with multi-row INSERTs, saves only the rows
+// that really changed, and appends the batch's change-log events at once.
+
+// BatchMode says what a batch service does with the rows it checked.
+type BatchMode int
+
+const (
+	// BatchValidate checks every row and writes nothing: no transaction,
+	// no rolled-back writes, the same checks.
+	BatchValidate BatchMode = iota
+	// BatchWriteValid writes the valid rows and reports the others.
+	BatchWriteValid
+	// BatchWriteAll writes every row, or none when one is invalid
+	// (ErrBatchInvalid).
+	BatchWriteAll
+)
+
+// Outcome is what a batch did, or would do, to a valid row.
+type Outcome int
+
+// The outcomes of a valid row.
+const (
+	Unchanged Outcome = iota
+	Created
+	Updated
+)
+
+// BatchRow is one row of a batch: the service input, and Hold, set when
+// the caller already found the row invalid (a cell it could not read): the
+// row is checked, so that its report lists every reason, but never written.
+type BatchRow[In any] struct {
+	In   In
+	Hold bool
+}
+
+// BatchResult is the outcome of one row. Err, when set, is why the row is
+// refused: ErrInvalid (a *ValidationError with every field error),
+// ErrForbidden, ErrNotFound or ErrConflict.
+type BatchResult struct {
+	Outcome Outcome
+	Err     error
+}
+
+// ErrBatchInvalid is returned by BatchWriteAll when a row is invalid: the
+// results say which, and nothing was written.
+var ErrBatchInvalid = errors.New("a row of the batch is invalid; nothing was written")
+
+// maxBindVars bounds the bound variables of one statement: SQLite allows
+// 32,766 and PostgreSQL 65,535.
+const maxBindVars = 30_000
+
+// UpsertListings creates or updates listings on their natural key (the
+// trader, the model, the channel, and the URL online or the shop's address
+// in a shop), as CreateListing and UpdateListing would one by one. A row
+// whose key an earlier row of the batch has is refused (ErrConflict).
+// Errors: the database's; a row's own errors are in its result.
+func (s *Store) UpsertListings(ctx context.Context, actor Actor, rows []BatchRow[ListingInput], mode BatchMode) ([]BatchResult, error) {
+	return s.runBatch(ctx, actor, mode, func(b *Store, tx *gorm.DB, log *changeLog) ([]BatchResult, error) {
+		keys := make([]ListingKey, len(rows))
+		for i, r := range rows {
+			keys[i] = listingKeyOf(r.In)
+		}
+		found, err := b.listingsByKeys(tx, keys, mode != BatchValidate)
+		if err != nil {
+			return nil, err
+		}
+		var orgs, mods []string
+		for _, r := range rows {
+			orgs, mods = appendRef(orgs, r.In.TraderOrgID), appendRef(mods, r.In.CameraModelID)
+		}
+		if err := b.preloadRefs(tx, orgs, mods); err != nil {
+			return nil, err
+		}
+		var creates []*Listing
+		results := make([]BatchResult, len(rows))
+		earlier := make(map[ListingKey]int, len(rows))
+		for i, r := range rows {
+			res := &results[i]
+			if first, dup := earlier[keys[i]]; dup && keys[i].TraderOrgID != "" {
+				res.Err = Conflict("listing repeats the natural key of row %d of the batch", first+1)
+				continue
+			}
+			earlier[keys[i]] = i
+			if ex := found[keys[i]]; ex != nil {
+				l := *ex
+				before, err := b.changeListing(tx, actor, &l, r.In, nil)
+				res.Outcome, res.Err = Unchanged, err
+				if err == nil && !r.Hold {
+					res.Outcome, err = b.batchSave(tx, log, mode, "listing", "listing", &l.Record, before, &l)
+					if err != nil {
+						return nil, err
+					}
+				}
+				continue
+			}
+			l, err := b.newListing(tx, actor, r.In)
+			res.Outcome, res.Err = Created, err
+			if err == nil && !r.Hold && mode != BatchValidate {
+				if err := log.created("listing", l.ID, l); err != nil {
+					return nil, err
+				}
+				creates = append(creates, l)
+			}
+		}
+		return results, insertRows(tx, creates, "listing")
+	})
+}
+
+// UpsertModels creates or updates camera models on their natural key (the
+// brand and model keys), as CreateModel and UpdateModel would one by one. A
+// row whose key an earlier row of the batch has is refused (ErrConflict).
+// Errors: the database's; a row's own errors are in its result.
+func (s *Store) UpsertModels(ctx context.Context, actor Actor, rows []BatchRow[ModelInput], mode BatchMode) ([]BatchResult, error) {
+	return s.runBatch(ctx, actor, mode, func(b *Store, tx *gorm.DB, log *changeLog) ([]BatchResult, error) {
+		keys := make([][2]string, len(rows))
+		for i, r := range rows {
+			keys[i] = modelKeyOf(r.In)
+		}
+		found, err := b.modelsByKeys(tx, keys, mode != BatchValidate)
+		if err != nil {
+			return nil, err
+		}
+		var orgs []string
+		for _, r := range rows {
+			orgs = appendRef(orgs, r.In.RegistrantOrgID)
+		}
+		if actor.Role == RoleVendor {
+			orgs = append(orgs, actor.OrgID)
+		}
+		if err := b.preloadRefs(tx, orgs, nil); err != nil {
+			return nil, err
+		}
+		var creates []*Model
+		results := make([]BatchResult, len(rows))
+		earlier := make(map[[2]string]int, len(rows))
+		for i, r := range rows {
+			res := &results[i]
+			if first, dup := earlier[keys[i]]; dup && keys[i] != [2]string{} {
+				res.Err = Conflict("camera model repeats the brand and model number of row %d of the batch", first+1)
+				continue
+			}
+			earlier[keys[i]] = i
+			if ex := found[keys[i]]; ex != nil {
+				m := *ex
+				before, err := b.changeModel(tx, actor, &m, r.In, nil)
+				res.Outcome, res.Err = Unchanged, err
+				if err == nil && !r.Hold {
+					res.Outcome, err = b.batchSave(tx, log, mode, "camera_model", "camera model", &m.Record, before, &m)
+					if err != nil {
+						return nil, modelConflict(err, &m)
+					}
+				}
+				continue
+			}
+			m, err := b.newModel(tx, actor, r.In)
+			res.Outcome, res.Err = Created, err
+			if err == nil && !r.Hold && mode != BatchValidate {
+				if err := log.created("camera_model", m.ID, m); err != nil {
+					return nil, err
+				}
+				creates = append(creates, m)
+			}
+		}
+		if err := insertRows(tx, creates, "camera model"); err != nil {
+			return nil, fmt.Errorf("%w (another writer registered one of the batch's models meanwhile; run the import again)", err)
+		}
+		return results, nil
+	})
+}
+
+// runBatch runs fn, a batch's checks and writes, on a Store whose
+// reference cache lives for the batch. BatchValidate runs it outside any
+// transaction and drops its events; the other modes run it in one
+// transaction and append its events before commit. BatchWriteAll rolls
+// back, with ErrBatchInvalid, when a row has an error.
+func (s *Store) runBatch(ctx context.Context, actor Actor, mode BatchMode, fn func(b *Store, tx *gorm.DB, log *changeLog) ([]BatchResult, error)) ([]BatchResult, error) {
+	bind := func(tx *gorm.DB) *Store {
+		b := *s
+		b.db = tx
+		b.refs = &refCache{orgKinds: map[string]string{}, models: map[string]bool{}}
+		return &b
+	}
+	log := &changeLog{actor: actor}
+	if mode == BatchValidate {
+		tx := s.db.WithContext(ctx)
+		return fn(bind(tx), tx, log)
+	}
+	var results []BatchResult
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		if results, err = fn(bind(tx), tx, log); err != nil {
+			return err
+		}
+		if mode == BatchWriteAll {
+			for _, r := range results {
+				if r.Err != nil {
+					return ErrBatchInvalid
+				}
+			}
+		}
+		return s.appendEvents(tx, log.events)
+	})
+	return results, err
+}
+
+// batchSave ends the update of one row of a batch: in BatchValidate it
+// only tells whether the row would change; otherwise it saves a row that
+// changed, with its event, as the single-row update does.
+func (s *Store) batchSave(tx *gorm.DB, log *changeLog, mode BatchMode, entity, what string, rec *Record, before, row any) (Outcome, error) {
+	if mode == BatchValidate {
+		diff, err := diffJSON(before, row)
+		if err != nil || len(diff) == 0 {
+			return Unchanged, err
+		}
+		return Updated, nil
+	}
+	changed, err := s.saveIfChanged(tx, log, entity, what, rec, before, row)
+	if err != nil || !changed {
+		return Unchanged, err
+	}
+	return Updated, nil
+}
+
+// listingKeyOf is the natural key the input names; its TraderOrgID is ""
+// when the input lacks part of it (the row is then a create, whose checks
+// say what is missing).
+func listingKeyOf(in ListingInput) ListingKey {
+	if in.TraderOrgID == nil || in.CameraModelID == nil || in.Channel == nil {
+		return ListingKey{}
+	}
+	k := ListingKey{TraderOrgID: *in.TraderOrgID, CameraModelID: *in.CameraModelID, Channel: *in.Channel}
+	// Online, a listing is its URL; in a shop, the shop's address.
+	if k.Channel == "online" && in.URL != nil {
+		k.URL = strings.TrimSpace(*in.URL)
+	} else if k.Channel != "online" && in.ShopAddress != nil {
+		k.ShopAddress = strings.TrimSpace(*in.ShopAddress)
+	}
+	return k
+}
+
+// listingKeyOfRow is the natural key of a stored listing, as listingKeyOf
+// forms it.
+func listingKeyOfRow(l *Listing) ListingKey {
+	k := ListingKey{TraderOrgID: l.TraderOrgID, CameraModelID: l.CameraModelID, Channel: l.Channel}
+	if l.Channel == "online" {
+		k.URL = l.URL
+	} else {
+		k.ShopAddress = l.ShopAddress
+	}
+	return k
+}
+
+// listingsByKeys loads the stored listings of the keys, in a few queries;
+// where several share a key, the oldest wins, as in ListingByKey. lock
+// locks them for the transaction on PostgreSQL, as get does.
+func (s *Store) listingsByKeys(tx *gorm.DB, keys []ListingKey, lock bool) (map[ListingKey]*Listing, error) {
+	var tuples [][]any
+	seen := map[[3]string]bool{}
+	for _, k := range keys {
+		t := [3]string{k.TraderOrgID, k.CameraModelID, k.Channel}
+		if k.TraderOrgID != "" && !seen[t] {
+			seen[t] = true
+			tuples = append(tuples, []any{t[0], t[1], t[2]})
+		}
+	}
+	rows, err := findByTuples[Listing](s.lockFor(tx, lock), []string{"trader_org_id", "camera_model_id", "channel"}, tuples)
+	if err != nil {
+		return nil, fmt.Errorf("look up listings by natural key: %w", err)
+	}
+	out := make(map[ListingKey]*Listing, len(rows))
+	for i := range rows {
+		k := listingKeyOfRow(&rows[i])
+		if ex := out[k]; ex == nil || rows[i].ID < ex.ID {
+			out[k] = &rows[i]
+		}
+	}
+	return out, nil
+}
+
+// modelKeyOf is the brand and model key the input names, or zero.
+func modelKeyOf(in ModelInput) [2]string {
+	if in.Brand == nil || in.ModelNumber == nil {
+		return [2]string{}
+	}
+	k := [2]string{fold.Key(*in.Brand), fold.Key(*in.ModelNumber)}
+	if k[0] == "" || k[1] == "" {
+		return [2]string{}
+	}
+	return k
+}
+
+// modelsByKeys loads the stored camera models of the brand and model keys.
+func (s *Store) modelsByKeys(tx *gorm.DB, keys [][2]string, lock bool) (map[[2]string]*Model, error) {
+	var tuples [][]any
+	seen := map[[2]string]bool{}
+	for _, k := range keys {
+		if k != [2]string{} && !seen[k] {
+			seen[k] = true
+			tuples = append(tuples, []any{k[0], k[1]})
+		}
+	}
+	rows, err := findByTuples[Model](s.lockFor(tx, lock), []string{"brand_key", "model_key"}, tuples)
+	if err != nil {
+		return nil, fmt.Errorf("look up camera models by brand and model: %w", err)
+	}
+	out := make(map[[2]string]*Model, len(rows))
+	for i := range rows {
+		out[[2]string{rows[i].BrandKey, rows[i].ModelKey}] = &rows[i]
+	}
+	return out, nil
+}
+
+// ModelIDsByKeys resolves brand and model keys (see fold.Key) to camera
+// model ids in a few queries; keys that name no model are absent.
+func (s *Store) ModelIDsByKeys(ctx context.Context, keys [][2]string) (map[[2]string]string, error) {
+	found, err := s.modelsByKeys(s.db.WithContext(ctx).Select("id", "brand_key", "model_key"), keys, false)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[[2]string]string, len(found))
+	for k, m := range found {
+		out[k] = m.ID
+	}
+	return out, nil
+}
+
+// OrganizationIDsByTaxCodes resolves tax codes to organization ids in a
+// few queries; codes no organization has are absent.
+func (s *Store) OrganizationIDsByTaxCodes(ctx context.Context, taxCodes []string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, chunk := range chunks(uniqueIDs(taxCodes), maxBindVars) {
+		var rows []Organization
+		if err := s.db.WithContext(ctx).Select("id", "tax_code").Where("tax_code IN ?", chunk).Find(&rows).Error; err != nil {
+			return nil, fmt.Errorf("look up organizations by tax code: %w", err)
+		}
+		for _, o := range rows {
+			if o.TaxCode != nil {
+				out[*o.TaxCode] = o.ID
+			}
+		}
+	}
+	return out, nil
+}
+
+// lockFor adds PostgreSQL's row lock to a lookup whose rows the
+// transaction may update, as get does for one row.
+func (s *Store) lockFor(tx *gorm.DB, lock bool) *gorm.DB {
+	if lock && s.dialect == Postgres {
+		return tx.Clauses(clause.Locking{Strength: "NO KEY UPDATE"})
+	}
+	return tx
+}
+
+// findByTuples loads the rows whose columns equal one of the tuples, with
+// a row-value IN over a VALUES list, in chunks within the bound-variable
+// limit.
+func findByTuples[T any](tx *gorm.DB, cols []string, tuples [][]any) ([]T, error) {
+	var out []T
+	one := "(" + strings.TrimSuffix(strings.Repeat("?,", len(cols)), ",") + ")"
+	for _, chunk := range chunks(tuples, maxBindVars/len(cols)) {
+		args := make([]any, 0, len(chunk)*len(cols))
+		for _, t := range chunk {
+			args = append(args, t...)
+		}
+		where := "(" + strings.Join(cols, ", ") + ") IN (VALUES " + strings.TrimSuffix(strings.Repeat(one+",", len(chunk)), ",") + ")"
+		var rows []T
+		if err := tx.Session(&gorm.Session{}).Where(where, args...).Find(&rows).Error; err != nil {
+			return nil, err
+		}
+		out = append(out, rows...)
+	}
+	return out, nil
+}
+
+// preloadRefs loads, in one query per kind, the organizations (with their
+// kinds) and camera models the batch names, into the batch's reference
+// cache, so that the single-row reference checks find them there. An id
+// not found is left out; its check then queries it, and reports it.
+func (s *Store) preloadRefs(tx *gorm.DB, orgIDs, modelIDs []string) error {
+	for _, chunk := range chunks(uniqueIDs(orgIDs), maxBindVars) {
+		var rows []Organization
+		if err := tx.Session(&gorm.Session{}).Select("id", "kind").Where("id IN ?", chunk).Find(&rows).Error; err != nil {
+			return fmt.Errorf("load the batch's organizations: %w", err)
+		}
+		for _, o := range rows {
+			s.refs.orgKinds[o.ID] = o.Kind
+		}
+	}
+	for _, chunk := range chunks(uniqueIDs(modelIDs), maxBindVars) {
+		var ids []string
+		if err := tx.Session(&gorm.Session{}).Model(&Model{}).Where("id IN ?", chunk).Pluck("id", &ids).Error; err != nil {
+			return fmt.Errorf("load the batch's camera models: %w", err)
+		}
+		for _, id := range ids {
+			s.refs.models[id] = true
+		}
+	}
+	return nil
+}
+
+// appendRef adds a reference that has the shape of an id.
+func appendRef(ids []string, ref *string) []string {
+	if ref != nil && ValidID(*ref) {
+		ids = append(ids, *ref)
+	}
+	return ids
+}
+
+// insertRows inserts rows with multi-row INSERTs, as many rows a statement
+// as the bound-variable limit allows.
+func insertRows[T any](tx *gorm.DB, rows []*T, what string) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	stmt := &gorm.Statement{DB: tx}
+	if err := stmt.Parse(rows[0]); err != nil {
+		return fmt.Errorf("insert %s rows: %w", what, err)
+	}
+	per := max(1, maxBindVars/len(stmt.Schema.DBNames))
+	if err := tx.Session(&gorm.Session{}).CreateInBatches(rows, per).Error; err != nil {
+		return translate(err, what)
+	}
+	return nil
+}
+
+// chunks splits s into slices of at most n.
+func chunks[T any](s []T, n int) [][]T {
+	var out [][]T
+	for len(s) > n {
+		out = append(out, s[:n])
+		s = s[n:]
+	}
+	if len(s) > 0 {
+		out = append(out, s)
+	}
+	return out
+}
