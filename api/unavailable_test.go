@@ -112,4 +112,3 @@ func openSQLite(t *testing.T, dsn string, migrate bool) *models.Store {
 	}
 	return st
 }
-
