@@ -31,6 +31,7 @@ const (
 	weightWordBody    = 1
 	weightTypo        = 0.4
 	weightRankFactor  = 0.5
+	weightShortTitle  = 0.4
 	headlineOptions   = "StartSel=\u27e6, StopSel=\u27e7, HighlightAll=true"
 	markOpen, markEnd = "\u27e6", "\u27e7"
 )
@@ -263,9 +264,10 @@ func (s *statement) text(text string, ws []string, typos map[string][]string, p 
 	for _, w := range ws {
 		alts := []string{lexeme(w, "")}
 		any = append(any, lexeme(w, ""))
-		scores = append(scores,
-			fmt.Sprintf("%g * (words @@ %s)::int", float64(weightWordTitle), s.arg(lexeme(w, "A"), "tsquery")),
-			fmt.Sprintf("%g * (words @@ %s)::int", float64(weightWordBody), s.arg(lexeme(w, "B"), "tsquery")))
+		// A word counts once, where it weighs most: a body that repeats a
+		// title's word (a shop named after its province) gains nothing.
+		scores = append(scores, fmt.Sprintf("CASE WHEN words @@ %s THEN %g WHEN words @@ %s THEN %g ELSE 0 END",
+			s.arg(lexeme(w, "A"), "tsquery"), float64(weightWordTitle), s.arg(lexeme(w, "B"), "tsquery"), float64(weightWordBody)))
 		if p != planExact && len(typos[w]) > 0 {
 			var near []string
 			for _, t := range typos[w] {
@@ -287,7 +289,8 @@ func (s *statement) text(text string, ws []string, typos map[string][]string, p 
 	}
 	anyQ := s.arg(strings.Join(any, " | "), "tsquery")
 	s.highlight = anyQ
-	scores = append(scores, fmt.Sprintf("%g * ts_rank(words, %s)", weightRankFactor, anyQ))
+	scores = append(scores, fmt.Sprintf("%g * ts_rank(words, %s, 1)", weightRankFactor, anyQ),
+		fmt.Sprintf("%g * 20.0 / (20 + length(title_words))", weightShortTitle))
 
 	var textMatch string
 	switch p {
