@@ -41,6 +41,7 @@ import (
 	"camreg/search"
 	"camreg/search/bleve"
 	"camreg/search/meili"
+	"camreg/search/postgres"
 )
 
 // config is camreg's configuration: environment variables, overridden by
@@ -97,7 +98,7 @@ func rootCmd(log *slog.Logger) *cobra.Command {
 	pf.StringVar(&cfg.db, "db", env("CAMREG_DB", ""), "database: a SQLite path or a postgres:// URL (env CAMREG_DB; default $CAMREG_DATA/camreg.db)")
 	pf.StringVar(&cfg.data, "data", env("CAMREG_DATA", "./data"), "data directory for the SQLite file and the search index (env CAMREG_DATA)")
 	pf.StringVar(&cfg.addr, "addr", env("CAMREG_ADDR", ":8080"), "listen address (env CAMREG_ADDR)")
-	pf.StringVar(&cfg.search, "search", env("CAMREG_SEARCH", "bleve"), "search backend: bleve or meilisearch (env CAMREG_SEARCH)")
+	pf.StringVar(&cfg.search, "search", env("CAMREG_SEARCH", "bleve"), "search backend: bleve, meilisearch or postgres (env CAMREG_SEARCH; postgres needs a PostgreSQL database)")
 
 	root.AddCommand(serveCmd(cfg, log), migrateCmd(cfg), keysCmd(cfg), auditCmd(cfg))
 	root.AddCommand(importCmd(cfg), exportCmd(cfg))
@@ -108,12 +109,17 @@ func rootCmd(log *slog.Logger) *cobra.Command {
 
 // open opens the store; with migrate, it first brings the schema up to date.
 func open(ctx context.Context, cfg *config, migrate bool) (*models.Store, error) {
-	if cfg.search != "bleve" && cfg.search != "meilisearch" {
-		return nil, fmt.Errorf("search backend %q: use bleve or meilisearch", cfg.search)
+	if cfg.search != "bleve" && cfg.search != "meilisearch" && cfg.search != "postgres" {
+		return nil, fmt.Errorf("search backend %q: use bleve, meilisearch or postgres", cfg.search)
 	}
 	st, err := models.Open(cfg.dsn())
 	if err != nil {
 		return nil, err
+	}
+	if cfg.search == "postgres" && st.Dialect() != models.Postgres {
+		st.Close()
+		return nil, fmt.Errorf("search backend postgres searches inside the registry's PostgreSQL database, "+
+			"but the database is %s: set CAMREG_DB=postgres://... or choose CAMREG_SEARCH=bleve", st.Dialect())
 	}
 	if migrate {
 		if _, err := migrations.Up(ctx, st.DB(), string(st.Dialect())); err != nil {
@@ -548,11 +554,14 @@ func isTerminal(f *os.File) bool {
 }
 
 // openSearch opens the configured search backend: bleve under
-// $CAMREG_DATA/search/bleve, or the Meilisearch at MEILI_URL, whose
-// indexer cursor lives in the database. rebuilder opens bleve for a
-// rebuild only, leaving the live index to a server that may hold it.
-func openSearch(cfg *config, st *models.Store, rebuilder bool) (search.Index, error) {
+// $CAMREG_DATA/search/bleve, the Meilisearch at MEILI_URL, or the
+// registry's own PostgreSQL database; the last two keep their indexer
+// cursor in the database. rebuilder opens bleve for a rebuild only,
+// leaving the live index to a server that may hold it.
+func openSearch(ctx context.Context, cfg *config, st *models.Store, rebuilder bool) (search.Index, error) {
 	switch cfg.search {
+	case "postgres":
+		return postgres.New(ctx, postgres.Config{DB: st.DB(), Cursor: search.DBCursor{DB: st.DB(), Name: "postgres:camreg"}})
 	case "meilisearch":
 		return meili.New(meili.Config{URL: os.Getenv("MEILI_URL"), APIKey: os.Getenv("MEILI_API_KEY"),
 			Index: "camreg", Cursor: search.DBCursor{DB: st.DB(), Name: "meilisearch:camreg"}})
@@ -565,7 +574,7 @@ func openSearch(cfg *config, st *models.Store, rebuilder bool) (search.Index, er
 // background until ctx ends. A backend that cannot be opened leaves the
 // server without search (503 on /v1/search), never without the registry.
 func startSearch(ctx context.Context, cfg *config, st *models.Store, log *slog.Logger) (search.Index, *search.Indexer) {
-	idx, err := openSearch(cfg, st, false)
+	idx, err := openSearch(ctx, cfg, st, false)
 	if err != nil {
 		log.Error("search disabled", slog.String("backend", cfg.search), slog.String("error", err.Error()))
 		return nil, nil
@@ -581,8 +590,8 @@ func reindexCmd(cfg *config, log *slog.Logger) *cobra.Command {
 	return &cobra.Command{
 		Use:   "reindex",
 		Short: "Rebuild the search index from the database, without taking search offline",
-		Long: "Builds a new index from every record (bleve: a new directory; Meilisearch: a new index) and then " +
-			"swaps it in atomically. A running server keeps answering from the old index until the swap, and " +
+		Long: "Builds a new index from every record (bleve: a new directory; Meilisearch: a new index; postgres: " +
+			"every document rewritten in one transaction) and then swaps it in atomically. A running server keeps answering from the old index until the swap, and " +
 			"its indexer then applies the changes made meanwhile.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -591,7 +600,7 @@ func reindexCmd(cfg *config, log *slog.Logger) *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			idx, err := openSearch(cfg, st, true)
+			idx, err := openSearch(cmd.Context(), cfg, st, true)
 			if err != nil {
 				return err
 			}
