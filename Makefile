@@ -50,8 +50,16 @@ fuzz: ## Run each fuzz target for 20 s
 	$(GO) test ./importer -run=^$$ -fuzz=^FuzzParseDate$$ -fuzztime=20s
 
 .PHONY: bench
-bench: relevance ## Run the Go benchmarks, after the search relevance measurement
+bench: ## The benchmark suite on the national set (BENCH_SCALE=small for a quick check): rewrites BENCHMARKS.md's generated section, raw JSON in docs/bench/
+	$(GO) run ./api/benchsuite --scale $(or $(BENCH_SCALE),national)
+
+.PHONY: bench-go
+bench-go: relevance ## Run the Go benchmarks, after the search relevance measurement
 	$(GO) test -run=^$$ -bench=. -benchmem ./...
+
+.PHONY: soak
+soak: ## 200 clients for 5 minutes (SOAK_DURATION, SOAK_CLIENTS) against camreg serve on a generated dataset; memory sampled from /proc
+	api/loadgen/soak.sh
 
 .PHONY: relevance
 relevance: ## Search recall@1 and recall@3 over search/testdata, for bleve and (when it can be provisioned) Meilisearch

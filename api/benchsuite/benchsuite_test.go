@@ -1,0 +1,119 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestReplaceSection(t *testing.T) {
+	const section = "## Generated\n\nfigures"
+	block := beginMarker + "\n" + section + "\n" + endMarker
+	tests := []struct {
+		name, doc, want string
+		wantErr         bool
+	}{
+		{
+			name: "no markers: after the title and its paragraph",
+			doc:  "# Benchmarks\n\nMeasured figures.\n\n## Importer\n\nby hand\n",
+			want: "# Benchmarks\n\nMeasured figures.\n\n" + block + "\n\n## Importer\n\nby hand\n",
+		},
+		{
+			name: "markers: only what is between them changes",
+			doc:  "# Benchmarks\n\nintro\n\n" + beginMarker + "\nold run\n" + endMarker + "\n\n## Importer\n\nby hand\n",
+			want: "# Benchmarks\n\nintro\n\n" + block + "\n\n## Importer\n\nby hand\n",
+		},
+		{
+			name:    "one marker alone",
+			doc:     "# B\n\n" + beginMarker + "\nhalf\n",
+			wantErr: true,
+		},
+		{
+			name: "no title: at the top",
+			doc:  "text\n",
+			want: block + "\n\ntext\n",
+		},
+	}
+	for _, tt := range tests {
+		got, err := replaceSection(tt.doc, section)
+		if (err != nil) != tt.wantErr {
+			t.Errorf("%s: error = %v", tt.name, err)
+			continue
+		}
+		if got != tt.want {
+			t.Errorf("%s:\ngot  %q\nwant %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestReplaceSectionTwiceIsStable(t *testing.T) {
+	doc := "# Benchmarks\n\nintro\n\n## Importer\n\nby hand\n"
+	once, err := replaceSection(doc, "run 1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	twice, err := replaceSection(once, "run 2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Count(twice, beginMarker) != 1 || !strings.Contains(twice, "run 2") || strings.Contains(twice, "run 1") ||
+		!strings.HasSuffix(twice, "## Importer\n\nby hand\n") {
+		t.Errorf("second rewrite:\n%s", twice)
+	}
+}
+
+func TestThousands(t *testing.T) {
+	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 2353000: "2,353,000", -12345: "-12,345"} {
+		if got := thousands(n); got != want {
+			t.Errorf("thousands(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
+
+func TestManifestMatches(t *testing.T) {
+	dir := t.TempDir()
+	if manifestMatches(dir, 1, "small") {
+		t.Error("no manifest matched")
+	}
+	if err := os.WriteFile(filepath.Join(dir, "manifest.json"), []byte(`{"seed": 1, "scale": "small", "files": []}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if !manifestMatches(dir, 1, "small") {
+		t.Error("the same seed and scale did not match")
+	}
+	if manifestMatches(dir, 2, "small") || manifestMatches(dir, 1, "national") {
+		t.Error("another seed or scale matched")
+	}
+}
+
+func TestDatasetFiles(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"organizations.csv", "models.csv", "origin_certificates.csv", "listings.ndjson", "manifest.json", "notes.txt"} {
+		if err := os.WriteFile(filepath.Join(dir, name), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := datasetFiles(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"organizations": "organizations.csv", "models": "models.csv",
+		"origin-certificates": "origin_certificates.csv", "listings": "listings.ndjson"}
+	if len(got) != len(want) {
+		t.Errorf("files = %v", got)
+	}
+	for ent, name := range want {
+		if got[ent] != filepath.Join(dir, name) {
+			t.Errorf("%s: %q, want %s", ent, got[ent], name)
+		}
+	}
+}
+
+func TestSummaryLine(t *testing.T) {
+	out := "warning: x\nimported 12000 listings rows: 11990 created, 0 updated, 0 unchanged, 10 invalid\n  line 3: bad\n"
+	m := summaryLine.FindStringSubmatch(out)
+	if m == nil || m[1] != "12000" || m[5] != "10" {
+		t.Errorf("match = %q", m)
+	}
+}

