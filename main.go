@@ -36,6 +36,7 @@ import (
 	"camreg/api"
 	"camreg/api/loadgen"
 	"camreg/importer"
+	"camreg/importer/gen"
 	"camreg/migrations"
 	"camreg/models"
 	"camreg/search"
@@ -101,7 +102,7 @@ func rootCmd(log *slog.Logger) *cobra.Command {
 	pf.StringVar(&cfg.search, "search", env("CAMREG_SEARCH", "bleve"), "search backend: bleve, meilisearch or postgres (env CAMREG_SEARCH; postgres needs a PostgreSQL database)")
 
 	root.AddCommand(serveCmd(cfg, log), migrateCmd(cfg), keysCmd(cfg), auditCmd(cfg))
-	root.AddCommand(importCmd(cfg), exportCmd(cfg))
+	root.AddCommand(importCmd(cfg), exportCmd(cfg), genCmd(cfg))
 	root.AddCommand(reindexCmd(cfg, log))
 	root.AddCommand(loadgen.Command())
 	return root
@@ -434,9 +435,6 @@ Exit status: 0 when every row was valid, 1 otherwise (or on any error).`,
 					}
 				}()
 			}
-			progress := importer.NewProgressPrinter(os.Stderr, 5*time.Second)
-			opts.Progress = progress.Update
-
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			st, err := open(ctx, cfg, true)
@@ -444,18 +442,7 @@ Exit status: 0 when every row was valid, 1 otherwise (or on any error).`,
 				return err
 			}
 			defer st.Close()
-			sum, err := importer.Import(ctx, st, args[1], opts)
-			progress.Done()
-			if sum != nil {
-				printSummary(os.Stdout, sum, report)
-			}
-			if err != nil {
-				return err
-			}
-			if sum.Invalid > 0 {
-				return fmt.Errorf("%d invalid rows", sum.Invalid)
-			}
-			return nil
+			return importFile(ctx, st, args[1], opts, report)
 		},
 	}
 	f := cmd.Flags()
@@ -466,6 +453,108 @@ Exit status: 0 when every row was valid, 1 otherwise (or on any error).`,
 	f.StringArrayVar(&maps, "map", nil, "map a header to a column, as 'header=column' (repeatable)")
 	f.StringVar(&report, "report", "", "write the invalid rows to this file: .json for JSON, else CSV")
 	f.IntVar(&batchSize, "batch-size", importer.DefaultBatchSize, "rows per transaction")
+	return cmd
+}
+
+// importFile imports one file with a progress line on stderr and prints
+// the summary; any invalid row is an error. import and gen --load share it.
+func importFile(ctx context.Context, st *models.Store, path string, opts importer.Options, report string) error {
+	progress := importer.NewProgressPrinter(os.Stderr, 5*time.Second)
+	opts.Progress = progress.Update
+	sum, err := importer.Import(ctx, st, path, opts)
+	progress.Done()
+	if sum != nil {
+		printSummary(os.Stdout, sum, report)
+	}
+	if err != nil {
+		return err
+	}
+	if sum.Invalid > 0 {
+		return fmt.Errorf("%d invalid rows", sum.Invalid)
+	}
+	return nil
+}
+
+// genCmd writes the deterministic synthetic dataset, and with --load
+// imports it in order through the same path as import.
+func genCmd(cfg *config) *cobra.Command {
+	var (
+		seed  uint64
+		scale string
+		out   string
+		load  bool
+		n     gen.Counts
+	)
+	cmd := &cobra.Command{
+		Use:   "gen --seed N --scale national|medium|small --out DIR [--load]",
+		Short: "Generate a deterministic synthetic national dataset as importable CSV files",
+		Long: `gen writes organizations.csv, models.csv, certificates.csv,
+origin-certificates.csv, warnings.csv and listings.csv (the import order),
+and manifest.json with the seed, the counts and each file's sha256. The same
+seed and counts give byte-identical files. national is 200,000 traders,
+100,000 models, 30,000 certificates, 20,000 C/Os, 3,000 warnings and
+2,000,000 listings; medium and small are a tenth and a hundredth of it.
+Count flags override the scale's. --load then imports the files into the
+configured database (CAMREG_DB / --db).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			counts, ok := gen.Scales[scale]
+			if !ok {
+				return fmt.Errorf("scale %q: use national, medium or small", scale)
+			}
+			name := scale
+			for _, o := range []struct {
+				flag string
+				to   *int
+				v    int
+			}{{"traders", &counts.Traders, n.Traders}, {"models", &counts.Models, n.Models},
+				{"certificates", &counts.Certificates, n.Certificates}, {"origins", &counts.Origins, n.Origins},
+				{"warnings", &counts.Warnings, n.Warnings}, {"listings", &counts.Listings, n.Listings}} {
+				if cmd.Flags().Changed(o.flag) {
+					*o.to, name = o.v, "custom"
+				}
+			}
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			start := time.Now()
+			m, err := gen.Generate(gen.Config{Seed: seed, Scale: name, Counts: counts}, out)
+			if err != nil {
+				return err
+			}
+			for _, f := range m.Files {
+				fmt.Printf("wrote %s: %d rows, sha256 %s\n", filepath.Join(out, f.Name), f.Rows, f.SHA256)
+			}
+			fmt.Printf("generated the %s set (seed %d) in %s\n", name, seed, time.Since(start).Round(time.Millisecond))
+			if !load {
+				return nil
+			}
+			st, err := open(ctx, cfg, true)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			for _, f := range m.Files {
+				opts := importer.Options{Entity: f.Entity, Actor: models.System("gen")}
+				if err := importFile(ctx, st, filepath.Join(out, f.Name), opts, ""); err != nil {
+					return fmt.Errorf("load %s: %w", f.Name, err)
+				}
+			}
+			fmt.Printf("loaded in %s\n", time.Since(start).Round(time.Millisecond))
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.Uint64Var(&seed, "seed", 1, "the seed: the same seed and counts give the same files")
+	f.StringVar(&scale, "scale", "small", "national, medium (1/10) or small (1/100)")
+	f.StringVar(&out, "out", "", "the directory to write the files into (created if missing)")
+	f.BoolVar(&load, "load", false, "then import the files into the database (CAMREG_DB / --db)")
+	f.IntVar(&n.Traders, "traders", 0, "traders, overriding the scale's")
+	f.IntVar(&n.Models, "models", 0, "camera models, overriding the scale's")
+	f.IntVar(&n.Certificates, "certificates", 0, "certificates of conformity, overriding the scale's")
+	f.IntVar(&n.Origins, "origins", 0, "certificates of origin (C/Os), overriding the scale's")
+	f.IntVar(&n.Warnings, "warnings", 0, "warnings, overriding the scale's")
+	f.IntVar(&n.Listings, "listings", 0, "listings, overriding the scale's")
+	_ = cmd.MarkFlagRequired("out")
 	return cmd
 }
 
