@@ -54,10 +54,15 @@ CREATE TABLE search_documents (
         setweight(to_tsvector('public.camreg_search'::regconfig, title_words), 'A') ||
         setweight(to_tsvector('public.camreg_search'::regconfig, body_words), 'B')) STORED
 );
-CREATE INDEX search_documents_words ON search_documents USING GIN (words);
-CREATE INDEX search_documents_keys ON search_documents USING GIN (keys);
-CREATE INDEX search_documents_loose_keys ON search_documents USING GIN (loose_keys);
-CREATE INDEX search_documents_model_keys ON search_documents USING GIN (model_keys public.gin_trgm_ops);
+-- A GIN index queues new entries in a pending list that every search
+-- reads through until it is merged: at the default 4 MB, a search took
+-- 100 ms instead of 0.3. 64 kB keeps the indexer's writes cheap and the
+-- list short; Rebuild vacuums, which merges it.
+CREATE INDEX search_documents_words ON search_documents USING GIN (words) WITH (gin_pending_list_limit = 64);
+CREATE INDEX search_documents_keys ON search_documents USING GIN (keys) WITH (gin_pending_list_limit = 64);
+CREATE INDEX search_documents_loose_keys ON search_documents USING GIN (loose_keys) WITH (gin_pending_list_limit = 64);
+CREATE INDEX search_documents_model_keys ON search_documents USING GIN (model_keys public.gin_trgm_ops)
+    WITH (gin_pending_list_limit = 64);
 CREATE INDEX search_documents_type ON search_documents (type);
 CREATE INDEX search_documents_brand_key ON search_documents (brand_key);
 CREATE INDEX search_documents_province ON search_documents (province);
@@ -69,7 +74,7 @@ CREATE INDEX search_documents_status ON search_documents (status);
 CREATE TABLE search_words (
     word TEXT PRIMARY KEY
 );
-CREATE INDEX search_words_trigrams ON search_words USING GIN (word public.gin_trgm_ops);
+CREATE INDEX search_words_trigrams ON search_words USING GIN (word public.gin_trgm_ops) WITH (gin_pending_list_limit = 64);
 
 -- +goose Down
 -- The extensions and the text search configuration stay: other schemas or

@@ -1,6 +1,8 @@
 // Package bench measures search speed through the HTTP API over a big
 // registry: 100,000 camera models and 200,000 traders (set BENCH_MODELS
-// and BENCH_ORGS for another size). It is a benchmark only, never run by
+// and BENCH_ORGS for another size), on the search backend that -backend
+// (or CAMREG_BENCH_BACKEND) names: bleve by default, meilisearch or
+// postgres (see backend_test.go). It is a benchmark only, never run by
 // `go test` without -bench:
 //
 //	go test -run='^$' -bench=BenchmarkSearchAPI -benchtime=2000x -timeout=60m ./search/bench/
@@ -39,7 +41,6 @@ import (
 	"camreg/migrations"
 	"camreg/models"
 	"camreg/search"
-	"camreg/search/bleve"
 	"camreg/search/fold"
 	"camreg/search/searchtest"
 )
@@ -47,7 +48,8 @@ import (
 type fixture struct {
 	dir     string
 	store   *models.Store
-	idx     *bleve.Index
+	idx     search.Index
+	backend *backend
 	server  *httptest.Server
 	queries []string
 }
@@ -114,20 +116,6 @@ func build(b *testing.B) (*fixture, error) {
 	}
 	fmt.Printf("BENCH rows: %d models, %d traders written in %s\n", nModels, nOrgs, time.Since(start).Round(time.Millisecond))
 
-	idx, err := bleve.Open(filepath.Join(dir, "search", "bleve"), bleve.Options{})
-	if err != nil {
-		return nil, err
-	}
-	start = time.Now()
-	n, err := search.Reindex(ctx, st, idx)
-	if err != nil {
-		return nil, err
-	}
-	took := time.Since(start)
-	size := dirSize(filepath.Join(dir, "search", "bleve"))
-	fmt.Printf("BENCH index build: %d documents in %s (%.0f docs/s); index size %.1f MiB\n",
-		n, took.Round(time.Millisecond), float64(n)/took.Seconds(), float64(size)/(1<<20))
-
 	if os.Getenv("BENCH_DIR") != "" {
 		js, err := json.Marshal(queries)
 		if err != nil {
@@ -137,7 +125,33 @@ func build(b *testing.B) (*fixture, error) {
 			return nil, err
 		}
 	}
-	return serve(dir, st, idx, queries), nil
+	return index(ctx, dir, st, queries)
+}
+
+// index opens the selected backend's index over the registry, building
+// it with search.Reindex when it is new, and serves the API over both.
+func index(ctx context.Context, dir string, st *models.Store, queries []string) (*fixture, error) {
+	be, err := openBackend(ctx, dir, st)
+	if err != nil {
+		return nil, err
+	}
+	if !be.fresh {
+		fmt.Printf("BENCH reusing the %s index in %s\n", *backendName, dir)
+		return serve(dir, st, be, queries), nil
+	}
+	start := time.Now()
+	n, err := search.Reindex(ctx, st, be.idx)
+	if err != nil {
+		return nil, err
+	}
+	took := time.Since(start)
+	size := "unknown"
+	if b := be.size(); b >= 0 {
+		size = fmt.Sprintf("%.1f MiB", float64(b)/(1<<20))
+	}
+	fmt.Printf("BENCH index build (%s): %d documents in %s (%.0f docs/s); index size %s\n",
+		*backendName, n, took.Round(time.Millisecond), float64(n)/took.Seconds(), size)
+	return serve(dir, st, be, queries), nil
 }
 
 // reuse opens the registry and index a previous run left in BENCH_DIR,
@@ -155,19 +169,15 @@ func reuse(dir string) (*fixture, error) {
 	if err != nil {
 		return nil, err
 	}
-	idx, err := bleve.Open(filepath.Join(dir, "search", "bleve"), bleve.Options{})
-	if err != nil {
-		return nil, err
-	}
-	fmt.Printf("BENCH reusing the registry and index in %s\n", dir)
-	return serve(dir, st, idx, queries), nil
+	fmt.Printf("BENCH reusing the registry in %s\n", dir)
+	return index(context.Background(), dir, st, queries)
 }
 
-func serve(dir string, st *models.Store, idx *bleve.Index, queries []string) *fixture {
+func serve(dir string, st *models.Store, be *backend, queries []string) *fixture {
 	srv := api.New(st, api.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Rates: map[string]api.Rate{"public": {PerSecond: 1e9, Burst: 1e9}}, Search: idx})
+		Rates: map[string]api.Rate{"public": {PerSecond: 1e9, Burst: 1e9}}, Search: be.idx})
 	ts := httptest.NewServer(srv.Handler())
-	return &fixture{dir: dir, store: st, idx: idx, server: ts, queries: queries}
+	return &fixture{dir: dir, store: st, idx: be.idx, backend: be, server: ts, queries: queries}
 }
 
 func dirSize(dir string) int64 {
@@ -356,9 +366,10 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	if fx != nil {
 		fx.server.Close()
-		fx.idx.Close()
+		fx.backend.close()
 		fx.store.Close()
 		if os.Getenv("BENCH_DIR") == "" {
+			fx.backend.drop()
 			os.RemoveAll(fx.dir)
 		}
 	}

@@ -186,8 +186,8 @@ func (s *statement) arg(v string, typ string) string {
 }
 
 // declare is a clause that names every argument, for a query that does
-// not use them all (the facets query does without the score): PostgreSQL
-// must know the type of each.
+// not use them all (the facets query does without the score, and a plan
+// may leave some out): PostgreSQL must know the type of each.
 func (s *statement) declare() string {
 	if len(s.typed) == 0 {
 		return ""
@@ -260,7 +260,8 @@ func (s *statement) text(text string, ws []string, typos map[string][]string, p 
 
 	// Each word, exactly or (from planTypos) with a typo, in the title or
 	// the body, or as a piece of a model number.
-	var wordMatch []string
+	var wordMatch, pieceMatch []string
+	var plainAlts []string // the alternatives of each word that is no model number piece
 	for _, w := range ws {
 		alts := []string{lexeme(w, "")}
 		any = append(any, lexeme(w, ""))
@@ -284,6 +285,9 @@ func (s *statement) text(text string, ws []string, typos map[string][]string, p 
 			piece := "model_keys LIKE " + s.arg("%"+fold.Key(w)+"%", "text")
 			cond = "(" + cond + " OR " + piece + ")"
 			scores = append(scores, fmt.Sprintf("%g * (%s)::int", float64(weightWordKey), piece))
+			pieceMatch = append(pieceMatch, cond)
+		} else {
+			plainAlts = append(plainAlts, "("+strings.Join(alts, " | ")+")")
 		}
 		wordMatch = append(wordMatch, cond)
 	}
@@ -310,7 +314,13 @@ func (s *statement) text(text string, ws []string, typos map[string][]string, p 
 		}
 		textMatch = fmt.Sprintf("(%s) AND %s >= %d", anyMatch, strings.Join(counts, " + "), need)
 	default:
-		textMatch = strings.Join(wordMatch, " AND ")
+		// The plain words are one tsquery, which one scan of the GIN index
+		// answers; a word per condition made the planner read every row.
+		all := pieceMatch
+		if len(plainAlts) > 0 {
+			all = append([]string{"words @@ " + s.arg(strings.Join(plainAlts, " & "), "tsquery")}, all...)
+		}
+		textMatch = strings.Join(all, " AND ")
 	}
 	match = strings.Join(append(keyMatch, "("+textMatch+")"), " OR ")
 	return match, strings.Join(scores, " + ")
@@ -370,7 +380,7 @@ func (ix *Index) hits(ctx context.Context, st *statement, q search.Query) ([]sea
 		}
 		title, body = hl("title"), hl("body")
 	}
-	rows, err := ix.db.QueryContext(ctx, `SELECT type, entity_id, title, score, `+title+`, `+body+`
+	rows, err := ix.db.QueryContext(ctx, st.declare()+`SELECT type, entity_id, title, score, `+title+`, `+body+`
 		FROM (SELECT id, type, entity_id, title, body, `+st.score+` AS score
 			FROM search_documents WHERE `+st.where+`
 			ORDER BY score DESC, id LIMIT `+limit+` OFFSET `+offset+`) page
