@@ -300,11 +300,16 @@ func (a answer) String() string {
 	return fmt.Sprintf("%d %s", a.status, b)
 }
 
-// do sends a request with a JSON body (nil for none).
+// do sends a request with a body: nil for none, bytes as they are (set
+// their Content-Type in headers), or any other value as JSON.
 func (c *client) do(method, url string, body any, headers ...string) answer {
 	var r io.Reader
-	if body != nil {
-		raw, err := json.Marshal(body)
+	switch b := body.(type) {
+	case nil:
+	case []byte:
+		r = bytes.NewReader(b)
+	default:
+		raw, err := json.Marshal(b)
 		if err != nil {
 			return answer{err: err}
 		}
