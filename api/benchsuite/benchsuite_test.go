@@ -117,3 +117,13 @@ func TestSummaryLine(t *testing.T) {
 		t.Errorf("match = %q", m)
 	}
 }
+
+func TestCommandStringHidesKeys(t *testing.T) {
+	c := command{env: []string{"CAMREG_SEARCH=meilisearch", "MEILI_API_KEY=s3cret"}, name: "camreg",
+		args: []string{"load", "--key", "s3cret", "--mix", "search=100,verify=1"}}
+	got := c.String()
+	want := "CAMREG_SEARCH=meilisearch MEILI_API_KEY=$KEY camreg load --key $KEY --mix 'search=100,verify=1'"
+	if got != want || strings.Contains(got, "s3cret") {
+		t.Errorf("String() = %q, want %q", got, want)
+	}
+}

@@ -22,6 +22,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -58,6 +59,7 @@ type suite struct {
 func main() {
 	s := &suite{log: os.Stderr}
 	var noMarkdown bool
+	var markdownFrom string
 	flag.StringVar(&s.scale, "scale", envOr("BENCH_SCALE", "national"), "camreg gen's --scale: national or small (env BENCH_SCALE)")
 	flag.IntVar(&s.seed, "seed", 1, "camreg gen's --seed")
 	flag.StringVar(&s.dir, "dir", os.Getenv("BENCH_DIR"), "work dir: the dataset, the databases, the indexes and the logs (env BENCH_DIR; default $TMPDIR/camreg-bench-<scale>)")
@@ -66,7 +68,15 @@ func main() {
 	flag.DurationVar(&s.loadFor, "load-duration", 30*time.Second, "how long each search and verify load run lasts")
 	flag.DurationVar(&s.readyTimeout, "ready-timeout", 10*time.Minute, "how long camreg serve may take to answer /readyz")
 	flag.BoolVar(&noMarkdown, "no-markdown", false, "leave BENCHMARKS.md alone (the JSON is still written)")
+	flag.StringVar(&markdownFrom, "markdown-from", "", "only rewrite BENCHMARKS.md's generated section from this JSON result of an earlier run")
 	flag.Parse()
+	if markdownFrom != "" {
+		if err := rewriteFrom(markdownFrom); err != nil {
+			fmt.Fprintln(os.Stderr, "benchsuite:", err)
+			os.Exit(1)
+		}
+		return
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -74,6 +84,27 @@ func main() {
 		fmt.Fprintln(os.Stderr, "benchsuite:", err)
 		os.Exit(1)
 	}
+}
+
+// rewriteFrom rewrites the generated section from a saved result.
+func rewriteFrom(path string) error {
+	root, err := repoRoot()
+	if err != nil {
+		return err
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	s := &suite{root: root}
+	if err := json.Unmarshal(b, &s.report); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return err
+	}
+	return s.writeMarkdown(abs)
 }
 
 func envOr(name, def string) string {
@@ -160,10 +191,12 @@ func (s *suite) run(ctx context.Context, markdown bool) error {
 // path is a file in the work dir.
 func (s *suite) path(name string) string { return filepath.Join(s.dir, name) }
 
-// shorten writes a command with $BENCH_DIR for the work dir, so the
-// commands in BENCHMARKS.md read the same on any machine.
+// shorten writes a command with $BENCH_DIR for the work dir and paths
+// relative to the repository, so the commands in BENCHMARKS.md read the
+// same on any machine.
 func (s *suite) shorten(line string) string {
-	return strings.ReplaceAll(line, s.dir, "$BENCH_DIR")
+	line = strings.ReplaceAll(line, s.dir, "$BENCH_DIR")
+	return strings.ReplaceAll(line, s.root+string(filepath.Separator), "")
 }
 
 func (s *suite) progress(format string, args ...any) {

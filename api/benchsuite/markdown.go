@@ -128,7 +128,7 @@ func render(r *Report, jsonPath string) string {
 		w("\n")
 	}
 	if r.Estimate != "" {
-		w("Suite's %s.\n\n", r.Estimate)
+		w("**Estimate** of a national run from this one: %s.\n\n", strings.TrimPrefix(r.Estimate, "estimate for --scale national "))
 	}
 	w("### Commands (in order; `$BENCH_DIR` is the work dir)\n\n```sh\n")
 	for _, c := range r.Commands {

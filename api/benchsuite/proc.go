@@ -32,11 +32,22 @@ type command struct {
 	dir  string
 }
 
-// String is the command as a shell line, for BENCHMARKS.md.
+// String is the command as a shell line, for BENCHMARKS.md, with its
+// secrets (API keys) written as $KEY.
 func (c command) String() string {
-	parts := append(append([]string{}, c.env...), c.name)
-	for _, a := range c.args {
-		if strings.ContainsAny(a, " ,'\"&;") {
+	var parts []string
+	for _, e := range c.env {
+		if name, _, _ := strings.Cut(e, "="); name == "MEILI_API_KEY" {
+			e = name + "=$KEY"
+		}
+		parts = append(parts, e)
+	}
+	parts = append(parts, c.name)
+	for i, a := range c.args {
+		switch {
+		case i > 0 && c.args[i-1] == "--key":
+			a = "$KEY"
+		case strings.ContainsAny(a, " ,'\"&;"):
 			a = "'" + a + "'"
 		}
 		parts = append(parts, a)
@@ -81,6 +92,7 @@ func peakRSS(ps *os.ProcessState) int64 {
 // server is a running `camreg serve`.
 type server struct {
 	url     string
+	key     string
 	pid     int
 	startup time.Duration
 	proc    *os.Process

@@ -198,8 +198,8 @@ func (s *suite) estimateNational() string {
 		}
 	}
 	total := time.Duration((scaled*ratio + fixed) * float64(time.Second)).Round(time.Minute)
-	return fmt.Sprintf("estimate for --scale national (%d rows, %.0f× this run's %d): at least %s on this machine (data-bound steps took %.0f s here, the rest %.0f s)",
-		nationalRows, ratio, rows, total, scaled, fixed)
+	return fmt.Sprintf("estimate for --scale national (%s rows, %.0f× this run's %s): at least %s on this machine (data-bound steps took %.0f s here, the rest %.0f s)",
+		thousands(nationalRows), ratio, thousands(rows), total, scaled, fixed)
 }
 
 // writeJSON writes the report under docs/bench/, named by date and scale.

@@ -186,10 +186,15 @@ func (s *suite) measured(name string) bool {
 }
 
 func (s *suite) serveOne(ctx context.Context, b backend) error {
+	key, err := s.adminKey(ctx, b.env)
+	if err != nil {
+		return err
+	}
 	srv, err := s.startServer(ctx, b.env, "serve-"+b.name+".log")
 	if err != nil {
 		return err
 	}
+	srv.key = key
 	s.report.Startup = append(s.report.Startup, StartupResult{Backend: b.name, Database: b.database, Seconds: srv.startup.Seconds()})
 	s.progress("%s: camreg serve ready in %s", b.name, srv.startup.Round(time.Millisecond))
 	var firstErr error
@@ -225,7 +230,7 @@ func (s *suite) load(ctx context.Context, srv *server, name, mix string, clients
 	out := s.path(fmt.Sprintf("load-%s-%s-%d.json", name, kind, clients))
 	_ = os.Remove(out)
 	s.progress("%s: %s with %d clients for %s", name, kind, clients, s.loadFor)
-	_, err := s.exec(ctx, command{name: s.bin, args: []string{"load", "--url", srv.url, "--clients", strconv.Itoa(clients),
+	_, err := s.exec(ctx, command{name: s.bin, args: []string{"load", "--url", srv.url, "--key", srv.key, "--clients", strconv.Itoa(clients),
 		"--duration", s.loadFor.String(), "--mix", mix, "--pid", strconv.Itoa(srv.pid), "--out", out,
 		"--queries", filepath.Join(s.root, "search", "testdata", "queries.json")}})
 	b, rerr := os.ReadFile(out)
@@ -246,6 +251,17 @@ func loadRow(b backend, clients int, r *loadgen.Result) LoadResult {
 	return LoadResult{Backend: b.name, Database: b.database, Clients: clients, Requests: r.Overall.Requests,
 		PerSec: r.Overall.PerSec, P50Ms: r.Overall.P50Ms, P99Ms: r.Overall.P99Ms, MaxMs: r.Overall.MaxMs,
 		Errors: r.Overall.Errors, RateLimited: r.Overall.RateLimited}
+}
+
+// adminKey creates an admin key in the backend's database: camreg load
+// reads with it when the public sees no models.
+func (s *suite) adminKey(ctx context.Context, env []string) (string, error) {
+	r, err := s.exec(ctx, command{env: env, name: s.bin, args: []string{"keys", "create", "--role", "admin", "--name", "benchsuite"}})
+	if err != nil {
+		return "", err
+	}
+	lines := strings.Split(strings.TrimSpace(r.Stdout), "\n")
+	return strings.TrimSpace(lines[len(lines)-1]), nil
 }
 
 var relevanceLine = regexp.MustCompile(`RELEVANCE backend=(\S+) queries=(\d+) recall@1=([0-9.]+) recall@3=([0-9.]+)`)

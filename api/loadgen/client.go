@@ -104,7 +104,7 @@ func (c *client) do(runCtx context.Context, class Class, cl call) bool {
 	if cl.body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	if cl.keyed {
+	if cl.keyed || c.fx.keyed {
 		req.Header.Set("Authorization", "Bearer "+c.cfg.Key)
 	}
 	if cl.ifMatch != "" {

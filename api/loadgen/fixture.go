@@ -25,6 +25,9 @@ type fixture struct {
 	brands       []string
 	provinces    []string
 	queries      []string
+	// keyed: the public sees no models (all are pending), so every request
+	// is sent with the key, which sees them.
+	keyed bool
 }
 
 type sampleModel struct {
@@ -56,13 +59,23 @@ type page[T any] struct {
 func prepare(ctx context.Context, hc *http.Client, cfg Config) (*fixture, error) {
 	fx := &fixture{}
 	var err error
-	if fx.models, err = fetchAll[sampleModel](ctx, hc, cfg, "/v1/models", cfg.Sample); err != nil {
+	if fx.models, err = fetchAll[sampleModel](ctx, hc, cfg, "", "/v1/models", cfg.Sample); err != nil {
 		return nil, err
 	}
-	if len(fx.models) == 0 {
-		return nil, errors.New("the server holds no camera models: load a dataset first (camreg gen --load, or serve --demo)")
+	if len(fx.models) == 0 && cfg.Key != "" {
+		fx.keyed = true
+		if fx.models, err = fetchAll[sampleModel](ctx, hc, cfg, cfg.Key, "/v1/models", cfg.Sample); err != nil {
+			return nil, err
+		}
 	}
-	orgs, err := fetchAll[sampleOrg](ctx, hc, cfg, "/v1/organizations?trader=true", 2000)
+	if len(fx.models) == 0 {
+		return nil, errors.New("the server holds no camera models (or none the public or the key may see): load a dataset first (camreg gen --load, or serve --demo)")
+	}
+	key := ""
+	if fx.keyed {
+		key = cfg.Key
+	}
+	orgs, err := fetchAll[sampleOrg](ctx, hc, cfg, key, "/v1/organizations?trader=true", 2000)
 	if err != nil {
 		return nil, err
 	}
@@ -70,11 +83,11 @@ func prepare(ctx context.Context, hc *http.Client, cfg Config) (*fixture, error)
 		return nil, errors.New("the server holds no traders, so listings cannot be written: leave write out of the mix")
 	}
 	fx.traders = orgs
-	certs, err := fetchAll[idOnly](ctx, hc, cfg, "/v1/certificates", 1000)
+	certs, err := fetchAll[idOnly](ctx, hc, cfg, key, "/v1/certificates", 1000)
 	if err != nil {
 		return nil, err
 	}
-	listings, err := fetchAll[idOnly](ctx, hc, cfg, "/v1/listings", 1000)
+	listings, err := fetchAll[idOnly](ctx, hc, cfg, key, "/v1/listings", 1000)
 	if err != nil {
 		return nil, err
 	}
@@ -83,8 +96,9 @@ func prepare(ctx context.Context, hc *http.Client, cfg Config) (*fixture, error)
 	return fx, nil
 }
 
-// fetchAll follows a list's pages until it has max items or the list ends.
-func fetchAll[T any](ctx context.Context, hc *http.Client, cfg Config, path string, max int) ([]T, error) {
+// fetchAll follows a list's pages until it has max items or the list
+// ends; with a key, it sees what the key may see.
+func fetchAll[T any](ctx context.Context, hc *http.Client, cfg Config, key, path string, max int) ([]T, error) {
 	var out []T
 	cursor := ""
 	sep := "?"
@@ -97,7 +111,7 @@ func fetchAll[T any](ctx context.Context, hc *http.Client, cfg Config, path stri
 			u += "&cursor=" + url.QueryEscape(cursor)
 		}
 		var p page[T]
-		if err := getJSON(ctx, hc, u, &p); err != nil {
+		if err := getJSON(ctx, hc, u, key, &p); err != nil {
 			return nil, err
 		}
 		out = append(out, p.Items...)
@@ -112,10 +126,13 @@ func fetchAll[T any](ctx context.Context, hc *http.Client, cfg Config, path stri
 	return out, nil
 }
 
-func getJSON(ctx context.Context, hc *http.Client, u string, v any) error {
+func getJSON(ctx context.Context, hc *http.Client, u, key string, v any) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return err
+	}
+	if key != "" {
+		req.Header.Set("Authorization", "Bearer "+key)
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
@@ -195,7 +212,7 @@ func permalinkPath(m sampleModel) string {
 // describe says what the sample held, for the report.
 func (fx *fixture) describe() SampleInfo {
 	return SampleInfo{Models: len(fx.models), Verified: len(fx.verified), Traders: len(fx.traders),
-		Certificates: len(fx.certificates), Listings: len(fx.listings), Queries: len(fx.queries)}
+		Certificates: len(fx.certificates), Listings: len(fx.listings), Queries: len(fx.queries), AllKeyed: fx.keyed}
 }
 
 // ReadQueries reads the "q" of every query in a relevance file such as

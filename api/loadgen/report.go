@@ -13,6 +13,9 @@ func (r *Result) WriteSummary(w io.Writer) error {
 	fmt.Fprintf(w, "%s: %d clients, %.1f s, mix %s\n", r.URL, r.Clients, r.Elapsed, r.Mix)
 	fmt.Fprintf(w, "sample: %d models (%d verified), %d traders, %d certificates, %d listings, %d search queries\n",
 		r.Sample.Models, r.Sample.Verified, r.Sample.Traders, r.Sample.Certificates, r.Sample.Listings, r.Sample.Queries)
+	if r.Sample.AllKeyed {
+		fmt.Fprintln(w, "note: the public sees no models (all pending), so every request was sent with the key")
+	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "class\trequests\treq/s\tp50 ms\tp90 ms\tp99 ms\tmax ms\terrors\t5xx\t429\ttimeouts\t")
 	for _, s := range append(slices.Clone(r.Classes), r.Overall) {

@@ -104,6 +104,8 @@ type SampleInfo struct {
 	Certificates int `json:"certificates"`
 	Listings     int `json:"listings"`
 	Queries      int `json:"search_queries"`
+	// AllKeyed: the public saw no models, so every request carried the key.
+	AllKeyed bool `json:"all_requests_keyed,omitempty"`
 }
 
 // Class returns the stats of one class, or nil when the mix had none.
