@@ -76,14 +76,26 @@ func TestManifestMatches(t *testing.T) {
 	if manifestMatches(dir, 1, "small") {
 		t.Error("no manifest matched")
 	}
-	if err := os.WriteFile(filepath.Join(dir, "manifest.json"), []byte(`{"seed": 1, "scale": "small", "files": []}`), 0o644); err != nil {
+	write := func(name, body string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("models.csv", "a,b\n")
+	sum, err := fileSHA256(filepath.Join(dir, "models.csv"))
+	if err != nil {
 		t.Fatal(err)
 	}
+	write("manifest.json", `{"seed": 1, "scale": "small", "files": [{"entity": "models", "file": "models.csv", "rows": 0, "sha256": "`+sum+`"}]}`)
 	if !manifestMatches(dir, 1, "small") {
 		t.Error("the same seed and scale did not match")
 	}
 	if manifestMatches(dir, 2, "small") || manifestMatches(dir, 1, "national") {
 		t.Error("another seed or scale matched")
+	}
+	write("models.csv", "a,c\n")
+	if manifestMatches(dir, 1, "small") {
+		t.Error("a changed file matched")
 	}
 }
 

@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -14,6 +17,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"camreg/importer/gen"
 )
 
 // entities are the files of a dataset, in the order they must be imported
@@ -47,17 +52,36 @@ func (s *suite) generate(ctx context.Context) error {
 }
 
 // manifestMatches reports whether dir holds a dataset made with this seed
-// and scale, by its manifest.json.
+// and scale, whole: its manifest.json says so and every file it lists is
+// there with the listed sha256.
 func manifestMatches(dir string, seed int, scale string) bool {
-	b, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	b, err := os.ReadFile(filepath.Join(dir, gen.ManifestName))
 	if err != nil {
 		return false
 	}
-	var m map[string]any
-	if json.Unmarshal(b, &m) != nil {
+	var m gen.Manifest
+	if json.Unmarshal(b, &m) != nil || m.Seed != uint64(seed) || m.Scale != scale {
 		return false
 	}
-	return fmt.Sprint(m["seed"]) == strconv.Itoa(seed) && fmt.Sprint(m["scale"]) == scale
+	for _, f := range m.Files {
+		if sum, err := fileSHA256(filepath.Join(dir, f.Name)); err != nil || sum != f.SHA256 {
+			return false
+		}
+	}
+	return true
+}
+
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // datasetFiles finds each entity's file in dir: entity.csv (or .ndjson,
