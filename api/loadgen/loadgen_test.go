@@ -27,6 +27,10 @@ type fakeServer struct {
 	failVerify, failSearch int
 	badIfMatch             int
 	unkeyedWrites          int
+	// keyedReads counts the searches, verifies and reads sent with a key;
+	// hidden hides the models from requests without one.
+	keyedReads int
+	hidden     bool
 }
 
 func newFakeServer() *fakeServer {
@@ -45,11 +49,15 @@ func (f *fakeServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	p := r.URL.Path
+	keyed := r.Header.Get("Authorization") != ""
+	if keyed && r.Method == http.MethodGet && (p == "/v1/search" || p == "/v1/verify" || p == "/v1/models/m1" || p == "/v1/models/m2") {
+		f.keyedReads++
+	}
 	switch {
 	case p == "/metrics":
 		fmt.Fprintln(w, "# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes 1.2345e+08")
 	case p == "/v1/models" && r.URL.Query().Get("brand") == "":
-		if r.URL.Query().Get("cursor") != "" {
+		if r.URL.Query().Get("cursor") != "" || (f.hidden && !keyed) {
 			writeJSON(w, 200, page[sampleModel]{})
 			return
 		}
@@ -163,6 +171,9 @@ func TestRunHonoursTheMix(t *testing.T) {
 			t.Errorf("%s: report %+v, server saw %d", c, s, f.byClass[c])
 		}
 	}
+	if f.keyedReads != 0 {
+		t.Errorf("%d public requests carried the key", f.keyedReads)
+	}
 	if f.badIfMatch != 0 || f.unkeyedWrites != 0 {
 		t.Errorf("%d PATCHes had a stale If-Match and %d writes had no key", f.badIfMatch, f.unkeyedWrites)
 	}
@@ -174,6 +185,18 @@ func TestRunHonoursTheMix(t *testing.T) {
 	}
 	if res.Memory == nil || res.Memory.Peak != 123450000 {
 		t.Errorf("memory = %+v, want the /metrics figure", res.Memory)
+	}
+}
+
+func TestRunSendsTheKeyWhenThePublicSeesNoModels(t *testing.T) {
+	f := newFakeServer()
+	f.hidden = true
+	res := runAgainst(t, f, Config{Clients: 2, MaxRequests: 200, Seed: 3, Mix: Mix{Search: 1, Verify: 1}})
+	if !res.Sample.AllKeyed || res.Sample.Models != 2 {
+		t.Errorf("sample = %+v, want the 2 models seen with the key", res.Sample)
+	}
+	if f.keyedReads != 200 {
+		t.Errorf("%d of 200 requests carried the key", f.keyedReads)
 	}
 }
 
