@@ -22,6 +22,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
+	"time"
 	"unicode"
 
 	"camreg/search"
@@ -40,6 +42,10 @@ type Config struct {
 type Index struct {
 	db     *sql.DB
 	cursor search.DBCursor
+
+	sharesMu sync.Mutex
+	shares   map[string]float64 // see wordShares
+	sharesAt time.Time
 }
 
 // New returns the index over cfg.DB. It fails when the database has no

@@ -2,12 +2,13 @@ package postgres
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"html"
+	"sort"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 
 	"camreg/search"
@@ -73,7 +74,14 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (*search.Result, er
 		res *search.Result
 	)
 	for i, p := range plans {
-		st = newStatement(q, ws, typos, p)
+		var share map[string]float64
+		if p == planMost {
+			var err error
+			if share, err = ix.wordShares(ctx); err != nil {
+				return nil, err
+			}
+		}
+		st = newStatement(q, ws, typos, share, p)
 		var err error
 		if res, err = ix.facets(ctx, st); err != nil {
 			return nil, err
@@ -205,9 +213,10 @@ func lexeme(w, weights string) string {
 	return l
 }
 
-// newStatement builds plan p of q; ws are q's folded words and typos the
-// title words each may be a typo of.
-func newStatement(q search.Query, ws []string, typos map[string][]string, p plan) *statement {
+// newStatement builds plan p of q; ws are q's folded words, typos the
+// title words each may be a typo of, and share how common each word is
+// (see wordShares).
+func newStatement(q search.Query, ws []string, typos map[string][]string, share map[string]float64, p plan) *statement {
 	s := &statement{}
 	var filters []string
 	filter := func(column, value string) {
@@ -224,14 +233,14 @@ func newStatement(q search.Query, ws []string, typos map[string][]string, p plan
 		s.score = "0"
 		return s
 	}
-	match, score := s.text(q.Text, ws, typos, p)
+	match, score := s.text(q.Text, ws, typos, share, p)
 	s.where = strings.Join(append(filters, "("+match+")"), " AND ")
 	s.score = score
 	return s
 }
 
 // text is the condition and score of what the user typed under plan p.
-func (s *statement) text(text string, ws []string, typos map[string][]string, p plan) (match, score string) {
+func (s *statement) text(text string, ws []string, typos map[string][]string, share map[string]float64, p plan) (match, score string) {
 	key, loose := fold.Key(text), fold.LooseKey(text)
 	var keyMatch, scores []string
 	keyTerm := func(cond string, weight float64) {
@@ -299,20 +308,25 @@ func (s *statement) text(text string, ws []string, typos map[string][]string, p 
 	var textMatch string
 	switch p {
 	case planMost:
-		// Two words in three: the candidates hold any word (the GIN index
-		// finds them), and then are counted.
+		// Two words in three: the candidates hold one of the rarest words
+		// (the GIN index finds them), and then are counted.
 		need := max(1, (2*len(ws)+2)/3)
 		counts := make([]string, len(wordMatch))
 		for i, c := range wordMatch {
 			counts[i] = "(" + c + ")::int"
 		}
-		anyMatch := "words @@ " + anyQ
-		for _, c := range wordMatch {
-			if strings.Contains(c, "model_keys") {
-				anyMatch += " OR " + c
-			}
+		// A record holding need words of n holds one at least of any
+		// n-need+1 of them: the rarest make the fewest candidates.
+		order := make([]int, len(ws))
+		for i := range order {
+			order[i] = i
 		}
-		textMatch = fmt.Sprintf("(%s) AND %s >= %d", anyMatch, strings.Join(counts, " + "), need)
+		sort.SliceStable(order, func(a, b int) bool { return share[ws[order[a]]] < share[ws[order[b]]] })
+		var candidates []string
+		for _, i := range order[:len(ws)-need+1] {
+			candidates = append(candidates, wordMatch[i])
+		}
+		textMatch = fmt.Sprintf("(%s) AND %s >= %d", strings.Join(candidates, " OR "), strings.Join(counts, " + "), need)
 	default:
 		// The plain words are one tsquery, which one scan of the GIN index
 		// answers; a word per condition made the planner read every row.
@@ -328,9 +342,11 @@ func (s *statement) text(text string, ws []string, typos map[string][]string, p 
 
 // facets counts the matches, by every facet at once.
 func (ix *Index) facets(ctx context.Context, st *statement) (*search.Result, error) {
-	rows, err := ix.db.QueryContext(ctx, st.declare()+`SELECT GROUPING(type, brand, province, status), type, brand, province, status, count(*)
-		FROM search_documents WHERE `+st.where+`
-		GROUP BY GROUPING SETS ((type), (brand), (province), (status), ())`, st.args...)
+	// One group per combination, summed here: the combinations are few
+	// (types, brands, provinces, statuses do not multiply out), and one
+	// hash aggregate costs a fraction of a GROUPING SETS over each column.
+	rows, err := ix.db.QueryContext(ctx, st.declare()+`SELECT type, brand, province, status, count(*)
+		FROM search_documents WHERE `+st.where+` GROUP BY type, brand, province, status`, st.args...)
 	if err != nil {
 		return nil, fmt.Errorf("postgres search: %w: %w", search.ErrUnavailable, err)
 	}
@@ -338,31 +354,18 @@ func (ix *Index) facets(ctx context.Context, st *statement) (*search.Result, err
 	res := &search.Result{Hits: []search.Hit{}, Facets: search.Facets{Type: map[string]int{}, Brand: map[string]int{},
 		Province: map[string]int{}, Status: map[string]int{}}}
 	for rows.Next() {
-		var (
-			grouping                     int
-			typ, brand, province, status sql.NullString
-			count                        int
-		)
-		if err := rows.Scan(&grouping, &typ, &brand, &province, &status, &count); err != nil {
+		var typ, brand, province, status string
+		var count int
+		if err := rows.Scan(&typ, &brand, &province, &status, &count); err != nil {
 			return nil, err
 		}
-		// GROUPING has a bit set for each column not grouped by, the
-		// first column's the highest.
-		switch grouping {
-		case 0b0111:
-			res.Facets.Type[typ.String] = count
-		case 0b1011:
-			res.Facets.Brand[brand.String] = count
-		case 0b1101:
-			res.Facets.Province[province.String] = count
-		case 0b1110:
-			res.Facets.Status[status.String] = count
-		case 0b1111:
-			res.Total = count
+		res.Total += count
+		for f, v := range map[*map[string]int]string{&res.Facets.Type: typ, &res.Facets.Brand: brand,
+			&res.Facets.Province: province, &res.Facets.Status: status} {
+			if v != "" {
+				(*f)[v] += count
+			}
 		}
-	}
-	for _, f := range []map[string]int{res.Facets.Type, res.Facets.Brand, res.Facets.Province, res.Facets.Status} {
-		delete(f, "")
 	}
 	return res, rows.Err()
 }
@@ -406,4 +409,45 @@ func (ix *Index) hits(ctx context.Context, st *statement, q search.Query) ([]sea
 		hits = append(hits, h)
 	}
 	return hits, rows.Err()
+}
+
+// sharesTTL is how long the word shares are kept: they are statistics,
+// which change as slowly as autovacuum's ANALYZE.
+const sharesTTL = time.Minute
+
+// wordShares is the share of documents that hold each common word, from
+// the statistics ANALYZE keeps of the words column (what the planner
+// itself estimates with); a word not in it is rarer than every one that
+// is. Only planMost uses it, to choose its candidates.
+func (ix *Index) wordShares(ctx context.Context) (map[string]float64, error) {
+	ix.sharesMu.Lock()
+	defer ix.sharesMu.Unlock()
+	if ix.shares != nil && time.Since(ix.sharesAt) < sharesTTL {
+		return ix.shares, nil
+	}
+	// most_common_elem_freqs has three more entries than the words (the
+	// lowest and highest frequency, and the share of nulls): unnest pads
+	// the words with NULL for them.
+	rows, err := ix.db.QueryContext(ctx, `SELECT u.word, u.share FROM pg_stats s,
+			unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS u(word, share)
+		WHERE s.schemaname = current_schema() AND s.tablename = 'search_documents' AND s.attname = 'words'
+			AND u.word IS NOT NULL`)
+	if err != nil {
+		return nil, fmt.Errorf("postgres search statistics: %w: %w", search.ErrUnavailable, err)
+	}
+	defer rows.Close()
+	shares := map[string]float64{}
+	for rows.Next() {
+		var w string
+		var f float64
+		if err := rows.Scan(&w, &f); err != nil {
+			return nil, err
+		}
+		shares[w] = f
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	ix.shares, ix.sharesAt = shares, time.Now()
+	return shares, nil
 }
