@@ -49,6 +49,10 @@ fuzz: ## Run each fuzz target for 20 s
 	$(GO) test ./importer -run=^$$ -fuzz=^FuzzReadNDJSON$$ -fuzztime=20s
 	$(GO) test ./importer -run=^$$ -fuzz=^FuzzParseDate$$ -fuzztime=20s
 
+.PHONY: gen
+gen: build ## Generate the deterministic synthetic dataset: SCALE=national|medium|small (small), SEED (1), OUT (./data/gen); LOAD=1 imports it into CAMREG_DB
+	$(BIN) gen --seed $(or $(SEED),1) --scale $(or $(SCALE),small) --out $(or $(OUT),./data/gen) $(if $(LOAD),--load)
+
 .PHONY: bench
 bench: ## The benchmark suite on the national set (BENCH_SCALE=small for a quick check): rewrites BENCHMARKS.md's generated section, raw JSON in docs/bench/
 	$(GO) run ./api/benchsuite --scale $(or $(BENCH_SCALE),national)

@@ -272,22 +272,45 @@ func cameraName(r *rand.Rand, b *brand, kind, number string) string {
 	return name + " " + b.name + " " + number
 }
 
-// slug writes text as a URL path segment: folded, lower case, dashes.
+// slug writes text as a URL path segment: folded to ASCII, lower case,
+// dashes between words.
 func slug(s string) string {
-	f := fold.Text(s)
 	var sb strings.Builder
 	dash := false
-	for _, ch := range f {
-		if (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') {
-			sb.WriteRune(ch)
-			dash = false
-		} else if !dash && sb.Len() > 0 {
+	for _, ch := range s {
+		f := string(ch)
+		if ch >= 0x80 {
+			f = asciiFold[ch]
+		}
+		for _, c := range strings.ToLower(f) {
+			if (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') {
+				sb.WriteRune(c)
+				dash = false
+			} else if !dash && sb.Len() > 0 {
+				sb.WriteByte('-')
+				dash = true
+			}
+		}
+		if f == "" && !dash && sb.Len() > 0 {
 			sb.WriteByte('-')
 			dash = true
 		}
 	}
 	return strings.TrimSuffix(sb.String(), "-")
 }
+
+// asciiFold maps the Latin letters with diacritics (Vietnamese among them)
+// to fold.Text's ASCII, computed once: fold.Text itself runs a Unicode
+// normaliser, too slow for two million URLs.
+var asciiFold = func() map[rune]string {
+	m := map[rune]string{}
+	for _, block := range [][2]rune{{0xC0, 0x24F}, {0x1EA0, 0x1EFF}} {
+		for r := block[0]; r <= block[1]; r++ {
+			m[r] = fold.Text(string(r))
+		}
+	}
+	return m
+}()
 
 var modelColumns = []string{"brand", "model_number", "name", "kind", "hs_code", "origin_country", "firmware_versions", "registrant", "status"}
 

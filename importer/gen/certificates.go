@@ -47,12 +47,13 @@ type certPlan struct {
 
 // Of the groups that hold one certificate, this per-mille hold a QCVN 135
 // one never renewed; the rest were certified against QCVN 11 directly.
-const only135PerMille = 450
+const only135PerMille = 250
 
 // planCertificates groups the certified models of each brand into series
 // and decides each series' certificates: about a third were certified
 // against QCVN 135 and renewed against QCVN 11, the others hold one of the
-// two. That makes C certificates over ⌈C/1.35⌉ groups. The models no
+// two (a quarter of them a QCVN 135 one never renewed, which no longer
+// counts since QCVN 135 left force on 2026-06-30). That makes C certificates over ⌈C/1.35⌉ groups. The models no
 // group holds are the uncertified ones.
 func (g *Generator) planCertificates() certPlan {
 	c := g.n.Certificates

@@ -224,6 +224,9 @@ func writeFile(path string, write func(w *csv.Writer) (int, error)) (int, string
 	if err == nil {
 		err = bw.Flush()
 	}
+	if err == nil {
+		err = tmp.Chmod(0o644) // CreateTemp makes it private; the data is not
+	}
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}

@@ -166,17 +166,26 @@ func (g *Generator) trader(i int) *trader {
 	return t
 }
 
+// weightFactors spread traders' listing counts: a few big shops list far
+// more than the rest.
+var weightFactors = []int{1, 2, 2, 3, 3, 4, 4, 4, 5, 6, 8, 12, 20}
+
 // listingWeight is trader i's share of the listings, from its own stream
 // so that the listings file can sum the weights in a first pass cheaply.
 func (g *Generator) listingWeight(i int) int {
 	r := g.weights.at(i)
-	base := map[string]int{
-		models.OrgManufacturer: 3, models.OrgImporter: 12, models.OrgDistributor: 25,
-		models.OrgRetailer: 9, models.OrgOnlineSeller: 14,
-	}[g.kinds.kind(i)]
-	// A few big shops list far more than the rest.
-	factor := []int{1, 2, 2, 3, 3, 4, 4, 4, 5, 6, 8, 12, 20}[r.IntN(13)]
-	return base * factor
+	base := 14 // an online seller
+	switch g.kinds.kind(i) {
+	case models.OrgManufacturer:
+		base = 3
+	case models.OrgImporter:
+		base = 12
+	case models.OrgDistributor:
+		base = 25
+	case models.OrgRetailer:
+		base = 9
+	}
+	return base * weightFactors[r.IntN(len(weightFactors))]
 }
 
 // holders returns the traders that register and import a brand's models:

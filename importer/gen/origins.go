@@ -69,20 +69,23 @@ func (g *Generator) writeOrigins(w *csv.Writer) (int, error) {
 	return g.n.Origins, nil
 }
 
-// importedLot draws the models of one lot: a few consecutive models of a
-// brand (a product family), keeping those made where the first was, which
-// must be abroad.
+// importedLot draws the models of one lot: one to nine consecutive models
+// of a brand (a product family), the best sellers more often, keeping those
+// made where the first was, which must be abroad.
 func (g *Generator) importedLot(r *rand.Rand, weights []int) ([]*camera, error) {
 	for range 50 {
 		p := &g.brands[pick(r, weights)]
 		k := r.IntN(p.count)
+		if chance(r, 300) {
+			k = min(k, r.IntN(p.count)) // best sellers are imported again and again
+		}
 		first := g.modelAt(p, k)
 		if first.origin == "VN" {
 			continue
 		}
-		n := 1
-		if chance(r, 400) {
-			n += 1 + r.IntN(4)
+		n := 2 + r.IntN(8)
+		if chance(r, 150) {
+			n = 1
 		}
 		out := []*camera{first}
 		for o := k + 1; o < min(k+n, p.count); o++ {
