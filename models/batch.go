@@ -66,9 +66,23 @@ type BatchResult struct {
 // results say which, and nothing was written.
 var ErrBatchInvalid = errors.New("a row of the batch is invalid; nothing was written")
 
-// maxBindVars bounds the bound variables of one statement: SQLite allows
-// 32,766 and PostgreSQL 65,535.
-const maxBindVars = 30_000
+// batchCacheKiB is SQLite's page cache for a connection that writes
+// batches.
+const batchCacheKiB = 64 << 10
+
+// bindVars is how many bound variables a batch puts in one statement.
+// PostgreSQL allows 65,535 and pays little per statement. SQLite allows
+// 32,766, but its driver (glebarez/go-sqlite) finds each argument by a
+// linear scan of all of them, so a statement's binding costs the square
+// of its size; measured on 100,000 listings, a few hundred is best.
+func (s *Store) bindVars() int {
+	if s.dialect == SQLite {
+		return sqliteBindVars
+	}
+	return 30_000
+}
+
+const sqliteBindVars = 500
 
 // UpsertListings creates or updates listings on their natural key (the
 // trader, the model, the channel, and the URL online or the shop's address
@@ -123,7 +137,7 @@ func (s *Store) UpsertListings(ctx context.Context, actor Actor, rows []BatchRow
 				creates = append(creates, l)
 			}
 		}
-		return results, insertRows(tx, creates, "listing")
+		return results, insertRows(tx, b.bindVars(), creates, "listing")
 	})
 }
 
@@ -182,7 +196,7 @@ func (s *Store) UpsertModels(ctx context.Context, actor Actor, rows []BatchRow[M
 				creates = append(creates, m)
 			}
 		}
-		if err := insertRows(tx, creates, "camera model"); err != nil {
+		if err := insertRows(tx, b.bindVars(), creates, "camera model"); err != nil {
 			return nil, fmt.Errorf("%w (another writer registered one of the batch's models meanwhile; run the import again)", err)
 		}
 		return results, nil
@@ -208,6 +222,15 @@ func (s *Store) runBatch(ctx context.Context, actor Actor, mode BatchMode, fn fu
 	}
 	var results []BatchResult
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if s.dialect == SQLite {
+			// A batch touches pages all over the tables' indexes; with
+			// SQLite's default cache (2 MB) most of them are read again
+			// from the file for every batch. The size stays with the
+			// connection, bounded whatever the file's size.
+			if err := tx.Exec(fmt.Sprintf("PRAGMA cache_size = -%d", batchCacheKiB)).Error; err != nil {
+				return fmt.Errorf("size the page cache: %w", err)
+			}
+		}
 		var err error
 		if results, err = fn(bind(tx), tx, log); err != nil {
 			return err
@@ -271,11 +294,15 @@ func listingKeyOfRow(l *Listing) ListingKey {
 	return k
 }
 
-// listingsByKeys loads the stored listings of the keys, in a few queries;
-// where several share a key, the oldest wins, as in ListingByKey. lock
-// locks them for the transaction on PostgreSQL, as get does.
+// listingsByKeys loads the stored listings of the keys; where several
+// share a key, the oldest wins, as in ListingByKey. A trader often offers
+// one model in many shops, so it first reads only the key columns of the
+// listings of each trader, model and channel, and then loads the rows that
+// match whole. lock locks them for the transaction on PostgreSQL, as get
+// does.
 func (s *Store) listingsByKeys(tx *gorm.DB, keys []ListingKey, lock bool) (map[ListingKey]*Listing, error) {
 	var tuples [][]any
+	want := make(map[ListingKey]bool, len(keys))
 	seen := map[[3]string]bool{}
 	for _, k := range keys {
 		t := [3]string{k.TraderOrgID, k.CameraModelID, k.Channel}
@@ -283,16 +310,32 @@ func (s *Store) listingsByKeys(tx *gorm.DB, keys []ListingKey, lock bool) (map[L
 			seen[t] = true
 			tuples = append(tuples, []any{t[0], t[1], t[2]})
 		}
+		want[k] = true
 	}
-	rows, err := findByTuples[Listing](s.lockFor(tx, lock), []string{"trader_org_id", "camera_model_id", "channel"}, tuples)
+	cands, err := findByTuples[Listing](tx.Select("id", "trader_org_id", "camera_model_id", "channel", "url", "shop_address"), s.bindVars(),
+		[]string{"trader_org_id", "camera_model_id", "channel"}, tuples)
 	if err != nil {
 		return nil, fmt.Errorf("look up listings by natural key: %w", err)
 	}
-	out := make(map[ListingKey]*Listing, len(rows))
-	for i := range rows {
-		k := listingKeyOfRow(&rows[i])
-		if ex := out[k]; ex == nil || rows[i].ID < ex.ID {
-			out[k] = &rows[i]
+	oldest := map[ListingKey]string{}
+	for i := range cands {
+		k := listingKeyOfRow(&cands[i])
+		if id, ok := oldest[k]; want[k] && (!ok || cands[i].ID < id) {
+			oldest[k] = cands[i].ID
+		}
+	}
+	ids := make([]string, 0, len(oldest))
+	for _, id := range oldest {
+		ids = append(ids, id)
+	}
+	out := make(map[ListingKey]*Listing, len(ids))
+	for _, chunk := range chunks(ids, s.bindVars()) {
+		var rows []Listing
+		if err := s.lockFor(tx, lock).Where("id IN ?", chunk).Find(&rows).Error; err != nil {
+			return nil, fmt.Errorf("load listings by natural key: %w", err)
+		}
+		for i := range rows {
+			out[listingKeyOfRow(&rows[i])] = &rows[i]
 		}
 	}
 	return out, nil
@@ -320,7 +363,7 @@ func (s *Store) modelsByKeys(tx *gorm.DB, keys [][2]string, lock bool) (map[[2]s
 			tuples = append(tuples, []any{k[0], k[1]})
 		}
 	}
-	rows, err := findByTuples[Model](s.lockFor(tx, lock), []string{"brand_key", "model_key"}, tuples)
+	rows, err := findByTuples[Model](s.lockFor(tx, lock), s.bindVars(), []string{"brand_key", "model_key"}, tuples)
 	if err != nil {
 		return nil, fmt.Errorf("look up camera models by brand and model: %w", err)
 	}
@@ -349,7 +392,7 @@ func (s *Store) ModelIDsByKeys(ctx context.Context, keys [][2]string) (map[[2]st
 // few queries; codes no organization has are absent.
 func (s *Store) OrganizationIDsByTaxCodes(ctx context.Context, taxCodes []string) (map[string]string, error) {
 	out := map[string]string{}
-	for _, chunk := range chunks(uniqueIDs(taxCodes), maxBindVars) {
+	for _, chunk := range chunks(uniqueIDs(taxCodes), s.bindVars()) {
 		var rows []Organization
 		if err := s.db.WithContext(ctx).Select("id", "tax_code").Where("tax_code IN ?", chunk).Find(&rows).Error; err != nil {
 			return nil, fmt.Errorf("look up organizations by tax code: %w", err)
@@ -375,10 +418,10 @@ func (s *Store) lockFor(tx *gorm.DB, lock bool) *gorm.DB {
 // findByTuples loads the rows whose columns equal one of the tuples, with
 // a row-value IN over a VALUES list, in chunks within the bound-variable
 // limit.
-func findByTuples[T any](tx *gorm.DB, cols []string, tuples [][]any) ([]T, error) {
+func findByTuples[T any](tx *gorm.DB, vars int, cols []string, tuples [][]any) ([]T, error) {
 	var out []T
 	one := "(" + strings.TrimSuffix(strings.Repeat("?,", len(cols)), ",") + ")"
-	for _, chunk := range chunks(tuples, maxBindVars/len(cols)) {
+	for _, chunk := range chunks(tuples, max(1, vars/len(cols))) {
 		args := make([]any, 0, len(chunk)*len(cols))
 		for _, t := range chunk {
 			args = append(args, t...)
@@ -398,7 +441,7 @@ func findByTuples[T any](tx *gorm.DB, cols []string, tuples [][]any) ([]T, error
 // cache, so that the single-row reference checks find them there. An id
 // not found is left out; its check then queries it, and reports it.
 func (s *Store) preloadRefs(tx *gorm.DB, orgIDs, modelIDs []string) error {
-	for _, chunk := range chunks(uniqueIDs(orgIDs), maxBindVars) {
+	for _, chunk := range chunks(uniqueIDs(orgIDs), s.bindVars()) {
 		var rows []Organization
 		if err := tx.Session(&gorm.Session{}).Select("id", "kind").Where("id IN ?", chunk).Find(&rows).Error; err != nil {
 			return fmt.Errorf("load the batch's organizations: %w", err)
@@ -407,7 +450,7 @@ func (s *Store) preloadRefs(tx *gorm.DB, orgIDs, modelIDs []string) error {
 			s.refs.orgKinds[o.ID] = o.Kind
 		}
 	}
-	for _, chunk := range chunks(uniqueIDs(modelIDs), maxBindVars) {
+	for _, chunk := range chunks(uniqueIDs(modelIDs), s.bindVars()) {
 		var ids []string
 		if err := tx.Session(&gorm.Session{}).Model(&Model{}).Where("id IN ?", chunk).Pluck("id", &ids).Error; err != nil {
 			return fmt.Errorf("load the batch's camera models: %w", err)
@@ -429,7 +472,7 @@ func appendRef(ids []string, ref *string) []string {
 
 // insertRows inserts rows with multi-row INSERTs, as many rows a statement
 // as the bound-variable limit allows.
-func insertRows[T any](tx *gorm.DB, rows []*T, what string) error {
+func insertRows[T any](tx *gorm.DB, vars int, rows []*T, what string) error {
 	if len(rows) == 0 {
 		return nil
 	}
@@ -437,7 +480,7 @@ func insertRows[T any](tx *gorm.DB, rows []*T, what string) error {
 	if err := stmt.Parse(rows[0]); err != nil {
 		return fmt.Errorf("insert %s rows: %w", what, err)
 	}
-	per := max(1, maxBindVars/len(stmt.Schema.DBNames))
+	per := max(1, vars/len(stmt.Schema.DBNames))
 	if err := tx.Session(&gorm.Session{}).CreateInBatches(rows, per).Error; err != nil {
 		return translate(err, what)
 	}

@@ -155,7 +155,7 @@ func (s *Store) appendEvents(tx *gorm.DB, events []Event) error {
 	// Eleven columns an event: as many events a statement as the
 	// bound-variable limit allows, so that a batch's log is one or two
 	// statements.
-	if err := tx.CreateInBatches(events, maxBindVars/11).Error; err != nil {
+	if err := tx.CreateInBatches(events, max(1, s.bindVars()/11)).Error; err != nil {
 		return fmt.Errorf("append to change log: %w", err)
 	}
 	return nil
