@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -19,7 +20,10 @@ import (
 // an exact key beats a near (loose) key, which beats a partial model
 // number, which beats words. A document holding every word in its title
 // beats one holding them in its body; a word matched by a typo counts
-// least. ts_rank, below one, orders documents that score the same.
+// least. Among documents that score the same, the shorter title ranks
+// first, as bleve's field norms rank it (ts_rank, which also weighs how
+// often a word occurs, changed no result of the relevance set and cost a
+// third of a common word's search).
 const (
 	weightExactKey    = 100
 	weightLooseKey    = 40
@@ -31,7 +35,6 @@ const (
 	weightWordTitle   = 2
 	weightWordBody    = 1
 	weightTypo        = 0.4
-	weightRankFactor  = 0.5
 	weightShortTitle  = 0.4
 	headlineOptions   = "StartSel=\u27e6, StopSel=\u27e7, HighlightAll=true"
 	markOpen, markEnd = "\u27e6", "\u27e7"
@@ -69,10 +72,6 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (*search.Result, er
 			plans = append(plans, planMost)
 		}
 	}
-	var (
-		st  *statement
-		res *search.Result
-	)
 	for i, p := range plans {
 		var share map[string]float64
 		if p == planMost {
@@ -81,21 +80,12 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (*search.Result, er
 				return nil, err
 			}
 		}
-		st = newStatement(q, ws, typos, share, p)
-		var err error
-		if res, err = ix.facets(ctx, st); err != nil {
-			return nil, err
-		}
-		if res.Total > 0 || i == len(plans)-1 {
-			break
+		res, err := ix.run(ctx, newStatement(q, ws, typos, share, p), q)
+		if err != nil || res.Total > 0 || i == len(plans)-1 {
+			return res, err
 		}
 	}
-	hits, err := ix.hits(ctx, st, q)
-	if err != nil {
-		return nil, err
-	}
-	res.Hits = hits
-	return res, nil
+	panic("unreachable: the last plan returns")
 }
 
 // words splits folded text into words of letters and digits.
@@ -193,14 +183,10 @@ func (s *statement) arg(v string, typ string) string {
 	return s.typed[len(s.typed)-1]
 }
 
-// declare is a clause that names every argument, for a query that does
-// not use them all (the facets query does without the score, and a plan
-// may leave some out): PostgreSQL must know the type of each.
+// declare starts a WITH clause that names every argument, since a plan
+// may leave some out and PostgreSQL must know the type of each.
 func (s *statement) declare() string {
-	if len(s.typed) == 0 {
-		return ""
-	}
-	return "WITH arguments AS (SELECT " + strings.Join(s.typed, ", ") + ") "
+	return "WITH arguments AS (SELECT " + strings.Join(append(slices.Clone(s.typed), "1"), ", ") + ")"
 }
 
 // lexeme quotes a word as a tsquery lexeme, with weights ("A", "B", or ""
@@ -302,15 +288,30 @@ func (s *statement) text(text string, ws []string, typos map[string][]string, sh
 	}
 	anyQ := s.arg(strings.Join(any, " | "), "tsquery")
 	s.highlight = anyQ
-	scores = append(scores, fmt.Sprintf("%g * ts_rank(words, %s, 1)", weightRankFactor, anyQ),
+	scores = append(scores,
 		fmt.Sprintf("%g * 20.0 / (20 + length(title_words))", weightShortTitle))
 
 	var textMatch string
 	switch p {
 	case planMost:
-		// Two words in three: the candidates hold one of the rarest words
-		// (the GIN index finds them), and then are counted.
 		need := max(1, (2*len(ws)+2)/3)
+		if len(pieceMatch) == 0 && combinations(len(ws), need) <= maxCombinations {
+			// Two words in three as one tsquery, a disjunction of every
+			// choice of words: the GIN index answers it from its posting
+			// lists, without reading a row that does not match.
+			var choices []string
+			for _, choice := range choose(len(ws), need) {
+				groups := make([]string, len(choice))
+				for i, w := range choice {
+					groups[i] = plainAlts[w]
+				}
+				choices = append(choices, "("+strings.Join(groups, " & ")+")")
+			}
+			textMatch = "words @@ " + s.arg(strings.Join(choices, " | "), "tsquery")
+			break
+		}
+		// Otherwise the candidates hold one of the rarest words (the GIN
+		// index finds them), and then are counted.
 		counts := make([]string, len(wordMatch))
 		for i, c := range wordMatch {
 			counts[i] = "(" + c + ")::int"
@@ -340,38 +341,10 @@ func (s *statement) text(text string, ws []string, typos map[string][]string, sh
 	return match, strings.Join(scores, " + ")
 }
 
-// facets counts the matches, by every facet at once.
-func (ix *Index) facets(ctx context.Context, st *statement) (*search.Result, error) {
-	// One group per combination, summed here: the combinations are few
-	// (types, brands, provinces, statuses do not multiply out), and one
-	// hash aggregate costs a fraction of a GROUPING SETS over each column.
-	rows, err := ix.db.QueryContext(ctx, st.declare()+`SELECT type, brand, province, status, count(*)
-		FROM search_documents WHERE `+st.where+` GROUP BY type, brand, province, status`, st.args...)
-	if err != nil {
-		return nil, fmt.Errorf("postgres search: %w: %w", search.ErrUnavailable, err)
-	}
-	defer rows.Close()
-	res := &search.Result{Hits: []search.Hit{}, Facets: search.Facets{Type: map[string]int{}, Brand: map[string]int{},
-		Province: map[string]int{}, Status: map[string]int{}}}
-	for rows.Next() {
-		var typ, brand, province, status string
-		var count int
-		if err := rows.Scan(&typ, &brand, &province, &status, &count); err != nil {
-			return nil, err
-		}
-		res.Total += count
-		for f, v := range map[*map[string]int]string{&res.Facets.Type: typ, &res.Facets.Brand: brand,
-			&res.Facets.Province: province, &res.Facets.Status: status} {
-			if v != "" {
-				(*f)[v] += count
-			}
-		}
-	}
-	return res, rows.Err()
-}
-
-// hits reads one page of matches, best first, with their highlights.
-func (ix *Index) hits(ctx context.Context, st *statement, q search.Query) ([]search.Hit, error) {
+// run answers q with one statement: the matches are found once, then
+// counted by facet and paged, and both come back as rows of one result,
+// told apart by their first column.
+func (ix *Index) run(ctx context.Context, st *statement, q search.Query) (*search.Result, error) {
 	args := append([]any(nil), st.args...)
 	limit := "$" + strconv.Itoa(len(args)+1)
 	offset := "$" + strconv.Itoa(len(args)+2)
@@ -383,32 +356,57 @@ func (ix *Index) hits(ctx context.Context, st *statement, q search.Query) ([]sea
 		}
 		title, body = hl("title"), hl("body")
 	}
-	rows, err := ix.db.QueryContext(ctx, st.declare()+`SELECT type, entity_id, title, score, `+title+`, `+body+`
-		FROM (SELECT id, type, entity_id, title, body, `+st.score+` AS score
-			FROM search_documents WHERE `+st.where+`
-			ORDER BY score DESC, id LIMIT `+limit+` OFFSET `+offset+`) page
-		ORDER BY score DESC, id`, args...)
+	// A facet row is (type, brand, province, status, count); a hit row
+	// is (type, entity_id, title, id, score) and its highlights.
+	rows, err := ix.db.QueryContext(ctx, st.declare()+`, matches AS MATERIALIZED (
+			SELECT id, type, brand, province, status, `+st.score+` AS score
+			FROM search_documents WHERE `+st.where+`),
+		page AS (SELECT d.id, d.type, d.entity_id, d.title, d.body, m.score
+			FROM (SELECT id, score FROM matches ORDER BY score DESC, id LIMIT `+limit+` OFFSET `+offset+`) m
+			JOIN search_documents d ON d.id = m.id)
+		SELECT 'facet' AS kind, type, brand, province, status, count(*)::float8 AS score, '' AS title_hl, '' AS body_hl
+			FROM matches GROUP BY type, brand, province, status
+		UNION ALL
+		SELECT 'hit', type, entity_id, title, id, score, `+title+`, `+body+` FROM page
+		ORDER BY kind, score DESC, status`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("postgres search: %w: %w", search.ErrUnavailable, err)
 	}
 	defer rows.Close()
-	hits := []search.Hit{}
+	res := &search.Result{Hits: []search.Hit{}, Facets: search.Facets{Type: map[string]int{}, Brand: map[string]int{},
+		Province: map[string]int{}, Status: map[string]int{}}}
 	for rows.Next() {
-		var h search.Hit
-		var typ, titleHL, bodyHL string
-		if err := rows.Scan(&typ, &h.EntityID, &h.Title, &h.Score, &titleHL, &bodyHL); err != nil {
+		var kind, typ, a, b, c, titleHL, bodyHL string
+		var n float64
+		if err := rows.Scan(&kind, &typ, &a, &b, &c, &n, &titleHL, &bodyHL); err != nil {
 			return nil, err
 		}
-		h.Type = search.Type(typ)
-		for _, f := range []string{titleHL, bodyHL} {
-			if strings.Contains(f, markOpen) {
-				h.Highlight = strings.NewReplacer(markOpen, "<mark>", markEnd, "</mark>").Replace(html.EscapeString(f))
-				break
+		if kind == "hit" {
+			res.Hits = append(res.Hits, search.Hit{Type: search.Type(typ), EntityID: a, Title: b, Score: n,
+				Highlight: highlight(titleHL, bodyHL)})
+			continue
+		}
+		count := int(n)
+		res.Total += count
+		for f, v := range map[*map[string]int]string{&res.Facets.Type: typ, &res.Facets.Brand: a,
+			&res.Facets.Province: b, &res.Facets.Status: c} {
+			if v != "" {
+				(*f)[v] += count
 			}
 		}
-		hits = append(hits, h)
 	}
-	return hits, rows.Err()
+	return res, rows.Err()
+}
+
+// highlight is the first of the fragments that marks a word, escaped as
+// HTML and marked with <mark>, as bleve's are.
+func highlight(fragments ...string) string {
+	for _, f := range fragments {
+		if strings.Contains(f, markOpen) {
+			return strings.NewReplacer(markOpen, "<mark>", markEnd, "</mark>").Replace(html.EscapeString(f))
+		}
+	}
+	return ""
 }
 
 // sharesTTL is how long the word shares are kept: they are statistics,
@@ -450,4 +448,35 @@ func (ix *Index) wordShares(ctx context.Context) (map[string]float64, error) {
 	}
 	ix.shares, ix.sharesAt = shares, time.Now()
 	return shares, nil
+}
+
+// maxCombinations bounds the choices of words that planMost spells out
+// in one tsquery: 8 words choose 6 are 28; a longer query is counted
+// instead.
+const maxCombinations = 64
+
+// combinations is n choose k.
+func combinations(n, k int) int {
+	c := 1
+	for i := 1; i <= k; i++ {
+		c = c * (n - k + i) / i
+	}
+	return c
+}
+
+// choose lists every choice of k of the indexes 0..n-1, in order.
+func choose(n, k int) [][]int {
+	var out [][]int
+	var pick func(start int, chosen []int)
+	pick = func(start int, chosen []int) {
+		if len(chosen) == k {
+			out = append(out, slices.Clone(chosen))
+			return
+		}
+		for i := start; i <= n-(k-len(chosen)); i++ {
+			pick(i+1, append(chosen, i))
+		}
+	}
+	pick(0, nil)
+	return out
 }
