@@ -99,7 +99,7 @@ func listingRow(r *rand.Rand, t *trader, m *camera, j int) []string {
 		default:
 			source = "inspection"
 		}
-	} else if chance(r, 200) {
+	} else if chance(r, 100) {
 		source = "inspection"
 	}
 	price := roundPrice(r, m.price*int64(88+r.IntN(25))/100)
@@ -114,7 +114,7 @@ func listingRow(r *rand.Rand, t *trader, m *camera, j int) []string {
 // listings share one.
 func listingURL(r *rand.Rand, t *trader, m *camera, j int) string {
 	s := slug(m.name)
-	item := 10_000_000_000 + (int64(j)*7_777_777_777+1_234_567_891)%89_999_999_999
+	item := 20_000_000_000 + (int64(j)*6_364_136_223+1_442_695_041)%10_000_000_000
 	if t.website != "" && t.kind != models.OrgOnlineSeller && chance(r, 500) {
 		return t.website + "/san-pham/" + s
 	}
@@ -126,5 +126,5 @@ func listingURL(r *rand.Rand, t *trader, m *camera, j int) string {
 	case x < 75:
 		return fmt.Sprintf("https://tiki.vn/%s-p%d.html", s, item%1_000_000_000)
 	}
-	return fmt.Sprintf("https://shop.tiktok.com/vn/pdp/%s/17%017d", s, item)
+	return fmt.Sprintf("https://shop.tiktok.com/vn/pdp/%s/1729%04d%011d", s, r.IntN(10000), item)
 }

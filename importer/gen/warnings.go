@@ -73,7 +73,7 @@ func (g *Generator) writeWarnings(w *csv.Writer) (int, error) {
 		r := g.warnings.at(j)
 		ai := pick(r, weights)
 		a := &auths[ai]
-		next[ai] += 1 + r.IntN(40)
+		next[ai] += 1 + r.IntN(6)
 		step := span / max(g.n.Warnings, 1)
 		issued := fromWarnings.add(j*span/max(g.n.Warnings, 1) + r.IntN(max(step, 1)))
 		measure := models.Measures[pick(r, measures[a.kind])]
