@@ -66,8 +66,10 @@ soak: ## 200 clients for 5 minutes (SOAK_DURATION, SOAK_CLIENTS) against camreg 
 	api/loadgen/soak.sh
 
 .PHONY: relevance
-relevance: ## Search recall@1 and recall@3 over search/testdata, for bleve and (when it can be provisioned) Meilisearch
+relevance: ## Search recall@1 and recall@3 over search/testdata, for bleve, postgres (with CAMREG_TEST_PG) and (when it can be provisioned) Meilisearch
 	@$(GO) test -count=1 -v -run=TestRelevance ./search/bleve/ | grep -E '^(RELEVANCE|FAIL|ok)'
+	@if [ -n "$$CAMREG_TEST_PG" ]; then $(GO) test -count=1 -v -run=TestRelevance ./search/postgres/ | grep -E '^(RELEVANCE|FAIL|ok)'; \
+	else echo "CAMREG_TEST_PG not set: postgres relevance skipped"; fi
 	@if command -v npm >/dev/null; then search/meili/run-tests.sh -v -run=TestRelevance | grep -E '^(RELEVANCE|FAIL|ok|== )'; \
 	else echo "npm not found: Meilisearch relevance skipped (search/meili/run-tests.sh needs it)"; fi
 
