@@ -67,10 +67,6 @@ type camera struct {
 	price int64
 }
 
-// ref is how certificates, C/Os and warnings name the model when the row
-// gives the brand in its own column.
-func (c *camera) ref() string { return c.number }
-
 // brandPlan places a brand's models in the models file and sizes the codes
 // of its lines.
 type brandPlan struct {
@@ -316,7 +312,7 @@ var modelColumns = []string{"brand", "model_number", "name", "kind", "hs_code", 
 
 // writeModels writes the models, brand by brand.
 func (g *Generator) writeModels(w *csv.Writer) (int, error) {
-	if err := header(w, modelColumns...); err != nil {
+	if err := w.Write(modelColumns); err != nil {
 		return 0, err
 	}
 	for i := range g.n.Models {

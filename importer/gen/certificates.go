@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -181,7 +182,7 @@ var (
 // writeCertificates writes the planned certificates in the order they were
 // issued, numbered per body and year.
 func (g *Generator) writeCertificates(w *csv.Writer) (int, error) {
-	if err := header(w, certColumns...); err != nil {
+	if err := w.Write(certColumns); err != nil {
 		return 0, err
 	}
 	type counter struct{ body, year int }
@@ -233,13 +234,13 @@ func (g *Generator) writeCertificates(w *csv.Writer) (int, error) {
 		items := make([]string, 0, len(grp.ordinals))
 		for _, ord := range grp.ordinals {
 			c := g.modelAt(p, int(ord))
-			item := c.ref()
+			item := c.number
 			if firmwareOnly {
 				item += " | firmware=" + c.firmware[len(c.firmware)-1]
 			}
 			items = append(items, item)
 		}
-		rec := []string{certNumber(body, is, seq[key], method), standard(is), certBodies[body].name, itoa(method), holder,
+		rec := []string{certNumber(body, is, seq[key], method), standard(is), certBodies[body].name, strconv.Itoa(method), holder,
 			is.issued.String(), expires, lot, status, reason, changed, strings.Join(items, "; "), b.name}
 		if err := w.Write(rec); err != nil {
 			return ci, err

@@ -92,9 +92,7 @@ type Config struct {
 // 2026-11-20: certificates are issued up to the end of October 2026 and
 // listings seen up to today, so that verify on any day of November 2026
 // sees valid, expired, suspended and revoked certificates.
-var (
-	epochToday = dayOf(2026, 11, 20)
-)
+var epochToday = dayOf(2026, 11, 20)
 
 // Files are the generated files, in import order.
 var Files = []File{
@@ -356,9 +354,3 @@ func oneOf(r *rand.Rand, s ...string) string { return s[r.IntN(len(s))] }
 
 // chance is true per-mille times in a thousand.
 func chance(r *rand.Rand, perMille int) bool { return r.IntN(1000) < perMille }
-
-// header writes a CSV header row.
-func header(w *csv.Writer, cols ...string) error { return w.Write(cols) }
-
-// itoa is strconv.Itoa, shorter in row literals.
-func itoa(n int) string { return fmt.Sprint(n) }

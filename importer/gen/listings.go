@@ -21,20 +21,20 @@ var fromListings = dayOf(2024, 6, 1)
 // the first models of each line, as shops stock the best sellers. Only
 // the current trader's models are remembered, so memory stays flat.
 func (g *Generator) writeListings(w *csv.Writer) (int, error) {
-	if err := header(w, listingColumns...); err != nil {
+	if err := w.Write(listingColumns); err != nil {
 		return 0, err
 	}
 	total := int64(0)
 	for i := range g.n.Traders {
 		total += int64(g.listingWeight(i))
 	}
-	L := int64(g.n.Listings)
+	listings := int64(g.n.Listings)
 	used := map[int]bool{}
 	cum, carry, j := int64(0), 0, 0
 	for i := range g.n.Traders {
-		lo := L * cum / total
+		lo := listings * cum / total
 		cum += int64(g.listingWeight(i))
-		want := int(L*cum/total-lo) + carry
+		want := int(listings*cum/total-lo) + carry
 		quota := min(want, g.n.Models)
 		carry = want - quota
 		if quota == 0 {

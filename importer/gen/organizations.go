@@ -343,7 +343,7 @@ var orgColumns = []string{"tax_code", "name", "kind", "address", "province", "co
 // writeOrganizations writes the certification bodies, the authorities that
 // warn, the foreign manufacturers and then the traders.
 func (g *Generator) writeOrganizations(w *csv.Writer) (int, error) {
-	if err := header(w, orgColumns...); err != nil {
+	if err := w.Write(orgColumns); err != nil {
 		return 0, err
 	}
 	rows := 0

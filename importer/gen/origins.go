@@ -21,7 +21,7 @@ var (
 // writeOrigins writes C/Os of import lots: each covers a few imported
 // models of one brand, of one origin, held by the models' importer.
 func (g *Generator) writeOrigins(w *csv.Writer) (int, error) {
-	if err := header(w, originColumns...); err != nil {
+	if err := w.Write(originColumns); err != nil {
 		return 0, err
 	}
 	if g.n.Origins > maxOrigins {
@@ -57,7 +57,7 @@ func (g *Generator) writeOrigins(w *csv.Writer) (int, error) {
 		}
 		refs := make([]string, len(ms))
 		for i, m := range ms {
-			refs[i] = m.ref()
+			refs[i] = m.number
 		}
 		rec := []string{originNumber(r, form, first.origin, issued, j), first.origin, form, oneOf(r, rule.issuers...),
 			issued.String(), g.trader(first.registrant).taxCode, lotRef(r, issued.add(5+r.IntN(40))),

@@ -225,7 +225,7 @@ var brands = []brand{
 // certBody is a certification body and how its certificate numbers look.
 type certBody struct {
 	name, province string
-	// number writes certificate seq of the year; lot numbers get an "L".
+	// style and abbr shape its certificate numbers (see certNumber).
 	style int
 	abbr  string
 	// for135 and for11 say which standards it certifies against.

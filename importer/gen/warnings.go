@@ -51,7 +51,7 @@ var measures = map[string][]int{
 // writeWarnings writes warnings in the order they were issued, each
 // authority numbering its documents upwards.
 func (g *Generator) writeWarnings(w *csv.Writer) (int, error) {
-	if err := header(w, warningColumns...); err != nil {
+	if err := w.Write(warningColumns); err != nil {
 		return 0, err
 	}
 	auths := g.authorities()
@@ -109,7 +109,7 @@ func (g *Generator) warningRow(r *rand.Rand, a *authority, number int, issued da
 	names := make([]string, len(ms))
 	for i, m := range ms {
 		names[i] = m.number
-		items[i] = m.ref()
+		items[i] = m.number
 		if measure == "update_firmware" && len(m.firmware) > 1 {
 			items[i] += " | fixed_in=" + m.firmware[len(m.firmware)-1]
 			if chance(r, 300) {
