@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -227,7 +228,8 @@ func (s *Server) createImport(c echo.Context) error {
 		return err
 	}
 	resp := newImportJobResponse(job, time.Now())
-	go s.runImport(job, path, opts)
+	file := path
+	s.imports.start(func(ctx context.Context) { s.runImport(ctx, job, file, opts) })
 	path = ""
 	c.Response().Header().Set(echo.HeaderLocation, "/v1/imports/"+job.ID)
 	return c.JSON(http.StatusAccepted, resp)
@@ -273,13 +275,63 @@ func detectFormat(path, filename string) string {
 	return importer.DetectFormat(filename, head[:n])
 }
 
-// runImport runs a job to its end, saving its progress at most once a
-// second and its outcome at the end. It runs detached from the request.
-func (s *Server) runImport(job *models.ImportJob, path string, opts importer.Options) {
+// importJobs runs this process's import jobs, detached from the requests
+// that started them, so that a graceful shutdown can stop them cleanly
+// instead of leaving them to die with the process.
+type importJobs struct {
+	once   sync.Once
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+func (j *importJobs) init() {
+	j.once.Do(func() { j.ctx, j.cancel = context.WithCancel(context.Background()) })
+}
+
+// start runs a job in its own goroutine, with a context that stop cancels.
+func (j *importJobs) start(run func(ctx context.Context)) {
+	j.init()
+	j.wg.Add(1)
+	go func() {
+		defer j.wg.Done()
+		run(j.ctx)
+	}()
+}
+
+// stop cancels the running jobs and waits until they have stopped, or ctx
+// ends. A job stops between batches or rolls its current batch back, so
+// what it wrote is whole batches; it marks itself failed with a note that
+// sending the file again completes the import. Call it once no request can
+// start a job any more.
+func (j *importJobs) stop(ctx context.Context) error {
+	j.init()
+	j.cancel()
+	done := make(chan struct{})
+	go func() {
+		j.wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("import jobs still running at shutdown: %w", ctx.Err())
+	}
+}
+
+// errShutdown is a job's error when the server stopped it.
+const errShutdown = "the server shut down during the import; send the file again: the batches already written are kept, and the re-run completes the rest"
+
+// runImport runs a job to its end, or until ctx is cancelled (shutdown),
+// saving its progress at most once a second and its outcome at the end.
+func (s *Server) runImport(ctx context.Context, job *models.ImportJob, path string, opts importer.Options) {
 	defer os.Remove(path)
-	ctx := context.Background()
+	// The job's state is saved even when ctx is cancelled: that is when
+	// the failure must be recorded.
+	saveCtx := context.WithoutCancel(ctx)
 	save := func() {
-		if err := s.store.SaveImportJob(ctx, job); err != nil {
+		if err := s.store.SaveImportJob(saveCtx, job); err != nil {
 			s.log.Error("save import job", slog.String("job", job.ID), slog.String("error", err.Error()))
 		}
 	}
@@ -308,6 +360,9 @@ func (s *Server) runImport(job *models.ImportJob, path string, opts importer.Opt
 	if err != nil {
 		job.Status = models.JobFailed
 		job.Error = err.Error()
+		if ctx.Err() != nil {
+			job.Error = errShutdown
+		}
 		if !errors.Is(err, importer.ErrRowsInvalid) {
 			s.log.Warn("import failed", slog.String("job", job.ID), slog.String("error", err.Error()))
 		}

@@ -67,6 +67,8 @@ type Server struct {
 	publicURL string
 	// dbTrouble is when a request last met an unavailable database, for /readyz.
 	dbTrouble databaseTrouble
+	// imports are the import jobs this process runs (import.go).
+	imports importJobs
 }
 
 // New builds the server and its routes over a migrated store.
@@ -145,6 +147,9 @@ func (s *Server) Start(ctx context.Context) error {
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	if err := s.echo.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	if err := s.imports.stop(shutdownCtx); err != nil {
 		return err
 	}
 	if err := <-errc; err != nil && err != http.ErrServerClosed {
