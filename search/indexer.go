@@ -135,8 +135,17 @@ type ref struct {
 // uuidPattern finds record ids in an event's change summary.
 var uuidPattern = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
 
-// step applies up to limit events after the cursor.
-func (ix *Indexer) step(ctx context.Context, limit int) (int, error) {
+// step applies up to limit events after the cursor. A panic in the
+// engine's library becomes the step's error, so that the server and its
+// writes stay up while the index is behind: bleve has panicked on a
+// segment it closed after a failed write to a full disk. The cursor does
+// not move, and a restart or `camreg reindex` brings the index back.
+func (ix *Indexer) step(ctx context.Context, limit int) (n int, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			n, err = 0, fmt.Errorf("search engine panicked: %v", r)
+		}
+	}()
 	// A backend rebuilt by another process (camreg reindex) is swapped in
 	// here, before its cursor is read.
 	if r, ok := ix.Index.(interface{ Refresh() error }); ok {
