@@ -311,7 +311,8 @@ func headSeq(ctx context.Context, store *models.Store) (int64, error) {
 }
 
 // DBCursor keeps an index's cursor in the database's search_cursors table,
-// for engines that cannot keep it themselves (Meilisearch).
+// for engines that cannot keep it themselves (Meilisearch), and for the
+// postgres backend, whose documents live in the same database.
 type DBCursor struct {
 	DB   *sql.DB
 	Name string

@@ -1,7 +1,8 @@
 // Package search is camreg's full-text search over the registry: one Index
-// interface with two backends (bleve, embedded, in search/bleve; and
-// Meilisearch, in search/meili), one document builder shared by both, and
-// the indexer that keeps an index in step with the change log.
+// interface with three backends (bleve, embedded, in search/bleve;
+// Meilisearch, in search/meili; and PostgreSQL's own full-text search, in
+// search/postgres), one document builder shared by all, and the indexer
+// that keeps an index in step with the change log.
 //
 // Search is derived data. The database is the source of truth: documents
 // are rebuilt from rows by id, an index can be thrown away and rebuilt with
