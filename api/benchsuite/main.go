@@ -183,7 +183,7 @@ func (s *suite) run(ctx context.Context, markdown bool) error {
 	}
 	s.progress("done in %s (load average after: %s)", time.Since(s.started).Round(time.Second), s.report.Machine.LoadAfter)
 	if e := s.report.Estimate; e != "" {
-		s.progress("%s", e)
+		s.progress("estimate: %s", e)
 	}
 	return nil
 }
@@ -195,6 +195,9 @@ func (s *suite) path(name string) string { return filepath.Join(s.dir, name) }
 // relative to the repository, so the commands in BENCHMARKS.md read the
 // same on any machine.
 func (s *suite) shorten(line string) string {
+	if s.pgDSN != "" {
+		line = strings.ReplaceAll(line, s.pgDSN, "$BENCH_PG")
+	}
 	line = strings.ReplaceAll(line, s.dir, "$BENCH_DIR")
 	return strings.ReplaceAll(line, s.root+string(filepath.Separator), "")
 }

@@ -128,9 +128,9 @@ func render(r *Report, jsonPath string) string {
 		w("\n")
 	}
 	if r.Estimate != "" {
-		w("**Estimate** of a national run from this one: %s.\n\n", strings.TrimPrefix(r.Estimate, "estimate for --scale national "))
+		w("**Estimate**: %s.\n\n", r.Estimate)
 	}
-	w("### Commands (in order; `$BENCH_DIR` is the work dir)\n\n```sh\n")
+	w("### Commands (in order; `$BENCH_DIR` is the work dir, `$BENCH_PG` the PostgreSQL database the suite created and dropped)\n\n```sh\n")
 	for _, c := range r.Commands {
 		w("%s\n", c)
 	}

@@ -198,8 +198,8 @@ func (s *suite) estimateNational() string {
 		}
 	}
 	total := time.Duration((scaled*ratio + fixed) * float64(time.Second)).Round(time.Minute)
-	return fmt.Sprintf("estimate for --scale national (%s rows, %.0f× this run's %s): at least %s on this machine (data-bound steps took %.0f s here, the rest %.0f s)",
-		thousands(nationalRows), ratio, thousands(rows), total, scaled, fixed)
+	return fmt.Sprintf("a national run (%s rows, %.0f× this run's %s) would take at least %d h %02d min on this machine: the data-bound steps (gen, imports, reindexes) took %.0f s here, the rest %.0f s",
+		thousands(nationalRows), ratio, thousands(rows), int(total.Hours()), int(total.Minutes())%60, scaled, fixed)
 }
 
 // writeJSON writes the report under docs/bench/, named by date and scale.
