@@ -179,15 +179,25 @@ func (ix *Index) Upsert(ctx context.Context, docs []search.Document) error {
 }
 
 func (ix *Index) add(ctx context.Context, uid string, docs []search.Document) error {
+	task, err := ix.enqueue(ctx, uid, docs)
+	if err != nil || task == nil {
+		return err
+	}
+	return ix.wait(ctx, task)
+}
+
+// enqueue sends documents without waiting for Meilisearch to index them;
+// it returns nil for no documents.
+func (ix *Index) enqueue(ctx context.Context, uid string, docs []search.Document) (*ms.TaskInfo, error) {
 	if len(docs) == 0 {
-		return nil
+		return nil, nil
 	}
 	pk := "id"
 	task, err := ix.client.Index(uid).AddDocumentsWithContext(ctx, docs, &ms.DocumentOptions{PrimaryKey: &pk})
 	if err != nil {
-		return unavailable("add documents", err)
+		return nil, unavailable("add documents", err)
 	}
-	return ix.wait(ctx, task)
+	return task, nil
 }
 
 // Delete removes documents and waits until they are gone.
@@ -226,7 +236,25 @@ func (ix *Index) Rebuild(ctx context.Context, seq int64, fill func(put func([]se
 			_ = ix.wait(context.WithoutCancel(ctx), task)
 		}
 	}
-	if err := fill(func(docs []search.Document) error { return ix.add(ctx, tmp, docs) }); err != nil {
+	// Send every page before waiting for any: Meilisearch merges queued
+	// additions to one index into one indexing batch, which is many times
+	// faster than indexing page by page. Tasks run in order, so waiting for
+	// each in turn costs nothing once the last is done.
+	var tasks []*ms.TaskInfo
+	err := fill(func(docs []search.Document) error {
+		task, err := ix.enqueue(ctx, tmp, docs)
+		if task != nil {
+			tasks = append(tasks, task)
+		}
+		return err
+	})
+	for _, task := range tasks {
+		if err != nil {
+			break
+		}
+		err = ix.wait(ctx, task)
+	}
+	if err != nil {
 		drop()
 		return err
 	}
