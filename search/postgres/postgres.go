@@ -160,13 +160,21 @@ const vocabularySQL = `INSERT INTO search_words (word)
 // put writes docs and their title words; onConflict says what a document
 // already there becomes.
 func put(ctx context.Context, db execer, docs []search.Document, onConflict string) error {
-	if len(docs) == 0 {
-		return nil
-	}
-	rows := make([]row, len(docs))
-	ids := make([]string, len(docs))
+	// One statement may not update a row twice: of documents with the
+	// same id, the last wins, as it would in a sequence of upserts.
+	last := make(map[string]int, len(docs))
 	for i, d := range docs {
-		rows[i], ids[i] = toRow(d), d.ID
+		last[d.ID] = i
+	}
+	var rows []row
+	var ids []string
+	for i, d := range docs {
+		if last[d.ID] == i {
+			rows, ids = append(rows, toRow(d)), append(ids, d.ID)
+		}
+	}
+	if len(rows) == 0 {
+		return nil
 	}
 	js, err := json.Marshal(rows)
 	if err != nil {

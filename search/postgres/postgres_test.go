@@ -92,3 +92,26 @@ func TestPlans(t *testing.T) {
 		}
 	}
 }
+
+// TestUpsertSameIDTwice checks that a batch naming a document twice keeps
+// the last, as two upserts in turn would.
+func TestUpsertSameIDTwice(t *testing.T) {
+	idx := newIndex(t, nil)
+	ctx := context.Background()
+	doc := func(title string) search.Document {
+		return search.Document{ID: search.DocID(search.TypeOrganization, "a"), Type: search.TypeOrganization,
+			EntityID: "a", Title: title}
+	}
+	if err := idx.Upsert(ctx, []search.Document{doc("Cửa hàng Minh Phát"), doc("Cửa hàng Quang Huy")}); err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string]int{"quang huy": 1, "minh phat": 0} {
+		res, err := idx.Search(ctx, search.Query{Text: q, Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total != want {
+			t.Errorf("q=%q: total %d, want %d", q, res.Total, want)
+		}
+	}
+}
