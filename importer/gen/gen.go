@@ -10,7 +10,7 @@
 // row can be drawn again from its index alone, files refer to rows of other
 // files (a listing's trader and model) without keeping them in memory, so
 // memory stays flat whatever the scale: what is kept is a plan of the
-// certificates' groups and brand boundaries, a few bytes per certificate.
+// certificates' groups and brand boundaries, four bytes per certified model.
 package gen
 
 import (
