@@ -8,6 +8,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -281,3 +282,249 @@ func waitImport(t *testing.T, c *client, srv *server, id string) answer {
 
 // dialect names the deployment's database for reports.
 func dialect(d deployment) string { return string(models.DialectOf(d.dsn())) }
+
+// readiness polls a server's /readyz and counts its answers.
+type readiness struct {
+	tally
+	stop, done chan struct{}
+}
+
+// watchReadiness polls srv's /readyz every 100 ms until end.
+func watchReadiness(srv *server) *readiness {
+	r := &readiness{stop: make(chan struct{}), done: make(chan struct{})}
+	c := newClient("")
+	go func() {
+		defer close(r.done)
+		for {
+			select {
+			case <-r.stop:
+				return
+			case <-time.After(100 * time.Millisecond):
+			}
+			a := c.do(http.MethodGet, srv.url+"/readyz", nil)
+			if a.err == nil && a.status == http.StatusServiceUnavailable && a.header.Get("Retry-After") != "" {
+				// /readyz answers JSON checks, not problem+json.
+				a.header.Set("Content-Type", "application/problem+json")
+			}
+			r.add(a)
+		}
+	}()
+	return r
+}
+
+// end stops the polling.
+func (r *readiness) end() {
+	close(r.stop)
+	<-r.done
+}
+
+// searchers query srv's /v1/search until ctx ends, counting the answers.
+func searchers(ctx context.Context, srv *server) *tally {
+	var s tally
+	c := newClient("")
+	go func() {
+		for ctx.Err() == nil {
+			s.add(c.do(http.MethodGet, srv.url+"/v1/search?q=camera&limit=5", nil))
+			time.Sleep(50 * time.Millisecond)
+		}
+	}()
+	return &s
+}
+
+// Fault 2: PostgreSQL restarted, then stopped for 4 s and started, while
+// 8 clients write. The cluster is the test's own.
+func TestFaultPostgresRestart(t *testing.T) {
+	needFaults(t)
+	pg := startPrivatePostgres(t)
+	d := deployment{"CAMREG_DATA": t.TempDir(), "CAMREG_DB": pg.url()}
+	d.mustRun(t, "migrate", "up")
+	key := d.adminKey(t)
+	srv := startServer(t, "serve", d)
+	ready := watchReadiness(srv)
+	w := newWriters(key, func() []string { return []string{srv.url} })
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	done := make(chan struct{})
+	go func() { w.drive(ctx, 8, 0); close(done) }()
+
+	time.Sleep(4 * time.Second)
+	restartAt := time.Now()
+	pg.ctl(t, "restart")
+	restarted := time.Now()
+	time.Sleep(4 * time.Second)
+	stopAt := time.Now()
+	pg.ctl(t, "stop")
+	time.Sleep(4 * time.Second)
+	startAt := time.Now()
+	pg.ctl(t, "start")
+	started := time.Now()
+	<-done
+	ready.end()
+
+	w.tally.wantNoHangsOrErrors(t)
+	ready.wantNoHangsOrErrors(t)
+	if w.tally.unavailable == 0 {
+		t.Errorf("no client saw a 503 while PostgreSQL was stopped for 4 s: %s", &w.tally)
+	}
+	if ready.unavailable == 0 {
+		t.Errorf("/readyz never answered 503 while PostgreSQL was down: %s", &ready.tally)
+	}
+	f, converged := wantRecovered(t, d, srv, key, w.acked())
+	report(t, "postgres-restart", "clients", &w.tally, "readyz", &ready.tally,
+		"restart_took", restarted.Sub(restartAt).Round(time.Millisecond),
+		"first_2xx_after_restart", w.tally.firstOKAfter(restarted).Round(time.Millisecond),
+		"stopped_for", startAt.Sub(stopAt).Round(time.Millisecond),
+		"first_2xx_after_start", w.tally.firstOKAfter(started).Round(time.Millisecond),
+		"half_written", f.halfWrittenTotal(), "events", f.events, "index_converged_after", converged.Round(10*time.Millisecond))
+}
+
+// Fault 3: Meilisearch stopped for 6 s and started again while 8 clients
+// write and one searches. Writes keep succeeding (the database is the
+// truth), search answers 503 with Retry-After, and the index converges.
+func TestFaultMeilisearchDown(t *testing.T) {
+	needFaults(t)
+	m := startMeili(t)
+	d := m.deployment(deployment{"CAMREG_DATA": t.TempDir()})
+	d.mustRun(t, "migrate", "up")
+	key := d.adminKey(t)
+	srv := startServer(t, "serve", d)
+	w := newWriters(key, func() []string { return []string{srv.url} })
+	ctx, cancel := context.WithTimeout(context.Background(), 16*time.Second)
+	defer cancel()
+	search := searchers(ctx, srv)
+	done := make(chan struct{})
+	go func() { w.drive(ctx, 8, 0); close(done) }()
+
+	time.Sleep(4 * time.Second)
+	stopAt := time.Now()
+	m.stop()
+	time.Sleep(6 * time.Second)
+	m.start(t)
+	started := time.Now()
+	<-done
+
+	w.tally.wantNoHangsOrErrors(t)
+	search.wantNoHangsOrErrors(t)
+	if w.tally.unavailable > 0 || w.tally.refused > 0 {
+		t.Errorf("writes failed while only search was down: %s", &w.tally)
+	}
+	if search.unavailable == 0 {
+		t.Errorf("search never answered 503 while Meilisearch was down: %s", search)
+	}
+	f, converged := wantRecovered(t, d, srv, key, w.acked())
+	report(t, "meilisearch-down", "writes", &w.tally, "searches", search, "down_for", started.Sub(stopAt).Round(time.Millisecond),
+		"first_search_2xx_after_start", search.firstOKAfter(started).Round(time.Millisecond),
+		"half_written", f.halfWrittenTotal(), "events", f.events, "index_converged_after", converged.Round(10*time.Millisecond))
+}
+
+// Fault 4: the data dir (SQLite and bleve) on a small tmpfs: filled up
+// while 8 clients write, then emptied; then the server crashes and comes
+// back on the disk remounted read-only, then on it read-write again.
+// (Linux refuses to remount read-only a file system with files open for
+// writing, so the read-only disk is met at a restart, as after a crash.)
+func TestFaultDiskFullAndReadOnly(t *testing.T) {
+	needFaults(t)
+	if os.Geteuid() != 0 {
+		t.Skip("note: mounting a tmpfs needs root: skipped")
+	}
+	dir := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", dir).CombinedOutput(); err != nil {
+		t.Skipf("note: mount -t tmpfs failed, so the disk faults are skipped: %v %s", err, out)
+	}
+	t.Cleanup(func() {
+		if out, err := exec.Command("umount", dir).CombinedOutput(); err != nil {
+			t.Errorf("umount %s: %v %s", dir, err, out)
+		}
+	})
+	d := deployment{"CAMREG_DATA": dir}
+	d.mustRun(t, "migrate", "up")
+	key := d.adminKey(t)
+	srv := startServer(t, "serve", d)
+	ready := watchReadiness(srv)
+	w := newWriters(key, func() []string { return []string{srv.url} })
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	done := make(chan struct{})
+	go func() { w.drive(ctx, 8, 0); close(done) }()
+
+	time.Sleep(3 * time.Second)
+	fullAt := time.Now()
+	ballast := filepath.Join(dir, "ballast")
+	fill(t, ballast)
+	before := w.tally.snapshot()
+	time.Sleep(5 * time.Second)
+	whileFull := w.tally.snapshot().minus(before)
+	readyWhileFull := ready.snapshot()
+	if err := os.Remove(ballast); err != nil {
+		t.Fatal(err)
+	}
+	freedAt := time.Now()
+	time.Sleep(4 * time.Second)
+	if srv.p.exited() {
+		tailLog(t, srv.name, srv.p.log)
+		t.Errorf("the server died while its disk was full")
+	}
+
+	srv.p.kill()
+	remount(t, dir, "ro")
+	srv.restart(t)
+	roAt := time.Now()
+	before = w.tally.snapshot()
+	readsWhileRO := newClient(key).do(http.MethodGet, srv.url+"/v1/models?limit=5", nil)
+	time.Sleep(4 * time.Second)
+	whileRO := w.tally.snapshot().minus(before)
+	srv.p.kill()
+	remount(t, dir, "rw")
+	srv.restart(t)
+	rwAt := time.Now()
+	<-done
+	ready.end()
+
+	w.tally.wantNoHangsOrErrors(t)
+	ready.wantNoHangsOrErrors(t)
+	if whileFull.unavailable == 0 {
+		t.Errorf("no client saw a 503 while the disk was full: %s", whileFull)
+	}
+	if readyWhileFull.unavailable == 0 {
+		t.Errorf("/readyz never answered 503 while the disk was full")
+	}
+	if whileRO.unavailable == 0 || whileRO.ok > 0 {
+		t.Errorf("while the disk was read-only, clients saw %s; want 503s only", whileRO)
+	}
+	if readsWhileRO.status != http.StatusOK {
+		t.Errorf("reads failed while the disk was read-only: %s", readsWhileRO)
+	}
+	f, converged := wantRecovered(t, d, srv, key, w.acked())
+	report(t, "disk-full-then-read-only", "clients", &w.tally, "while_full", whileFull, "while_read_only", whileRO,
+		"readyz", &ready.tally, "full_for", freedAt.Sub(fullAt).Round(time.Millisecond),
+		"first_2xx_after_freed", w.tally.firstOKAfter(freedAt).Round(time.Millisecond),
+		"read_while_ro", readsWhileRO.status,
+		"first_2xx_after_rw_restart", w.tally.firstOKAfter(rwAt).Round(time.Millisecond), "ro_phase_from", roAt.Format("15:04:05"),
+		"half_written", f.halfWrittenTotal(), "events", f.events, "index_converged_after", converged.Round(10*time.Millisecond))
+}
+
+// fill writes a file until the disk under it is full.
+func fill(t *testing.T, path string) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	chunk := make([]byte, 1<<20)
+	for _, size := range []int{1 << 20, 4 << 10} {
+		for {
+			if _, err := f.Write(chunk[:size]); err != nil {
+				break
+			}
+		}
+	}
+}
+
+// remount remounts a file system read-only ("ro") or read-write ("rw").
+func remount(t *testing.T, dir, mode string) {
+	t.Helper()
+	if out, err := exec.Command("mount", "-o", "remount,"+mode, dir).CombinedOutput(); err != nil {
+		t.Fatalf("remount %s %s: %v %s", mode, dir, err, out)
+	}
+}

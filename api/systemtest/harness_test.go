@@ -195,10 +195,26 @@ func tailLog(t *testing.T, name, path string) {
 		return
 	}
 	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	// A crash's cause heads its stack trace, which may be long.
+	for i, l := range lines {
+		if strings.HasPrefix(l, "panic:") || strings.HasPrefix(l, "fatal error:") || strings.HasPrefix(l, "unexpected fault") {
+			t.Logf("%s crashed:\n%s", name, strings.Join(lines[i:min(i+4, len(lines))], "\n"))
+			break
+		}
+	}
+	var warnings []string
+	for _, l := range lines {
+		if !strings.Contains(l, `"msg":"request"`) && (strings.Contains(l, `"level":"WARN"`) || strings.Contains(l, `"level":"ERROR"`)) {
+			warnings = append(warnings, l)
+		}
+	}
+	if len(warnings) > 10 {
+		warnings = warnings[len(warnings)-10:]
+	}
 	if len(lines) > 30 {
 		lines = lines[len(lines)-30:]
 	}
-	t.Logf("last lines of %s's log:\n%s", name, strings.Join(lines, "\n"))
+	t.Logf("last warnings in %s's log:\n%s\nlast lines:\n%s", name, strings.Join(warnings, "\n"), strings.Join(lines, "\n"))
 }
 
 // server is a `camreg serve` process on a loopback port.
@@ -395,10 +411,26 @@ func (t *tally) firstOKAfter(at time.Time) time.Duration {
 	return best
 }
 
-func (t *tally) String() string {
+func (t *tally) String() string { return t.snapshot().String() }
+
+// counts are a tally's counts at one moment.
+type counts struct{ ok, unavailable, timeouts, refused, other int }
+
+// snapshot returns the counts so far.
+func (t *tally) snapshot() counts {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return fmt.Sprintf("2xx=%d 503=%d timeouts=%d refused=%d other=%d", t.ok, t.unavailable, t.timeouts, t.refused, t.other)
+	return counts{t.ok, t.unavailable, t.timeouts, t.refused, t.other}
+}
+
+// minus is what was counted since an earlier snapshot.
+func (c counts) minus(earlier counts) counts {
+	return counts{c.ok - earlier.ok, c.unavailable - earlier.unavailable, c.timeouts - earlier.timeouts,
+		c.refused - earlier.refused, c.other - earlier.other}
+}
+
+func (c counts) String() string {
+	return fmt.Sprintf("2xx=%d,503=%d,timeouts=%d,refused=%d,other=%d", c.ok, c.unavailable, c.timeouts, c.refused, c.other)
 }
 
 // wantNoHangsOrErrors fails the test when clients saw a hang or an
