@@ -36,6 +36,10 @@ test: ## Run the whole test suite: Go tests (PostgreSQL too with CAMREG_TEST_PG)
 test-pg: ## Run the whole test suite on SQLite and on the local PostgreSQL
 	CAMREG_TEST_PG='$(PG_DSN)' $(GO) test -count=1 ./...
 
+.PHONY: faults
+faults: ## Fault tests on loopback (kill -9, PostgreSQL restart, Meilisearch down, full and read-only disk), figures for RELIABILITY.md; PostgreSQL variants with CAMREG_TEST_PG, disk faults as root
+	CAMREG_FAULTS=1 $(GO) test -count=1 -v -timeout=30m -run '^TestFault' ./api/systemtest/
+
 .PHONY: fuzz
 fuzz: ## Run each fuzz target for 20 s
 	$(GO) test ./search/fold -run=^$$ -fuzz=FuzzKey -fuzztime=20s
