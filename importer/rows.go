@@ -79,7 +79,10 @@ func (c *rowCtx) integer(col string) *int {
 	return &n
 }
 
-var thousands = regexp.MustCompile(`^[0-9]{1,3}([.,][0-9]{3})+$`)
+var (
+	thousands           = regexp.MustCompile(`^[0-9]{1,3}([.,][0-9]{3})+$`)
+	thousandsSeparators = strings.NewReplacer(".", "", ",", "")
+)
 
 // price reads an amount of đồng as people write it: 650000, 650.000,
 // 650,000, "650.000 đ" or "650 000 VNĐ".
@@ -94,7 +97,7 @@ func (c *rowCtx) price(col string) *int64 {
 	}
 	s = strings.ReplaceAll(s, " ", "")
 	if thousands.MatchString(s) {
-		s = strings.NewReplacer(".", "", ",", "").Replace(s)
+		s = thousandsSeparators.Replace(s)
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {

@@ -251,5 +251,7 @@ func enumValue(set, s string) string {
 	if v, ok := enumAliases[set][f]; ok {
 		return v
 	}
-	return strings.NewReplacer(" ", "_", "-", "_").Replace(f)
+	return enumSeparators.Replace(f)
 }
+
+var enumSeparators = strings.NewReplacer(" ", "_", "-", "_")

@@ -66,9 +66,19 @@ type BatchResult struct {
 // results say which, and nothing was written.
 var ErrBatchInvalid = errors.New("a row of the batch is invalid; nothing was written")
 
-// batchCacheKiB is SQLite's page cache for a connection that writes
-// batches.
-const batchCacheKiB = 64 << 10
+// SQLite's page cache, in KiB: its default, and for a batch.
+const (
+	defaultCacheKiB = 2000
+	batchCacheKiB   = 32 << 10
+)
+
+// setCacheSize sets the page cache of the connection that runs tx.
+func setCacheSize(tx *gorm.DB, kib int) error {
+	if err := tx.Exec(fmt.Sprintf("PRAGMA cache_size = -%d", kib)).Error; err != nil {
+		return fmt.Errorf("size the page cache: %w", err)
+	}
+	return nil
+}
 
 // bindVars is how many bound variables a batch puts in one statement.
 // PostgreSQL allows 65,535 and pays little per statement. SQLite allows
@@ -223,13 +233,16 @@ func (s *Store) runBatch(ctx context.Context, actor Actor, mode BatchMode, fn fu
 	var results []BatchResult
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if s.dialect == SQLite {
-			// A batch touches pages all over the tables' indexes; with
-			// SQLite's default cache (2 MB) most of them are read again
-			// from the file for every batch. The size stays with the
-			// connection, bounded whatever the file's size.
-			if err := tx.Exec(fmt.Sprintf("PRAGMA cache_size = -%d", batchCacheKiB)).Error; err != nil {
-				return fmt.Errorf("size the page cache: %w", err)
+			// A batch touches pages all over the tables' indexes, more
+			// than SQLite's default cache (2 MB) holds, so that it read
+			// them again from the file and spilled them before commit.
+			// The bigger cache is for the batch only: the connection goes
+			// back to the pool with the default, so that memory stays
+			// bounded whichever connections the batches use.
+			if err := setCacheSize(tx, batchCacheKiB); err != nil {
+				return err
 			}
+			defer func() { _ = setCacheSize(tx, defaultCacheKiB) }()
 		}
 		var err error
 		if results, err = fn(bind(tx), tx, log); err != nil {

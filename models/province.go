@@ -2,6 +2,8 @@ package models
 
 import (
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"camreg/search/fold"
 )
@@ -93,5 +95,23 @@ func LookupProvince(s string) *Province {
 			return p
 		}
 	}
-	return provinceIndex[fold.Key(s)]
+	if p, ok := provinceMemo.Load(s); ok {
+		return p.(*Province)
+	}
+	p := provinceIndex[fold.Key(s)]
+	if provinceMemoSize.Add(1) <= maxProvinceMemo {
+		provinceMemo.Store(s, p)
+	}
+	return p
 }
+
+// provinceMemo remembers how LookupProvince folded the spellings it met
+// ("Hà Nội", "TP. Hồ Chí Minh"): folding Vietnamese costs a Unicode
+// normalisation, and an import of a million listings names the same few
+// provinces a million times. At most maxProvinceMemo spellings are kept.
+var (
+	provinceMemo     sync.Map
+	provinceMemoSize atomic.Int64
+)
+
+const maxProvinceMemo = 4096
