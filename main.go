@@ -517,7 +517,7 @@ configured database (CAMREG_DB / --db).`,
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			start := time.Now()
-			m, err := gen.Generate(gen.Config{Seed: seed, Scale: name, Counts: counts}, out)
+			m, err := gen.Generate(ctx, gen.Config{Seed: seed, Scale: name, Counts: counts}, out)
 			if err != nil {
 				return err
 			}

@@ -1,7 +1,6 @@
 package gen
 
 import (
-	"encoding/csv"
 	"fmt"
 	"math/rand/v2"
 	"strconv"
@@ -311,7 +310,7 @@ var asciiFold = func() map[rune]string {
 var modelColumns = []string{"brand", "model_number", "name", "kind", "hs_code", "origin_country", "firmware_versions", "registrant", "status"}
 
 // writeModels writes the models, brand by brand.
-func (g *Generator) writeModels(w *csv.Writer) (int, error) {
+func (g *Generator) writeModels(w *rowWriter) (int, error) {
 	if err := w.Write(modelColumns); err != nil {
 		return 0, err
 	}

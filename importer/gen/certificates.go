@@ -2,7 +2,6 @@ package gen
 
 import (
 	"cmp"
-	"encoding/csv"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -181,7 +180,7 @@ var (
 
 // writeCertificates writes the planned certificates in the order they were
 // issued, numbered per body and year.
-func (g *Generator) writeCertificates(w *csv.Writer) (int, error) {
+func (g *Generator) writeCertificates(w *rowWriter) (int, error) {
 	if err := w.Write(certColumns); err != nil {
 		return 0, err
 	}

@@ -15,6 +15,7 @@ package gen
 
 import (
 	"bufio"
+	"context"
 	"crypto/sha256"
 	"encoding/csv"
 	"encoding/hex"
@@ -22,6 +23,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -168,7 +170,8 @@ func New(cfg Config) (*Generator, error) {
 }
 
 // Generate writes the dataset's files and manifest into dir, creating it.
-func Generate(cfg Config, dir string) (*Manifest, error) {
+// It stops, leaving no manifest, when ctx ends.
+func Generate(ctx context.Context, cfg Config, dir string) (*Manifest, error) {
 	g, err := New(cfg)
 	if err != nil {
 		return nil, err
@@ -176,13 +179,17 @@ func Generate(cfg Config, dir string) (*Manifest, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create %s: %w", dir, err)
 	}
+	// An earlier dataset's manifest would vouch for files this run replaces.
+	if err := os.Remove(filepath.Join(dir, ManifestName)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
 	m := &Manifest{Seed: cfg.Seed, Scale: cfg.Scale, Counts: cfg.Counts}
-	writers := map[string]func(w *csv.Writer) (int, error){
+	writers := map[string]func(w *rowWriter) (int, error){
 		"organizations": g.writeOrganizations, "models": g.writeModels, "certificates": g.writeCertificates,
 		"origin-certificates": g.writeOrigins, "warnings": g.writeWarnings, "listings": g.writeListings,
 	}
 	for _, f := range Files {
-		rows, sum, err := writeFile(filepath.Join(dir, f.Name), writers[f.Entity])
+		rows, sum, err := writeFile(ctx, filepath.Join(dir, f.Name), writers[f.Entity])
 		if err != nil {
 			return nil, err
 		}
@@ -205,7 +212,7 @@ func Generate(cfg Config, dir string) (*Manifest, error) {
 // writeFile streams one CSV file through a buffer, hashing what it writes.
 // It writes beside the target and renames, so that an interrupted run never
 // leaves a truncated file under the final name.
-func writeFile(path string, write func(w *csv.Writer) (int, error)) (int, string, error) {
+func writeFile(ctx context.Context, path string, write func(w *rowWriter) (int, error)) (int, string, error) {
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".gen-*")
 	if err != nil {
 		return 0, "", fmt.Errorf("create %s: %w", path, err)
@@ -214,7 +221,7 @@ func writeFile(path string, write func(w *csv.Writer) (int, error)) (int, string
 	h := sha256.New()
 	bw := bufio.NewWriterSize(io.MultiWriter(tmp, h), 1<<20)
 	cw := csv.NewWriter(bw)
-	rows, err := write(cw)
+	rows, err := write(&rowWriter{ctx: ctx, w: cw})
 	if err == nil {
 		cw.Flush()
 		err = cw.Error()
@@ -235,6 +242,24 @@ func writeFile(path string, write func(w *csv.Writer) (int, error)) (int, string
 		return 0, "", fmt.Errorf("write %s: %w", path, err)
 	}
 	return rows, hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// rowWriter writes CSV rows, and stops when its context ends.
+type rowWriter struct {
+	ctx  context.Context
+	w    *csv.Writer
+	rows int
+}
+
+// Write writes one row, checking the context on the first row and every
+// thousand after.
+func (w *rowWriter) Write(rec []string) error {
+	if w.rows++; w.rows%1024 == 1 {
+		if err := w.ctx.Err(); err != nil {
+			return err
+		}
+	}
+	return w.w.Write(rec)
 }
 
 // The streams' identities: each kind of row draws from its own.

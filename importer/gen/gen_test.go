@@ -1,6 +1,7 @@
 package gen_test
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -26,7 +27,7 @@ var tiny = gen.Counts{Traders: 60, Models: 150, Certificates: 60, Origins: 25, W
 func generate(t *testing.T, seed uint64, n gen.Counts) (string, *gen.Manifest) {
 	t.Helper()
 	dir := t.TempDir()
-	m, err := gen.Generate(gen.Config{Seed: seed, Scale: "custom", Counts: n}, dir)
+	m, err := gen.Generate(t.Context(), gen.Config{Seed: seed, Scale: "custom", Counts: n}, dir)
 	if err != nil {
 		t.Fatalf("generate: %v", err)
 	}
@@ -99,6 +100,20 @@ func TestManifest(t *testing.T) {
 	}
 	if m.Organizations <= tiny.Traders {
 		t.Errorf("organizations = %d: want the %d traders plus bodies, authorities and manufacturers", m.Organizations, tiny.Traders)
+	}
+}
+
+// A run stopped half-way leaves no manifest vouching for its files, not
+// even an earlier run's.
+func TestCanceledLeavesNoManifest(t *testing.T) {
+	dir, _ := generate(t, 1, tiny)
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, err := gen.Generate(ctx, gen.Config{Seed: 2, Scale: "custom", Counts: tiny}, dir); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Generate with a canceled context: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, gen.ManifestName)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a manifest is left after a canceled run: %v", err)
 	}
 }
 
@@ -299,7 +314,7 @@ func verifyAll(t *testing.T, st *models.Store, rows []map[string]string) map[str
 func ExampleGenerate() {
 	dir, _ := os.MkdirTemp("", "gen-example")
 	defer os.RemoveAll(dir)
-	m, err := gen.Generate(gen.Config{Seed: 1, Scale: "custom", Counts: tiny}, dir)
+	m, err := gen.Generate(context.Background(), gen.Config{Seed: 1, Scale: "custom", Counts: tiny}, dir)
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -1,7 +1,6 @@
 package gen
 
 import (
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -20,7 +19,7 @@ var fromListings = dayOf(2024, 6, 1)
 // are distinct, drawn by brand popularity and, within a brand, favouring
 // the first models of each line, as shops stock the best sellers. Only
 // the current trader's models are remembered, so memory stays flat.
-func (g *Generator) writeListings(w *csv.Writer) (int, error) {
+func (g *Generator) writeListings(w *rowWriter) (int, error) {
 	if err := w.Write(listingColumns); err != nil {
 		return 0, err
 	}

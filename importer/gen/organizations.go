@@ -1,7 +1,6 @@
 package gen
 
 import (
-	"encoding/csv"
 	"fmt"
 	"math/rand/v2"
 	"strconv"
@@ -342,7 +341,7 @@ var orgColumns = []string{"tax_code", "name", "kind", "address", "province", "co
 
 // writeOrganizations writes the certification bodies, the authorities that
 // warn, the foreign manufacturers and then the traders.
-func (g *Generator) writeOrganizations(w *csv.Writer) (int, error) {
+func (g *Generator) writeOrganizations(w *rowWriter) (int, error) {
 	if err := w.Write(orgColumns); err != nil {
 		return 0, err
 	}

@@ -1,7 +1,6 @@
 package gen
 
 import (
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -20,7 +19,7 @@ var (
 
 // writeOrigins writes C/Os of import lots: each covers a few imported
 // models of one brand, of one origin, held by the models' importer.
-func (g *Generator) writeOrigins(w *csv.Writer) (int, error) {
+func (g *Generator) writeOrigins(w *rowWriter) (int, error) {
 	if err := w.Write(originColumns); err != nil {
 		return 0, err
 	}

@@ -1,7 +1,6 @@
 package gen
 
 import (
-	"encoding/csv"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -50,7 +49,7 @@ var measures = map[string][]int{
 
 // writeWarnings writes warnings in the order they were issued, each
 // authority numbering its documents upwards.
-func (g *Generator) writeWarnings(w *csv.Writer) (int, error) {
+func (g *Generator) writeWarnings(w *rowWriter) (int, error) {
 	if err := w.Write(warningColumns); err != nil {
 		return 0, err
 	}
