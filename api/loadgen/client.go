@@ -51,11 +51,13 @@ type call struct {
 	onDone func(resp *http.Response, body []byte)
 }
 
-// loop sends requests until ctx ends or, with MaxRequests, until the
-// run's count is reached; then requests in flight are let finish, so that
-// every request sent is recorded.
-func (c *client) loop(ctx context.Context, sent, failed *atomic.Int64) {
-	for ctx.Err() == nil {
+// loop sends requests until the run ends (runCtx) or, with MaxRequests,
+// until the run's count is reached. A request in flight at the end is let
+// finish and recorded: cutting it off would show the server a client that
+// went away, which is not what a run measures. Only ctx (an interrupt)
+// aborts requests in flight.
+func (c *client) loop(ctx, runCtx context.Context, sent, failed *atomic.Int64) {
+	for runCtx.Err() == nil {
 		if c.cfg.MaxRequests > 0 && sent.Add(1) > c.cfg.MaxRequests {
 			return
 		}
@@ -84,10 +86,10 @@ func (c *client) next(class Class) call {
 }
 
 // do sends one request and records it; it reports whether the answer was
-// a success (2xx or 3xx). A request cut short by the end of the run is
-// not recorded.
-func (c *client) do(runCtx context.Context, class Class, cl call) bool {
-	ctx, cancel := context.WithTimeout(runCtx, c.cfg.Timeout)
+// a success (2xx or 3xx). A request cut short by an interrupt (parent
+// cancelled) is not recorded.
+func (c *client) do(parent context.Context, class Class, cl call) bool {
+	ctx, cancel := context.WithTimeout(parent, c.cfg.Timeout)
 	defer cancel()
 	var body io.Reader
 	if cl.body != nil {
@@ -119,8 +121,8 @@ func (c *client) do(runCtx context.Context, class Class, cl call) bool {
 	}
 	took := time.Since(start)
 	if err != nil {
-		if runCtx.Err() != nil {
-			return true // the run ended while the request was in flight
+		if parent.Err() != nil {
+			return true // interrupted: not the server's doing
 		}
 		c.rec.failure(class, took, isTimeout(err))
 		return false

@@ -207,7 +207,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			cl.loop(runCtx, &sent, &failed)
+			cl.loop(ctx, runCtx, &sent, &failed)
 		}()
 	}
 	wg.Wait()
