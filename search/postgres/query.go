@@ -103,6 +103,10 @@ func fuzziness(w string) int {
 	return 1
 }
 
+// isPiece tells whether the word w of the query words ws may be a piece
+// of a model number: "hikvision 1043" for DS-2CD1043G2-LIU.
+func isPiece(ws []string, w string) bool { return len(ws) > 1 && len(w) >= 3 && hasDigit(w) }
+
 func hasDigit(w string) bool { return strings.IndexFunc(w, unicode.IsDigit) >= 0 }
 
 // typos finds, for each word that may have a typo, the title words one
@@ -276,7 +280,7 @@ func (s *statement) text(text string, ws []string, typos map[string][]string, sh
 		cond := "words @@ " + s.arg(strings.Join(alts, " | "), "tsquery")
 		// A word with digits may be a piece of a model number:
 		// "hikvision 1043" for DS-2CD1043G2-LIU.
-		if len(ws) > 1 && len(w) >= 3 && hasDigit(w) {
+		if isPiece(ws, w) {
 			piece := "model_keys LIKE " + s.arg("%"+fold.Key(w)+"%", "text")
 			cond = "(" + cond + " OR " + piece + ")"
 			scores = append(scores, fmt.Sprintf("%g * (%s)::int", float64(weightWordKey), piece))
@@ -317,12 +321,24 @@ func (s *statement) text(text string, ws []string, typos map[string][]string, sh
 			counts[i] = "(" + c + ")::int"
 		}
 		// A record holding need words of n holds one at least of any
-		// n-need+1 of them: the rarest make the fewest candidates.
+		// n-need+1 of them: the rarest make the fewest candidates. A
+		// word's typos count with it; a model number piece is a trigram
+		// scan that may be long, so it comes last.
+		rarity := make([]float64, len(ws))
+		for i, w := range ws {
+			rarity[i] = share[w]
+			for _, t := range typos[w] {
+				rarity[i] += share[t]
+			}
+			if isPiece(ws, w) {
+				rarity[i] = 1
+			}
+		}
 		order := make([]int, len(ws))
 		for i := range order {
 			order[i] = i
 		}
-		sort.SliceStable(order, func(a, b int) bool { return share[ws[order[a]]] < share[ws[order[b]]] })
+		sort.SliceStable(order, func(a, b int) bool { return rarity[order[a]] < rarity[order[b]] })
 		var candidates []string
 		for _, i := range order[:len(ws)-need+1] {
 			candidates = append(candidates, wordMatch[i])
