@@ -139,3 +139,20 @@ func TestCommandStringHidesKeys(t *testing.T) {
 		t.Errorf("String() = %q, want %q", got, want)
 	}
 }
+
+func TestCount5xx(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "serve.log")
+	log := `{"level":"INFO","msg":"serving"}
+{"level":"INFO","msg":"request","path":"/v1/search","status":200}
+{"level":"ERROR","msg":"internal error","status":500}
+{"level":"ERROR","msg":"request","path":"/v1/verify","status":500}
+{"level":"WARN","msg":"request","path":"/v1/verify","status":503}
+not json
+`
+	if err := os.WriteFile(path, []byte(log), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := count5xx(path); err != nil || n != 2 {
+		t.Errorf("count5xx = %d, %v; want the 2 request lines of 5xx", n, err)
+	}
+}

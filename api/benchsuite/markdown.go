@@ -111,12 +111,12 @@ func render(r *Report, jsonPath string) string {
 		w("\n")
 	}
 	if len(r.ServerRSS) > 0 {
-		w("### Memory\n\n| Server | Peak RSS over its start-up and load runs |\n| --- | --- |\n")
+		w("### Memory and the servers' own logs\n\n| Server | Peak RSS over its start-up and load runs | 5xx in its request log |\n| --- | --- | --- |\n")
 		for _, s := range r.ServerRSS {
-			w("| `camreg serve`, %s on %s | %s |\n", s.Backend, s.Database, mib(s.PeakRSS))
+			w("| `camreg serve`, %s on %s | %s | %d |\n", s.Backend, s.Database, mib(s.PeakRSS), s.Logged5xx)
 		}
 		if r.MeiliPeakRSS > 0 {
-			w("| Meilisearch itself (a process of its own) | %s |\n", mib(r.MeiliPeakRSS))
+			w("| Meilisearch itself (a process of its own) | %s | |\n", mib(r.MeiliPeakRSS))
 		}
 		w("\n")
 	}

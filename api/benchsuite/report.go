@@ -105,6 +105,9 @@ type ServerRSS struct {
 	Backend  string `json:"backend"`
 	Database string `json:"database"`
 	PeakRSS  int64  `json:"peak_rss_bytes"`
+	// Logged5xx counts the 5xx answers in the server's request log, a
+	// check on the load tool's own count.
+	Logged5xx int `json:"logged_5xx"`
 }
 
 type StepTime struct {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -219,8 +220,37 @@ func (s *suite) serveOne(ctx context.Context, b backend) error {
 			}
 		}
 	}
-	s.report.ServerRSS = append(s.report.ServerRSS, ServerRSS{Backend: b.name, Database: b.database, PeakRSS: srv.stop()})
+	peak := srv.stop()
+	logged, err := count5xx(srv.log.Name())
+	keep(err)
+	s.report.ServerRSS = append(s.report.ServerRSS, ServerRSS{Backend: b.name, Database: b.database, PeakRSS: peak, Logged5xx: logged})
+	if logged > 0 {
+		s.note("%s: the server logged %d answers of 5xx (see %s)", b.name, logged, srv.log.Name())
+	}
 	return firstErr
+}
+
+// count5xx counts the request lines of a server's JSON log whose status
+// is 5xx.
+func count5xx(path string) (int, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	n := 0
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		var line struct {
+			Msg    string `json:"msg"`
+			Status int    `json:"status"`
+		}
+		if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "request" && line.Status >= 500 {
+			n++
+		}
+	}
+	return n, sc.Err()
 }
 
 // load runs camreg load against srv and reads its JSON result. A run with
