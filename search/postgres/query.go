@@ -293,7 +293,7 @@ func (s *statement) text(text string, ws []string, typos map[string][]string, sh
 	anyQ := s.arg(strings.Join(any, " | "), "tsquery")
 	s.highlight = anyQ
 	scores = append(scores,
-		fmt.Sprintf("%g * 20.0 / (20 + length(title_words))", weightShortTitle))
+		fmt.Sprintf("%g * 20.0::float8 / (20 + length(title_words))", weightShortTitle))
 
 	var textMatch string
 	switch p {
