@@ -101,14 +101,6 @@ const sqliteBindVars = 500
 // Errors: the database's; a row's own errors are in its result.
 func (s *Store) UpsertListings(ctx context.Context, actor Actor, rows []BatchRow[ListingInput], mode BatchMode) ([]BatchResult, error) {
 	return s.runBatch(ctx, actor, mode, func(b *Store, tx *gorm.DB, log *changeLog) ([]BatchResult, error) {
-		keys := make([]ListingKey, len(rows))
-		for i, r := range rows {
-			keys[i] = listingKeyOf(r.In)
-		}
-		found, err := b.listingsByKeys(tx, keys, mode != BatchValidate)
-		if err != nil {
-			return nil, err
-		}
 		var orgs, mods []string
 		for _, r := range rows {
 			orgs, mods = appendRef(orgs, r.In.TraderOrgID), appendRef(mods, r.In.CameraModelID)
@@ -116,38 +108,15 @@ func (s *Store) UpsertListings(ctx context.Context, actor Actor, rows []BatchRow
 		if err := b.preloadRefs(tx, orgs, mods); err != nil {
 			return nil, err
 		}
-		var creates []*Listing
-		results := make([]BatchResult, len(rows))
-		earlier := make(map[ListingKey]int, len(rows))
-		for i, r := range rows {
-			res := &results[i]
-			if first, dup := earlier[keys[i]]; dup && keys[i].TraderOrgID != "" {
-				res.Err = Conflict("listing repeats the natural key of row %d of the batch", first+1)
-				continue
-			}
-			earlier[keys[i]] = i
-			if ex := found[keys[i]]; ex != nil {
-				l := *ex
-				before, err := b.changeListing(tx, actor, &l, r.In, nil)
-				res.Outcome, res.Err = Unchanged, err
-				if err == nil && !r.Hold {
-					res.Outcome, err = b.batchSave(tx, log, mode, "listing", "listing", &l.Record, before, &l)
-					if err != nil {
-						return nil, err
-					}
-				}
-				continue
-			}
-			l, err := b.newListing(tx, actor, r.In)
-			res.Outcome, res.Err = Created, err
-			if err == nil && !r.Hold && mode != BatchValidate {
-				if err := log.created("listing", l.ID, l); err != nil {
-					return nil, err
-				}
-				creates = append(creates, l)
-			}
-		}
-		return results, insertRows(tx, b.bindVars(), creates, "listing")
+		return upsertBatch(b, tx, log, mode, rows, batchEntity[Listing, ListingInput, ListingKey]{
+			entity: "listing", what: "listing", key: listingKeyOf,
+			lookup: func(keys []ListingKey) (map[ListingKey]*Listing, error) {
+				return b.listingsByKeys(tx, keys, mode != BatchValidate)
+			},
+			create: func(in ListingInput) (*Listing, error) { return b.newListing(tx, actor, in) },
+			change: func(l *Listing, in ListingInput) (Listing, error) { return b.changeListing(tx, actor, l, in, nil) },
+			record: func(l *Listing) *Record { return &l.Record },
+		})
 	})
 }
 
@@ -157,14 +126,6 @@ func (s *Store) UpsertListings(ctx context.Context, actor Actor, rows []BatchRow
 // Errors: the database's; a row's own errors are in its result.
 func (s *Store) UpsertModels(ctx context.Context, actor Actor, rows []BatchRow[ModelInput], mode BatchMode) ([]BatchResult, error) {
 	return s.runBatch(ctx, actor, mode, func(b *Store, tx *gorm.DB, log *changeLog) ([]BatchResult, error) {
-		keys := make([][2]string, len(rows))
-		for i, r := range rows {
-			keys[i] = modelKeyOf(r.In)
-		}
-		found, err := b.modelsByKeys(tx, keys, mode != BatchValidate)
-		if err != nil {
-			return nil, err
-		}
 		var orgs []string
 		for _, r := range rows {
 			orgs = appendRef(orgs, r.In.RegistrantOrgID)
@@ -175,42 +136,83 @@ func (s *Store) UpsertModels(ctx context.Context, actor Actor, rows []BatchRow[M
 		if err := b.preloadRefs(tx, orgs, nil); err != nil {
 			return nil, err
 		}
-		var creates []*Model
-		results := make([]BatchResult, len(rows))
-		earlier := make(map[[2]string]int, len(rows))
-		for i, r := range rows {
-			res := &results[i]
-			if first, dup := earlier[keys[i]]; dup && keys[i] != [2]string{} {
-				res.Err = Conflict("camera model repeats the brand and model number of row %d of the batch", first+1)
-				continue
-			}
-			earlier[keys[i]] = i
-			if ex := found[keys[i]]; ex != nil {
-				m := *ex
-				before, err := b.changeModel(tx, actor, &m, r.In, nil)
-				res.Outcome, res.Err = Unchanged, err
-				if err == nil && !r.Hold {
-					res.Outcome, err = b.batchSave(tx, log, mode, "camera_model", "camera model", &m.Record, before, &m)
-					if err != nil {
-						return nil, modelConflict(err, &m)
-					}
-				}
-				continue
-			}
-			m, err := b.newModel(tx, actor, r.In)
-			res.Outcome, res.Err = Created, err
-			if err == nil && !r.Hold && mode != BatchValidate {
-				if err := log.created("camera_model", m.ID, m); err != nil {
+		return upsertBatch(b, tx, log, mode, rows, batchEntity[Model, ModelInput, [2]string]{
+			entity: "camera_model", what: "camera model", key: modelKeyOf,
+			lookup: func(keys [][2]string) (map[[2]string]*Model, error) {
+				return b.modelsByKeys(tx, keys, mode != BatchValidate)
+			},
+			create: func(in ModelInput) (*Model, error) { return b.newModel(tx, actor, in) },
+			change: func(m *Model, in ModelInput) (Model, error) { return b.changeModel(tx, actor, m, in, nil) },
+			record: func(m *Model) *Record { return &m.Record },
+		})
+	})
+}
+
+// batchEntity is what the batch loop needs of an entity T, created and
+// changed from inputs In, and known by a natural key K.
+type batchEntity[T, In any, K comparable] struct {
+	// entity names T in the change log; what, in messages.
+	entity, what string
+	// key is the natural key an input names; zero when it lacks part of it.
+	key func(In) K
+	// lookup loads the stored rows of the keys.
+	lookup func(keys []K) (map[K]*T, error)
+	// create and change are the single-row services' checks (newListing,
+	// changeListing, ...): a new row from an input, or the stored row
+	// changed by an input, returned as it was.
+	create func(In) (*T, error)
+	change func(row *T, in In) (T, error)
+	record func(*T) *Record
+}
+
+// upsertBatch checks every row as the single-row services do and, unless
+// mode is BatchValidate, writes the valid rows that are not held: updates
+// row by row, only where something changed, creates with multi-row
+// INSERTs, each with its change-log event.
+func upsertBatch[T, In any, K comparable](b *Store, tx *gorm.DB, log *changeLog, mode BatchMode, rows []BatchRow[In], e batchEntity[T, In, K]) ([]BatchResult, error) {
+	keys := make([]K, len(rows))
+	for i, r := range rows {
+		keys[i] = e.key(r.In)
+	}
+	found, err := e.lookup(keys)
+	if err != nil {
+		return nil, err
+	}
+	var zero K
+	var creates []*T
+	results := make([]BatchResult, len(rows))
+	earlier := make(map[K]int, len(rows))
+	for i, r := range rows {
+		res := &results[i]
+		if first, dup := earlier[keys[i]]; dup && keys[i] != zero {
+			res.Err = Conflict("%s repeats the natural key of row %d of the batch", e.what, first+1)
+			continue
+		}
+		earlier[keys[i]] = i
+		if ex := found[keys[i]]; ex != nil {
+			row := *ex
+			before, err := e.change(&row, r.In)
+			res.Outcome, res.Err = Unchanged, err
+			if err == nil && !r.Hold {
+				if res.Outcome, err = b.batchSave(tx, log, mode, e.entity, e.what, e.record(&row), before, &row); err != nil {
 					return nil, err
 				}
-				creates = append(creates, m)
 			}
+			continue
 		}
-		if err := insertRows(tx, b.bindVars(), creates, "camera model"); err != nil {
-			return nil, fmt.Errorf("%w (another writer registered one of the batch's models meanwhile; run the import again)", err)
+		row, err := e.create(r.In)
+		res.Outcome, res.Err = Created, err
+		if err == nil && !r.Hold && mode != BatchValidate {
+			if err := log.created(e.entity, e.record(row).ID, row); err != nil {
+				return nil, err
+			}
+			creates = append(creates, row)
 		}
-		return results, nil
-	})
+	}
+	if err := insertRows(tx, b.bindVars(), creates, e.what); err != nil {
+		return nil, fmt.Errorf("%w (another writer stored one of the batch's rows meanwhile; run the batch again)", err)
+	}
+	return results, nil
 }
 
 // runBatch runs fn, a batch's checks and writes, on a Store whose
