@@ -92,6 +92,12 @@ type change struct {
 // diffJSON compares the JSON forms of two values of the same type, field by
 // field, ignoring bookkeeping fields.
 func diffJSON(before, after any) (map[string]change, error) {
+	if x, y := reflect.Indirect(reflect.ValueOf(before)), reflect.Indirect(reflect.ValueOf(after)); x.IsValid() && y.IsValid() &&
+		reflect.DeepEqual(x.Interface(), y.Interface()) {
+		// Equal values have equal JSON: the common case of a re-import,
+		// found without encoding both.
+		return map[string]change{}, nil
+	}
 	var a, b map[string]any
 	for _, p := range []struct {
 		v   any
