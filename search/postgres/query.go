@@ -54,38 +54,33 @@ const (
 	planMost
 )
 
-// Search answers q with the first plan that finds anything.
+// Search answers q with the first plan that finds anything. The typos
+// and word statistics the looser plans need are looked up only when the
+// stricter ones found nothing.
 func (ix *Index) Search(ctx context.Context, q search.Query) (*search.Result, error) {
 	ws := words(fold.Text(q.Text))
-	plans := []plan{planExact}
-	var typos map[string][]string
-	if len(ws) > 0 {
-		var err error
-		if typos, err = ix.typos(ctx, ws); err != nil {
-			return nil, err
-		}
-		if len(typos) > 0 {
-			plans = append(plans, planTypos)
-		}
-		if len(ws) > 2 {
-			// With one or two words, two in three is all of them.
-			plans = append(plans, planMost)
-		}
+	res, err := ix.run(ctx, newStatement(q, ws, nil, nil, planExact), q)
+	if err != nil || res.Total > 0 || len(ws) == 0 {
+		return res, err
 	}
-	for i, p := range plans {
-		var share map[string]float64
-		if p == planMost {
-			var err error
-			if share, err = ix.wordShares(ctx); err != nil {
-				return nil, err
-			}
-		}
-		res, err := ix.run(ctx, newStatement(q, ws, typos, share, p), q)
-		if err != nil || res.Total > 0 || i == len(plans)-1 {
+	typos, err := ix.typos(ctx, ws)
+	if err != nil {
+		return nil, err
+	}
+	if len(typos) > 0 {
+		if res, err = ix.run(ctx, newStatement(q, ws, typos, nil, planTypos), q); err != nil || res.Total > 0 {
 			return res, err
 		}
 	}
-	panic("unreachable: the last plan returns")
+	if len(ws) <= 2 {
+		// With one or two words, two in three is all of them.
+		return res, nil
+	}
+	share, err := ix.wordShares(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return ix.run(ctx, newStatement(q, ws, typos, share, planMost), q)
 }
 
 // words splits folded text into words of letters and digits.
