@@ -13,7 +13,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -127,9 +126,7 @@ func (d deployment) mustRun(t *testing.T, args ...string) string {
 // `camreg keys create`.
 func (d deployment) adminKey(t *testing.T) string {
 	t.Helper()
-	out := strings.TrimSpace(d.mustRun(t, "keys", "create", "--role", "admin", "--name", "systemtest"))
-	lines := strings.Split(out, "\n")
-	return strings.TrimSpace(lines[len(lines)-1])
+	return lastLine(d.mustRun(t, "keys", "create", "--role", "admin", "--name", "systemtest"))
 }
 
 // auditVerify runs `camreg audit verify`, which must exit 0.
@@ -473,10 +470,4 @@ func lastLine(s string) string {
 		}
 	}
 	return last
-}
-
-// atoi parses an int, 0 when it is none.
-func atoi(s string) int {
-	n, _ := strconv.Atoi(s)
-	return n
 }
