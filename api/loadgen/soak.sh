@@ -63,5 +63,9 @@ status=0
 	--pid $pid --out "$dir/result-$stamp.json" "${mix[@]}" | tee "$dir/summary-$stamp.txt" || status=$?
 echo "== load average after: $(uptime)" | tee -a "$dir/summary-$stamp.txt"
 kill -0 $pid 2>/dev/null || { echo "the server died during the run: see $dir/serve-$stamp.log"; status=1; }
+# The server's own count of 5xx answers, a check on the load tool's.
+logged5xx=$(grep -c '"msg":"request".*"status":5[0-9][0-9]' "$dir/serve-$stamp.log" || true)
+echo "5xx answers in the server's request log: $logged5xx" | tee -a "$dir/summary-$stamp.txt"
+[ "$logged5xx" = 0 ] || status=1
 echo "results: $dir/result-$stamp.json and $dir/summary-$stamp.txt"
 exit $status
