@@ -82,18 +82,18 @@ type Stats struct {
 
 // Result is a run's report.
 type Result struct {
-	URL      string        `json:"url"`
-	Clients  int           `json:"clients"`
-	Mix      string        `json:"mix"`
-	Planned  string        `json:"duration_planned"`
-	Elapsed  float64       `json:"elapsed_seconds"`
-	Started  time.Time     `json:"started"`
-	Overall  Stats         `json:"overall"`
-	Classes  []Stats       `json:"classes"`
-	Memory   *MemoryReport `json:"memory,omitempty"`
-	Sample   SampleInfo    `json:"sample"`
-	Timeout  string        `json:"request_timeout"`
-	Requests int64         `json:"max_requests,omitempty"`
+	URL         string        `json:"url"`
+	Clients     int           `json:"clients"`
+	Mix         string        `json:"mix"`
+	Planned     string        `json:"duration_planned"`
+	Elapsed     float64       `json:"elapsed_seconds"`
+	Started     time.Time     `json:"started"`
+	Overall     Stats         `json:"overall"`
+	Classes     []Stats       `json:"classes"`
+	Memory      *MemoryReport `json:"memory,omitempty"`
+	Sample      SampleInfo    `json:"sample"`
+	Timeout     string        `json:"request_timeout"`
+	MaxRequests int64         `json:"max_requests,omitempty"`
 }
 
 // SampleInfo says what the requests were drawn from.
@@ -121,7 +121,7 @@ func (r *Result) Class(c Class) *Stats {
 func summarize(cfg Config, elapsed time.Duration, recs []*recorder) *Result {
 	res := &Result{URL: cfg.URL, Clients: cfg.Clients, Mix: cfg.Mix.String(), Planned: cfg.Duration.String(),
 		Elapsed: elapsed.Seconds(), Started: time.Now().Add(-elapsed).UTC(), Timeout: cfg.Timeout.String(),
-		Requests: cfg.MaxRequests}
+		MaxRequests: cfg.MaxRequests}
 	all := &tally{status: map[int]int{}}
 	for _, c := range Classes {
 		t := &tally{status: map[int]int{}}
