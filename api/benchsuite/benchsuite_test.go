@@ -156,3 +156,34 @@ not json
 		t.Errorf("count5xx = %d, %v; want the 2 request lines of 5xx", n, err)
 	}
 }
+
+func TestRenderLabelsASmallRunAndPutsBackendsSideBySide(t *testing.T) {
+	r := &Report{Scale: "small", Seed: 1, LoadDuration: "30s",
+		Machine: Machine{CPUs: 2, CPU: "Test CPU", Memory: "1.0 GiB", LoadBefore: "0.1 0.1 0.1", LoadAfter: "0.2 0.2 0.2", Commit: "abc"},
+		Search: []LoadResult{
+			{Backend: "bleve", Database: "SQLite", Clients: 32, PerSec: 1234.5, P50Ms: 1.5, P99Ms: 9.25},
+			{Backend: "postgres", Database: "PostgreSQL", Clients: 32, PerSec: 99, P50Ms: 3, P99Ms: 20},
+		},
+		Relevance: []RelevanceResult{{Backend: "bleve", Queries: 223, At1: 0.996, At3: 1}, {Backend: "meilisearch", Queries: 223, At1: 1, At3: 1}},
+		Notes:     []string{"postgres search skipped: reason"},
+		Commands:  []string{"$BENCH_DIR/camreg reindex"},
+	}
+	got := render(r, "docs/bench/x.json")
+	for _, want := range []string{
+		"**Scale: small.**", "**not** the national figures",
+		"| bleve | SQLite | 32 | 1,234 | 1.50 ms | 9.25 ms | 0.0 ms | 0 | 0.996 | 1.000 |",
+		"| postgres | PostgreSQL | 32 | 99 | 3.00 ms | 20.00 ms | 0.0 ms | 0 | – | – |",
+		"| meilisearch | | | | | | | | 1.000 | 1.000 |",
+		"- postgres search skipped: reason",
+		"```sh\n$BENCH_DIR/camreg reindex\n```",
+		"load average before 0.1 0.1 0.1, after 0.2 0.2 0.2",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("render lacks %q:\n%s", want, got)
+		}
+	}
+	r.Scale = "national"
+	if strings.Contains(render(r, "x.json"), "Scale:") {
+		t.Error("a national run is labelled as a check")
+	}
+}

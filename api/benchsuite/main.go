@@ -42,6 +42,7 @@ type suite struct {
 	root         string
 	bin          string
 	pgAdmin      string
+	withMeili    bool
 	loadFor      time.Duration
 	readyTimeout time.Duration
 	log          io.Writer
@@ -65,6 +66,7 @@ func main() {
 	flag.StringVar(&s.dir, "dir", os.Getenv("BENCH_DIR"), "work dir: the dataset, the databases, the indexes and the logs (env BENCH_DIR; default $TMPDIR/camreg-bench-<scale>)")
 	flag.StringVar(&s.pgAdmin, "pg", envOr("CAMREG_TEST_PG", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"),
 		"a PostgreSQL URL whose server the suite creates its own database on (dropped at the end); none skips PostgreSQL")
+	flag.BoolVar(&s.withMeili, "meilisearch", envOr("BENCH_MEILI", "1") != "0", "measure Meilisearch too (env BENCH_MEILI=0 skips it: its reindex is the suite's slowest step)")
 	flag.DurationVar(&s.loadFor, "load-duration", 30*time.Second, "how long each search and verify load run lasts")
 	flag.DurationVar(&s.readyTimeout, "ready-timeout", 10*time.Minute, "how long camreg serve may take to answer /readyz")
 	flag.BoolVar(&noMarkdown, "no-markdown", false, "leave BENCHMARKS.md alone (the JSON is still written)")

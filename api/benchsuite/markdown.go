@@ -163,7 +163,7 @@ func recallOf(r *Report, backend string) string {
 			return fmt.Sprintf("%.3f | %.3f", rel.At1, rel.At3)
 		}
 	}
-	return "| "
+	return "– | –"
 }
 
 func hasSearch(r *Report, backend string) bool {

@@ -36,7 +36,9 @@ func (s *suite) reindexAll(ctx context.Context) error {
 	if err := s.reindex(ctx, bleve); err != nil {
 		return err
 	}
-	if meiliEnv, ok := s.startMeili(ctx); ok {
+	if !s.withMeili {
+		s.note("Meilisearch skipped (--meilisearch=false)")
+	} else if meiliEnv, ok := s.startMeili(ctx); ok {
 		meili := backend{name: "meilisearch", database: "SQLite", env: append(append(s.sqliteEnv(), "CAMREG_SEARCH=meilisearch"), meiliEnv...)}
 		if err := s.reindex(ctx, meili); err != nil {
 			s.note("Meilisearch reindex failed: %v", err)
@@ -309,7 +311,9 @@ func (s *suite) relevance(ctx context.Context) error {
 		{backend: "postgres", c: command{env: []string{"CAMREG_TEST_PG=" + s.pgAdmin}, name: "go",
 			args: []string{"test", "-count=1", "-v", "-run=^TestRelevance$", "./search/postgres/"}, dir: s.root}},
 	}
-	if _, err := exec.LookPath("npm"); err != nil {
+	if !s.withMeili {
+		runs[1].skip = "--meilisearch=false"
+	} else if _, err := exec.LookPath("npm"); err != nil {
 		runs[1].skip = "npm is not installed"
 	}
 	if _, err := os.Stat(filepath.Join(s.root, "search", "postgres")); err != nil {
