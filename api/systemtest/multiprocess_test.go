@@ -18,7 +18,7 @@ func TestSeveralProcesses(t *testing.T) {
 	a := startServer(t, "serve-a", d.with("CAMREG_DATA", t.TempDir()))
 	b := startServer(t, "serve-b", d.with("CAMREG_DATA", t.TempDir()))
 	c := startServer(t, "serve-c", d.with("CAMREG_DATA", t.TempDir()))
-	severalProcesses(t, "bleve", d, key, a, b, c)
+	severalProcesses(t, "bleve", 60, d, key, a, b, c)
 }
 
 // The same with both processes on one shared Meilisearch, following one
@@ -32,7 +32,9 @@ func TestSeveralProcessesMeilisearch(t *testing.T) {
 	d = m.deployment(d)
 	a := startServer(t, "serve-a", d.with("CAMREG_DATA", t.TempDir()))
 	b := startServer(t, "serve-b", d.with("CAMREG_DATA", t.TempDir()))
-	severalProcesses(t, "meilisearch", d, key, a, b)
+	// Meilisearch indexes slowly on a small machine: fewer rounds keep
+	// the test near a minute.
+	severalProcesses(t, "meilisearch", 30, d, key, a, b)
 }
 
 // multiProcessDatabase makes a private, migrated PostgreSQL database and
@@ -48,9 +50,10 @@ func multiProcessDatabase(t *testing.T) (deployment, string) {
 	return d, d.adminKey(t)
 }
 
-// severalProcesses writes through every server at once, then checks the
-// chain, the rows, the acknowledged writes and each index.
-func severalProcesses(t *testing.T, backend string, d deployment, key string, servers ...*server) {
+// severalProcesses writes rounds per goroutine through every server at
+// once, then checks the chain, the rows, the acknowledged writes and each
+// index.
+func severalProcesses(t *testing.T, backend string, rounds int, d deployment, key string, servers ...*server) {
 	urls := make([]string, len(servers))
 	for i, s := range servers {
 		urls[i] = s.url
@@ -59,7 +62,7 @@ func severalProcesses(t *testing.T, backend string, d deployment, key string, se
 	ctx, cancel := context.WithTimeout(context.Background(), 45*time.Second)
 	defer cancel()
 	start := time.Now()
-	w.drive(ctx, 8, 60)
+	w.drive(ctx, 8, rounds)
 	took := time.Since(start)
 	w.tally.wantNoHangsOrErrors(t)
 	if w.tally.unavailable > 0 || w.tally.refused > 0 || w.tally.ok == 0 {
