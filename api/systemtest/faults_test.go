@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -459,7 +460,7 @@ func TestFaultDiskFullAndReadOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	freedAt := time.Now()
-	time.Sleep(4 * time.Second)
+	searchBack := waitSearchReady(srv, 12*time.Second)
 	if srv.p.exited() {
 		tailLog(t, srv.name, srv.p.log)
 		t.Errorf("the server died while its disk was full")
@@ -497,9 +498,26 @@ func TestFaultDiskFullAndReadOnly(t *testing.T) {
 	report(t, "disk-full-then-read-only", "clients", &w.tally, "while_full", whileFull, "while_read_only", whileRO,
 		"readyz", &ready.tally, "full_for", freedAt.Sub(fullAt).Round(time.Millisecond),
 		"first_2xx_after_freed", w.tally.firstOKAfter(freedAt).Round(time.Millisecond),
+		"search_ready_after_freed", searchBack.Round(time.Millisecond),
 		"read_while_ro", readsWhileRO.status,
 		"first_2xx_after_rw_restart", w.tally.firstOKAfter(rwAt).Round(time.Millisecond),
 		"half_written", f.halfWrittenTotal(), "events", f.events, "index_converged_after", converged.Round(10*time.Millisecond))
+}
+
+// waitSearchReady waits until /readyz reports search ok (the indexer
+// caught up without error), and returns how long that took; -1 if it did
+// not within limit.
+func waitSearchReady(srv *server, limit time.Duration) time.Duration {
+	c := newClient("")
+	start := time.Now()
+	for time.Since(start) < limit {
+		a := c.do(http.MethodGet, srv.url+"/readyz", nil)
+		if checks, _ := a.json()["checks"].(map[string]any); checks["search"] == "ok" {
+			return time.Since(start)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return -1
 }
 
 // fill writes a file until the disk under it is full.
@@ -526,4 +544,47 @@ func remount(t *testing.T, dir, mode string) {
 	if out, err := exec.Command("mount", "-o", "remount,"+mode, dir).CombinedOutput(); err != nil {
 		t.Fatalf("remount %s %s: %v %s", mode, dir, err, out)
 	}
+}
+
+// Fault 2b: PostgreSQL frozen for 20 s (every process of the private
+// cluster stopped with SIGSTOP), as a hung server or a network partition
+// leaves it: connections stay open and nothing answers. Requests must
+// give up at their deadline with a 503, before the clients' 20 s timeout.
+func TestFaultPostgresFrozen(t *testing.T) {
+	needFaults(t)
+	pg := startPrivatePostgres(t)
+	d := deployment{"CAMREG_DATA": t.TempDir(), "CAMREG_DB": pg.url()}
+	d.mustRun(t, "migrate", "up")
+	key := d.adminKey(t)
+	srv := startServer(t, "serve", d)
+	ready := watchReadiness(srv)
+	w := newWriters(key, func() []string { return []string{srv.url} })
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	done := make(chan struct{})
+	go func() { w.drive(ctx, 8, 0); close(done) }()
+
+	time.Sleep(3 * time.Second)
+	frozenAt := time.Now()
+	pg.signal(t, syscall.SIGSTOP)
+	t.Cleanup(func() { pg.signal(t, syscall.SIGCONT) })
+	time.Sleep(20 * time.Second)
+	pg.signal(t, syscall.SIGCONT)
+	thawedAt := time.Now()
+	<-done
+	ready.end()
+
+	w.tally.wantNoHangsOrErrors(t)
+	ready.wantNoHangsOrErrors(t)
+	if w.tally.unavailable == 0 {
+		t.Errorf("no client saw a 503 while PostgreSQL was frozen for 20 s: %s", &w.tally)
+	}
+	if ready.unavailable == 0 {
+		t.Errorf("/readyz never answered 503 while PostgreSQL was frozen: %s", &ready.tally)
+	}
+	f, converged := wantRecovered(t, d, srv, key, w.acked())
+	report(t, "postgres-frozen", "clients", &w.tally, "readyz", &ready.tally, "frozen_for", thawedAt.Sub(frozenAt).Round(time.Millisecond),
+		"first_503_after_freeze", w.tally.firstUnavailableAfter(frozenAt).Round(time.Millisecond),
+		"first_2xx_after_thaw", w.tally.firstOKAfter(thawedAt).Round(time.Millisecond),
+		"half_written", f.halfWrittenTotal(), "events", f.events, "index_converged_after", converged.Round(10*time.Millisecond))
 }

@@ -364,8 +364,9 @@ type tally struct {
 	// samples shows the first few.
 	other   int
 	samples []string
-	// okAt are the times of the 2xx answers, to measure recovery.
-	okAt []time.Time
+	// okAt and unavailableAt are the times of the 2xx and 503 answers,
+	// to measure reactions and recoveries.
+	okAt, unavailableAt []time.Time
 }
 
 // add counts one answer and reports whether it was a 2xx.
@@ -386,6 +387,7 @@ func (t *tally) add(a answer) bool {
 	case a.err == nil && a.status == http.StatusServiceUnavailable && a.header.Get("Retry-After") != "" &&
 		strings.HasPrefix(a.header.Get("Content-Type"), "application/problem+json"):
 		t.unavailable++
+		t.unavailableAt = append(t.unavailableAt, a.at)
 	default:
 		t.other++
 		if len(t.samples) < 5 {
@@ -399,9 +401,22 @@ func (t *tally) add(a answer) bool {
 func (t *tally) firstOKAfter(at time.Time) time.Duration {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	return firstAfter(t.okAt, at)
+}
+
+// firstUnavailableAfter is the time from at to the first 503 after it; -1
+// if none.
+func (t *tally) firstUnavailableAfter(at time.Time) time.Duration {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return firstAfter(t.unavailableAt, at)
+}
+
+// firstAfter is the time from at to the earliest of times after it.
+func firstAfter(times []time.Time, at time.Time) time.Duration {
 	best := time.Duration(-1)
-	for _, ok := range t.okAt {
-		if d := ok.Sub(at); d >= 0 && (best < 0 || d < best) {
+	for _, x := range times {
+		if d := x.Sub(at); d >= 0 && (best < 0 || d < best) {
 			best = d
 		}
 	}
