@@ -38,11 +38,19 @@ var retryAfter = map[models.Unavailability]int{
 // as search being unavailable.
 const defaultRetryAfter = 5
 
+// unavailableDetail says what went wrong, for each kind.
+var unavailableDetail = map[models.Unavailability]string{
+	models.Unreachable: "the database does not answer (it may be restarting)",
+	models.Overloaded:  "the database did not answer in time",
+	models.DiskFull:    "the database's disk is full",
+	models.ReadOnly:    "the database is read-only",
+}
+
 // databaseUnavailable is the problem a request gets when the database
 // cannot serve it for now.
 func databaseUnavailable(why models.Unavailability) *problemError {
 	p := problem(http.StatusServiceUnavailable, "database-unavailable", "The registry is temporarily unavailable",
-		"the database is "+string(why)+"; nothing was changed by this request unless a later read shows it; retry after the delay in Retry-After")
+		unavailableDetail[why]+"; this request changed nothing unless a later read shows it did; retry after Retry-After seconds")
 	p.p.retryAfter = retryAfter[why]
 	return p
 }
