@@ -507,7 +507,7 @@ func TestVerifyCacheFollowsWrites(t *testing.T) {
 		if got := verdict("NEW-MODEL-1", "2026-03-01"); got != "none unknown" {
 			t.Fatalf("before: %s", got)
 		}
-		vxModel(t, st, "Imou", "NEW-MODEL-1", "VN")
+		fresh := vxModel(t, st, "Imou", "NEW-MODEL-1", "VN")
 		if got := verdict("NEW-MODEL-1", "2026-03-01"); got != "exact non_compliant" {
 			t.Errorf("after registering the model: %s", got)
 		}
@@ -516,6 +516,10 @@ func TestVerifyCacheFollowsWrites(t *testing.T) {
 		}
 		if got := verdict("NEW-MODEL-1", "2026-03-01"); got != "exact compliant" {
 			t.Errorf("after moving mandatory_from: %s", got)
+		}
+		w.warning(t, "999/CATTT-NCSC", "stop_sale", "2026-02-01", fresh, "", "")
+		if got := verdict("NEW-MODEL-1", "2026-03-01"); got != "exact non_compliant" {
+			t.Errorf("after a stop-sale warning: %s", got)
 		}
 	})
 }
