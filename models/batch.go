@@ -66,11 +66,9 @@ type BatchResult struct {
 // results say which, and nothing was written.
 var ErrBatchInvalid = errors.New("a row of the batch is invalid; nothing was written")
 
-// SQLite's page cache, in KiB: its default, and for a batch.
-const (
-	defaultCacheKiB = 2000
-	batchCacheKiB   = 32 << 10
-)
+// batchCacheKiB is SQLite's page cache, in KiB, for a connection that
+// writes batches (SQLite's default is 2,000).
+const batchCacheKiB = 32 << 10
 
 // setCacheSize sets the page cache of the connection that runs tx.
 func setCacheSize(tx *gorm.DB, kib int) error {
@@ -236,15 +234,16 @@ func (s *Store) runBatch(ctx context.Context, actor Actor, mode BatchMode, fn fu
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if s.dialect == SQLite {
 			// A batch touches pages all over the tables' indexes, more
-			// than SQLite's default cache (2 MB) holds, so that it read
-			// them again from the file and spilled them before commit.
-			// The bigger cache is for the batch only: the connection goes
-			// back to the pool with the default, so that memory stays
-			// bounded whichever connections the batches use.
+			// than SQLite's default cache (2 MB) holds, so that every
+			// batch read them again from the file and spilled them
+			// before commit (100,000 listings: 14.5 s, 2.6 s of it in
+			// the kernel; with the cache kept, 10.7 s and 1.5 s). The
+			// cache stays with the connection, which database/sql hands
+			// back to the next batch (it reuses the most recent idle
+			// one): a bound of 32 MB for each of the pool's connections.
 			if err := setCacheSize(tx, batchCacheKiB); err != nil {
 				return err
 			}
-			defer func() { _ = setCacheSize(tx, defaultCacheKiB) }()
 		}
 		var err error
 		if results, err = fn(bind(tx), tx, log); err != nil {
