@@ -467,12 +467,6 @@ func report(t *testing.T, name string, kv ...any) {
 		fmt.Fprintf(&b, " %v=%v", kv[i], kv[i+1])
 	}
 	t.Log(b.String())
-	if f := os.Getenv("CAMREG_RELIABILITY_LOG"); f != "" {
-		if w, err := os.OpenFile(f, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644); err == nil {
-			fmt.Fprintln(w, b.String())
-			w.Close()
-		}
-	}
 }
 
 // lastLine is the last non-empty line of s.
