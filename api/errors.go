@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -111,11 +112,22 @@ func toProblem(err error) (Problem, bool) {
 	return Problem{}, false
 }
 
+// StatusClientClosedRequest is the status logged for a request whose client
+// disconnected before its answer was ready (nginx's 499).
+const StatusClientClosedRequest = 499
+
 // handleError is the echo error handler: every error becomes problem+json.
 // Errors of no known kind are logged with the request id and answered with
 // a generic 500 that reveals nothing of the cause.
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
+		return
+	}
+	if errors.Is(err, context.Canceled) && c.Request().Context().Err() != nil {
+		// The client went away before the answer was ready: nobody reads
+		// it, and nothing failed on our side. The request line logs 499,
+		// as proxies do, rather than a 500 that would page someone.
+		c.Response().WriteHeader(StatusClientClosedRequest)
 		return
 	}
 	p, known := toProblem(err)

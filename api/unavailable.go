@@ -65,7 +65,12 @@ func boundDatabaseWait(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		ctx, cancel := context.WithTimeout(c.Request().Context(), requestDeadline)
 		defer cancel()
-		c.SetRequest(c.Request().WithContext(ctx))
+		// The error handler runs after this returns, and must see the
+		// client's own context (was it the client that went away?), not
+		// this one, which is cancelled by then.
+		orig := c.Request()
+		defer c.SetRequest(orig)
+		c.SetRequest(orig.WithContext(ctx))
 		return next(c)
 	}
 }

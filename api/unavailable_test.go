@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -111,4 +112,35 @@ func openSQLite(t *testing.T, dsn string, migrate bool) *models.Store {
 		}
 	}
 	return st
+}
+
+// A request whose client went away is logged as 499, not as a server error;
+// a cancellation the client did not cause is still a 500.
+func TestClientGoneIsNotAServerError(t *testing.T) {
+	e := newEnv(t, openSQLite(t, filepath.Join(t.TempDir(), "camreg.db"), true))
+	e.srv.Echo().GET("/test/canceled", func(c echo.Context) error {
+		return fmt.Errorf("read the change-log head: %w", context.Canceled)
+	})
+	for _, tc := range []struct {
+		name       string
+		clientGone bool
+		want       int
+	}{
+		{"client disconnected", true, StatusClientClosedRequest},
+		{"client still there", false, http.StatusInternalServerError},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(t.Context())
+			if tc.clientGone {
+				cancel()
+			} else {
+				defer cancel()
+			}
+			rec := httptest.NewRecorder()
+			e.srv.Echo().ServeHTTP(rec, httptest.NewRequestWithContext(ctx, http.MethodGet, "/test/canceled", nil))
+			if rec.Code != tc.want {
+				t.Errorf("status %d, want %d", rec.Code, tc.want)
+			}
+		})
+	}
 }
