@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"camreg/search/fold"
 
@@ -218,7 +219,7 @@ func (s *Store) changeModel(tx *gorm.DB, actor Actor, m *Model, in ModelInput, i
 		return Model{}, err
 	}
 	before := *m
-	before.FirmwareVersions = append(StringList(nil), m.FirmwareVersions...)
+	before.FirmwareVersions = slices.Clone(m.FirmwareVersions) // nil stays nil, empty stays empty: equal rows compare equal
 	v := in.apply(m, false)
 	if actor.Role == RoleVendor && m.Status == ModelVerified && (m.BrandKey != before.BrandKey || m.ModelKey != before.ModelKey) {
 		// A verified registration whose identity changes must be
