@@ -122,8 +122,10 @@ var errRowInvalid = errors.New("invalid row")
 // services as the API, in transactions of BatchSize rows.
 //
 // Unless SkipInvalid or DryRun is set, it reads the file twice: a first
-// pass runs every row through the services inside transactions that are
-// rolled back, so that every invalid row is found before anything is
+// pass checks every row as the services would, writing nothing (listings
+// and models through the batch services' checking mode; the other
+// entities through the single-row services in transactions that are
+// rolled back), so that every invalid row is found before anything is
 // written; only if none is, a second pass writes. With SkipInvalid one
 // pass writes the valid rows. Either way each batch commits whole or not at
 // all, and as rows are upserted on their natural keys, re-running an
