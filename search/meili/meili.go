@@ -23,6 +23,7 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -78,13 +79,23 @@ func New(cfg Config) (*Index, error) {
 		cfg.Timeout = 10 * time.Second
 	}
 	opts := []ms.Option{
-		ms.WithCustomClient(&http.Client{Timeout: cfg.Timeout}),
+		ms.WithCustomClient(&http.Client{Timeout: cfg.Timeout, Transport: Transport()}),
 		ms.WithCustomRetries([]int{502, 503, 504}, 2),
 	}
 	if cfg.APIKey != "" {
 		opts = append(opts, ms.WithAPIKey(cfg.APIKey))
 	}
 	return &Index{cfg: cfg, client: ms.New(cfg.URL, opts...)}, nil
+}
+
+// Transport is the HTTP transport of the Meilisearch client: Go's default,
+// dialling through dialQuickAck, which takes 40 ms off each search on a
+// kept-alive connection.
+func Transport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.DialContext = dialQuickAck(&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second})
+	t.MaxIdleConnsPerHost = 64
+	return t
 }
 
 // UID is the live index's uid.
