@@ -142,6 +142,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	p.RequestID = requestID(c)
 	if why, ok := models.Unavailable(err); ok && p.Type == "/problems/database-unavailable" {
 		s.dbTrouble.note(why)
+		s.metrics.unavailable.WithLabelValues(string(why)).Inc()
 		s.log.WarnContext(c.Request().Context(), "database unavailable",
 			slog.String("request_id", p.RequestID), slog.String("why", string(why)), slog.String("error", err.Error()))
 	}

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"camreg/search"
@@ -215,6 +216,35 @@ func TestSearchWithoutIndex(t *testing.T) {
 		ready := e.do(http.MethodGet, "/readyz", "", nil).want(http.StatusOK).json()
 		if _, ok := ready["checks"].(map[string]any)["search"]; ok {
 			t.Errorf("readyz reports a search it does not have: %v", ready)
+		}
+	})
+}
+
+// /metrics shows how far the index is behind the change log: events
+// written since the last catch-up, then none once the indexer has run.
+func TestSearchLagMetric(t *testing.T) {
+	eachEnv(t, func(t *testing.T, te *testEnv) {
+		e := newSearchEnv(t, te)
+		lag := func() string {
+			t.Helper()
+			for _, line := range strings.Split(e.do(http.MethodGet, "/metrics", "", nil).want(http.StatusOK).Body.String(), "\n") {
+				if v, ok := strings.CutPrefix(line, "camreg_search_lag_events "); ok {
+					return v
+				}
+			}
+			t.Fatal("/metrics lacks camreg_search_lag_events")
+			return ""
+		}
+		if got := lag(); got != "0" {
+			t.Fatalf("after the catch-up: lag %s, want 0", got)
+		}
+		e.create("organizations", map[string]any{"name": "Cửa hàng mới", "kind": "retailer"})
+		if got := lag(); got != "1" {
+			t.Fatalf("after a write: lag %s, want 1", got)
+		}
+		e.catchUp()
+		if got := lag(); got != "0" {
+			t.Fatalf("after the next catch-up: lag %s, want 0", got)
 		}
 	})
 }

@@ -80,6 +80,9 @@ func New(store *models.Store, cfg Config) *Server {
 	s := &Server{store: store, log: lg, echo: echo.New(), metrics: newMetrics(),
 		limiter: newRateLimiter(cfg.Rates), started: time.Now(), search: cfg.Search, searchLag: cfg.SearchLag,
 		publicURL: strings.TrimRight(cfg.PublicURL, "/")}
+	if s.search != nil {
+		s.metrics.watchSearchLag(store, s.search)
+	}
 	e := s.echo
 	e.IPExtractor = echo.ExtractIPDirect()
 	if len(cfg.TrustedProxies) > 0 {
@@ -399,6 +402,10 @@ func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 type metrics struct {
 	registry *prometheus.Registry
 	requests *prometheus.HistogramVec
+	// unavailable counts the requests answered 503 because the database
+	// could not serve them, by cause (models.Unavailability: unreachable,
+	// overloaded, disk full, read-only).
+	unavailable *prometheus.CounterVec
 }
 
 func newMetrics() *metrics {
@@ -412,8 +419,35 @@ func newMetrics() *metrics {
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
 		}, []string{"route", "method", "status"}),
 	}
-	reg.MustRegister(m.requests)
+	m.unavailable = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "camreg_database_unavailable_total",
+		Help: "Requests answered 503 because the database could not serve them, by cause.",
+	}, []string{"cause"})
+	reg.MustRegister(m.requests, m.unavailable)
 	return m
+}
+
+// watchSearchLag exports how far the search index is behind the change
+// log, read at each scrape: the events after the index's cursor. Every
+// process's index should converge to 0 shortly after writes stop; a
+// growing value means its indexer is failing (see /readyz).
+func (m *metrics) watchSearchLag(store *models.Store, idx search.Index) {
+	m.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "camreg_search_lag_events",
+		Help: "Change-log events the search index has not applied yet; -1 when it cannot be read.",
+	}, func() float64 {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		cursor, err := idx.Cursor(ctx)
+		if err != nil {
+			return -1
+		}
+		var head int64
+		if err := store.DB().QueryRowContext(ctx, "SELECT COALESCE(MAX(seq), 0) FROM events").Scan(&head); err != nil {
+			return -1
+		}
+		return float64(max(head-cursor, 0))
+	}))
 }
 
 func (m *metrics) middleware(next echo.HandlerFunc) echo.HandlerFunc {
