@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"camreg/search"
 	"camreg/search/bleve"
@@ -247,4 +249,38 @@ func TestSearchLagMetric(t *testing.T) {
 			t.Fatalf("after the next catch-up: lag %s, want 0", got)
 		}
 	})
+}
+
+// Searches beyond the slots wait their turn; one that waits too long is
+// answered 503 with Retry-After, and a client that leaves stops waiting.
+func TestSearchSlots(t *testing.T) {
+	sl := make(searchSlots, 2)
+	var releases []func()
+	for range 2 {
+		release, err := sl.acquireWithin(t.Context(), time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		releases = append(releases, release)
+	}
+	_, err := sl.acquireWithin(t.Context(), 10*time.Millisecond)
+	p, ok := toProblem(err)
+	if !ok || p.Status != http.StatusServiceUnavailable || p.retryAfter != 1 || p.Type != "/problems/search-busy" {
+		t.Fatalf("a search with no slot: %+v (%v)", p, err)
+	}
+	gone, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, err := sl.acquireWithin(gone, time.Second); !errors.Is(err, context.Canceled) {
+		t.Fatalf("a client that left: %v", err)
+	}
+	releases[0]()
+	release, err := sl.acquireWithin(t.Context(), 10*time.Millisecond)
+	if err != nil {
+		t.Fatalf("after a slot was given back: %v", err)
+	}
+	release()
+	releases[1]()
+	if len(sl) != 0 {
+		t.Fatalf("%d slots still taken", len(sl))
+	}
 }

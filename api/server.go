@@ -69,6 +69,8 @@ type Server struct {
 	dbTrouble databaseTrouble
 	// imports are the import jobs this process runs (import.go).
 	imports importJobs
+	// searchSlots bounds the searches running at once (search.go).
+	searchSlots searchSlots
 }
 
 // New builds the server and its routes over a migrated store.
@@ -79,7 +81,7 @@ func New(store *models.Store, cfg Config) *Server {
 	}
 	s := &Server{store: store, log: lg, echo: echo.New(), metrics: newMetrics(),
 		limiter: newRateLimiter(cfg.Rates), started: time.Now(), search: cfg.Search, searchLag: cfg.SearchLag,
-		publicURL: strings.TrimRight(cfg.PublicURL, "/")}
+		publicURL: strings.TrimRight(cfg.PublicURL, "/"), searchSlots: newSearchSlots()}
 	if s.search != nil {
 		s.metrics.watchSearchLag(store, s.search)
 	}
