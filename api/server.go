@@ -71,6 +71,8 @@ type Server struct {
 	imports importJobs
 	// searchSlots bounds the searches running at once (search.go).
 	searchSlots searchSlots
+	// admission bounds the API requests running at once (admission.go).
+	admission *admission
 }
 
 // New builds the server and its routes over a migrated store.
@@ -81,7 +83,8 @@ func New(store *models.Store, cfg Config) *Server {
 	}
 	s := &Server{store: store, log: lg, echo: echo.New(), metrics: newMetrics(),
 		limiter: newRateLimiter(cfg.Rates), started: time.Now(), search: cfg.Search, searchLag: cfg.SearchLag,
-		publicURL: strings.TrimRight(cfg.PublicURL, "/"), searchSlots: newSearchSlots()}
+		publicURL: strings.TrimRight(cfg.PublicURL, "/"), searchSlots: newSearchSlots(),
+		admission: newAdmission()}
 	if s.search != nil {
 		s.metrics.watchSearchLag(store, s.search)
 	}
@@ -128,6 +131,7 @@ func New(store *models.Store, cfg Config) *Server {
 	e.Use(boundDatabaseWait)
 	e.Use(s.authenticate)
 	e.Use(s.limit)
+	e.Use(s.admission.middleware)
 	s.routes()
 	return s
 }
