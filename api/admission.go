@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"runtime"
 	"strings"
@@ -21,8 +22,7 @@ import (
 // the queue, not the scheduler, absorbs the overload. Throughput does not
 // change: the CPU was already full.
 type admission struct {
-	slots chan struct{}
-	wait  time.Duration
+	slots *slots
 }
 
 // admissionWait is how long a request may wait to run.
@@ -31,7 +31,14 @@ const admissionWait = 5 * time.Second
 // newAdmission admits 8 requests per CPU: enough that requests waiting on
 // the database or the network keep every core busy.
 func newAdmission() *admission {
-	return &admission{slots: make(chan struct{}, 8*runtime.GOMAXPROCS(0)), wait: admissionWait}
+	return &admission{slots: &slots{ch: make(chan struct{}, 8*runtime.GOMAXPROCS(0)), wait: admissionWait, busy: registryBusy}}
+}
+
+func registryBusy() error {
+	p := problem(http.StatusServiceUnavailable, "busy", "The registry is busy",
+		"too many requests are waiting; try again after Retry-After seconds")
+	p.p.retryAfter = 1
+	return p
 }
 
 // middleware applies the bound to /v1 requests, but for the streams
@@ -42,19 +49,37 @@ func (a *admission) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 		if !strings.HasPrefix(path, "/v1/") || strings.HasPrefix(path, "/v1/export/") || strings.HasPrefix(path, "/v1/imports") {
 			return next(c)
 		}
-		timer := time.NewTimer(a.wait)
-		defer timer.Stop()
-		select {
-		case a.slots <- struct{}{}:
-			defer func() { <-a.slots }()
-			return next(c)
-		case <-c.Request().Context().Done():
-			return c.Request().Context().Err()
-		case <-timer.C:
-			p := problem(http.StatusServiceUnavailable, "busy", "The registry is busy",
-				"too many requests are waiting; try again after Retry-After seconds")
-			p.p.retryAfter = 1
-			return p
+		release, err := a.slots.acquire(c.Request().Context())
+		if err != nil {
+			return err
 		}
+		defer release()
+		return next(c)
+	}
+}
+
+// slots is a counting semaphore whose waiters give up: on their context,
+// or after wait with the error busy returns (a 503 with Retry-After).
+type slots struct {
+	ch   chan struct{}
+	wait time.Duration
+	busy func() error
+}
+
+// acquire takes a slot, and returns the function that gives it back.
+func (sl *slots) acquire(ctx context.Context) (func(), error) {
+	return sl.acquireWithin(ctx, sl.wait)
+}
+
+func (sl *slots) acquireWithin(ctx context.Context, wait time.Duration) (func(), error) {
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	select {
+	case sl.ch <- struct{}{}:
+		return func() { <-sl.ch }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-timer.C:
+		return nil, sl.busy()
 	}
 }

@@ -12,7 +12,7 @@ import (
 // Requests beyond the slots wait their turn; one that waits too long is
 // answered 503 with Retry-After; streams and non-API paths are not held.
 func TestAdmission(t *testing.T) {
-	a := &admission{slots: make(chan struct{}, 1), wait: 20 * time.Millisecond}
+	a := &admission{slots: &slots{ch: make(chan struct{}, 1), wait: 20 * time.Millisecond, busy: registryBusy}}
 	e := echo.New()
 	e.HTTPErrorHandler = func(err error, c echo.Context) {
 		p, _ := toProblem(err)

@@ -175,7 +175,8 @@ func searchUnavailable() error {
 		"The search engine does not answer; the registry's lists and /v1/verify still work. Try again shortly.")
 }
 
-// searchSlots bounds the searches a process runs at once. A broad query
+// newSearchSlots bounds the searches a process runs at once, inside the
+// admission bound on every request (admission.go). A broad query
 // over the national registry costs a hundred milliseconds or more of CPU;
 // run dozens at once and the CPU is shared so thinly that each takes
 // seconds, and verify and reads starve beside them. Queued in turn, each
@@ -184,32 +185,16 @@ func searchUnavailable() error {
 // Measured at 200 clients on 2 cores over the national set, the bound took
 // the searches that ran past the clients' 10 s timeout from 131 to 114 (of
 // about 47,000): most of a slow search's time is not spent waiting here.
-type searchSlots chan struct{}
+func newSearchSlots() *slots {
+	return &slots{ch: make(chan struct{}, max(4, 2*runtime.GOMAXPROCS(0))), wait: searchQueueWait, busy: searchBusy}
+}
 
 // searchQueueWait is how long a search may wait for a slot.
 const searchQueueWait = 5 * time.Second
 
-func newSearchSlots() searchSlots {
-	return make(searchSlots, max(4, 2*runtime.GOMAXPROCS(0)))
-}
-
-// acquire takes a slot, and returns the function that gives it back.
-func (sl searchSlots) acquire(ctx context.Context) (func(), error) {
-	return sl.acquireWithin(ctx, searchQueueWait)
-}
-
-func (sl searchSlots) acquireWithin(ctx context.Context, wait time.Duration) (func(), error) {
-	timer := time.NewTimer(wait)
-	defer timer.Stop()
-	select {
-	case sl <- struct{}{}:
-		return func() { <-sl }, nil
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	case <-timer.C:
-		p := problem(http.StatusServiceUnavailable, "search-busy", "Search is busy",
-			"too many searches are waiting; the registry's lists and /v1/verify still answer. Try again after Retry-After seconds.")
-		p.p.retryAfter = 1
-		return nil, p
-	}
+func searchBusy() error {
+	p := problem(http.StatusServiceUnavailable, "search-busy", "Search is busy",
+		"too many searches are waiting; the registry's lists and /v1/verify still answer. Try again after Retry-After seconds.")
+	p.p.retryAfter = 1
+	return p
 }

@@ -254,7 +254,7 @@ func TestSearchLagMetric(t *testing.T) {
 // Searches beyond the slots wait their turn; one that waits too long is
 // answered 503 with Retry-After, and a client that leaves stops waiting.
 func TestSearchSlots(t *testing.T) {
-	sl := make(searchSlots, 2)
+	sl := &slots{ch: make(chan struct{}, 2), busy: searchBusy}
 	var releases []func()
 	for range 2 {
 		release, err := sl.acquireWithin(t.Context(), time.Second)
@@ -280,7 +280,7 @@ func TestSearchSlots(t *testing.T) {
 	}
 	release()
 	releases[1]()
-	if len(sl) != 0 {
-		t.Fatalf("%d slots still taken", len(sl))
+	if len(sl.ch) != 0 {
+		t.Fatalf("%d slots still taken", len(sl.ch))
 	}
 }

@@ -70,7 +70,7 @@ type Server struct {
 	// imports are the import jobs this process runs (import.go).
 	imports importJobs
 	// searchSlots bounds the searches running at once (search.go).
-	searchSlots searchSlots
+	searchSlots *slots
 	// admission bounds the API requests running at once (admission.go).
 	admission *admission
 }
