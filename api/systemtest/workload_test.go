@@ -69,6 +69,17 @@ func (w *writers) count(collection string) int {
 // perWorker rounds (0: no limit). A round creates a verified model and,
 // every third round, renames it through another server; every fourth
 // creates a retailer with a tax code and a listing of the model.
+// writeFor starts 8 writers against srv that stop after d (or when the
+// test ends): wait for them with <-done. ctx is the writers' context.
+func writeFor(t *testing.T, key string, srv *server, d time.Duration) (*writers, context.Context, <-chan struct{}) {
+	w := newWriters(key, func() []string { return []string{srv.url} })
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	t.Cleanup(cancel)
+	done := make(chan struct{})
+	go func() { w.drive(ctx, 8, 0); close(done) }()
+	return w, ctx, done
+}
+
 func (w *writers) drive(ctx context.Context, goroutines, perWorker int) {
 	var wg sync.WaitGroup
 	for g := range goroutines {
