@@ -42,8 +42,8 @@ faults: ## Fault tests on loopback (kill -9, PostgreSQL restart, Meilisearch dow
 
 .PHONY: fuzz
 fuzz: ## Run each fuzz target for 20 s
-	$(GO) test ./search/fold -run=^$$ -fuzz=FuzzKey -fuzztime=20s
-	$(GO) test ./search/fold -run=^$$ -fuzz=FuzzSearchKeys -fuzztime=20s
+	$(GO) test ./fold -run=^$$ -fuzz=FuzzKey -fuzztime=20s
+	$(GO) test ./fold -run=^$$ -fuzz=FuzzSearchKeys -fuzztime=20s
 	$(GO) test ./models -run=^$$ -fuzz=FuzzCheckTaxCode -fuzztime=20s
 	$(GO) test ./models -run=^$$ -fuzz=FuzzCompareFirmware -fuzztime=20s
 	$(GO) test ./api -run=^$$ -fuzz=FuzzDecodeStrict -fuzztime=20s
@@ -59,7 +59,7 @@ gen: build ## Generate the deterministic synthetic dataset: SCALE=national|mediu
 
 .PHONY: bench
 bench: ## The benchmark suite on the national set (BENCH_SCALE=small for a quick check): rewrites BENCHMARKS.md's generated section, raw JSON in docs/bench/
-	$(GO) run ./api/benchsuite --scale $(or $(BENCH_SCALE),national)
+	$(GO) run ./tools/benchsuite --scale $(or $(BENCH_SCALE),national)
 
 .PHONY: bench-go
 bench-go: relevance ## Run the Go benchmarks, after the search relevance measurement
@@ -67,7 +67,7 @@ bench-go: relevance ## Run the Go benchmarks, after the search relevance measure
 
 .PHONY: soak
 soak: ## 200 clients for 5 minutes (SOAK_DURATION, SOAK_CLIENTS) against camreg serve on a generated dataset; memory sampled from /proc
-	api/loadgen/soak.sh
+	tools/loadgen/soak.sh
 
 .PHONY: relevance
 relevance: ## Search recall@1 and recall@3 over search/testdata, for bleve, postgres (with CAMREG_TEST_PG) and (when it can be provisioned) Meilisearch

@@ -34,7 +34,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"camreg/api"
-	"camreg/api/loadgen"
+	"camreg/tools/loadgen"
 	"camreg/importer"
 	"camreg/importer/gen"
 	"camreg/migrations"

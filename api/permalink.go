@@ -15,7 +15,7 @@ import (
 	qrcode "github.com/skip2/go-qrcode"
 
 	"camreg/models"
-	"camreg/search/fold"
+	"camreg/fold"
 )
 
 // Public permalinks are the e-labels of Decree 37/2026/NĐ-CP: a QR code on

@@ -11,7 +11,7 @@ import (
 	"sync"
 
 	"camreg/models"
-	"camreg/search/fold"
+	"camreg/fold"
 )
 
 // rowCtx converts one record into a service input, collecting the errors

@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"camreg/search/fold"
+	"camreg/fold"
 )
 
 // Entities are the collections the importer reads and the exporter writes,

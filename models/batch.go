@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"strings"
 
-	"camreg/search/fold"
+	"camreg/fold"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"camreg/search/fold"
+	"camreg/fold"
 
 	"gorm.io/gorm"
 )

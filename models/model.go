@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"slices"
 
-	"camreg/search/fold"
+	"camreg/fold"
 
 	"gorm.io/gorm"
 )

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"camreg/search/fold"
+	"camreg/fold"
 
 	"gorm.io/gorm"
 )

@@ -5,7 +5,7 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"camreg/search/fold"
+	"camreg/fold"
 )
 
 // Province is one of Vietnam's 34 provincial-level units in force since

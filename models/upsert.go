@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"strings"
 
-	"camreg/search/fold"
+	"camreg/fold"
 )
 
 // Natural-key lookups. Files that people exchange name things by their

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"sync"
 
-	"camreg/search/fold"
+	"camreg/fold"
 
 	"gorm.io/gorm"
 )

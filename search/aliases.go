@@ -3,7 +3,7 @@ package search
 import (
 	"strings"
 
-	"camreg/search/fold"
+	"camreg/fold"
 )
 
 // BrandAliases are the names people use for one brand, each list headed by

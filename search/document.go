@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"camreg/models"
-	"camreg/search/fold"
+	"camreg/fold"
 )
 
 // Search indexes the public registry only: what models.Public may see.

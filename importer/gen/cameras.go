@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"camreg/search/fold"
+	"camreg/fold"
 )
 
 // fwStyle is how a brand writes its firmware versions.

@@ -16,7 +16,7 @@ import (
 	"camreg/importer/gen"
 	"camreg/models"
 	"camreg/models/testdb"
-	"camreg/search/fold"
+	"camreg/fold"
 )
 
 // tiny is small enough to import in a test, big enough to hold every kind

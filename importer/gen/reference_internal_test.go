@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"camreg/models"
-	"camreg/search/fold"
+	"camreg/fold"
 )
 
 // Model numbers are unique per brand only if the folded prefixes of a

@@ -41,7 +41,7 @@ import (
 	"camreg/migrations"
 	"camreg/models"
 	"camreg/search"
-	"camreg/search/fold"
+	"camreg/fold"
 	"camreg/search/searchtest"
 )
 

@@ -37,7 +37,7 @@ import (
 	"github.com/blevesearch/bleve/v2/registry"
 
 	"camreg/search"
-	"camreg/search/fold"
+	"camreg/fold"
 )
 
 const (

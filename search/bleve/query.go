@@ -11,7 +11,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"camreg/search"
-	"camreg/search/fold"
+	"camreg/fold"
 )
 
 // Boosts, from strongest to weakest: an exact key beats a near (loose)

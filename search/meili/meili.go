@@ -32,7 +32,7 @@ import (
 	ms "github.com/meilisearch/meilisearch-go"
 
 	"camreg/search"
-	"camreg/search/fold"
+	"camreg/fold"
 )
 
 // Cursor stores the indexer's cursor; search.DBCursor is the one to use.

@@ -13,7 +13,7 @@ import (
 	"unicode"
 
 	"camreg/search"
-	"camreg/search/fold"
+	"camreg/fold"
 )
 
 // Weights of a hit's score, as bleve's boosts, from strongest to weakest:

@@ -13,7 +13,7 @@ import (
 
 	"camreg/models"
 	"camreg/search"
-	"camreg/search/fold"
+	"camreg/fold"
 )
 
 // Corpus is the relevance test data, written by search/internal/corpusgen

@@ -16,7 +16,7 @@ import (
 	"camreg/models"
 	"camreg/models/testdb"
 	"camreg/search"
-	"camreg/search/fold"
+	"camreg/fold"
 )
 
 // Factory returns a fresh, empty index. st is the test's registry, for a

@@ -26,7 +26,7 @@ import (
 	"strings"
 
 	"camreg/models"
-	"camreg/search/fold"
+	"camreg/fold"
 	"camreg/search/searchtest"
 )
 

@@ -4,7 +4,7 @@ import (
 	"slices"
 	"strings"
 
-	"camreg/search/fold"
+	"camreg/fold"
 	"camreg/search/searchtest"
 )
 

@@ -17,7 +17,7 @@ import (
 	"syscall"
 	"time"
 
-	"camreg/api/loadgen"
+	"camreg/tools/loadgen"
 )
 
 // backend is a search backend the suite measures, on the database it runs

@@ -10,7 +10,7 @@ import (
 	"os"
 	"strings"
 
-	"camreg/search/fold"
+	"camreg/fold"
 )
 
 // fixture is what requests are drawn from: a sample of the target's own

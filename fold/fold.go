@@ -4,7 +4,8 @@
 // It is a leaf package on purpose. The registry (models), the search
 // backends, verify and the importer all need the very same normalisation, and
 // models may import no package that imports models back, so the normaliser
-// lives here, beneath search/, where every caller can reach it.
+// lives here, at the top of the module with no project imports, below every
+// package that uses it.
 package fold
 
 import (

@@ -17,7 +17,7 @@
 // to docs/bench/. A step that cannot run here (no npm for Meilisearch, no
 // PostgreSQL, no postgres backend in this camreg) is skipped with a note.
 //
-// Usage: go run ./api/benchsuite [--scale national|small] [--dir DIR] [--pg DSN|none]
+// Usage: go run ./tools/benchsuite [--scale national|small] [--dir DIR] [--pg DSN|none]
 package main
 
 import (
