@@ -1,0 +1,151 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"camreg/importer"
+	"camreg/models"
+)
+
+// The import command. It only wires flags to the importer;
+// the work happens in package importer.
+
+func importCmd(cfg *config) *cobra.Command {
+	var (
+		opts      importer.Options
+		maps      []string
+		report    string
+		batchSize int
+	)
+	cmd := &cobra.Command{
+		Use:   "import <entity> <file>",
+		Short: "Import a CSV, XLSX, JSON or NDJSON file of " + strings.Join(importer.Entities, ", "),
+		Long: `Import upserts the rows of a file on their natural keys, through the same
+services as the API: each row is validated, written to the change log and
+reaches the search index. Headers may be English or Vietnamese, with or
+without diacritics. By default nothing is written unless every row is valid;
+--skip-invalid writes the valid rows. Invalid rows are listed with their
+line (or sheet row) and every reason; --report saves them as CSV or JSON.
+
+Exit status: 0 when every row was valid, 1 otherwise (or on any error).`,
+		Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Entity = args[0]
+			if err := importer.CheckEntity(opts.Entity); err != nil {
+				return err
+			}
+			m, err := importer.ParseMap(maps)
+			if err != nil {
+				return err
+			}
+			opts.Map, opts.BatchSize, opts.Actor = m, batchSize, models.System("import")
+			if report != "" {
+				f, err := os.Create(report)
+				if err != nil {
+					return fmt.Errorf("create report: %w", err)
+				}
+				defer f.Close()
+				format := "csv"
+				if strings.EqualFold(filepath.Ext(report), ".json") {
+					format = "json"
+				}
+				rw, err := importer.NewReportWriter(f, format)
+				if err != nil {
+					return fmt.Errorf("write report: %w", err)
+				}
+				opts.OnRowError = rw.Add
+				defer func() {
+					if err := rw.Close(); err != nil {
+						fmt.Fprintf(os.Stderr, "writing the report failed: %v\n", err)
+					}
+				}()
+			}
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			st, err := open(ctx, cfg, true)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			return importFile(ctx, st, args[1], opts, report)
+		},
+	}
+	f := cmd.Flags()
+	f.BoolVar(&opts.DryRun, "dry-run", false, "validate every row and write nothing")
+	f.BoolVar(&opts.SkipInvalid, "skip-invalid", false, "write the valid rows and report the invalid ones (default: all or nothing)")
+	f.StringVar(&opts.Format, "format", "", "csv, xlsx, json or ndjson (default: from the file's extension and content)")
+	f.StringVar(&opts.Sheet, "sheet", "", "the XLSX sheet to read (default: the first)")
+	f.StringArrayVar(&maps, "map", nil, "map a header to a column, as 'header=column' (repeatable)")
+	f.StringVar(&report, "report", "", "write the invalid rows to this file: .json for JSON, else CSV")
+	f.IntVar(&batchSize, "batch-size", importer.DefaultBatchSize, "rows per transaction")
+	return cmd
+}
+
+// importFile imports one file with a progress line on stderr and prints
+// the summary; any invalid row is an error. import and gen --load share it.
+func importFile(ctx context.Context, st *models.Store, path string, opts importer.Options, report string) error {
+	progress := importer.NewProgressPrinter(os.Stderr, 5*time.Second)
+	opts.Progress = progress.Update
+	sum, err := importer.Import(ctx, st, path, opts)
+	progress.Done()
+	if sum != nil {
+		printSummary(os.Stdout, sum, report)
+	}
+	if err != nil {
+		return err
+	}
+	if sum.Invalid > 0 {
+		return fmt.Errorf("%d invalid rows", sum.Invalid)
+	}
+	return nil
+}
+
+// printSummary writes the counts and the first invalid rows.
+func printSummary(w io.Writer, sum *importer.Summary, report string) {
+	for _, warn := range sum.Warnings {
+		fmt.Fprintf(w, "warning: %s\n", warn)
+	}
+	verb := "imported"
+	if sum.DryRun {
+		verb = "dry run (nothing written) of"
+	} else if !sum.Written {
+		verb = "nothing written from"
+	}
+	fmt.Fprintf(w, "%s %d %s rows: %d created, %d updated, %d unchanged, %d invalid\n",
+		verb, sum.Rows, sum.Entity, sum.Created, sum.Updated, sum.Unchanged, sum.Invalid)
+	const shown = 20
+	for i, e := range sum.Errors {
+		if i == shown {
+			fmt.Fprintf(w, "… and %d more invalid rows", sum.Invalid-shown)
+			if report != "" {
+				fmt.Fprintf(w, " (all are in %s)", report)
+			}
+			fmt.Fprintln(w)
+			break
+		}
+		reasons := make([]string, len(e.Errors))
+		for j, fe := range e.Errors {
+			if fe.Field == "" {
+				reasons[j] = fe.Message
+			} else {
+				reasons[j] = fe.Field + ": " + fe.Message
+			}
+		}
+		fmt.Fprintf(w, "  %s %d: %s\n", sum.PosKind, e.Line, strings.Join(reasons, "; "))
+	}
+}
+
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

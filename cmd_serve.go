@@ -1,0 +1,134 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"camreg/api"
+	"camreg/importer"
+	"camreg/models"
+	"camreg/search"
+	"camreg/search/bleve"
+	"camreg/search/meili"
+	"camreg/search/postgres"
+)
+
+// The serve command and the search backend it starts.
+
+func serveCmd(cfg *config, log *slog.Logger) *cobra.Command {
+	var demo bool
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Migrate the database and serve the HTTP API",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			st, err := open(ctx, cfg, true)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			if demo {
+				loaded, err := importer.LoadDemo(ctx, st)
+				if err != nil {
+					return fmt.Errorf("load demo data: %w", err)
+				}
+				if loaded {
+					log.Info("demo data loaded")
+				} else {
+					log.Info("demo data skipped: the registry is not empty")
+				}
+			}
+			rates, err := api.ParseRates(cfg.rates)
+			if err != nil {
+				return err
+			}
+			if u, err := url.Parse(cfg.publicURL); cfg.publicURL != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
+				return fmt.Errorf("public URL %q: give an absolute http(s) URL such as https://camreg.example.vn", cfg.publicURL)
+			}
+			idx, indexer := startSearch(ctx, cfg, st, log)
+			if idx != nil {
+				defer idx.Close()
+			}
+			srv := api.New(st, api.Config{Addr: cfg.addr, Logger: log, Rates: rates,
+				TrustedProxies: splitList(cfg.proxies), CORSOrigins: splitList(cfg.cors),
+				Search: idx, SearchLag: indexerErr(indexer), PublicURL: cfg.publicURL})
+			log.Info("serving", slog.String("addr", cfg.addr), slog.String("database", string(st.Dialect())),
+				slog.String("docs", "/swagger/index.html"))
+			return srv.Start(ctx)
+		},
+	}
+	cmd.Flags().BoolVar(&demo, "demo", false, "load the demo dataset into an empty database")
+	cmd.Flags().StringVar(&cfg.rates, "rate-limits", env("CAMREG_RATE_LIMITS", ""),
+		"rate-limit tiers over the defaults, as tier=perSecond:burst,... (env CAMREG_RATE_LIMITS), e.g. public=20:40,procurement=100:200")
+	cmd.Flags().StringVar(&cfg.proxies, "trusted-proxies", env("CAMREG_TRUSTED_PROXIES", ""),
+		"comma-separated CIDRs of reverse proxies whose X-Forwarded-For is trusted (env CAMREG_TRUSTED_PROXIES)")
+	cmd.Flags().StringVar(&cfg.cors, "cors-origins", env("CAMREG_CORS_ORIGINS", ""),
+		"comma-separated browser origins allowed by CORS; empty turns CORS off (env CAMREG_CORS_ORIGINS)")
+	cmd.Flags().StringVar(&cfg.publicURL, "public-url", env("CAMREG_PUBLIC_URL", ""),
+		"absolute base URL of e-label permalinks, their QR codes and the feeds, e.g. https://camreg.example.vn; empty uses each request's host (env CAMREG_PUBLIC_URL)")
+	return cmd
+}
+
+// splitList splits a comma-separated setting, dropping blanks.
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// openSearch opens the configured search backend: bleve under
+// $CAMREG_DATA/search/bleve, the Meilisearch at MEILI_URL, or the
+// registry's own PostgreSQL database; the last two keep their indexer
+// cursor in the database. rebuilder opens bleve for a rebuild only,
+// leaving the live index to a server that may hold it.
+func openSearch(ctx context.Context, cfg *config, st *models.Store, rebuilder bool) (search.Index, error) {
+	switch cfg.search {
+	case "postgres":
+		return postgres.New(ctx, postgres.Config{DB: st.DB(), Cursor: search.DBCursor{DB: st.DB(), Name: "postgres:camreg"}})
+	case "meilisearch":
+		return meili.New(meili.Config{URL: os.Getenv("MEILI_URL"), APIKey: os.Getenv("MEILI_API_KEY"),
+			Index: "camreg", Cursor: search.DBCursor{DB: st.DB(), Name: "meilisearch:camreg"}})
+	default:
+		return bleve.Open(filepath.Join(cfg.data, "search", "bleve"), bleve.Options{Rebuilder: rebuilder})
+	}
+}
+
+// startSearch opens the search backend and runs its indexer in the
+// background until ctx ends. A backend that cannot be opened leaves the
+// server without search (503 on /v1/search), never without the registry.
+func startSearch(ctx context.Context, cfg *config, st *models.Store, log *slog.Logger) (search.Index, *search.Indexer) {
+	idx, err := openSearch(ctx, cfg, st, false)
+	if err != nil {
+		log.Error("search disabled", slog.String("backend", cfg.search), slog.String("error", err.Error()))
+		return nil, nil
+	}
+	ix := &search.Indexer{Store: st, Index: idx, Builder: &search.Builder{Store: st}, Log: log,
+		Interval: 300 * time.Millisecond}
+	go ix.Run(ctx)
+	log.Info("search indexer started", slog.String("backend", cfg.search))
+	return idx, ix
+}
+
+// indexerErr is the indexer's error reporter for /readyz, nil without one.
+func indexerErr(ix *search.Indexer) func() error {
+	if ix == nil {
+		return nil
+	}
+	return ix.Err
+}

@@ -1,0 +1,218 @@
+package importer
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"camreg/fold"
+	"camreg/models"
+)
+
+// refCache remembers resolved references for the length of an import, so
+// that a million listings of a thousand traders look each trader up once.
+// Rows of the file's own entity are never cached: the import creates them.
+type refCache struct {
+	mu     sync.Mutex
+	orgs   map[string]refResult
+	models map[string]refResult
+}
+
+type refResult struct {
+	id  string
+	err error
+}
+
+// maxCached bounds each cache; past it the cache starts afresh, so that
+// memory stays flat however many distinct references a file makes.
+const maxCached = 100_000
+
+func newRefCache() *refCache {
+	return &refCache{orgs: map[string]refResult{}, models: map[string]refResult{}}
+}
+
+func (rc *refCache) get(m map[string]refResult, key string) (refResult, bool) {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	r, ok := m[key]
+	return r, ok
+}
+
+func (rc *refCache) put(m *map[string]refResult, key string, r refResult) {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	if len(*m) >= maxCached {
+		*m = map[string]refResult{}
+	}
+	(*m)[key] = r
+}
+
+// org resolves an organization by tax code or, failing that, by name.
+func (rc *refCache) org(ctx context.Context, st *models.Store, ref string, kinds []string) (string, error) {
+	key := orgCacheKey(ref, kinds)
+	if r, ok := rc.get(rc.orgs, key); ok {
+		return r.id, r.err
+	}
+	r := refResult{}
+	if tc, err := models.CheckTaxCode(fixTaxCode(ref)); err == nil {
+		o, err := st.OrganizationByTaxCode(ctx, tc)
+		if err != nil && !models.IsNotFound(err) {
+			return "", err
+		}
+		id := ""
+		if o != nil {
+			id = o.ID
+		}
+		r = taxCodeResult(tc, id)
+	} else {
+		found, err := st.OrganizationsByName(ctx, ref, kinds...)
+		if err != nil {
+			return "", err
+		}
+		what := "organization"
+		if len(kinds) > 0 {
+			what = "organization of kind " + strings.Join(kinds, " or ")
+		}
+		switch len(found) {
+		case 0:
+			r.err = fmt.Errorf("no %s is named %q (give its tax code or its name as registered)", what, ref)
+		case 1:
+			r.id = found[0].ID
+		default:
+			r.err = fmt.Errorf("%d organizations are named %q; give the tax code instead", len(found), ref)
+		}
+	}
+	rc.put(&rc.orgs, key, r)
+	return r.id, r.err
+}
+
+// model resolves a model written as "Brand ModelNumber" (or as a model
+// number of the given brand). As brands have spaces ("VNPT Technology"),
+// every split of the words into brand and model number is tried; exactly
+// one must name a model.
+func (rc *refCache) model(ctx context.Context, st *models.Store, brand, item string) (string, error) {
+	var found []string
+	for _, t := range modelTries(brand, item) {
+		key := t[0] + "\x00" + t[1]
+		r, ok := rc.get(rc.models, key)
+		if !ok {
+			m, err := st.ModelByKeys(ctx, t[0], t[1])
+			switch {
+			case err == nil:
+				r.id = m.ID
+			case models.IsNotFound(err):
+				r.err = err
+			default:
+				return "", err
+			}
+			rc.put(&rc.models, key, r)
+		}
+		if r.err == nil && !slices.Contains(found, r.id) {
+			found = append(found, r.id)
+		}
+		if len(found) > 0 && t[0] == fold.Key(brand) {
+			break // the brand column settles it
+		}
+	}
+	switch len(found) {
+	case 1:
+		return found[0], nil
+	case 0:
+		if fold.Key(brand) != "" {
+			return "", fmt.Errorf("no camera model %q of brand %q is in the registry", item, brand)
+		}
+		return "", fmt.Errorf("no camera model %q is in the registry (write the brand and model number, such as \"Hikvision DS-2CD1023G0E-I\")", item)
+	}
+	return "", fmt.Errorf("%q names %d camera models; add the brand column or write it as brand and model number", item, len(found))
+}
+
+// modelTries are the brand and model keys a model reference may mean, in
+// the order they are tried: the brand column with the whole item, then
+// every split of the item's words into brand and model number.
+func modelTries(brand, item string) [][2]string {
+	var tries [][2]string
+	add := func(b, m string) {
+		if b != "" && m != "" {
+			tries = append(tries, [2]string{b, m})
+		}
+	}
+	if fold.Key(brand) != "" {
+		add(fold.Key(brand), fold.Key(item))
+	}
+	words := strings.Fields(item)
+	for i := 1; i < len(words) && i <= 11; i++ {
+		add(fold.Key(strings.Join(words[:i], " ")), fold.Key(strings.Join(words[i:], " ")))
+	}
+	return tries
+}
+
+// taxCodeResult is the resolution of a tax code: the organization's id,
+// or "" when none has it.
+func taxCodeResult(tc, id string) refResult {
+	if id == "" {
+		return refResult{err: fmt.Errorf("no organization has tax code %s", tc)}
+	}
+	return refResult{id: id}
+}
+
+// orgCacheKey is the cache key of an organization reference.
+func orgCacheKey(ref string, kinds []string) string {
+	return strings.Join(kinds, ",") + "\x00" + fold.Text(ref)
+}
+
+// prefetch resolves, in a few queries, the references of a batch's rows
+// the cache does not hold yet: organizations named by tax code in orgCol
+// (kinds as the row will ask), and camera models in modelCol. A reference
+// by name is left for the row, which resolves it as before.
+func (rc *refCache) prefetch(ctx context.Context, st *models.Store, batch []record, orgCol string, kinds []string, modelCol string) error {
+	orgs := map[string][]string{} // tax code -> cache keys
+	var pairs [][2]string
+	for _, rec := range batch {
+		if ref := strings.TrimSpace(rec.values[orgCol]); orgCol != "" && ref != "" {
+			key := orgCacheKey(ref, kinds)
+			if _, ok := rc.get(rc.orgs, key); !ok {
+				if tc, err := models.CheckTaxCode(fixTaxCode(ref)); err == nil {
+					orgs[tc] = append(orgs[tc], key)
+				}
+			}
+		}
+		if item := strings.TrimSpace(rec.values[modelCol]); modelCol != "" && item != "" {
+			for _, t := range modelTries(strings.TrimSpace(rec.values["brand"]), item) {
+				if _, ok := rc.get(rc.models, t[0]+"\x00"+t[1]); !ok {
+					pairs = append(pairs, t)
+				}
+			}
+		}
+	}
+	if len(orgs) > 0 {
+		codes := make([]string, 0, len(orgs))
+		for tc := range orgs {
+			codes = append(codes, tc)
+		}
+		ids, err := st.OrganizationIDsByTaxCodes(ctx, codes)
+		if err != nil {
+			return err
+		}
+		for tc, keys := range orgs {
+			for _, k := range keys {
+				rc.put(&rc.orgs, k, taxCodeResult(tc, ids[tc]))
+			}
+		}
+	}
+	if len(pairs) > 0 {
+		ids, err := st.ModelIDsByKeys(ctx, pairs)
+		if err != nil {
+			return err
+		}
+		for _, p := range pairs {
+			r := refResult{id: ids[p]}
+			if r.id == "" {
+				r.err = fmt.Errorf("camera model: %w", models.ErrNotFound)
+			}
+			rc.put(&rc.models, p[0]+"\x00"+p[1], r)
+		}
+	}
+	return nil
+}
