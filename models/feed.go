@@ -132,7 +132,7 @@ func decodeFeedKey(s string) (feedKey, bool) {
 // expiryTime is when a certificate that is valid through expires_on stops
 // being valid: the start of the next day in Vietnam.
 func expiryTime(expiresOn Date) time.Time {
-	return time.Date(expiresOn.y, expiresOn.m, expiresOn.d+1, 0, 0, 0, 0, Zone).UTC()
+	return time.Date(expiresOn.Year(), expiresOn.Month(), expiresOn.Day()+1, 0, 0, 0, 0, Zone).UTC()
 }
 
 // Feed returns one page of the feed. Errors: ErrInvalid.

@@ -297,7 +297,7 @@ func (r *feedReader) expiries(after *feedKey, want int, today Date) ([]FeedEntry
 		// The certificates whose expiry instant is before the key, or
 		// equal to it and after it in (seq, id) order. A certificate
 		// valid through `boundary` expired at midnight of the key's day.
-		boundary := DateOf(after.at).addDays(-1)
+		boundary := DateOf(after.at).AddDays(-1)
 		switch exp := expiryTime(boundary); {
 		case exp.Equal(after.at) && after.seq == 0:
 			q = q.Where("(expires_on < ? OR (expires_on = ? AND id < ?))", boundary, boundary, after.id)
@@ -334,7 +334,7 @@ func (r *feedReader) expiries(after *feedKey, want int, today Date) ([]FeedEntry
 		c := &cs[i]
 		at := expiryTime(c.ExpiresOn)
 		e := FeedEntry{ID: "expiry:" + c.ID, Type: FeedCertificate, Kind: FeedCertificateExpired, At: at,
-			EffectiveOn: c.ExpiresOn.addDays(1), Certificate: c, key: feedKey{at: at, id: c.ID}}
+			EffectiveOn: c.ExpiresOn.AddDays(1), Certificate: c, key: feedKey{at: at, id: c.ID}}
 		for _, m := range c.Models {
 			e.Models = appendModel(e.Models, models[m.CameraModelID])
 		}
@@ -343,9 +343,4 @@ func (r *feedReader) expiries(after *feedKey, want int, today Date) ([]FeedEntry
 		}
 	}
 	return out, nil
-}
-
-// addDays returns the date n days after d.
-func (d Date) addDays(n int) Date {
-	return NewDate(d.y, d.m, d.d+n)
 }

@@ -1,6 +1,8 @@
 package models
 
 import (
+	"camreg/models/verdict"
+
 	"fmt"
 	"strings"
 )
@@ -51,7 +53,7 @@ func (e FeedEntry) Summary(lang string) string {
 	switch {
 	case e.Warning != nil:
 		w := e.Warning
-		add(fmt.Sprintf("Mức độ: %s. Biện pháp: %s. Ngày ban hành: %s.", w.Severity, measureVI[w.Measure], formatDay(w.IssuedOn, false)),
+		add(fmt.Sprintf("Mức độ: %s. Biện pháp: %s. Ngày ban hành: %s.", w.Severity, verdict.MeasureVI[w.Measure], verdict.FormatDay(w.IssuedOn, false)),
 			fmt.Sprintf("Severity: %s. Measure: %s. Issued: %s.", w.Severity, strings.ReplaceAll(w.Measure, "_", " "), w.IssuedOn))
 		if w.Summary != "" {
 			parts = append(parts, w.Summary)
@@ -61,11 +63,11 @@ func (e FeedEntry) Summary(lang string) string {
 		}
 	case e.Certificate != nil:
 		c := e.Certificate
-		add(fmt.Sprintf("Theo %s, cấp ngày %s.", c.StandardCode, formatDay(c.IssuedOn, false)),
+		add(fmt.Sprintf("Theo %s, cấp ngày %s.", c.StandardCode, verdict.FormatDay(c.IssuedOn, false)),
 			fmt.Sprintf("Against %s, issued %s.", c.StandardCode, c.IssuedOn))
 	}
 	if !e.EffectiveOn.IsZero() {
-		add("Có hiệu lực từ ngày "+formatDay(e.EffectiveOn, false)+".", "Effective "+e.EffectiveOn.String()+".")
+		add("Có hiệu lực từ ngày "+verdict.FormatDay(e.EffectiveOn, false)+".", "Effective "+e.EffectiveOn.String()+".")
 	}
 	if e.Reason != "" {
 		add("Lý do: "+e.Reason, "Reason: "+e.Reason)

@@ -1,9 +1,9 @@
-package models_test
+package verdict_test
 
 import (
 	"testing"
 
-	"camreg/models"
+	"camreg/models/verdict"
 )
 
 func TestCompareFirmware(t *testing.T) {
@@ -49,10 +49,10 @@ func TestCompareFirmware(t *testing.T) {
 		{"", "1", -1},
 	}
 	for _, tt := range tests {
-		if got := models.CompareFirmware(tt.a, tt.b); got != tt.want {
+		if got := verdict.CompareFirmware(tt.a, tt.b); got != tt.want {
 			t.Errorf("CompareFirmware(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
 		}
-		if got := models.CompareFirmware(tt.b, tt.a); got != -tt.want {
+		if got := verdict.CompareFirmware(tt.b, tt.a); got != -tt.want {
 			t.Errorf("CompareFirmware(%q, %q) = %d, want %d", tt.b, tt.a, got, -tt.want)
 		}
 	}
@@ -73,7 +73,7 @@ func TestFirmwareInRange(t *testing.T) {
 		{"anything", "", "", true},
 	}
 	for _, tt := range tests {
-		if got := models.FirmwareInRange(tt.v, tt.intro, tt.fixed); got != tt.want {
+		if got := verdict.FirmwareInRange(tt.v, tt.intro, tt.fixed); got != tt.want {
 			t.Errorf("FirmwareInRange(%q, [%q, %q)) = %v, want %v", tt.v, tt.intro, tt.fixed, got, tt.want)
 		}
 	}
@@ -88,7 +88,7 @@ func TestCanonicalFirmware(t *testing.T) {
 		"1.2.0":               "1.2",
 		"":                    "",
 	} {
-		if got := models.CanonicalFirmware(in); got != want {
+		if got := verdict.CanonicalFirmware(in); got != want {
 			t.Errorf("CanonicalFirmware(%q) = %q, want %q", in, got, want)
 		}
 	}
@@ -104,18 +104,18 @@ func FuzzCompareFirmware(f *testing.F) {
 		f.Add(a, seeds[(i+1)%len(seeds)], seeds[(i+2)%len(seeds)])
 	}
 	f.Fuzz(func(t *testing.T, a, b, c string) {
-		ab, ba := models.CompareFirmware(a, b), models.CompareFirmware(b, a)
-		if models.CompareFirmware(a, a) != 0 {
+		ab, ba := verdict.CompareFirmware(a, b), verdict.CompareFirmware(b, a)
+		if verdict.CompareFirmware(a, a) != 0 {
 			t.Fatalf("%q is not equal to itself", a)
 		}
 		if ab != -ba || ab < -1 || ab > 1 {
 			t.Fatalf("Compare(%q, %q) = %d but Compare(%q, %q) = %d", a, b, ab, b, a, ba)
 		}
-		if (ab == 0) != (models.CanonicalFirmware(a) == models.CanonicalFirmware(b)) {
+		if (ab == 0) != (verdict.CanonicalFirmware(a) == verdict.CanonicalFirmware(b)) {
 			t.Fatalf("Compare(%q, %q) = %d, canonical forms %q and %q", a, b, ab,
-				models.CanonicalFirmware(a), models.CanonicalFirmware(b))
+				verdict.CanonicalFirmware(a), verdict.CanonicalFirmware(b))
 		}
-		bc, ac := models.CompareFirmware(b, c), models.CompareFirmware(a, c)
+		bc, ac := verdict.CompareFirmware(b, c), verdict.CompareFirmware(a, c)
 		if ab <= 0 && bc <= 0 && ac > 0 {
 			t.Fatalf("not transitive: %q <= %q <= %q but %q > %q", a, b, c, a, c)
 		}
