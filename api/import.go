@@ -23,8 +23,9 @@ import (
 	"camreg/models"
 )
 
-// maxUploadBytes is the largest file POST /v1/imports accepts.
-const maxUploadBytes = 50 << 20
+// defaultUploadBytes is the largest file POST /v1/imports accepts, unless
+// CAMREG_IMPORT_MAX_BYTES says otherwise.
+const defaultUploadBytes = 50 << 20
 
 // maxReportedRows bounds the invalid rows a job keeps for its report; the
 // counts stay exact.
@@ -114,8 +115,9 @@ func posKind(format string) string {
 func (s *Server) createImport(c echo.Context) error {
 	actor := mustActor(c)
 	req := c.Request()
+	maxUploadBytes := s.importLimits.Bytes
 	tooLarge := problem(http.StatusRequestEntityTooLarge, "body-too-large", "Upload too large",
-		fmt.Sprintf("the file must be at most %d MiB", maxUploadBytes>>20))
+		fmt.Sprintf("the file must be at most %d bytes (CAMREG_IMPORT_MAX_BYTES)", maxUploadBytes))
 	if req.ContentLength > maxUploadBytes+1<<20 {
 		return tooLarge
 	}
@@ -153,7 +155,7 @@ func (s *Server) createImport(c echo.Context) error {
 				continue
 			}
 			filename = filepath.Base(part.FileName())
-			if path, err = saveUpload(part, filename); err != nil {
+			if path, err = saveUpload(part, filename, maxUploadBytes); err != nil {
 				return uploadError(err, tooLarge)
 			}
 			continue
@@ -215,6 +217,15 @@ func (s *Server) createImport(c echo.Context) error {
 	if opts.Format == "" {
 		opts.Format = detectFormat(path, filename)
 	}
+	opts.Limits = s.importLimits
+	// A file over the limits (an XLSX whose parts inflate too far: a zip
+	// bomb) is refused now, before a job reads it.
+	if err := importer.CheckFile(path, opts.Format, opts.Limits); err != nil {
+		if errors.Is(err, importer.ErrTooLarge) {
+			return problem(http.StatusRequestEntityTooLarge, "import-too-large", "Import file over a limit", err.Error())
+		}
+		return problem(http.StatusUnprocessableEntity, "bad-file", "Unreadable import file", err.Error())
+	}
 	job := &models.ImportJob{Entity: opts.Entity, Format: opts.Format, Filename: filename, DryRun: opts.DryRun,
 		SkipInvalid: opts.SkipInvalid, CreatorKey: actor.KeyID}
 	if actor.OrgID != "" {
@@ -237,7 +248,7 @@ func (s *Server) createImport(c echo.Context) error {
 
 // saveUpload copies a file part to a temporary file, keeping its
 // extension for format detection.
-func saveUpload(part *multipart.Part, filename string) (string, error) {
+func saveUpload(part *multipart.Part, filename string, maxUploadBytes int64) (string, error) {
 	f, err := os.CreateTemp("", "camreg-import-*"+strings.ToLower(filepath.Ext(filename)))
 	if err != nil {
 		return "", fmt.Errorf("store upload: %w", err)

@@ -155,7 +155,7 @@ func TestImportsEndpoint(t *testing.T) {
 		if strings.Join(fields, ",") != "colour,dry_run,entity,file,format" {
 			t.Errorf("fields %v", fields)
 		}
-		e.upload(e.admin, map[string]string{"entity": "models"}, "big.csv", bytes.Repeat([]byte("a,b\n"), (maxUploadBytes/4)+1)).
+		e.upload(e.admin, map[string]string{"entity": "models"}, "big.csv", bytes.Repeat([]byte("a,b\n"), (defaultUploadBytes/4)+1)).
 			want(http.StatusRequestEntityTooLarge).problemFields()
 		req := httptest.NewRequest(http.MethodPost, "/v1/imports", strings.NewReader("not multipart"))
 		req.Header.Set("Authorization", "Bearer "+e.admin)

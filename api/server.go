@@ -20,6 +20,7 @@ import (
 	echoSwagger "github.com/swaggo/echo-swagger"
 
 	"camreg/docs"
+	"camreg/importer"
 	"camreg/models"
 	"camreg/search"
 	"camreg/web"
@@ -45,6 +46,9 @@ type Config struct {
 	// reports the indexer's last error (the index is behind), for /readyz.
 	Search    search.Index
 	SearchLag func() error
+	// ImportLimits bound the files POST /v1/imports reads (CAMREG_IMPORT_MAX_*);
+	// a zero Bytes means 50 MiB, the other zero fields the importer's defaults.
+	ImportLimits importer.Limits
 	// PublicURL is the absolute base URL of public permalinks and feeds,
 	// such as https://camreg.example.vn (CAMREG_PUBLIC_URL); empty means
 	// the request's own scheme and host.
@@ -73,6 +77,8 @@ type Server struct {
 	searchSlots *slots
 	// admission bounds the API requests running at once (admission.go).
 	admission *admission
+	// importLimits bound the files of import jobs (import.go).
+	importLimits importer.Limits
 }
 
 // New builds the server and its routes over a migrated store.
@@ -84,7 +90,10 @@ func New(store *models.Store, cfg Config) *Server {
 	s := &Server{store: store, log: lg, echo: echo.New(), metrics: newMetrics(),
 		limiter: newRateLimiter(cfg.Rates), started: time.Now(), search: cfg.Search, searchLag: cfg.SearchLag,
 		publicURL: strings.TrimRight(cfg.PublicURL, "/"), searchSlots: newSearchSlots(),
-		admission: newAdmission()}
+		admission: newAdmission(), importLimits: cfg.ImportLimits}
+	if s.importLimits.Bytes <= 0 {
+		s.importLimits.Bytes = defaultUploadBytes
+	}
 	if s.search != nil {
 		s.metrics.watchSearchLag(store, s.search)
 	}

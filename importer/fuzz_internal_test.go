@@ -19,7 +19,7 @@ func drain(t *testing.T, format string, data []byte) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	src, err := openSource(format, bytes.NewReader(data), h, "")
+	src, err := openSource(format, bytes.NewReader(data), h, "", fuzzLimits)
 	if err != nil {
 		return
 	}
@@ -107,3 +107,7 @@ func FuzzParseDate(f *testing.F) {
 		}
 	})
 }
+
+// fuzzLimits are small import limits, so that the fuzzer also explores
+// files that break them.
+var fuzzLimits = Limits{Cells: 64, CellBytes: 4 << 10, RowBytes: 16 << 10, JSONDepth: 6, Rows: 10000}

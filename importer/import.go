@@ -53,6 +53,8 @@ type Options struct {
 	OnRowError func(RowError)
 	// MaxReported bounds Summary.Errors (DefaultMaxReported).
 	MaxReported int
+	// Limits bound the file (limits.go); zero fields take their defaults.
+	Limits Limits
 
 	// afterCommit is called with the rows committed so far after each
 	// committed batch; the kill test uses it to know when to strike.
@@ -157,6 +159,15 @@ func Import(ctx context.Context, st *models.Store, path string, opts Options) (*
 	} else if !slices.Contains(Formats, opts.Format) {
 		return nil, fmt.Errorf("unknown format %q: use one of %s", opts.Format, strings.Join(Formats, ", "))
 	}
+	opts.Limits = opts.Limits.withDefaults()
+	if err := CheckFile(path, opts.Format, opts.Limits); err != nil {
+		return nil, err
+	}
+	if opts.Format == FormatXLSX {
+		if err := scanXLSX(ctx, path, opts.Limits); err != nil {
+			return nil, err
+		}
+	}
 	r := &run{st: st, opts: opts, h: h, path: path, refs: newRefCache()}
 	sum := &Summary{Entity: opts.Entity, Format: opts.Format, DryRun: opts.DryRun, Errors: []RowError{}, PosKind: posKind(opts.Format)}
 	defer byLine(sum)
@@ -258,8 +269,8 @@ func (r *run) pass(ctx context.Context, sum *Summary, commit bool) error {
 	if fi, err := f.Stat(); err == nil {
 		total = fi.Size()
 	}
-	cr := &countingReader{r: f}
-	src, err := openSource(r.opts.Format, cr, r.h, r.opts.Sheet)
+	cr := &countingReader{r: ctxReader{ctx: ctx, r: f}}
+	src, err := openSource(r.opts.Format, cr, r.h, r.opts.Sheet, r.opts.Limits)
 	if err != nil {
 		return err
 	}
@@ -279,6 +290,7 @@ func (r *run) pass(ctx context.Context, sum *Summary, commit bool) error {
 	// writing one.
 	var seen keySet
 	batch := make([]record, 0, r.opts.BatchSize)
+	read := 0
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
@@ -332,7 +344,25 @@ func (r *run) pass(ctx context.Context, sum *Summary, commit bool) error {
 		if errors.Is(err, io.EOF) {
 			break
 		}
+		if err == nil && read%256 == 0 && ctx.Err() != nil {
+			err = ctx.Err()
+		}
+		if err == nil {
+			if read++; read > r.opts.Limits.Rows {
+				err = &LimitError{Where: fmt.Sprintf("%s %d", sum.PosKind, rec.pos), What: fmt.Sprintf("more than %d rows", r.opts.Limits.Rows),
+					Limit: int64(r.opts.Limits.Rows), Setting: "CAMREG_IMPORT_MAX_ROWS"}
+			}
+		}
 		if err != nil {
+			if ctx.Err() != nil {
+				return fmt.Errorf("import interrupted after %d rows: %w", sum.Rows, ctx.Err())
+			}
+			if errors.Is(err, ErrTooLarge) {
+				// The file is refused: the rows read with it are not
+				// written (without SkipInvalid, the validation pass met
+				// this first, so nothing was).
+				return err
+			}
 			// A file that cannot be read further: keep what is committed,
 			// and say where reading stopped.
 			if ferr := flush(); ferr != nil {

@@ -110,6 +110,7 @@ func findHeader(h *headerMap, row []string) (*header, bool) {
 
 // tabular turns rows of cells (CSV, XLSX) into records.
 type tabular struct {
+	lim    Limits
 	h      *headerMap
 	hd     *header
 	rows   func() ([]string, int, error) // cells and position, or io.EOF
@@ -125,6 +126,9 @@ func (t *tabular) start() error {
 		if err != nil {
 			return err
 		}
+		if err := t.lim.checkRow("", row); err != nil {
+			return err
+		}
 		if hd, ok := findHeader(t.h, row); ok {
 			t.hd = hd
 			return nil
@@ -137,6 +141,9 @@ func (t *tabular) start() error {
 func (t *tabular) next() (record, error) {
 	row, pos, err := t.rows()
 	if err != nil {
+		return record{}, err
+	}
+	if err := t.lim.checkRow(fmt.Sprintf("%s %d", posKind(t.format), pos), row); err != nil {
 		return record{}, err
 	}
 	rec := record{pos: pos, values: map[string]string{}, blank: true}
@@ -209,8 +216,9 @@ func allDigits(s string) bool {
 // newCSVSource reads CSV: UTF-8 with or without a BOM, comma- or
 // semicolon-separated (whichever the first lines use more), quoted fields
 // spanning lines, and blank lines anywhere.
-func newCSVSource(r io.Reader, h *headerMap) (source, error) {
-	br := bufio.NewReaderSize(r, 64<<10)
+func newCSVSource(r io.Reader, h *headerMap, lim Limits) (source, error) {
+	bound := newRowBound(r, lim.RowBytes)
+	br := bufio.NewReaderSize(bound, 64<<10)
 	if b, _ := br.Peek(3); bytes.Equal(b, utf8BOM) {
 		_, _ = br.Discard(3)
 	}
@@ -219,9 +227,16 @@ func newCSVSource(r io.Reader, h *headerMap) (source, error) {
 	cr.Comma = sniffDelimiter(head)
 	cr.FieldsPerRecord = -1
 	cr.LazyQuotes = true
-	t := &tabular{h: h, format: FormatCSV, rows: func() ([]string, int, error) {
+	t := &tabular{lim: lim, h: h, format: FormatCSV, rows: func() ([]string, int, error) {
+		bound.reset()
 		row, err := cr.Read()
 		if err != nil {
+			var le *LimitError
+			if errors.As(err, &le) {
+				line, _ := cr.FieldPos(0)
+				le.Where = fmt.Sprintf("after line %d", line)
+				return nil, 0, le
+			}
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				return nil, 0, fmt.Errorf("CSV line %d: %w", pe.Line, pe.Err)
@@ -280,7 +295,7 @@ func sniffDelimiter(head []byte) rune {
 // newXLSXSource reads the named sheet, or the first, of an XLSX workbook.
 // Cells are read raw, unformatted: a date is its Excel serial number and a
 // price its plain digits, whatever the cell's display format.
-func newXLSXSource(r io.Reader, h *headerMap, sheet string) (src source, err error) {
+func newXLSXSource(r io.Reader, h *headerMap, sheet string, lim Limits) (src source, err error) {
 	// excelize is a large parser of untrusted input: a panic on a
 	// malformed workbook must become an error, not a crashed server.
 	defer func() {
@@ -288,7 +303,10 @@ func newXLSXSource(r io.Reader, h *headerMap, sheet string) (src source, err err
 			src, err = nil, fmt.Errorf("read XLSX: malformed workbook (%v)", p)
 		}
 	}()
-	f, err := excelize.OpenReader(r, excelize.Options{RawCellValue: true})
+	// Import checked the parts' sizes and scanned them (limits.go) before
+	// this; excelize's own bound on unzipping is set to the same limit.
+	xmlLimit := min(int64(16<<20), lim.Unzipped)
+	f, err := excelize.OpenReader(r, excelize.Options{RawCellValue: true, UnzipSizeLimit: lim.Unzipped, UnzipXMLSizeLimit: xmlLimit})
 	if err != nil {
 		return nil, fmt.Errorf("read XLSX: %w", err)
 	}
@@ -309,7 +327,7 @@ func newXLSXSource(r io.Reader, h *headerMap, sheet string) (src source, err err
 		return nil, fmt.Errorf("read XLSX sheet %q: %w", sheet, err)
 	}
 	n := 0
-	t := &tabular{h: h, format: FormatXLSX, rows: func() (cells []string, pos int, err error) {
+	t := &tabular{lim: lim, h: h, format: FormatXLSX, rows: func() (cells []string, pos int, err error) {
 		defer func() {
 			if p := recover(); p != nil {
 				cells, pos, err = nil, 0, fmt.Errorf("read XLSX sheet %q row %d: malformed (%v)", sheet, n+1, p)
@@ -339,6 +357,8 @@ func newXLSXSource(r io.Reader, h *headerMap, sheet string) (src source, err err
 
 // jsonSource reads a JSON array of objects, or NDJSON (one object a line).
 type jsonSource struct {
+	lim     Limits
+	bound   *rowBound
 	h       *headerMap
 	dec     *json.Decoder
 	lines   *bufio.Scanner
@@ -347,14 +367,15 @@ type jsonSource struct {
 	order   []string
 }
 
-func newJSONSource(r io.Reader, h *headerMap, ndjson bool) (source, error) {
-	s := &jsonSource{h: h, skipped: map[string]bool{}}
+func newJSONSource(r io.Reader, h *headerMap, ndjson bool, lim Limits) (source, error) {
+	s := &jsonSource{lim: lim, h: h, skipped: map[string]bool{}}
 	if ndjson {
 		s.lines = bufio.NewScanner(r)
-		s.lines.Buffer(make([]byte, 64<<10), 16<<20)
+		s.lines.Buffer(make([]byte, min(64<<10, lim.RowBytes+1)), lim.RowBytes+1)
 		return s, nil
 	}
-	br := bufio.NewReader(r)
+	s.bound = newRowBound(r, lim.RowBytes)
+	br := bufio.NewReader(s.bound)
 	if b, _ := br.Peek(3); bytes.Equal(b, utf8BOM) {
 		_, _ = br.Discard(3)
 	}
@@ -376,6 +397,10 @@ func (s *jsonSource) next() (record, error) {
 		for {
 			if !s.lines.Scan() {
 				if err := s.lines.Err(); err != nil {
+					if errors.Is(err, bufio.ErrTooLong) {
+						return record{}, &LimitError{Where: fmt.Sprintf("line %d", s.n+1), What: "a line of more than " +
+							fmt.Sprint(s.lim.RowBytes) + " bytes", Limit: int64(s.lim.RowBytes), Setting: "CAMREG_IMPORT_MAX_ROW_BYTES"}
+					}
 					return record{}, fmt.Errorf("read NDJSON line %d: %w", s.n+1, err)
 				}
 				return record{}, io.EOF
@@ -403,13 +428,27 @@ func (s *jsonSource) next() (record, error) {
 			return record{}, io.EOF
 		}
 		s.n++
+		s.bound.reset()
 		if err := s.dec.Decode(&obj); err != nil {
+			var le *LimitError
+			if errors.As(err, &le) {
+				le.Where = fmt.Sprintf("record %d", s.n)
+				return record{}, le
+			}
 			// The decoder cannot resynchronise inside an array: stop here.
 			return record{}, fmt.Errorf("read JSON record %d: %w", s.n, err)
 		}
 		if obj == nil {
 			return record{pos: s.n, values: map[string]string{badJSON: "record is not a JSON object"}}, nil
 		}
+	}
+	if d := jsonDepth(obj); d > s.lim.JSONDepth {
+		return record{}, &LimitError{Where: fmt.Sprintf("record %d", s.n),
+			What: fmt.Sprintf("a record nested %d deep", d), Limit: int64(s.lim.JSONDepth), Setting: "CAMREG_IMPORT_MAX_JSON_DEPTH"}
+	}
+	if len(obj) > s.lim.Cells {
+		return record{}, &LimitError{Where: fmt.Sprintf("record %d", s.n), What: fmt.Sprintf("a record of %d fields", len(obj)),
+			Limit: int64(s.lim.Cells), Setting: "CAMREG_IMPORT_MAX_CELLS"}
 	}
 	rec := record{pos: s.n, values: map[string]string{}, blank: true}
 	for k, v := range obj {
@@ -422,6 +461,10 @@ func (s *jsonSource) next() (record, error) {
 			continue
 		}
 		cell := jsonCell(v)
+		if len(cell) > s.lim.CellBytes {
+			return record{}, &LimitError{Where: fmt.Sprintf("record %d", s.n), What: fmt.Sprintf("a value of %d bytes", len(cell)),
+				Limit: int64(s.lim.CellBytes), Setting: "CAMREG_IMPORT_MAX_CELL_BYTES"}
+		}
 		if cell != "" {
 			rec.blank = false
 		}
@@ -462,16 +505,17 @@ func jsonCell(v any) string {
 }
 
 // openSource opens a reader of the format over r.
-func openSource(format string, r io.Reader, h *headerMap, sheet string) (source, error) {
+func openSource(format string, r io.Reader, h *headerMap, sheet string, lim Limits) (source, error) {
+	lim = lim.withDefaults()
 	switch format {
 	case FormatCSV:
-		return newCSVSource(r, h)
+		return newCSVSource(r, h, lim)
 	case FormatXLSX:
-		return newXLSXSource(r, h, sheet)
+		return newXLSXSource(r, h, sheet, lim)
 	case FormatJSON:
-		return newJSONSource(r, h, false)
+		return newJSONSource(r, h, false, lim)
 	case FormatNDJSON:
-		return newJSONSource(r, h, true)
+		return newJSONSource(r, h, true, lim)
 	}
 	return nil, fmt.Errorf("unknown format %q: use one of %s", format, strings.Join(Formats, ", "))
 }
