@@ -49,6 +49,9 @@ Exit status: 0 when every row was valid, 1 otherwise (or on any error).`,
 				return err
 			}
 			opts.Map, opts.BatchSize, opts.Actor = m, batchSize, models.System("import")
+			if opts.Limits, err = importLimits(cmd); err != nil {
+				return err
+			}
 			if report != "" {
 				f, err := os.Create(report)
 				if err != nil {
@@ -88,7 +91,28 @@ Exit status: 0 when every row was valid, 1 otherwise (or on any error).`,
 	f.StringArrayVar(&maps, "map", nil, "map a header to a column, as 'header=column' (repeatable)")
 	f.StringVar(&report, "report", "", "write the invalid rows to this file: .json for JSON, else CSV")
 	f.IntVar(&batchSize, "batch-size", importer.DefaultBatchSize, "rows per transaction")
+	for _, l := range importer.LimitSettings {
+		f.String(l.Flag, "", l.Help+" (env "+l.Env+")")
+	}
 	return cmd
+}
+
+// importLimits reads the import limits from CAMREG_IMPORT_MAX_*, then
+// from the command's flags of the same meaning.
+func importLimits(cmd *cobra.Command) (importer.Limits, error) {
+	lim, err := importer.LimitsFromEnv(os.Getenv)
+	if err != nil {
+		return lim, err
+	}
+	for _, l := range importer.LimitSettings {
+		if cmd.Flags().Changed(l.Flag) {
+			v, _ := cmd.Flags().GetString(l.Flag)
+			if err := lim.Set(l.Env, v); err != nil {
+				return lim, fmt.Errorf("--%s: %q is not a positive number (suffixes KiB, MiB, GiB allowed)", l.Flag, v)
+			}
+		}
+	}
+	return lim, nil
 }
 
 // importFile imports one file with a progress line on stderr and prints

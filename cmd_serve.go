@@ -61,7 +61,11 @@ func serveCmd(cfg *config, log *slog.Logger) *cobra.Command {
 			if idx != nil {
 				defer idx.Close()
 			}
-			srv := api.New(st, api.Config{Addr: cfg.addr, Logger: log, Rates: rates,
+			limits, err := importer.LimitsFromEnv(os.Getenv)
+			if err != nil {
+				return err
+			}
+			srv := api.New(st, api.Config{Addr: cfg.addr, Logger: log, Rates: rates, ImportLimits: limits,
 				TrustedProxies: splitList(cfg.proxies), CORSOrigins: splitList(cfg.cors),
 				Search: idx, SearchLag: indexerErr(indexer), PublicURL: cfg.publicURL})
 			log.Info("serving", slog.String("addr", cfg.addr), slog.String("database", string(st.Dialect())),
