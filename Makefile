@@ -101,16 +101,18 @@ screenshots: build ## Refresh docs/screenshots/ (phone and desktop) by running t
 	cd web/e2e && CAMREG_BIN=$(CURDIR)/$(BIN) SCREENSHOTS=$(CURDIR)/docs/screenshots timeout -k 10 600 node --test --test-concurrency=1 --test-timeout=120000 e2e.test.js
 
 .PHONY: docs
-docs: ## Regenerate the OpenAPI description in docs/ from the handlers' annotations
+docs: ## Regenerate the OpenAPI description in docs/: swag reads the handlers' annotations, tools/openapi completes its output by rule
 	$(SWAG) fmt -g main.go
-	$(SWAG) init -q -g main.go -o docs --outputTypes go,json,yaml
+	$(SWAG) init -q -g main.go -o docs --outputTypes json
+	$(GO) run ./tools/openapi -dir docs
 
 .PHONY: docs-check
-docs-check: ## Fail when docs/ is out of date with the annotations
+docs-check: ## Fail when docs/ is out of date with the annotations or the rules of tools/openapi
 	@tmp=$$(mktemp -d) && \
-	$(SWAG) init -q -g main.go -o $$tmp/docs --outputTypes go,json,yaml && \
+	$(SWAG) init -q -g main.go -o $$tmp/docs --outputTypes json && \
+	$(GO) run ./tools/openapi -dir $$tmp/docs && \
 	for f in docs.go swagger.json swagger.yaml; do \
-		diff -u docs/$$f $$tmp/docs/$$f > /dev/null || { echo "docs/$$f is out of date: run make docs"; rm -rf $$tmp; exit 1; }; \
+		diff -u docs/$$f $$tmp/docs/$$f > /dev/null || { echo "docs/$$f is out of date: run make docs and commit docs/ (a plain swag init is not enough: tools/openapi completes its output)"; rm -rf $$tmp; exit 1; }; \
 	done; rm -rf $$tmp; echo "docs/ is up to date"
 
 .PHONY: lint

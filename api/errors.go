@@ -30,7 +30,7 @@ type Problem struct {
 	Errors []models.FieldError `json:"errors,omitempty"`
 	// retryAfter is the Retry-After of a 503, in seconds (unavailable.go).
 	retryAfter int
-}
+} //	@name	Problem
 
 // problemError is an error that carries its own problem detail.
 type problemError struct{ p Problem }
