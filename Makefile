@@ -102,14 +102,14 @@ screenshots: build ## Refresh docs/screenshots/ (phone and desktop) by running t
 
 .PHONY: docs
 docs: ## Regenerate the OpenAPI description in docs/: swag reads the handlers' annotations, tools/openapi completes its output by rule
-	$(SWAG) fmt -g main.go
-	$(SWAG) init -q -g main.go -o docs --outputTypes json
+	$(SWAG) fmt -g main.go --exclude tools
+	$(SWAG) init -q -g main.go --exclude tools -o docs --outputTypes json
 	$(GO) run ./tools/openapi -dir docs
 
 .PHONY: docs-check
 docs-check: ## Fail when docs/ is out of date with the annotations or the rules of tools/openapi
 	@tmp=$$(mktemp -d) && \
-	$(SWAG) init -q -g main.go -o $$tmp/docs --outputTypes json && \
+	$(SWAG) init -q -g main.go --exclude tools -o $$tmp/docs --outputTypes json && \
 	$(GO) run ./tools/openapi -dir $$tmp/docs && \
 	for f in docs.go swagger.json swagger.yaml; do \
 		diff -u docs/$$f $$tmp/docs/$$f > /dev/null || { echo "docs/$$f is out of date: run make docs and commit docs/ (a plain swag init is not enough: tools/openapi completes its output)"; rm -rf $$tmp; exit 1; }; \
@@ -124,7 +124,7 @@ lint: ## go vet, gofmt, and staticcheck when it is installed
 .PHONY: fmt
 fmt: ## Format the code
 	gofmt -w .
-	$(SWAG) fmt -g main.go
+	$(SWAG) fmt -g main.go --exclude tools
 
 .PHONY: migrate-up migrate-down migrate-status
 migrate-up: build ## Apply pending migrations to CAMREG_DB

@@ -14,8 +14,8 @@ import (
 	"github.com/labstack/echo/v4"
 	qrcode "github.com/skip2/go-qrcode"
 
-	"camreg/models"
 	"camreg/fold"
+	"camreg/models"
 )
 
 // Public permalinks are the e-labels of Decree 37/2026/NĐ-CP: a QR code on

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"strings"
 
-	"camreg/models"
 	"camreg/fold"
+	"camreg/models"
 )
 
 // Search indexes the public registry only: what models.Public may see.

@@ -36,8 +36,8 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/registry"
 
-	"camreg/search"
 	"camreg/fold"
+	"camreg/search"
 )
 
 const (

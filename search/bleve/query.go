@@ -10,8 +10,8 @@ import (
 	"github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
 	"github.com/blevesearch/bleve/v2/search/query"
 
-	"camreg/search"
 	"camreg/fold"
+	"camreg/search"
 )
 
 // Boosts, from strongest to weakest: an exact key beats a near (loose)

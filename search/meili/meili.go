@@ -31,8 +31,8 @@ import (
 
 	ms "github.com/meilisearch/meilisearch-go"
 
-	"camreg/search"
 	"camreg/fold"
+	"camreg/search"
 )
 
 // Cursor stores the indexer's cursor; search.DBCursor is the one to use.

@@ -12,8 +12,8 @@ import (
 	"time"
 	"unicode"
 
-	"camreg/search"
 	"camreg/fold"
+	"camreg/search"
 )
 
 // Weights of a hit's score, as bleve's boosts, from strongest to weakest:

@@ -11,9 +11,9 @@ import (
 	"strings"
 	"testing"
 
+	"camreg/fold"
 	"camreg/models"
 	"camreg/search"
-	"camreg/fold"
 )
 
 // Corpus is the relevance test data, written by search/internal/corpusgen

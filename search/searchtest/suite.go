@@ -13,10 +13,10 @@ import (
 	"testing"
 	"time"
 
+	"camreg/fold"
 	"camreg/models"
 	"camreg/models/testdb"
 	"camreg/search"
-	"camreg/fold"
 )
 
 // Factory returns a fresh, empty index. st is the test's registry, for a

@@ -25,8 +25,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	"camreg/models"
 	"camreg/fold"
+	"camreg/models"
 	"camreg/search/searchtest"
 )
 
