@@ -45,7 +45,6 @@ const maxLines = 650
 // oversizeExempt names files allowed past maxLines until they are split,
 // with who is splitting them. Remove an entry when its file is gone.
 var oversizeExempt = map[string]string{
-	"importer/demo.go": "being replaced by importer/demo/*.csv (issue #12 item 2)",
 }
 
 // under reports whether package path pkg is dir or inside it.

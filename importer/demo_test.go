@@ -5,14 +5,15 @@ import (
 	"maps"
 	"slices"
 	"testing"
+	"time"
 
 	"camreg/importer"
 	"camreg/models"
 	"camreg/models/testdb"
 )
 
-// demoDay is the day the dataset's dates are chosen around.
-var demoDay = models.NewDate(2026, 11, 21)
+// demoDay is the day the demo is loaded: its relative dates count from it.
+var demoDay = models.DateOf(time.Now())
 
 func TestLoadDemo(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, st *models.Store) {
@@ -234,4 +235,60 @@ func checkWarnings(t *testing.T, st *models.Store) {
 	if !measures["update_firmware"] || !(measures["stop_sale"] || measures["ban"]) {
 		t.Errorf("warning measures = %v, want update_firmware and stop_sale or ban", measures)
 	}
+}
+
+// TestDemoMarketToday checks that the demo shows today's market on whatever
+// day the tests run: most models compliant under a QCVN 11:2026/BCA
+// certificate, and at least one model failing in each way an inspector
+// meets. Reason codes are the API's contract, so they are spelled out.
+func TestDemoMarketToday(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *models.Store) {
+		ctx := context.Background()
+		if _, err := importer.LoadDemo(ctx, st); err != nil {
+			t.Fatal(err)
+		}
+		page, err := st.FindModels(ctx, models.ModelFilter{}, models.PageRequest{Limit: models.MaxLimit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		verdicts := map[string]int{}
+		reasons := map[string][]string{} // "code/effect" → models
+		qcvn11 := 0
+		for _, m := range page.Items {
+			v, err := st.Verify(ctx, models.VerifyQuery{Brand: m.Brand, Model: m.ModelNumber})
+			if err != nil {
+				t.Fatalf("verify %s %s: %v", m.Brand, m.ModelNumber, err)
+			}
+			verdicts[v.Verdict]++
+			name := m.Brand + " " + m.ModelNumber
+			for _, r := range v.Reasons {
+				k := r.Code + "/" + r.Effect
+				reasons[k] = append(reasons[k], name)
+				if r.Code == "certificate_valid" && r.Evidence.StandardCode == "QCVN 11:2026/BCA" {
+					qcvn11++
+				}
+			}
+		}
+		t.Logf("on %s: %d models, verdicts %v", demoDay, len(page.Items), verdicts)
+		for _, k := range slices.Sorted(maps.Keys(reasons)) {
+			t.Logf("  %s: %v", k, reasons[k])
+		}
+		if qcvn11 <= len(page.Items)/2 || verdicts["compliant"] <= len(page.Items)/2 {
+			t.Errorf("%d models with a valid QCVN 11 certificate and %d compliant of %d: want most", qcvn11, verdicts["compliant"], len(page.Items))
+		}
+		for _, want := range []string{
+			"certificate_expired/non_compliant",
+			"certificate_revoked/non_compliant",
+			"certificate_suspended/non_compliant",
+			"certificate_standard_not_in_force/non_compliant",
+			"warned_model/non_compliant", // a stop-sale warning
+			"warned_model/warning",       // update the firmware
+			"no_origin_proof/warning",
+			"registration_pending/info",
+		} {
+			if len(reasons[want]) == 0 {
+				t.Errorf("no model shows %s", want)
+			}
+		}
+	})
 }

@@ -10,7 +10,9 @@
 // screenshots` points it at docs/screenshots).
 //
 // Verdicts depend on the date, so the checks that assert one set the date
-// ("on date…", the inspection date) to DAY, inside the demo's timeline.
+// ("on date…", the inspection date) to DAY: today in Vietnam, the day the
+// demo is loaded, from which its relative dates (importer/demo/*.csv,
+// "today-116d") count.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -26,7 +28,16 @@ import { chromium } from 'playwright-core';
 const run = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
-const DAY = '2026-11-21';
+const DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date());
+// shifted returns DAY moved by years and days, as the demo's "today+3y-117d".
+const shifted = (years, days) => {
+  const d = new Date(`${DAY}T00:00:00Z`);
+  d.setUTCFullYear(d.getUTCFullYear() + years);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+};
+// vn writes a YYYY-MM-DD date as the page does: DD/MM/YYYY.
+const vn = (iso) => iso.split('-').reverse().join('/');
 const PHONE = { width: 360, height: 740 };
 const DESKTOP = { width: 1280, height: 900 };
 
@@ -212,7 +223,7 @@ test('search with a typo, then the verdict with its reasons, evidence, permalink
   assert.match(await p.locator('.badge').first().innerText(), /Cần lưu ý/);
   // The reasons, with their evidence: the warning and the certificate.
   const text = await p.innerText();
-  for (const want of ['383/CATTT-NCSC', 'V5.5.800 build 210628', 'QCVN11-Q1-2026-0008', '12/08/2026', '11/08/2029', 'E256100128410034']) {
+  for (const want of ['383/CATTT-NCSC', 'V5.5.800 build 210628', 'QCVN11-Q1-2026-0008', vn(shifted(0, -116)), vn(shifted(3, -117)), 'E256100128410034']) {
     assert.ok(text.includes(want), `the verdict shows ${want}`);
   }
   // The permalink and its QR code.
@@ -306,7 +317,7 @@ test('"on date…" and the firmware re-run the verdict', async () => {
   await page.fill('#at', DAY);
   await page.fill('#q', 'DS-2CD1023G0E-I');
   await p.locator('h2', { hasText: 'DS-2CD1023G0E-I' }).waitFor();
-  await page.locator('.meta', { hasText: '21/11/2026' }).waitFor();
+  await page.locator('.meta', { hasText: vn(DAY) }).waitFor();
   assert.equal(await verdictOf(p), 'warning');
   await page.fill('#fw', 'V5.7.3 build 220112');
   await page.locator('#fw').press('Enter');
