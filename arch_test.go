@@ -44,8 +44,7 @@ const maxLines = 650
 
 // oversizeExempt names files allowed past maxLines until they are split,
 // with who is splitting them. Remove an entry when its file is gone.
-var oversizeExempt = map[string]string{
-}
+var oversizeExempt = map[string]string{}
 
 // under reports whether package path pkg is dir or inside it.
 func under(pkg, dir string) bool {
