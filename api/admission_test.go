@@ -12,7 +12,8 @@ import (
 // Requests beyond the slots wait their turn; one that waits too long is
 // answered 503 with Retry-After; streams and non-API paths are not held.
 func TestAdmission(t *testing.T) {
-	a := &admission{slots: &slots{ch: make(chan struct{}, 1), wait: 20 * time.Millisecond, busy: registryBusy}}
+	a := &admission{slots: &slots{ch: make(chan struct{}, 1), wait: 20 * time.Millisecond, busy: registryBusy},
+		exports: &slots{ch: make(chan struct{}, 1), wait: 20 * time.Millisecond, busy: registryBusy}, bodyWait: time.Second}
 	e := echo.New()
 	e.HTTPErrorHandler = func(err error, c echo.Context) {
 		p, _ := toProblem(err)

@@ -300,7 +300,7 @@ func (s *Server) healthz(c echo.Context) error {
 
 // readyz godoc
 //
-//	@Summary	Readiness: the database answers (503 if not); search is reported as "degraded" when its engine is down or its index is behind
+//	@Summary	Readiness: the database answers and requests are not queueing for a slot (503 if not); search is reported as "degraded" when its engine is down or its index is behind
 //	@Tags		operations
 //	@Produce	json
 //	@Success	200	{object}	healthResponse
@@ -315,6 +315,12 @@ func (s *Server) readyz(c echo.Context) error {
 		checks["database"] = "unreachable"
 		c.Response().Header().Set("Retry-After", "5")
 		return c.JSON(http.StatusServiceUnavailable, healthResponse{Status: "unavailable", Checks: checks})
+	}
+	// A node whose requests queue for a slot is not ready for more.
+	if s.admission.saturated() {
+		checks["admission"] = "saturated"
+		c.Response().Header().Set("Retry-After", "1")
+		return c.JSON(http.StatusServiceUnavailable, healthResponse{Status: "saturated", Checks: checks})
 	}
 	// A full or read-only disk answers pings; the requests it failed tell.
 	if why, ok := s.dbTrouble.recent(); ok {
