@@ -343,7 +343,7 @@ type csvWriter struct {
 func (c *csvWriter) row(vals []any) error {
 	c.buf = c.buf[:0]
 	for _, v := range vals {
-		c.buf = append(c.buf, cellText(v))
+		c.buf = append(c.buf, NeutraliseCell(cellText(v)))
 	}
 	return c.cw.Write(c.buf)
 }

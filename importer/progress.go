@@ -124,7 +124,7 @@ func (r *ReportWriter) Add(e RowError) {
 		r.err = err
 	} else {
 		for _, fe := range e.Errors {
-			if r.err = r.csv.Write([]string{fmt.Sprint(e.Line), e.Key, fe.Field, fe.Message}); r.err != nil {
+			if r.err = r.csv.Write([]string{fmt.Sprint(e.Line), NeutraliseCell(e.Key), NeutraliseCell(fe.Field), NeutraliseCell(fe.Message)}); r.err != nil {
 				return
 			}
 		}

@@ -230,6 +230,9 @@ func newCSVSource(r io.Reader, h *headerMap, lim Limits) (source, error) {
 	t := &tabular{lim: lim, h: h, format: FormatCSV, rows: func() ([]string, int, error) {
 		bound.reset()
 		row, err := cr.Read()
+		for i, cell := range row {
+			row[i] = restoreCell(cell)
+		}
 		if err != nil {
 			var le *LimitError
 			if errors.As(err, &le) {
