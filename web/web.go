@@ -20,8 +20,10 @@ import (
 
 // CSP is the Content-Security-Policy of the page and its assets. Scripts,
 // styles and API calls come from the server itself and nowhere else, with
-// no inline code; images may also be data: URLs.
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+// no inline code; images may also be data: URLs, or blob: URLs (photos
+// taken on the phone, and private photos fetched with the key); the
+// service worker is the page's own.
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; worker-src 'self'; " +
 	"base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 // IndexPath and StaticPrefix are where the server mounts the page and its
@@ -84,6 +86,11 @@ func Handler() http.Handler {
 		h := w.Header()
 		h.Set("ETag", a.etag)
 		h.Set("Cache-Control", "no-cache")
+		if name == "sw.js" {
+			// The offline shell's service worker lives under /static/ but
+			// serves the page at /.
+			h.Set("Service-Worker-Allowed", "/")
+		}
 		// ServeContent picks the type from the extension, answers
 		// If-None-Match with 304, and handles HEAD and ranges.
 		http.ServeContent(w, r, a.name, time.Time{}, bytes.NewReader(a.data))

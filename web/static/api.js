@@ -41,10 +41,11 @@ function slowDelta(d) {
 }
 
 /**
- * Calls the API. signal cancels the request (a newer one replaced it): the
+ * Calls the API with a JSON body (body) or a file (raw, a Blob sent with
+ * its own type), and extra headers (an Idempotency-Key). signal cancels the request (a newer one replaced it): the
  * promise then rejects with an AbortError, which callers ignore.
  */
-export async function api(path, { method = 'GET', body, signal, auth = true } = {}) {
+export async function api(path, { method = 'GET', body, raw, signal, auth = true, headers: extra = {} } = {}) {
   const ctl = new AbortController();
   const onAbort = () => ctl.abort();
   if (signal) {
@@ -59,10 +60,12 @@ export async function api(path, { method = 'GET', body, signal, auth = true } = 
   const k = key.get();
   if (auth && k) headers.Authorization = 'Bearer ' + k;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (raw) headers['Content-Type'] = raw.type || 'application/octet-stream';
+  Object.assign(headers, extra);
   try {
     let res;
     try {
-      res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: ctl.signal, cache: 'no-store' });
+      res = await fetch(path, { method, headers, body: raw || (body === undefined ? undefined : JSON.stringify(body)), signal: ctl.signal, cache: 'no-store' });
     } catch (err) {
       if (timedOut) throw new ApiError(t('timeout'), { kind: 'timeout' });
       if (signal?.aborted) throw new DOMException('aborted', 'AbortError');

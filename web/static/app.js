@@ -45,21 +45,33 @@ onSlow((s) => { slowNow = s; paintNet(); });
 
 // ---- modes (tabs) --------------------------------------------------------
 
+// #lookup (the default), #inspect, #inspections (past inspections) and
+// #inspection/<id> (one record). The record pages need the key: without
+// one, the key form shows, and the record after it.
 function route() {
-  const inspecting = location.hash === '#inspect';
-  $('lookup').hidden = inspecting;
-  $('inspect').hidden = !inspecting;
-  for (const [a, on] of [[$('tab-lookup'), !inspecting], [$('tab-inspect'), inspecting]]) {
+  const hash = location.hash;
+  const rec = hash.match(/^#inspection\/([\w-]{1,64})$/);
+  const wantsKey = hash === '#inspect' || hash === '#inspections' || !!rec;
+  const keyed = inspect.hasKey();
+  const view = !wantsKey ? 'lookup' : !keyed || hash === '#inspect' ? 'inspect' : rec ? 'inspection' : 'inspections';
+  for (const id of ['lookup', 'inspect', 'inspections', 'inspection']) $(id).hidden = id !== view;
+  for (const [a, on] of [[$('tab-lookup'), !wantsKey], [$('tab-inspect'), wantsKey]]) {
     if (on) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
   }
-  if (inspecting) inspect.show();
+  if (view === 'inspect') inspect.show();
+  // The records are loaded when first shown (records.js).
+  if (view === 'inspections') import('./records.js').then((r) => r.showList());
+  if (view === 'inspection') import('./records.js').then((r) => r.showRecord(rec[1])).then(() => $('record-h')?.focus());
+  return view;
 }
 window.addEventListener('hashchange', () => {
-  route();
-  const h1 = location.hash === '#inspect' ? $('inspect-h') : $('lookup-h');
-  h1.setAttribute('tabindex', '-1');
-  h1.focus();
+  const view = route();
+  const h1 = { lookup: 'lookup-h', inspect: 'inspect-h', inspections: 'past-h' }[view];
+  if (!h1) return;
+  $(h1).setAttribute('tabindex', '-1');
+  $(h1).focus();
 });
+inspect.onLogin(() => { if (location.hash !== '#inspect') route(); });
 
 // ---- lookup ----------------------------------------------------------------
 
@@ -242,7 +254,16 @@ const lookup = (() => {
     clearTimeout(timer);
     timer = setTimeout(run, DEBOUNCE);
   });
-  $('search-form').addEventListener('submit', (e) => { e.preventDefault(); pinned = null; run(); });
+  // Enter closes the phone's keyboard (the field loses focus) and brings
+  // the verdict into view once it is there.
+  $('search-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    pinned = null;
+    q.blur();
+    await run();
+    const el = panel.firstElementChild || list;
+    el?.scrollIntoView?.({ block: 'start', behavior: 'smooth' });
+  });
   at.addEventListener('change', () => run());
   fw.addEventListener('change', () => run());
 
@@ -271,4 +292,6 @@ paintLangButton();
 paintNet();
 inspect.init();
 route();
+// The offline shell: the page opens without a network once it was seen.
+if ('serviceWorker' in navigator) navigator.serviceWorker.register('/static/sw.js', { scope: '/' }).catch(() => {});
 lookup.fromURL();

@@ -1,48 +1,71 @@
 // The inspection mode: an inspector enters a key (kept in this tab's
 // sessionStorage only), picks the trader by search, adds the items seen on
-// the shelf one after another (each verified on the spot), submits the
-// inspection, and sees the findings it raised and the trader's compliance.
+// the shelf (typed or scanned, each verified on the spot, near matches
+// picked by the inspector), adds notes and photos, and submits. The draft
+// is saved on the device as it is typed (store.js) and the submit goes
+// through the outbox (outbox.js), so a reload, a discarded tab, logging
+// out or a lost network loses nothing and sends nothing twice.
 
 import { api, key, isAbort, qs } from './api.js';
 import { t, code, day } from './i18n.js';
-import { h, fill, badge, reasons, modelName, showError } from './render.js';
+import { h, fill, badge, reasons, showError } from './render.js';
+import * as box from './outbox.js';
+import { drafts, ownerOf, newID, hasWork } from './outbox.js';
+import { verifyPending, renderItems, bodyItem, needsPick } from './items.js';
 
 const $ = (id) => document.getElementById(id);
 
 /** Today in Vietnam, as YYYY-MM-DD: the server judges by that date too. */
-const todayVN = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+export const todayVN = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
 
-let trader = null; // the organization inspected
+let owner = ''; // the fingerprint of the key in use
+let draft = blank();
 let pendingTrader = null; // chosen from the lookup before a key was entered
-let items = []; // {id, model, firmware, quantity, v (verify answer), err}
-let nextID = 1;
 let traderCtl = null;
 let traderTimer = 0;
-let result = null; // the last inspection submitted, with its findings
+let saveTimer = 0;
+let shown = null; // the sent entry whose outcome is shown
 let compliance = null;
+let entries = []; // the outbox, as last read
+
+function blank(keep = {}) {
+  return { id: newID(), trader: null, date: keep.date || todayVN(), place: '', notes: '', items: [], photos: [] };
+}
 
 /** True when the tab holds an inspector key. */
 export const hasKey = () => key.get() !== '';
 
+let loginFn = () => {};
+/** Calls fn after the inspector entered a good key. */
+export function onLogin(fn) { loginFn = fn; }
+
 export function init() {
   const d = $('insp-date');
-  d.value = todayVN();
   d.max = todayVN();
   $('key-form').addEventListener('submit', useKey);
-  $('logout').addEventListener('click', () => {
-    key.clear();
-    trader = null; items = []; result = null; compliance = null;
-    paint();
-    $('key').focus();
-  });
+  $('logout').addEventListener('click', logout);
   $('trader-q').addEventListener('input', () => {
     clearTimeout(traderTimer);
     traderTimer = setTimeout(searchTraders, 250);
   });
   $('item-form').addEventListener('submit', addItem);
   $('submit-insp').addEventListener('click', submit);
-  d.addEventListener('change', () => reverify());
-  paint();
+  d.addEventListener('input', () => { draft.date = d.value; save(); });
+  d.addEventListener('change', () => { draft.date = d.value; for (const it of draft.items) { it.v = null; it.pv = null; } save(); verify(); });
+  $('insp-place').addEventListener('input', (e) => { draft.place = e.target.value; save(); });
+  $('insp-notes').addEventListener('input', (e) => { draft.notes = e.target.value; save(); });
+  $('insp-photo').addEventListener('change', addPhotos);
+  $('scan-btn').addEventListener('click', scan);
+  $('scan-stop').addEventListener('click', () => import('./scan.js').then((m) => m.stop()));
+  // A tab the phone discards gets no warning: what is typed is written
+  // at once when the page is hidden.
+  document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') flush(); });
+  window.addEventListener('pagehide', () => flush());
+  window.addEventListener('online', () => { verify(); renderItemsNow(); });
+  window.addEventListener('offline', renderItemsNow);
+  box.onChange(onOutbox);
+  if (hasKey()) start();
+  else paint();
 }
 
 /** Called when the inspection tab opens. */
@@ -58,8 +81,29 @@ export function startWith(org) {
 /** Re-renders after a language switch, asking the API again for its words. */
 export function relabel() {
   paint();
-  if (hasKey() && trader) loadCompliance();
-  if (items.length) reverify();
+  if (hasKey() && draft.trader) loadCompliance();
+  if (draft.items.length) { for (const it of draft.items) { it.v = null; it.pv = null; } verify(); }
+}
+
+/** Adds an item found by a scan, or a text to check, to the draft. */
+export function addScanned({ model = '', brand = '', gtin = '', v = null }) {
+  const it = { id: newID(), model, brand, gtin, firmware: '', quantity: 1, v, err: null, pick: null };
+  draft.items.push(it);
+  save();
+  renderItemsNow();
+  if (!v) verify();
+  $('items-status').textContent = t('itemAdded', model || gtin, v ? t('v_' + v.verdict) : '…');
+}
+
+// start loads the draft and the outbox of the key in the tab.
+async function start() {
+  owner = await ownerOf(key.get());
+  const d = await drafts.get(owner).catch(() => null);
+  draft = d ? { ...blank(), ...d } : blank();
+  box.use(owner);
+  paint();
+  if (draft.trader) loadCompliance();
+  verify();
 }
 
 function paint() {
@@ -67,33 +111,79 @@ function paint() {
   $('key-form').hidden = k;
   $('insp').hidden = !k;
   $('session-label').textContent = t('sessionOn');
+  $('insp-date').value = draft.date;
+  $('insp-place').value = draft.place;
+  $('insp-notes').value = draft.notes;
   renderTrader();
-  renderItems();
-  renderResult();
+  renderItemsNow();
+  renderPhotos();
+  renderOutbox();
   renderCompliance();
+}
+
+// save writes the draft soon; flush writes it now.
+function save() {
+  clearTimeout(saveTimer);
+  saveTimer = setTimeout(flush, 150);
+  paintDraftState();
+}
+async function flush(o = owner, dr = draft) {
+  clearTimeout(saveTimer);
+  if (!o) return;
+  const d = { ...dr, items: dr.items.map((it) => ({ ...it, err: it.err ? { message: it.err.message } : null })) };
+  try {
+    if (hasWork(d) || d.trader) await drafts.put(o, d); else await drafts.remove(o);
+  } catch { /* private mode without IndexedDB: kept in memory only */ }
+}
+
+function paintDraftState() {
+  const s = $('draft-state');
+  s.textContent = hasWork(draft) || draft.trader ? t('draftSaved') : '';
 }
 
 async function useKey(e) {
   e.preventDefault();
-  const box = $('key-error');
+  const errBox = $('key-error');
   const k = $('key').value.trim();
-  if (!k) { showError(box, { message: t('needKey') }); $('key').focus(); return; }
+  if (!k) { showError(errBox, { message: t('needKey') }); $('key').focus(); return; }
   key.set(k);
   $('key').value = '';
-  showError(box, { message: t('keyChecking') });
+  showError(errBox, { message: t('keyChecking') });
   try {
     // Any reader of findings may pass: a key that is not an inspector's
     // is told so by POST /v1/inspections, with the server's reason.
     await api('/v1/findings' + qs({ limit: 1 }));
   } catch (err) {
-    key.clear();
-    showError(box, err);
-    $('key').focus();
-    return;
+    if (err.kind === 'http') {
+      key.clear();
+      showError(errBox, err);
+      $('key').focus();
+      return;
+    }
+    // Offline: the key is kept, and checked when the outbox sends.
   }
-  showError(box, null);
+  showError(errBox, null);
+  await start();
+  if (pendingTrader) { choose(pendingTrader); pendingTrader = null; } else if (!draft.trader) $('trader-q').focus();
+  loginFn();
+}
+
+// logout forgets the key at once; the draft and the outbox stay on the
+// device for the next time this key is entered. With unsent work, it asks.
+function logout() {
+  const unsent = entries.some((e) => e.state !== 'sent');
+  if ((hasWork(draft) || unsent) && !window.confirm(t('logoutAsk'))) return;
+  const o = owner, d = draft;
+  key.clear();
+  owner = '';
+  box.use('');
+  draft = blank();
+  entries = [];
+  shown = null;
+  compliance = null;
   paint();
-  if (pendingTrader) { choose(pendingTrader); pendingTrader = null; } else $('trader-q').focus();
+  $('key').focus();
+  flush(o, d);
 }
 
 // ---- the trader -------------------------------------------------------------
@@ -121,134 +211,191 @@ async function searchTraders() {
 }
 
 function choose(org) {
-  trader = org;
-  result = null;
+  const { id, name, tax_code, address, province_name } = org;
+  draft.trader = { id, name, tax_code, address, province_name };
+  shown = null;
   compliance = null;
-  const place = $('insp-place');
-  if (!place.value) place.value = org.address || '';
-  $('trader-status').textContent = t('chosen', org.name);
+  if (!draft.place) draft.place = address || '';
+  $('trader-status').textContent = t('chosen', name);
+  save();
   paint();
   loadCompliance();
   $('item-model').focus();
 }
 
 function renderTrader() {
-  const box = $('trader');
-  $('trader-pick').hidden = !!trader;
-  if (!trader) { fill(box); return; }
-  fill(box, h('div', { class: 'chosen' },
-    h('div', {}, h('strong', { id: 'trader-name' }, trader.name),
-      h('p', { class: 'sub' }, [trader.tax_code ? `${t('taxCode')} ${trader.tax_code}` : '', trader.address || trader.province_name].filter(Boolean).join(' · '))),
+  const tr = draft.trader;
+  const el = $('trader');
+  $('trader-pick').hidden = !!tr;
+  if (!tr) { fill(el); return; }
+  fill(el, h('div', { class: 'chosen' },
+    h('div', {}, h('strong', { id: 'trader-name' }, tr.name),
+      h('p', { class: 'sub' }, [tr.tax_code ? `${t('taxCode')} ${tr.tax_code}` : '', tr.address || tr.province_name].filter(Boolean).join(' · '))),
     h('button', { type: 'button', class: 'link', onclick: () => {
-      trader = null; compliance = null; result = null; $('insp-place').value = '';
-      paint(); $('trader-q').focus();
+      draft.trader = null; compliance = null; shown = null; draft.place = '';
+      save(); paint(); $('trader-q').focus();
     } }, t('change'))));
 }
 
-// ---- the items --------------------------------------------------------------
+// ---- the items and photos ------------------------------------------------------
+
+async function verify() {
+  if (await verifyPending(draft.items, draft.date)) { save(); renderItemsNow(); }
+}
+
+function renderItemsNow() {
+  renderItems(draft.items, {
+    at: () => draft.date,
+    onChange: () => { save(); renderItemsNow(); },
+    onRemove: (it) => { draft.items = draft.items.filter((x) => x !== it); draft.photos = draft.photos.filter((p) => p.item !== it.id); save(); renderItemsNow(); $('item-model').focus(); },
+  });
+}
 
 async function addItem(e) {
   e.preventDefault();
-  const box = $('items-error');
+  const errBox = $('items-error');
   const model = $('item-model').value.trim();
-  if (!model) { showError(box, { message: t('needModel') }); $('item-model').focus(); return; }
-  showError(box, null);
+  if (!model) { showError(errBox, { message: t('needModel') }); $('item-model').focus(); return; }
+  showError(errBox, null);
   const qty = Math.max(1, parseInt($('item-qty').value, 10) || 1);
-  const it = { id: nextID++, model, firmware: $('item-fw').value.trim(), quantity: qty, v: null, err: null };
-  items.push(it);
+  const it = { id: newID(), model, brand: '', gtin: '', firmware: $('item-fw').value.trim(), quantity: qty, v: null, err: null, pick: null };
+  draft.items.push(it);
   $('item-model').value = '';
   $('item-fw').value = '';
   $('item-qty').value = '1';
   $('item-model').focus();
-  result = null;
-  renderResult();
-  renderItems();
-  try {
-    it.v = await api('/v1/verify' + qs({ model: it.model, firmware: it.firmware, at: $('insp-date').value }));
-    $('items-status').textContent = t('itemAdded', it.model, t('v_' + it.v.verdict));
-  } catch (err) {
-    it.err = err;
-    $('items-status').textContent = '';
+  shown = null;
+  renderOutcome();
+  save();
+  renderItemsNow();
+  if (navigator.onLine === false) { $('items-status').textContent = t('itemAddedOffline', model); return; }
+  await verify();
+  if (it.v) $('items-status').textContent = t('itemAdded', it.model, t('v_' + it.v.verdict));
+}
+
+// Photos are shrunk on the phone (photos.js, loaded when first needed).
+async function addPhotos(e) {
+  const files = [...e.target.files];
+  e.target.value = '';
+  const { shrink } = await import('./photos.js');
+  for (const f of files) {
+    try {
+      const blob = await shrink(f);
+      draft.photos.push({ id: newID(), blob, name: f.name, item: null });
+    } catch (err) {
+      showError($('items-error'), { message: t('photoBad', f.name) });
+    }
   }
-  renderItems();
+  save();
+  renderPhotos();
 }
 
-// reverify asks for every item's verdict again, in one bulk request (the
-// date or the language changed).
-async function reverify() {
-  if (!items.length) return;
-  const at = $('insp-date').value;
-  try {
-    const res = await api('/v1/verify', { method: 'POST', body: { items: items.map((it) => ({ model: it.model, firmware: it.firmware, at })) } });
-    items.forEach((it, i) => { it.v = res.items[i]; it.err = null; });
-    showError($('items-error'), null);
-  } catch (err) {
-    showError($('items-error'), err);
-  }
-  renderItems();
+async function renderPhotos() {
+  if (!draft.photos.length) { fill($('photos')); return; }
+  const { photoList } = await import('./photos.js');
+  fill($('photos'), photoList(draft.photos, (p) => { draft.photos = draft.photos.filter((x) => x !== p); save(); renderPhotos(); }));
 }
 
-function renderItems() {
-  const list = $('items');
-  if (!items.length) { fill(list, h('li', { class: 'empty' }, t('noItems'))); return; }
-  fill(list, items.map((it) => {
-    const v = it.v;
-    const matched = v?.model ? modelName(v.model) : '';
-    return h('li', { class: 'card item', dataset: { verdict: v?.verdict || '' } },
-      h('div', { class: 'vline' },
-        v ? badge(v.verdict) : h('span', { class: 'badge b-pending' }, '…'),
-        h('strong', {}, it.model),
-        h('span', { class: 'sub' }, [it.firmware && t('firmware', it.firmware), t('qty', it.quantity)].filter(Boolean).join(' · ')),
-        h('button', { type: 'button', class: 'link remove', 'aria-label': t('itemRemove', it.model), onclick: () => {
-          items = items.filter((x) => x !== it);
-          renderItems();
-          $('item-model').focus();
-        } }, t('remove'))),
-      matched && v.model.model_number.toLowerCase() !== it.model.toLowerCase() ? h('p', { class: 'sub' }, '→ ' + matched) : null,
-      v ? h('p', { class: 'summary' }, v.summary) : null,
-      v?.reasons?.length ? h('details', {}, h('summary', {}, t('reasonsAndEvidence')), reasons(v.reasons)) : null,
-      it.err ? h('p', { class: 'error' }, it.err.message) : null);
-  }));
+// scan opens the scanner (loaded on first use) and adds what it reads: a
+// GTIN or a camreg e-label as an item, anything else into the text box.
+async function scan() {
+  const m = await import('./scan.js');
+  m.open(async (text) => {
+    const what = m.meaning(text);
+    if (what.text !== undefined) {
+      $('item-model').value = what.text;
+      $('items-status').textContent = t('scanTyped', what.text);
+      $('item-model').focus();
+      return;
+    }
+    let v = null;
+    try { v = await m.lookUp(what, draft.date); } catch (err) { if (err.kind === 'http') showError($('items-error'), err); }
+    const found = v?.model && v.match === 'exact' ? v.model : null;
+    addScanned({ model: found?.model_number || what.key || '', brand: found?.brand || '', gtin: what.gtin || '', v: found ? v : null });
+  });
 }
 
-// ---- submitting ---------------------------------------------------------------
+// ---- submitting: into the outbox ------------------------------------------------
 
 async function submit() {
-  const box = $('submit-error');
-  if (!trader) { showError(box, { message: t('noTrader') }); $('trader-q').focus(); return; }
-  if (!items.length) { showError(box, { message: t('noItems') }); $('item-model').focus(); return; }
-  showError(box, null);
-  const btn = $('submit-insp');
-  btn.disabled = true;
-  btn.textContent = t('submitting');
-  const notes = $('insp-notes').value.trim();
-  const place = $('insp-place').value.trim();
-  try {
-    result = await api('/v1/inspections', { method: 'POST', body: {
-      trader_org_id: trader.id,
-      inspected_on: $('insp-date').value || undefined,
-      place: place || undefined,
-      notes: notes || undefined,
-      items: items.map((it) => ({ model: it.model, firmware: it.firmware || undefined, quantity: it.quantity })),
-    } });
-    items = [];
-    $('insp-notes').value = '';
-    $('items-status').textContent = '';
-    renderItems();
-    renderResult();
+  const errBox = $('submit-error');
+  draft.date = $('insp-date').value;
+  draft.place = $('insp-place').value;
+  draft.notes = $('insp-notes').value;
+  if (!draft.trader) { showError(errBox, { message: t('noTrader') }); $('trader-q').focus(); return; }
+  if (!draft.items.length) { showError(errBox, { message: t('noItems') }); $('item-model').focus(); return; }
+  const open = draft.items.filter((it) => needsPick(it));
+  if (open.length) { showError(errBox, { message: t('picksMissing', open.length) }); $('items').querySelector('.picker button')?.focus(); return; }
+  showError(errBox, null);
+  const d = draft;
+  const steps = [];
+  d.items.forEach((it, i) => {
+    if (it.pick?.not_in_registry) steps.push({ n: steps.length + 1, kind: 'resolve', index: i, body: { not_in_registry: true, label_text: it.pick.label_text } });
+  });
+  for (const p of d.photos) steps.push({ n: steps.length + 1, kind: 'photo', blob: p.blob, name: p.name });
+  const entry = {
+    id: d.id, key: newID(), draft: { ...d, items: d.items.map((it) => ({ ...it, err: null })) }, steps,
+    trader: d.trader,
+    body: {
+      trader_org_id: d.trader.id,
+      inspected_on: d.date || undefined,
+      place: d.place.trim() || undefined,
+      notes: d.notes.trim() || undefined,
+      items: d.items.map(bodyItem),
+    },
+  };
+  // The draft is emptied for the next shop (the trader's compliance stays
+  // in view); the entry keeps a copy, to give back if the server refuses it.
+  draft = blank({ date: d.date });
+  shown = entry.id;
+  await flush();
+  paint();
+  await box.enqueue(entry);
+}
+
+async function onOutbox(e) {
+  renderOutbox();
+  const full = e.state ? e : await box.list().then((l) => l.find((x) => x.id === e.id));
+  if (!full || full.id !== shown) return;
+  if (full.state === 'sent') {
+    renderOutcome(full);
     $('result-h')?.focus();
-    loadCompliance();
-  } catch (err) {
-    showError(box, err);
-  } finally {
-    btn.disabled = false;
-    btn.textContent = t('submit');
+    loadCompliance(full.trader);
+  } else if (full.state === 'failed') {
+    // Refused: the visit comes back to the form, with the reason, when the
+    // form holds nothing newer.
+    showError($('submit-error'), { message: full.error.split('\n')[0], details: full.error.split('\n').slice(1) });
+    if (!hasWork(draft)) {
+      draft = { ...full.draft, id: newID() };
+      await box.forget(full.id);
+      shown = null;
+      await flush();
+      paint();
+    }
   }
+}
+
+async function renderOutbox() {
+  const list = await box.list();
+  entries = list;
+  const btn = $('submit-insp');
+  const busy = list.some((e) => e.id === shown && (e.state === 'queued' || e.state === 'sending'));
+  btn.disabled = busy;
+  btn.textContent = busy ? t('submitting') : t('submit');
+  const unsent = list.filter((e) => e.state !== 'sent' || e.id === shown);
+  fill($('outbox'), unsent.length ? [h('h3', {}, t('outbox')), h('ul', { class: 'plain outbox' }, unsent.map((e) => h('li', { class: 'ob', dataset: { state: e.state } },
+    h('span', { class: `state s-${e.state}` }, t('ob_' + e.state)), ' ',
+    h('strong', {}, e.trader?.name || ''), ' ', h('span', { class: 'sub' }, t('nItems', e.body.items.length)),
+    e.state === 'sent' && e.result ? [' ', h('a', { href: '#inspection/' + e.result.id }, e.result.number || t('openRecord'))] : null,
+    e.error && e.state !== 'sent' ? h('p', { class: 'sub' }, e.error.split('\n')[0]) : null,
+    e.state === 'queued' ? h('button', { type: 'button', class: 'link', onclick: () => box.pump() }, t('sendNow')) : null,
+    e.state === 'failed' || e.state === 'sent' ? h('button', { type: 'button', class: 'link', onclick: () => box.forget(e.id) }, t('forget')) : null)))] : []);
+  paintDraftState();
 }
 
 // findingList shows each finding in a line, its evidence folded away:
 // on a phone, a few findings must not push the rest off the screen.
-function findingList(fs) {
+export function findingList(fs) {
   return h('ul', { class: 'findings' }, fs.map((f) => {
     const ev = (f.evidence || []).filter((r) => r.effect !== 'info');
     return h('li', { class: 'finding', dataset: { violation: f.violation } },
@@ -258,25 +405,27 @@ function findingList(fs) {
   }));
 }
 
-function renderResult() {
-  const box = $('insp-result');
-  if (!result) { fill(box); return; }
+function renderOutcome(entry) {
+  const el = $('insp-result');
+  const result = entry?.result;
+  if (!result) { fill(el); return; }
   const fs = result.findings || [];
-  fill(box, h('div', { class: fs.length ? 'outcome bad' : 'outcome ok' },
+  fill(el, h('div', { class: fs.length ? 'outcome bad' : 'outcome ok' },
     h('h3', { id: 'result-h', tabindex: '-1' }, t('submitted', fs.length)),
+    result.number ? h('p', {}, h('a', { href: '#inspection/' + result.id, class: 'record-link' }, t('recordOf', result.number))) : h('p', {}, h('a', { href: '#inspection/' + result.id, class: 'record-link' }, t('openRecord'))),
     fs.length ? findingList(fs) : null,
-    h('ul', { class: 'plain' }, result.items.map((it) => h('li', { class: 'vline' }, badge(it.verdict), ' ', it.model,
+    h('ul', { class: 'plain' }, result.items.map((it) => h('li', { class: 'vline' }, it.resolution === 'needs_confirmation' ? h('span', { class: 'badge b-pending' }, t('needsPick')) : badge(it.verdict), ' ', it.model,
       it.quantity > 1 ? ` × ${it.quantity}` : '')))));
 }
 
 // ---- the trader's compliance ------------------------------------------------
 
-async function loadCompliance() {
-  if (!trader) return;
-  const id = trader.id;
+// compliance is of the trader in the draft, or of the one just sent.
+async function loadCompliance(tr = draft.trader) {
+  if (!tr || navigator.onLine === false) return;
   try {
-    const c = await api(`/v1/organizations/${encodeURIComponent(id)}/compliance`);
-    if (trader?.id !== id) return;
+    const c = await api(`/v1/organizations/${encodeURIComponent(tr.id)}/compliance`);
+    if (draft.trader && draft.trader.id !== tr.id) return;
     compliance = c;
   } catch (err) {
     compliance = { error: err };
@@ -287,12 +436,12 @@ async function loadCompliance() {
 const ORDER = ['non_compliant', 'warning', 'unknown', 'compliant'];
 
 function renderCompliance() {
-  const card = $('compliance-card'), box = $('compliance');
-  card.hidden = !trader || !compliance;
-  if (card.hidden) { fill(box); return; }
-  if (compliance.error) { fill(box, h('p', { class: 'error' }, compliance.error.message)); return; }
+  const card = $('compliance-card'), el = $('compliance');
+  card.hidden = !compliance;
+  if (card.hidden) { fill(el); return; }
+  if (compliance.error) { fill(el, h('p', { class: 'error' }, compliance.error.message)); return; }
   const c = compliance;
-  fill(box,
+  fill(el,
     h('p', {}, h('strong', {}, c.organization.name), ' — ', t('complianceOn', day(c.on))),
     h('ul', { class: 'counts' }, ORDER.filter((v) => c.counts?.[v]).map((v) => h('li', {}, badge(v), ` ${c.counts[v]}`))),
     h('h3', {}, t('listings')),

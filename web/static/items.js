@@ -1,0 +1,136 @@
+// The items of a draft inspection: each one verified when it is added (or,
+// when it was added offline, as soon as the network returns), and each
+// near match held back until the inspector picks a candidate or records it
+// as not in the registry, with the text as printed on the label. An item
+// is never turned into a finding on a guess: the server is sent only the
+// inspector's pick.
+
+import { api, qs } from './api.js';
+import { t } from './i18n.js';
+import { h, fill, badge, reasons, modelName } from './render.js';
+
+const $ = (id) => document.getElementById(id);
+
+/** An item needs the inspector's pick: verify found only near matches. */
+export const needsPick = (it) => !!it.v && (it.v.match === 'possible' || it.v.match === 'ambiguous') && !it.pick;
+
+/** The candidates of a near match: those listed, else the one model found. */
+export const candidatesOf = (v) => (v?.candidates?.length ? v.candidates : v?.model ? [v.model] : []);
+
+// query is what verify is asked about an item: its GTIN when it was
+// scanned, else the text and brand read off the label.
+function query(it, at) {
+  if (it.gtin && !it.model) return { gtin: it.gtin, firmware: it.firmware, at };
+  return { model: it.model, brand: it.brand || undefined, firmware: it.firmware, at };
+}
+
+/**
+ * Verifies the items that have no verdict yet, in one bulk request, as of
+ * date at. Offline, they wait (and say so). Returns true when it asked.
+ */
+export async function verifyPending(items, at) {
+  const todo = items.filter((it) => !it.v);
+  if (!todo.length || navigator.onLine === false) return false;
+  try {
+    const res = await api('/v1/verify', { method: 'POST', body: { items: todo.map((it) => query(it, at)) } });
+    todo.forEach((it, i) => { it.v = res.items[i]; it.err = null; });
+  } catch (err) {
+    // A network error leaves them waiting; anything else is said on each.
+    if (err.kind === 'http') for (const it of todo) it.err = { message: err.message };
+  }
+  for (const it of todo) if (it.v && it.pick?.camera_model_id) await verifyPick(it, at);
+  return true;
+}
+
+/** Verifies the model the inspector picked for an item. */
+export async function verifyPick(it, at) {
+  const p = it.pick;
+  if (!p?.camera_model_id) { it.pv = null; return; }
+  try {
+    it.pv = await api('/v1/verify' + qs({ model: p.model_number, brand: p.brand, firmware: it.firmware, at }));
+  } catch (err) {
+    it.pv = null;
+    if (err.kind === 'http') it.err = { message: err.message };
+  }
+}
+
+/** The item as the create body of POST /v1/inspections takes it. */
+export function bodyItem(it) {
+  const out = { model: it.model || it.v?.model?.model_number || it.gtin, quantity: it.quantity };
+  if (it.brand) out.brand = it.brand;
+  if (it.firmware) out.firmware = it.firmware;
+  if (it.gtin) out.gtin = it.gtin;
+  if (it.pick?.camera_model_id) out.camera_model_id = it.pick.camera_model_id;
+  return out;
+}
+
+/**
+ * Renders the list. on.change() is called after the inspector removed an
+ * item or picked for one (the caller saves and re-renders).
+ */
+export function renderItems(items, { at, onChange, onRemove }) {
+  const list = $('items');
+  if (!items.length) { fill(list, h('li', { class: 'empty' }, t('noItems'))); return; }
+  fill(list, items.map((it) => {
+    const v = it.pick?.camera_model_id ? it.pv || it.v : it.pick?.not_in_registry ? null : it.v;
+    const waiting = !it.v && !it.err;
+    const state = waiting ? 'waiting' : needsPick(it) ? 'pick' : it.pick?.not_in_registry ? 'not_in_registry' : 'done';
+    const model = it.model || it.gtin;
+    const matched = v?.model ? modelName(v.model) : '';
+    return h('li', { class: 'card item', dataset: { verdict: state === 'done' && v ? v.verdict : '', state } },
+      h('div', { class: 'vline' },
+        state === 'done' && v ? badge(v.verdict)
+          : h('span', { class: 'badge b-pending' }, waiting ? (navigator.onLine === false ? t('itemQueued') : '…')
+            : state === 'pick' ? t('needsPick') : state === 'not_in_registry' ? t('notInRegistryShort') : '?'),
+        h('strong', {}, model),
+        h('span', { class: 'sub' }, [it.gtin && it.model ? `GTIN ${it.gtin}` : '', it.firmware && t('firmware', it.firmware), t('qty', it.quantity)].filter(Boolean).join(' · ')),
+        h('button', { type: 'button', class: 'link remove', 'aria-label': t('itemRemove', model), onclick: () => onRemove(it) }, t('remove'))),
+      matched && state === 'done' && v.model.model_number.toLowerCase() !== String(model).toLowerCase() ? h('p', { class: 'sub' }, '→ ' + matched) : null,
+      state === 'done' && it.v?.match === 'none' && !it.pick ? picker({
+        candidates: [], label: it.model, optional: true,
+        onPick: (p) => { it.pick = p; onChange(it); },
+      }) : null,
+      state === 'pick' ? picker({
+        candidates: candidatesOf(it.v),
+        label: it.model,
+        onPick: async (p) => { it.pick = p; await verifyPick(it, at()); onChange(it); },
+      }) : null,
+      it.pick ? h('p', { class: 'sub picked' }, it.pick.not_in_registry ? t('pickedNone', it.pick.label_text) : t('pickedModel', modelName(it.pick)),
+        ' ', h('button', { type: 'button', class: 'link', onclick: () => { it.pick = null; it.pv = null; onChange(it); } }, t('changePick'))) : null,
+      state === 'done' && v ? h('p', { class: 'summary' }, v.summary) : null,
+      state === 'done' && v?.reasons?.length ? h('details', {}, h('summary', {}, t('reasonsAndEvidence')), reasons(v.reasons)) : null,
+      it.err ? h('p', { class: 'error' }, it.err.message) : null);
+  }));
+}
+
+// ---- the near-match picker ---------------------------------------------------
+//
+// The inspector compares the candidates with the label and picks one, or
+// records the camera as not in the registry ("không có trong sổ đăng ký")
+// with the text as printed on the label. Nothing is decided for them.
+
+let n = 0;
+
+/**
+ * A picker for candidates [{id, brand, model_number}]; onPick receives
+ * {camera_model_id, brand, model_number} or {not_in_registry: true,
+ * label_text}. With no candidates, it offers the second choice only.
+ */
+export function picker({ candidates, label, onPick, optional = false }) {
+  const id = `pick-${++n}`;
+  const text = h('input', { id: id + '-label', type: 'text', maxlength: 200, value: label || '', autocomplete: 'off', spellcheck: 'false' });
+  const none = h('div', { class: 'pick-none' },
+    h('label', { for: id + '-label' }, t('labelText')),
+    text,
+    h('button', { type: 'button', class: 'secondary', onclick: () => {
+      const v = text.value.trim();
+      if (!v) { text.focus(); return; }
+      onPick({ not_in_registry: true, label_text: v });
+    } }, t('notInRegistry')));
+  return h('fieldset', { class: optional ? 'picker optional' : 'picker' },
+    h('legend', {}, candidates.length ? t('pickLegend') : t('noneLegend')),
+    candidates.length ? h('ul', { class: 'plain' }, candidates.map((c) => h('li', {},
+      h('button', { type: 'button', class: 'secondary pick', dataset: { id: c.id }, onclick: () => onPick({ camera_model_id: c.id, brand: c.brand, model_number: c.model_number }) },
+        modelName(c))))) : null,
+    optional ? h('details', {}, h('summary', {}, t('notInRegistry')), none) : none);
+}

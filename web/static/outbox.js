@@ -1,0 +1,190 @@
+// The outbox: a submitted inspection waits here, on the device, until the
+// server has it. Each entry is sent with one Idempotency-Key, made when it
+// was queued and kept across retries, so a retry after a lost answer
+// replays the first answer instead of recording the visit twice. An entry
+// is queued → sending → sent, or failed with the server's reason; a
+// network error, a timeout, a 409 (the same key still in flight), a 429 or
+// a 5xx leave it queued and it is tried again, with a growing pause, and
+// at once when the network returns.
+//
+// After the inspection itself, an entry may carry steps (settling an item
+// as not in the registry, uploading a photo): each runs once, in order,
+// and is marked done in the entry before the next.
+
+import { api, key, ApiError } from './api.js';
+
+import './vendor/idb.umd.js';
+
+// ---- what the page keeps on the device, in IndexedDB (through the vendored
+// idb wrapper): the inspector's draft inspection (trader, date, place,
+// items, notes, photos) and the outbox of submitted inspections. Both are
+// filed under the owner, a fingerprint of the inspector's key (never the
+// key itself), so that another inspector on the same phone does not see
+// them, and both outlive reloads, discarded tabs and logging out.
+
+const { openDB } = globalThis.idb;
+
+let dbp = null;
+function db() {
+  dbp ??= openDB('camreg', 1, {
+    upgrade(d) {
+      d.createObjectStore('drafts'); // key: owner
+      const o = d.createObjectStore('outbox', { keyPath: 'id' });
+      o.createIndex('owner', 'owner');
+    },
+  });
+  return dbp;
+}
+
+/** The owner of a key: the first 16 hex digits of its SHA-256. */
+export async function ownerOf(key) {
+  if (!key) return '';
+  if (!globalThis.crypto?.subtle) return 'key';
+  const sum = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(key));
+  return [...new Uint8Array(sum).slice(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** A random identifier, for drafts and Idempotency-Keys. */
+export function newID() {
+  if (globalThis.crypto?.randomUUID) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  return [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+export const drafts = {
+  async get(owner) { return (await db()).get('drafts', owner); },
+  async put(owner, draft) { return (await db()).put('drafts', { ...draft, updated: Date.now() }, owner); },
+  async remove(owner) { return (await db()).delete('drafts', owner); },
+};
+
+export const outbox = {
+  async all(owner) { return (await db()).getAllFromIndex('outbox', 'owner', owner); },
+  async get(id) { return (await db()).get('outbox', id); },
+  async put(entry) { return (await db()).put('outbox', entry); },
+  async remove(id) { return (await db()).delete('outbox', id); },
+};
+
+/** True when the draft holds something worth keeping. */
+export const hasWork = (d) => !!d && (d.items?.length > 0 || !!d.notes?.trim() || d.photos?.length > 0);
+
+// ---- the sender -----------------------------------------------------------------
+
+let owner = '';
+let running = false;
+let timer = 0;
+let pause = 2000;
+const listeners = new Set();
+
+/** Calls fn() whenever an entry changes state. */
+export function onChange(fn) { listeners.add(fn); }
+const changed = (e) => { for (const fn of listeners) fn(e); };
+
+/** Sets whose outbox is sent (the owner of the key in use), and sends it. */
+export function use(o) {
+  owner = o;
+  pause = 2000;
+  pump();
+}
+
+/** The owner's entries, newest first. */
+export async function list() {
+  if (!owner) return [];
+  return (await outbox.all(owner)).sort((a, b) => b.created - a.created);
+}
+
+/** Queues an entry and starts sending it. */
+export async function enqueue(entry) {
+  await outbox.put({ ...entry, owner, state: 'queued', error: '', tries: 0, created: Date.now() });
+  changed(entry);
+  pause = 2000;
+  pump();
+}
+
+/** Forgets an entry (a sent one, or a failed one the inspector gave up). */
+export async function forget(id) {
+  await outbox.remove(id);
+  changed({ id });
+}
+
+// transient errors are worth another try with the same key.
+const transient = (err) => err instanceof ApiError && (err.kind !== 'http' || err.status === 409 || err.status === 429 || err.status >= 500);
+
+/** Sends every queued entry, one at a time. */
+export async function pump() {
+  clearTimeout(timer);
+  if (running || !owner || !key.get()) return;
+  running = true;
+  let retry = false;
+  try {
+    for (const e of await list()) {
+      if (e.state !== 'queued' && e.state !== 'sending') continue;
+      if (navigator.onLine === false) { retry = true; break; }
+      if (!(await send(e))) { retry = true; break; }
+    }
+  } finally {
+    running = false;
+  }
+  if (retry) {
+    timer = setTimeout(pump, pause);
+    pause = Math.min(pause * 2, 60_000);
+  } else {
+    pause = 2000;
+  }
+}
+
+// send sends one entry; false means "not now, try again later".
+async function send(e) {
+  e.state = 'sending';
+  await outbox.put(e);
+  changed(e);
+  try {
+    if (!e.result) {
+      const res = await api('/v1/inspections', { method: 'POST', body: e.body, headers: { 'Idempotency-Key': e.key } });
+      e.result = res;
+      await outbox.put(e);
+    }
+    // The visit is recorded now: a step the server refuses is said on the
+    // entry, and never makes the visit be sent again.
+    const refused = [];
+    for (const step of e.steps || []) {
+      if (step.done) continue;
+      try {
+        await runStep(e, step);
+      } catch (err) {
+        if (transient(err)) throw err;
+        refused.push(err.message);
+      }
+      step.done = true;
+      await outbox.put(e);
+    }
+    e.state = 'sent';
+    e.error = refused.join('\n');
+    e.sentAt = Date.now();
+  } catch (err) {
+    e.tries = (e.tries || 0) + 1;
+    if (transient(err)) {
+      e.state = 'queued';
+      e.error = err.message;
+    } else {
+      e.state = 'failed';
+      e.error = [err.message, ...(err.details || [])].join('\n');
+    }
+  }
+  await outbox.put(e);
+  changed(e);
+  return e.state !== 'queued';
+}
+
+// runStep settles an item or uploads a photo, for the inspection just made.
+async function runStep(e, step) {
+  const id = e.result.id;
+  const headers = { 'Idempotency-Key': `${e.key}.${step.n}` };
+  if (step.kind === 'resolve') {
+    const pos = e.result.items?.[step.index]?.position ?? step.index;
+    await api(`/v1/inspections/${encodeURIComponent(id)}/items/${pos}/resolve`, { method: 'POST', body: step.body, headers });
+  } else if (step.kind === 'photo') {
+    await api(`/v1/inspections/${encodeURIComponent(id)}/photos`, { method: 'POST', raw: step.blob, headers });
+  }
+}
+
+window.addEventListener('online', () => { pause = 2000; pump(); });

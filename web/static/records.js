@@ -1,0 +1,263 @@
+// Past inspections and each inspection's own page (#inspection/<id>): the
+// record (biên bản) with its number, the trader, the items and their
+// verdicts, the findings; a share link, the PDF, printing (the print
+// stylesheet prints the record, not the app), the picker for items left
+// needing confirmation, and the findings workflow: a manual finding with
+// photos, and confirm / dismiss / resolve with a reason.
+
+import { api, key, qs } from './api.js';
+import { t, code, day } from './i18n.js';
+import { h, fill, badge, reasons, modelName, showError } from './render.js';
+import { shrink, photoList } from './photos.js';
+import { candidatesOf, picker } from './items.js';
+
+const $ = (id) => document.getElementById(id);
+const orgs = new Map();
+
+/** An organization's name, fetched once. */
+async function org(id) {
+  if (!id) return null;
+  if (!orgs.has(id)) orgs.set(id, api('/v1/organizations/' + encodeURIComponent(id)).catch(() => null));
+  return orgs.get(id);
+}
+
+// ---- the list ----------------------------------------------------------------
+
+let listCursor = '';
+
+/** Shows the list of past inspections with the filters in the form. */
+export async function showList(more = false) {
+  initList();
+  const f = $('past-form');
+  const p = { from: f.from.value, to: f.to.value, province: f.province.value, limit: 20, cursor: more ? listCursor : '' };
+  const list = $('past'), status = $('past-status');
+  status.textContent = t('searching');
+  try {
+    const res = await api('/v1/inspections' + qs(p));
+    listCursor = res.next_cursor || '';
+    const rows = await Promise.all(res.items.map(async (i) => {
+      const tr = await org(i.trader_org_id);
+      return h('li', { class: 'card past-row', dataset: { id: i.id } },
+        h('a', { href: '#inspection/' + i.id }, i.number || i.id.slice(0, 8)), ' · ', day(i.inspected_on),
+        h('p', {}, h('strong', {}, tr?.name || i.trader_org_id)),
+        h('p', { class: 'sub' }, [i.place, t('nItems', i.items.length)].filter(Boolean).join(' · ')));
+    }));
+    if (more) $('past').append(...rows); else fill(list, rows);
+    status.textContent = more ? '' : t('nResults', res.items.length);
+    $('past-more').hidden = !listCursor;
+  } catch (err) {
+    status.textContent = '';
+    fill(list, h('li', { class: 'error', role: 'alert' }, err.message));
+  }
+}
+
+let ready = false;
+function initList() {
+  if (ready) return;
+  ready = true;
+  $('past-form').addEventListener('submit', (e) => { e.preventDefault(); showList(); });
+  $('past-more').addEventListener('click', () => showList(true));
+}
+
+// ---- one inspection ----------------------------------------------------------
+
+let current = null;
+
+/** Shows inspection id. */
+export async function showRecord(id) {
+  const el = $('record');
+  fill(el, h('p', { class: 'status' }, t('searching')));
+  try {
+    const [insp, fs] = await Promise.all([
+      api('/v1/inspections/' + encodeURIComponent(id)),
+      api('/v1/findings' + qs({ inspection: id, limit: 500 })),
+    ]);
+    const [tr, office] = await Promise.all([org(insp.trader_org_id), org(insp.office_org_id)]);
+    current = { insp, findings: fs.items, tr, office };
+    render();
+  } catch (err) {
+    current = null;
+    fill(el, h('div', { class: 'error', role: 'alert' }, err.message));
+  }
+}
+
+const shareURL = (id) => new URL('/#inspection/' + id, location.href).href;
+
+function render() {
+  const { insp, findings, tr, office } = current;
+  const title = insp.number ? t('recordOf', insp.number) : t('recordTitle');
+  fill($('record'),
+    h('article', { class: 'card record', 'aria-labelledby': 'record-h' },
+      h('p', { class: 'print-only' }, office?.name || ''),
+      h('h1', { id: 'record-h', tabindex: '-1' }, title),
+      h('dl', { class: 'facts' }, [
+        [t('inspDate'), day(insp.inspected_on)], [t('inspPlace'), insp.place], [t('office'), office?.name],
+        [t('trader'), tr?.name], [t('taxCode'), tr?.tax_code], [t('address'), tr?.address], [t('inspNotes'), insp.notes],
+      ].filter(([, v]) => v).map(([k, v]) => h('div', {}, h('dt', {}, k), h('dd', {}, v)))),
+      h('div', { class: 'actions no-print' },
+        h('button', { type: 'button', class: 'secondary', id: 'record-print', onclick: () => window.print() }, t('print')),
+        h('button', { type: 'button', class: 'secondary', id: 'record-pdf', onclick: pdf }, t('pdf')),
+        h('button', { type: 'button', class: 'secondary', id: 'record-share', onclick: share }, t('share'))),
+      h('p', { class: 'share no-print' }, h('label', { for: 'share-url' }, t('shareLink')),
+        h('input', { id: 'share-url', type: 'url', readonly: true, value: shareURL(insp.id) })),
+      h('p', { id: 'record-msg', class: 'status no-print', role: 'status', 'aria-live': 'polite' }),
+      h('h2', {}, t('itemsStep')),
+      h('ol', { class: 'items' }, insp.items.map(itemRow)),
+      h('h2', {}, t('findingsTitle')),
+      findings.length ? h('ul', { class: 'plain findings-full' }, findings.map(findingRow)) : h('p', {}, t('noFindings')),
+      manualForm(insp),
+      h('div', { class: 'signatures print-only' },
+        h('div', {}, h('p', {}, t('signTrader')), h('p', { class: 'sign-line' }, t('signHint'))),
+        h('div', {}, h('p', {}, t('signInspector')), h('p', { class: 'sign-line' }, t('signHint'))))));
+}
+
+function itemRow(it) {
+  const pending = it.resolution === 'needs_confirmation';
+  return h('li', { class: 'item', dataset: { resolution: it.resolution || it.match, position: it.position } },
+    h('div', { class: 'vline' }, pending ? h('span', { class: 'badge b-pending' }, t('needsPick')) : badge(it.verdict), ' ',
+      h('strong', {}, [it.brand, it.model].filter(Boolean).join(' ')), it.quantity > 1 ? ` × ${it.quantity}` : '',
+      it.firmware ? h('span', { class: 'sub' }, t('firmware', it.firmware)) : null),
+    it.resolution === 'not_in_registry' ? h('p', { class: 'sub' }, t('pickedNone', it.label_text || it.model)) : null,
+    it.reasons?.length ? h('details', {}, h('summary', {}, t('reasonsAndEvidence')), reasons(it.reasons)) : null,
+    pending ? h('div', { class: 'no-print' }, picker({
+      candidates: it.candidates?.length ? it.candidates : candidatesOf(it),
+      label: it.model,
+      onPick: (p) => resolveItem(it, p),
+    })) : null);
+}
+
+async function resolveItem(it, p) {
+  const msg = $('record-msg');
+  const body = p.not_in_registry ? { not_in_registry: true, label_text: p.label_text } : { camera_model_id: p.camera_model_id };
+  try {
+    await api(`/v1/inspections/${encodeURIComponent(current.insp.id)}/items/${it.position}/resolve`, { method: 'POST', body });
+    await showRecord(current.insp.id);
+    $('record-msg').textContent = t('resolved');
+  } catch (err) {
+    msg.textContent = err.message;
+  }
+}
+
+// The moves a finding's status allows, and the label of each.
+const MOVES = { open: ['confirmed', 'dismissed'], confirmed: ['resolved', 'dismissed'] };
+
+function findingRow(f) {
+  const ev = (f.evidence || []).filter((r) => r.effect !== 'info');
+  const form = h('form', { class: 'move no-print', hidden: true });
+  const li = h('li', { class: 'finding card', dataset: { violation: f.violation, status: f.status, id: f.id } },
+    h('p', {}, h('strong', {}, code('f_', f.violation)), ' — ', [f.brand, f.model].filter(Boolean).join(' ') || f.notes,
+      h('span', { class: 'sub' }, ` (${code('s_', f.status)}${f.status_reason ? ': ' + f.status_reason : ''})`)),
+    f.notes && (f.brand || f.model) ? h('p', { class: 'sub' }, f.notes) : null,
+    ev.length ? h('details', {}, h('summary', {}, t('evidence')), reasons(ev)) : null,
+    h('div', { class: 'photos-of', dataset: { finding: f.id } }),
+    (MOVES[f.status] || []).length ? h('div', { class: 'vline no-print' }, MOVES[f.status].map((to) =>
+      h('button', { type: 'button', class: 'secondary', dataset: { to }, onclick: () => openMove(form, f, to) }, t('to_' + to)))) : null,
+    form);
+  loadPhotos(f, li.querySelector('.photos-of'));
+  return li;
+}
+
+function openMove(form, f, to) {
+  const id = `move-${f.id}`;
+  const note = h('textarea', { id, rows: 2, maxlength: 2000, required: true });
+  const err = h('div', { class: 'error', role: 'alert', hidden: true });
+  fill(form, h('label', { for: id }, t('moveReason', t('to_' + to))), note, err,
+    h('button', { type: 'submit', class: 'primary' }, t('save')));
+  form.hidden = false;
+  form.onsubmit = async (e) => {
+    e.preventDefault();
+    if (!note.value.trim()) { showError(err, { message: t('needReason') }); note.focus(); return; }
+    try {
+      await api('/v1/findings/' + encodeURIComponent(f.id), { method: 'PATCH', body: { status: to, note: note.value.trim() } });
+      await showRecord(current.insp.id);
+      $('record-msg').textContent = t('moved', t('s_' + to));
+    } catch (ex) {
+      showError(err, ex);
+    }
+  };
+  note.focus();
+}
+
+// Photos of a finding are private: fetched with the key, shown from blobs.
+async function loadPhotos(f, el) {
+  const ids = (f.photos || []).map((p) => (typeof p === 'string' ? p : p.id));
+  if (!ids.length) return;
+  const blobs = await Promise.all(ids.map((pid) => fetchBlob(`/v1/findings/${encodeURIComponent(f.id)}/photos/${encodeURIComponent(pid)}`).catch(() => null)));
+  fill(el, photoList(blobs.filter(Boolean).map((blob, i) => ({ id: ids[i], blob }))));
+}
+
+async function fetchBlob(path) {
+  const res = await fetch(path, { headers: { Authorization: 'Bearer ' + key.get() }, cache: 'no-store' });
+  if (!res.ok) throw new Error(String(res.status));
+  return res.blob();
+}
+
+const VIOLATIONS = ['no_vietnamese_label', 'tampered_label', 'no_conformity_certificate', 'certificate_expired', 'certificate_revoked',
+  'warned_model', 'banned_model', 'no_origin_proof', 'unregistered_model', 'other'];
+
+function manualForm(insp) {
+  const photos = [];
+  const err = h('div', { class: 'error', role: 'alert', hidden: true });
+  const sel = h('select', { id: 'mf-violation', required: true }, VIOLATIONS.map((v) => h('option', { value: v }, code('f_', v))));
+  const item = h('select', { id: 'mf-item' }, h('option', { value: '' }, t('noItem')),
+    insp.items.map((it) => h('option', { value: it.position }, `${it.position + 1}. ${[it.brand, it.model].filter(Boolean).join(' ')}`)));
+  const note = h('textarea', { id: 'mf-note', rows: 2, maxlength: 2000 });
+  const list = h('div', {});
+  const file = h('input', { id: 'mf-photo', type: 'file', accept: 'image/*', capture: 'environment', multiple: true });
+  file.addEventListener('change', async () => {
+    for (const f of file.files) {
+      try { photos.push({ id: String(photos.length), blob: await shrink(f) }); } catch { showError(err, { message: t('photoBad', f.name) }); }
+    }
+    file.value = '';
+    fill(list, photoList(photos, (p) => { photos.splice(photos.indexOf(p), 1); fill(list, photoList(photos, null)); }));
+  });
+  const form = h('form', { class: 'card manual no-print', id: 'manual-form' },
+    h('h2', {}, t('manualTitle')),
+    h('label', { for: 'mf-violation' }, t('violation')), sel,
+    h('label', { for: 'mf-item' }, t('item')), item,
+    h('label', { for: 'mf-note' }, t('manualNote')), note,
+    h('label', { for: 'mf-photo' }, t('photo')), file, list, err,
+    h('button', { type: 'submit', class: 'primary' }, t('manualAdd')));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    if (sel.value === 'other' && !note.value.trim()) { showError(err, { message: t('needOtherText') }); note.focus(); return; }
+    showError(err, null);
+    const body = { violation: sel.value };
+    if (item.value !== '') body.item_position = Number(item.value);
+    if (note.value.trim()) body.notes = note.value.trim();
+    try {
+      const f = await api(`/v1/inspections/${encodeURIComponent(insp.id)}/findings`, { method: 'POST', body });
+      for (const p of photos) await api(`/v1/findings/${encodeURIComponent(f.id)}/photos`, { method: 'POST', raw: p.blob });
+      await showRecord(insp.id);
+      $('record-msg').textContent = t('manualAdded');
+    } catch (ex) {
+      showError(err, ex);
+    }
+  });
+  return form;
+}
+
+async function pdf() {
+  const msg = $('record-msg');
+  msg.textContent = t('searching');
+  try {
+    const blob = await fetchBlob(`/v1/inspections/${encodeURIComponent(current.insp.id)}/record.pdf`);
+    const a = h('a', { href: URL.createObjectURL(blob), download: (current.insp.number || 'bien-ban') + '.pdf' });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    msg.textContent = t('pdfReady');
+  } catch (err) {
+    msg.textContent = t('pdfFailed', err.message);
+  }
+}
+
+async function share() {
+  const url = shareURL(current.insp.id);
+  try {
+    if (navigator.share) await navigator.share({ title: document.title, url });
+    else { await navigator.clipboard.writeText(url); $('record-msg').textContent = t('copied'); }
+  } catch {
+    $('share-url').select();
+  }
+}
