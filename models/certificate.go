@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 
+	"camreg/models/verdict"
+
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
@@ -14,13 +16,13 @@ import (
 // The statuses of a conformity certificate. "Expired" is not a status: it
 // follows from expires_on and the date asked about.
 const (
-	CertValid     = "valid"
-	CertSuspended = "suspended"
-	CertRevoked   = "revoked"
+	CertValid     = verdict.StatusValid
+	CertSuspended = verdict.StatusSuspended
+	CertRevoked   = verdict.StatusRevoked
 	// CertPending is a certificate a vendor submitted, waiting for its
 	// certification body (or an admin) to confirm it as valid or reject it.
-	CertPending  = "pending"
-	CertRejected = "rejected"
+	CertPending  = verdict.StatusPending
+	CertRejected = verdict.StatusRejected
 )
 
 // CertStatuses lists every certificate status.
@@ -30,6 +32,7 @@ var CertStatuses = []string{CertPending, CertValid, CertSuspended, CertRevoked, 
 // are final; a suspension may be lifted.
 var certStatus = statusRules{
 	initial:    CertValid,
+	statuses:   CertStatuses,
 	needReason: []string{CertSuspended, CertRevoked, CertRejected},
 	transitions: map[string][]string{
 		CertPending:   {CertValid, CertRejected},
@@ -348,11 +351,7 @@ func (s *Store) UpdateCertificate(ctx context.Context, actor Actor, id string, i
 		if err := v.Err(); err != nil {
 			return err
 		}
-		action := ActionUpdate
-		if c.Status.Status != before.Status.Status {
-			action = ActionStatus
-		}
-		changed, err := log.updated(action, "certificate", c.ID, before, c)
+		changed, err := log.updated(statusAction(before.Status, c.Status), "certificate", c.ID, before, c)
 		if err != nil || !changed {
 			return err
 		}
@@ -454,10 +453,7 @@ func (s *Store) FindCertificates(ctx context.Context, f CertificateFilter, p Pag
 	var v ValidationError
 	db := s.db.WithContext(ctx)
 	q := db.Model(&Certificate{})
-	if f.Status != "" {
-		v.enum("status", &f.Status, false, CertStatuses...)
-		q = q.Where("status = ?", f.Status)
-	}
+	q = certStatus.filter(&v, q, f.Status)
 	if f.Standard != "" {
 		q = q.Where("standard_code = ?", f.Standard)
 	}

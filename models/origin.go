@@ -16,6 +16,7 @@ var OriginForms = []string{"D", "E", "AK", "AJ", "VJ", "AI", "AANZ", "AHK", "VC"
 // originStatus: a C/O is valid until the issuer or an authority revokes it.
 var originStatus = statusRules{
 	initial:    CertValid,
+	statuses:   []string{CertValid, CertRevoked},
 	needReason: []string{CertRevoked},
 	transitions: map[string][]string{
 		CertValid:   {CertRevoked},
@@ -224,11 +225,7 @@ func (s *Store) UpdateOriginCertificate(ctx context.Context, actor Actor, id str
 		if err := v.Err(); err != nil {
 			return err
 		}
-		action := ActionUpdate
-		if o.Status.Status != before.Status.Status {
-			action = ActionStatus
-		}
-		changed, err := log.updated(action, "origin_certificate", o.ID, before, o)
+		changed, err := log.updated(statusAction(before.Status, o.Status), "origin_certificate", o.ID, before, o)
 		if err != nil || !changed {
 			return err
 		}
@@ -290,10 +287,7 @@ func (s *Store) FindOriginCertificates(ctx context.Context, f OriginCertificateF
 	if f.Number != "" {
 		q = q.Where("number_key = ?", keyOf(f.Number))
 	}
-	if f.Status != "" {
-		v.enum("status", &f.Status, false, CertValid, CertRevoked)
-		q = q.Where("status = ?", f.Status)
-	}
+	q = originStatus.filter(&v, q, f.Status)
 	if f.CameraModelID != "" {
 		q = q.Where("id IN (?)", db.Model(&OriginModel{}).Select("origin_certificate_id").Where("camera_model_id = ?", f.CameraModelID))
 	}

@@ -1,6 +1,12 @@
 package models
 
-import "slices"
+import (
+	"slices"
+
+	"camreg/models/verdict"
+
+	"gorm.io/gorm"
+)
 
 // Status is the status trio shared by certificates, C/Os, warnings and
 // findings: the status, why it was set, and the date the change takes
@@ -12,12 +18,38 @@ type Status struct {
 	StatusChangedOn Date   `json:"status_changed_on"`
 }
 
-// statusRules describes a status machine: the initial status, the statuses
-// that need a reason, and the allowed moves.
+// InEffectOn reports whether the status is in effect on day d: from its
+// effective date on, or always when it has none. Before that day the
+// previous status held (see verdict.StatusOn).
+func (s Status) InEffectOn(d Date) bool { return verdict.InEffect(s.StatusChangedOn, d) }
+
+// statusRules describes a status machine: the initial status, every status
+// in the order lists name them, the statuses that need a reason, and the
+// allowed moves.
 type statusRules struct {
 	initial     string
+	statuses    []string
 	needReason  []string
 	transitions map[string][]string
+}
+
+// filter narrows a list to one status, checking it is one of the machine's.
+func (r statusRules) filter(v *ValidationError, q *gorm.DB, status string) *gorm.DB {
+	if status == "" {
+		return q
+	}
+	v.enum("status", &status, false, r.statuses...)
+	return q.Where("status = ?", status)
+}
+
+// statusAction is the change log's action for a change of a document whose
+// status went from before to after: "status" when the status changed,
+// "update" otherwise.
+func statusAction(before, after Status) string {
+	if before.Status != after.Status {
+		return ActionStatus
+	}
+	return ActionUpdate
 }
 
 func (r statusRules) all() []string {

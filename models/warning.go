@@ -7,14 +7,16 @@ import (
 	"slices"
 	"strings"
 
+	"camreg/models/verdict"
+
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
 
 // The statuses of a warning.
 const (
-	WarningActive    = "active"
-	WarningWithdrawn = "withdrawn"
+	WarningActive    = verdict.StatusActive
+	WarningWithdrawn = verdict.StatusWithdrawn
 )
 
 // Severities and measures of a warning. The measures run from the mildest
@@ -28,6 +30,7 @@ var (
 // (a renewed warning is a new document).
 var warningStatus = statusRules{
 	initial:    WarningActive,
+	statuses:   []string{WarningActive, WarningWithdrawn},
 	needReason: []string{WarningWithdrawn},
 	transitions: map[string][]string{
 		WarningActive:    {WarningWithdrawn},
@@ -275,11 +278,7 @@ func (s *Store) UpdateWarning(ctx context.Context, actor Actor, id string, in Wa
 		if err := v.Err(); err != nil {
 			return err
 		}
-		action := ActionUpdate
-		if w.Status.Status != before.Status.Status {
-			action = ActionStatus
-		}
-		changed, err := log.updated(action, "warning", w.ID, before, w)
+		changed, err := log.updated(statusAction(before.Status, w.Status), "warning", w.ID, before, w)
 		if err != nil || !changed {
 			return err
 		}
@@ -334,10 +333,7 @@ func (s *Store) FindWarnings(ctx context.Context, f WarningFilter, p PageRequest
 	if f.AuthorityOrgID != "" {
 		q = q.Where("authority_org_id = ?", f.AuthorityOrgID)
 	}
-	if f.Status != "" {
-		v.enum("status", &f.Status, false, WarningActive, WarningWithdrawn)
-		q = q.Where("status = ?", f.Status)
-	}
+	q = warningStatus.filter(&v, q, f.Status)
 	if f.Severity != "" {
 		v.enum("severity", &f.Severity, false, Severities...)
 		q = q.Where("severity = ?", f.Severity)

@@ -81,17 +81,21 @@ func applyStatusEvent(p StatusPoint, e StatusEvent) (StatusPoint, bool, bool) {
 	return p, statusChanged, dateChanged
 }
 
+// InEffect reports whether a status change dated changedOn is in effect on
+// day d: from that day on, and always when it carries no date.
+func InEffect(changedOn, d civil.Date) bool { return changedOn.IsZero() || !d.Before(changedOn) }
+
 // StatusOn is the status in effect on day d: the current status when it
 // took effect on or before d, else the latest status (in the order of the
 // change log) that took effect on or before d. A certificate is valid
 // before its first recorded change.
 func StatusOn(current string, changedOn civil.Date, history []StatusPoint, d civil.Date) string {
-	if changedOn.IsZero() || !d.Before(changedOn) {
+	if InEffect(changedOn, d) {
 		return current
 	}
 	status := StatusValid
 	for _, p := range history {
-		if p.On.IsZero() || !d.Before(p.On) {
+		if InEffect(p.On, d) {
 			status = p.Status
 		}
 	}
@@ -109,7 +113,7 @@ func HistoryNeeded(qs []Parsed, ms []Match, d *Data) []string {
 			continue
 		}
 		for _, c := range d.Certs[m.Model.ID] {
-			if !c.StatusChangedOn.IsZero() && qs[i].Day.Before(c.StatusChangedOn) && !seen[c.ID] {
+			if !InEffect(c.StatusChangedOn, qs[i].Day) && !seen[c.ID] {
 				seen[c.ID] = true
 				need = append(need, c.ID)
 			}

@@ -237,7 +237,7 @@ func (v *Verification) warningRules(q Parsed, rows []WarningRow) {
 		ws[i].Ranges = append(ws[i].Ranges, r.Range)
 	}
 	for _, w := range ws {
-		withdrawn := w.Status == StatusWithdrawn && (w.StatusChangedOn.IsZero() || !q.Day.Before(w.StatusChangedOn))
+		withdrawn := w.Status == StatusWithdrawn && InEffect(w.StatusChangedOn, q.Day)
 		w.Active = !q.Day.Before(w.IssuedOn) && !withdrawn
 		var hit *FirmwareRange
 		for i, r := range w.Ranges {
@@ -281,7 +281,7 @@ func (v *Verification) warningRules(q Parsed, rows []WarningRow) {
 // model with no origin_country is not judged on origin.
 func (v *Verification) originRules(q Parsed, m *Model, rows []OriginOnDate) {
 	for _, o := range rows {
-		revoked := o.Status == StatusRevoked && (o.StatusChangedOn.IsZero() || !q.Day.Before(o.StatusChangedOn))
+		revoked := o.Status == StatusRevoked && InEffect(o.StatusChangedOn, q.Day)
 		o.Valid = !q.Day.Before(o.IssuedOn) && !revoked
 		v.Origins = append(v.Origins, o)
 	}
