@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -20,6 +21,31 @@ type inspectionItemRequest struct {
 	Quantity *int `json:"quantity" example:"12"`
 	// PhotoRef refers to a photo kept elsewhere (a file name or URL).
 	PhotoRef string `json:"photo_ref" example:"IMG_20261121_0930.jpg"`
+	// GTIN is the box's barcode (8, 12, 13 or 14 digits, GS1 check digit).
+	GTIN string `json:"gtin" example:"8936012345674"`
+	// CameraModelID is the model the inspector chose for this item (a
+	// candidate, or one found by search): the item is verified as that
+	// model.
+	CameraModelID *string `json:"camera_model_id"`
+	// NotInRegistry marks the label as not in the registry, with
+	// LabelText as printed and the ids of photos of it.
+	NotInRegistry bool     `json:"not_in_registry"`
+	LabelText     string   `json:"label_text" example:"QTX-94l2AIP 2MP"`
+	PhotoIDs      []string `json:"photo_ids"`
+}
+
+func (it inspectionItemRequest) settlement() models.ItemSettlement {
+	return models.ItemSettlement{CameraModelID: it.CameraModelID, NotInRegistry: it.NotInRegistry, LabelText: it.LabelText,
+		PhotoIDs: it.PhotoIDs}
+}
+
+// resolveItemRequest settles an item that needs confirmation: the model
+// the inspector chose, or the mark that its label is not in the registry.
+type resolveItemRequest struct {
+	CameraModelID *string  `json:"camera_model_id"`
+	NotInRegistry bool     `json:"not_in_registry"`
+	LabelText     string   `json:"label_text" example:"QTX-94l2AIP 2MP"`
+	PhotoIDs      []string `json:"photo_ids"`
 }
 
 // inspectionRequest records an inspection.
@@ -43,7 +69,7 @@ func (r inspectionRequest) input() models.InspectionInput {
 		Place: r.Place, Province: r.Province, Notes: r.Notes}
 	for _, it := range r.Items {
 		in.Items = append(in.Items, models.InspectionItemInput{Model: it.Model, Brand: it.Brand, Firmware: it.Firmware,
-			Quantity: it.Quantity, PhotoRef: it.PhotoRef})
+			Quantity: it.Quantity, PhotoRef: it.PhotoRef, GTIN: it.GTIN, Settlement: it.settlement()})
 	}
 	return in
 }
@@ -51,23 +77,39 @@ func (r inspectionRequest) input() models.InspectionInput {
 // inspectionItemResponse is an observed item with the verdict it got when
 // it was recorded.
 type inspectionItemResponse struct {
-	Position      int              `json:"position"`
-	Model         string           `json:"model"`
-	Brand         string           `json:"brand"`
-	Firmware      string           `json:"firmware"`
-	Quantity      int              `json:"quantity"`
-	PhotoRef      string           `json:"photo_ref"`
-	CameraModelID *string          `json:"camera_model_id"`
-	Match         string           `json:"match" enums:"exact,possible,ambiguous,none"`
-	Verdict       string           `json:"verdict" enums:"compliant,non_compliant,warning,unknown"`
-	Reasons       []reasonResponse `json:"reasons"`
+	Position      int     `json:"position"`
+	Model         string  `json:"model"`
+	Brand         string  `json:"brand"`
+	Firmware      string  `json:"firmware"`
+	Quantity      int     `json:"quantity"`
+	PhotoRef      string  `json:"photo_ref"`
+	GTIN          string  `json:"gtin"`
+	CameraModelID *string `json:"camera_model_id"`
+	// Match is how the typed text matched, exactly as GET /v1/verify.
+	Match string `json:"match" enums:"exact,possible,ambiguous,none"`
+	// Resolution: exact (matched exactly, or chosen by the inspector),
+	// needs_confirmation (no finding until the inspector chooses one of
+	// the candidates or marks the label not in the registry), or
+	// not_in_registry.
+	Resolution string                 `json:"resolution" enums:"exact,needs_confirmation,not_in_registry"`
+	Candidates []models.ItemCandidate `json:"candidates"`
+	LabelText  string                 `json:"label_text"`
+	PhotoIDs   []string               `json:"photo_ids"`
+	Verdict    string                 `json:"verdict" enums:"compliant,non_compliant,warning,unknown"`
+	Reasons    []reasonResponse       `json:"reasons"`
 	// FindingID is the finding the item opened, if any.
 	FindingID *string `json:"finding_id"`
 }
 
 // inspectionResponse is an inspection as the API shows it.
 type inspectionResponse struct {
-	ID           string                   `json:"id"`
+	ID string `json:"id"`
+	// Number is the record's number, KT-<year>-<6 digits>.
+	Number    *string `json:"number" example:"KT-2026-000123"`
+	Inspector string  `json:"inspector"`
+	// Status is needs_confirmation while an item awaits the inspector's
+	// choice, complete after.
+	Status       string                   `json:"status" enums:"needs_confirmation,complete"`
 	OfficeOrgID  *string                  `json:"office_org_id"`
 	TraderOrgID  string                   `json:"trader_org_id"`
 	InspectedOn  *string                  `json:"inspected_on"`
@@ -103,13 +145,20 @@ func reasonViews(rs []models.Reason, lang string) []reasonResponse {
 
 func inspectionView(lang string) func(*models.Inspection) inspectionResponse {
 	return func(in *models.Inspection) inspectionResponse {
-		out := inspectionResponse{ID: in.ID, OfficeOrgID: in.OfficeOrgID, TraderOrgID: in.TraderOrgID, InspectedOn: date(in.InspectedOn),
+		out := inspectionResponse{ID: in.ID, Number: in.Number, Inspector: in.Inspector, Status: in.StatusOf(), OfficeOrgID: in.OfficeOrgID, TraderOrgID: in.TraderOrgID, InspectedOn: date(in.InspectedOn),
 			Place: in.Place, ProvinceCode: in.ProvinceCode, ProvinceName: in.ProvinceName, Notes: in.Notes,
 			Items: make([]inspectionItemResponse, len(in.Items)), Version: in.Version, CreatedAt: in.CreatedAt, UpdatedAt: in.UpdatedAt}
 		for i, it := range in.Items {
 			item := inspectionItemResponse{Position: it.Position, Model: it.ModelText, Brand: it.Brand, Firmware: it.Firmware,
-				Quantity: it.Quantity, PhotoRef: it.PhotoRef, CameraModelID: it.CameraModelID, Match: it.Match,
+				Quantity: it.Quantity, PhotoRef: it.PhotoRef, GTIN: it.GTIN, CameraModelID: it.CameraModelID, Match: it.Match,
+				Resolution: it.Resolution, Candidates: it.Candidates, LabelText: it.LabelText, PhotoIDs: it.PhotoIDs,
 				Verdict: it.Verdict, Reasons: reasonViews(it.Reasons, lang)}
+			if item.Candidates == nil {
+				item.Candidates = []models.ItemCandidate{}
+			}
+			if item.PhotoIDs == nil {
+				item.PhotoIDs = []string{}
+			}
 			if it.FindingID != "" {
 				id := it.FindingID
 				item.FindingID = &id
@@ -131,17 +180,19 @@ var inspectors = requireRole(models.RoleAdmin, models.RoleInspector)
 // createInspection godoc
 //
 //	@Summary		Record an inspection of a trader
-//	@Description	Each item is verified on the spot, as of the inspection's date, with the rules of GET /v1/verify, and its verdict is stored with it. Every non-compliant item, and every item not found in the registry while certification is mandatory (unregistered_model: "not found in the registry", to be confirmed), opens a finding. All in one transaction, with change-log events.
+//	@Description	Each item is matched and verified on the spot, as of the inspection's date, exactly as GET /v1/verify does, and its verdict is stored with it. Only a certain item raises a finding: an exact match, or the model the inspector chose (camera_model_id) when non-compliant; a label marked not_in_registry (with label_text) as unregistered_model while certification is mandatory. A possible, ambiguous or missing match needs confirmation (resolution needs_confirmation, with candidates) and raises nothing until settled by POST /v1/inspections/{id}/items/{n}/resolve. The inspection gets a number KT-<year>-<6 digits>. With an Idempotency-Key header, a repeat of the same request replays the first answer. All in one transaction, with change-log events.
 //	@Tags			inspections
 //	@Accept			json
 //	@Produce		json
 //	@Security		BearerKey
 //	@Param			Accept-Language	header		string				false	"vi (default) or en, for the reasons' messages"
+//	@Param			Idempotency-Key	header		string				false	"a unique key per inspection (e.g. a UUID): a repeat with the same body replays the first answer; another body is 422; while the first runs, 409"
 //	@Param			body			body		inspectionRequest	true	"the visit and its items (1 to 500)"
 //	@Success		201				{object}	inspectionCreated
 //	@Failure		400				{object}	Problem
 //	@Failure		401				{object}	Problem
 //	@Failure		403				{object}	Problem
+//	@Failure		409				{object}	Problem	"a request with this Idempotency-Key is still running"
 //	@Failure		422				{object}	Problem
 //	@Router			/v1/inspections [post]
 func (s *Server) createInspection(c echo.Context) error {
@@ -175,6 +226,9 @@ func (s *Server) createInspection(c echo.Context) error {
 //	@Param			trader			query		string	false	"trader organization id"
 //	@Param			office			query		string	false	"inspecting office organization id"
 //	@Param			province		query		string	false	"province name or code"
+//	@Param			inspector		query		string	false	"the recording key's name, exactly"
+//	@Param			status			query		string	false	"needs_confirmation or complete"	Enums(needs_confirmation, complete)
+//	@Param			number			query		string	false	"a record number, e.g. KT-2026-000123"
 //	@Param			from			query		string	false	"inspected on or after, YYYY-MM-DD"
 //	@Param			to				query		string	false	"inspected on or before, YYYY-MM-DD"
 //	@Param			limit			query		int		false	"page size, 1..500"	default(50)
@@ -186,9 +240,9 @@ func (s *Server) createInspection(c echo.Context) error {
 //	@Failure		422				{object}	Problem
 //	@Router			/v1/inspections [get]
 func (s *Server) listInspections(c echo.Context) error {
-	q := newQuery(c, "trader", "office", "province", "from", "to")
+	q := newQuery(c, "trader", "office", "province", "from", "to", "inspector", "status", "number")
 	f := models.InspectionFilter{TraderOrgID: q.id("trader"), OfficeOrgID: q.id("office"), Province: q.str("province"),
-		From: q.str("from"), To: q.str("to")}
+		From: q.str("from"), To: q.str("to"), Inspector: q.str("inspector"), Status: q.str("status"), Number: q.str("number")}
 	p := q.page()
 	if err := q.err(&p); err != nil {
 		return err
@@ -215,6 +269,52 @@ func (s *Server) listInspections(c echo.Context) error {
 //	@Router		/v1/inspections/{id} [get]
 func (s *Server) getInspection(c echo.Context) error {
 	return getOne(c, viewAs(c, s.store.GetInspection), inspectionView(responseLang(c)))
+}
+
+// resolveInspectionItem godoc
+//
+//	@Summary		Settle an inspection item that needs confirmation
+//	@Description	The inspector chooses the model (camera_model_id; verified with the item's firmware on the inspection's date) or marks the label as not in the registry (not_in_registry with label_text as printed, and photo_ids). The item's finding, if any, is raised in the same transaction. Only the inspecting office's inspectors and admins; an item already settled is 409.
+//	@Tags			inspections
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerKey
+//	@Param			id				path		string				true	"inspection id"
+//	@Param			n				path		int					true	"item position, from 0"
+//	@Param			Idempotency-Key	header		string				false	"replays the first answer of the same request"
+//	@Param			Accept-Language	header		string				false	"vi (default) or en"
+//	@Param			body			body		resolveItemRequest	true	"the choice"
+//	@Success		200				{object}	inspectionCreated	"the inspection, and the finding raised (if any) in findings"
+//	@Failure		401				{object}	Problem
+//	@Failure		403				{object}	Problem
+//	@Failure		404				{object}	Problem
+//	@Failure		409				{object}	Problem	"the item is already settled"
+//	@Failure		422				{object}	Problem
+//	@Router			/v1/inspections/{id}/items/{n}/resolve [post]
+func (s *Server) resolveInspectionItem(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	n, err := strconv.Atoi(c.Param("n"))
+	if err != nil || n < 0 || n >= models.MaxInspectionItems {
+		return models.ErrNotFound
+	}
+	var req resolveItemRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	insp, f, err := s.store.ResolveInspectionItem(c.Request().Context(), mustActor(c), id, n,
+		models.ResolveItemInput{CameraModelID: req.CameraModelID, NotInRegistry: req.NotInRegistry, LabelText: req.LabelText, PhotoIDs: req.PhotoIDs})
+	if err != nil {
+		return err
+	}
+	lang := responseLang(c)
+	out := inspectionCreated{inspectionResponse: inspectionView(lang)(insp), Findings: []findingResponse{}}
+	if f != nil {
+		out.Findings = append(out.Findings, findingView(lang)(f))
+	}
+	return reply(c, http.StatusOK, insp.Version, out)
 }
 
 // complianceOrg is the trader a compliance summary is about.

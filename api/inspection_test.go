@@ -40,13 +40,14 @@ func newInspectionKeys(t *testing.T, e *testEnv) inspectionKeys {
 
 // shelfBody inspects the retailer on 2026-03-01: a camera with an update
 // warning (no finding), one without certificate (a finding) and one the
-// registry does not know (a finding, "not found in the registry").
+// registry does not know, marked so by the inspector with the label's text
+// (a finding, "not found in the registry").
 func (k inspectionKeys) shelfBody() map[string]any {
 	return map[string]any{"trader_org_id": k.f.retailer, "inspected_on": "2026-03-01", "place": "45 Lê Duẩn, Đà Nẵng",
 		"items": []map[string]any{
 			{"model": "DS-2CD1023G0E-I", "brand": "Hikvision", "quantity": 4},
 			{"model": "IPC-HFW1230S-S5", "brand": "Dahua", "quantity": 2, "photo_ref": "IMG_0001.jpg"},
-			{"model": "YS-NOPE-9", "brand": "Yoosee"},
+			{"model": "YS-NOPE-9", "brand": "Yoosee", "not_in_registry": true, "label_text": "YS-NOPE-9 WiFi 2MP"},
 		}}
 }
 
@@ -233,5 +234,58 @@ func TestTraderComplianceEndpoint(t *testing.T) {
 		e.do(http.MethodGet, path, k.inspector, nil).want(http.StatusOK)
 		e.do(http.MethodGet, path, k.authority, nil).want(http.StatusOK)
 		e.do(http.MethodGet, "/v1/organizations/nope/compliance", k.inspector, nil).want(http.StatusNotFound)
+	})
+}
+
+func TestInspectionItemResolveEndpoint(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *testEnv) {
+		k := newInspectionKeys(t, e)
+		r := e.do(http.MethodPost, "/v1/inspections", k.inspector, map[string]any{"trader_org_id": k.f.retailer, "inspected_on": "2026-03-01",
+			"items": []map[string]any{{"model": "DS-2CD1023GOE-I", "brand": "Hikvision"}, {"model": "IPC-HFW123OS-S5"}, {"model": "ZZ-NOPE-1"}}}).want(http.StatusCreated)
+		insp := r.json()
+		id := insp["id"].(string)
+		if n, _ := insp["number"].(string); len(n) != len("KT-2026-000001") || n[:8] != "KT-2026-" {
+			t.Errorf("number %v", insp["number"])
+		}
+		if insp["status"] != "needs_confirmation" || len(insp["findings"].([]any)) != 0 {
+			t.Fatalf("unsure items raised findings: %s", r.Body)
+		}
+		it := insp["items"].([]any)[1].(map[string]any)
+		cands := it["candidates"].([]any)
+		if it["resolution"] != "needs_confirmation" || it["camera_model_id"] != nil || len(cands) != 1 ||
+			cands[0].(map[string]any)["id"] != k.f.model2 || cands[0].(map[string]any)["model_number"] != "IPC-HFW1230S-S5" {
+			t.Fatalf("item 1 %v", it)
+		}
+		path := "/v1/inspections/" + id + "/items/1/resolve"
+		for _, key := range []string{k.vendor, k.authority, k.procurement} {
+			e.do(http.MethodPost, path, key, map[string]any{"camera_model_id": k.f.model2}).want(http.StatusForbidden).problemFields()
+		}
+		e.do(http.MethodPost, path, k.inspector, map[string]any{"not_in_registry": true}).want(http.StatusUnprocessableEntity).problemFields()
+		e.do(http.MethodPost, "/v1/inspections/"+id+"/items/x/resolve", k.inspector, map[string]any{"camera_model_id": k.f.model2}).want(http.StatusNotFound)
+		got := e.do(http.MethodPost, path, k.inspector, map[string]any{"camera_model_id": k.f.model2}, "Idempotency-Key", "pick-1").want(http.StatusOK).json()
+		fs := got["findings"].([]any)
+		if len(fs) != 1 || fs[0].(map[string]any)["violation"] != "no_conformity_certificate" {
+			t.Fatalf("chosen model's finding: %v", got["findings"])
+		}
+		// The page retries with the same key: the same answer, no second finding.
+		again := e.do(http.MethodPost, path, k.inspector, map[string]any{"camera_model_id": k.f.model2}, "Idempotency-Key", "pick-1").want(http.StatusOK).json()
+		if again["findings"].([]any)[0].(map[string]any)["id"] != fs[0].(map[string]any)["id"] {
+			t.Error("a retried pick answered differently")
+		}
+		e.do(http.MethodPost, path, k.inspector, map[string]any{"camera_model_id": k.f.model2}).want(http.StatusConflict).problemFields()
+		e.do(http.MethodPost, "/v1/inspections/"+id+"/items/2/resolve", k.inspector,
+			map[string]any{"not_in_registry": true, "label_text": "ZZ-NOPE-1 4MP"}).want(http.StatusOK)
+		e.do(http.MethodPost, "/v1/inspections/"+id+"/items/0/resolve", k.inspector,
+			map[string]any{"camera_model_id": k.f.model}).want(http.StatusOK)
+		done := e.do(http.MethodGet, "/v1/inspections/"+id, k.vendor, nil).want(http.StatusOK).json()
+		if done["status"] != "complete" {
+			t.Errorf("status %v", done["status"])
+		}
+		list := e.do(http.MethodGet, "/v1/inspections?status=complete&inspector=&number="+done["number"].(string), k.inspector, nil).want(http.StatusOK).json()
+		if n := len(list["items"].([]any)); n != 1 {
+			t.Errorf("%d inspections by number and status", n)
+		}
+		e.do(http.MethodGet, "/v1/inspections?status=needs_confirmation", k.inspector, nil).want(http.StatusOK)
+		e.do(http.MethodGet, "/v1/inspections?status=bogus", k.inspector, nil).want(http.StatusUnprocessableEntity)
 	})
 }

@@ -150,6 +150,7 @@ func (s *Store) timestamp() time.Time { return s.now().UTC().Truncate(time.Micro
 // the change log before commit, so that a change and its event are stored
 // together or not at all.
 func (s *Store) write(ctx context.Context, actor Actor, fn func(tx *gorm.DB, log *changeLog) error) error {
+	var idem *IdempotencyKey
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		log := &changeLog{actor: actor}
 		if err := fn(tx, log); err != nil {
@@ -157,6 +158,11 @@ func (s *Store) write(ctx context.Context, actor Actor, fn func(tx *gorm.DB, log
 		}
 		if isDryRun(ctx) {
 			return errDryRun
+		}
+		// The request's idempotency key commits with its write, or not at all.
+		var err error
+		if idem, err = markIdempotencyKey(ctx, tx, log); err != nil {
+			return err
 		}
 		if s.batch != nil {
 			// The batch appends every event at its end: one read of the
@@ -168,6 +174,9 @@ func (s *Store) write(ctx context.Context, actor Actor, fn func(tx *gorm.DB, log
 	})
 	if errors.Is(err, errDryRun) {
 		return nil
+	}
+	if err == nil && idem != nil {
+		idem.marked = true
 	}
 	return err
 }

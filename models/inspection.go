@@ -19,6 +19,11 @@ const MaxInspectionItems = MaxVerifyItems
 // registry never rewrites what the inspector saw.
 type Inspection struct {
 	Record
+	// Number is the record's human number, KT-<year>-<6 digits>,
+	// sequential per year of the visit.
+	Number *string `json:"number"`
+	// Inspector is the name of the key that recorded the visit.
+	Inspector string `json:"inspector"`
 	// OfficeOrgID is the inspecting office: the inspector key's
 	// organization.
 	OfficeOrgID  *string          `json:"office_org_id"`
@@ -44,10 +49,20 @@ type InspectionItem struct {
 	Firmware      string  `json:"firmware"`
 	Quantity      int     `json:"quantity"`
 	PhotoRef      string  `json:"photo_ref"`
+	GTIN          string  `gorm:"column:gtin" json:"gtin"`
 	CameraModelID *string `json:"camera_model_id"`
-	Match         string  `json:"match"`
-	Verdict       string  `json:"verdict"`
-	Reasons       Reasons `json:"reasons"`
+	// Match is how the typed text matched the registry, exactly as
+	// GET /v1/verify matches it.
+	Match string `json:"match"`
+	// Resolution is how the item was settled (Resolutions); Candidates
+	// are the models an item that needs confirmation may be.
+	Resolution string         `json:"resolution"`
+	Candidates ItemCandidates `json:"candidates"`
+	// LabelText and PhotoIDs record a label marked as not in the registry.
+	LabelText string     `json:"label_text"`
+	PhotoIDs  StringList `json:"photo_ids"`
+	Verdict   string     `json:"verdict"`
+	Reasons   Reasons    `json:"reasons"`
 	// FindingID is the finding the item opened, if any.
 	FindingID string `gorm:"-" json:"finding_id,omitempty"`
 }
@@ -93,6 +108,11 @@ type InspectionItemInput struct {
 	Firmware string
 	Quantity *int
 	PhotoRef string
+	// GTIN is the barcode scanned from the box, if any.
+	GTIN string
+	// Settlement is the inspector's choice, for an item whose text alone
+	// is not certain.
+	Settlement ItemSettlement
 }
 
 // CreateInspection records an inspection by an inspector (or an admin):
@@ -106,7 +126,10 @@ func (s *Store) CreateInspection(ctx context.Context, actor Actor, in Inspection
 		return nil, nil, err
 	}
 	today := s.Today()
-	insp := &Inspection{Record: s.newRecord()}
+	insp := &Inspection{Record: s.newRecord(), Inspector: actor.Name}
+	if insp.Inspector == "" {
+		insp.Inspector = actor.Label()
+	}
 	var v ValidationError
 	switch {
 	case actor.Role == RoleInspector && in.OfficeOrgID != nil && *in.OfficeOrgID != actor.OrgID:
@@ -139,6 +162,7 @@ func (s *Store) CreateInspection(ctx context.Context, actor Actor, in Inspection
 		v.Add("items", "must list at most %d items", MaxInspectionItems)
 	}
 	qs := make([]parsedQuery, 0, len(in.Items))
+	chosen, fields := map[int]string{}, map[int]string{}
 	for i, it := range in.Items {
 		prefix := fmt.Sprintf("items[%d].", i)
 		q := s.checkQuery(&v, prefix, VerifyQuery{Model: it.Model, Brand: it.Brand, Firmware: it.Firmware, At: insp.InspectedOn.String()})
@@ -148,9 +172,18 @@ func (s *Store) CreateInspection(ctx context.Context, actor Actor, in Inspection
 			v.Check(qty >= 1 && qty <= 1_000_000, prefix+"quantity", "must be between 1 and 1,000,000")
 		}
 		photo := v.text(prefix+"photo_ref", &it.PhotoRef, false, 500)
+		gtin := v.text(prefix+"gtin", &it.GTIN, false, 20)
+		if gtin != "" {
+			gtin = v.gtin(prefix+"gtin", gtin)
+		}
+		it.Settlement.check(&v, prefix)
+		if it.Settlement.CameraModelID != nil && ValidID(*it.Settlement.CameraModelID) {
+			chosen[i] = *it.Settlement.CameraModelID
+			fields[i] = prefix
+		}
 		qs = append(qs, q)
 		insp.Items = append(insp.Items, InspectionItem{InspectionID: insp.ID, Position: i, ModelText: q.Model,
-			Brand: q.Brand, Firmware: q.Firmware, Quantity: qty, PhotoRef: photo})
+			Brand: q.Brand, Firmware: q.Firmware, Quantity: qty, PhotoRef: photo, GTIN: gtin})
 	}
 	var findings []Finding
 	err := s.write(ctx, actor, func(tx *gorm.DB, log *changeLog) error {
@@ -165,6 +198,10 @@ func (s *Store) CreateInspection(ctx context.Context, actor Actor, in Inspection
 		if insp.OfficeOrgID != nil && actor.Role != RoleInspector {
 			checkOrgKind(tx, &v, "office_org_id", *insp.OfficeOrgID, OrgMarketSurveillance, OrgAuthority)
 		}
+		picked, err := s.verifyChosen(tx, &v, fields, insp.Items, chosen, insp.InspectedOn)
+		if err != nil {
+			return err
+		}
 		if err := v.Err(); err != nil {
 			return err
 		}
@@ -178,16 +215,21 @@ func (s *Store) CreateInspection(ctx context.Context, actor Actor, in Inspection
 			return err
 		}
 		for i := range insp.Items {
-			it, vd := &insp.Items[i], &verdicts[i]
-			it.Match, it.Verdict, it.Reasons = vd.Match, vd.Verdict, vd.Reasons
-			if vd.Model != nil {
-				it.CameraModelID = strPtr(vd.Model.ID)
-			}
-			if f := s.findingFor(insp, it, vd); f != nil {
+			it := &insp.Items[i]
+			f := s.settleItem(&v, fmt.Sprintf("items[%d].", i), insp, it, &verdicts[i], in.Items[i].Settlement, picked[i])
+			if f != nil {
 				it.FindingID = f.ID
 				findings = append(findings, *f)
 			}
 		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		number, err := nextRecordNumber(tx, insp.InspectedOn)
+		if err != nil {
+			return err
+		}
+		insp.Number = &number
 		if err := tx.Omit(clause.Associations).Create(insp).Error; err != nil {
 			return translate(err, "inspection")
 		}
@@ -218,21 +260,19 @@ func (s *Store) CreateInspection(ctx context.Context, actor Actor, in Inspection
 	return insp, findings, nil
 }
 
-// findingFor opens a finding for an item that is non-compliant, with the
-// violation of its strongest blocking reason; or for an item not found in
-// the registry while certification is mandatory, as unregistered_model. The
-// latter only says the registry does not know the model: the finding
-// starts open, for the inspector to confirm or dismiss.
+// findingFor opens a finding for a certain item (an exact match, or the
+// model the inspector chose) that is non-compliant, with the violation of
+// its strongest blocking reason.
 func (s *Store) findingFor(insp *Inspection, it *InspectionItem, vd *Verification) *Finding {
-	var violation string
-	switch {
-	case vd.Blocking() != nil:
-		violation = violationOf(vd.Blocking().Code)
-	case vd.Match == MatchNone && vd.Mandatory():
-		violation = ReasonUnregistered
-	default:
+	b := vd.Blocking()
+	if b == nil {
 		return nil
 	}
+	return s.newFinding(insp, it, violationOf(b.Code), vd.Reasons)
+}
+
+// newFinding is an open finding against the inspection's trader, for item.
+func (s *Store) newFinding(insp *Inspection, it *InspectionItem, violation string, evidence Reasons) *Finding {
 	return &Finding{
 		Record:        s.newRecord(),
 		InspectionID:  insp.ID,
@@ -246,7 +286,7 @@ func (s *Store) findingFor(insp *Inspection, it *InspectionItem, vd *Verificatio
 		ProvinceName:  insp.ProvinceName,
 		ObservedOn:    insp.InspectedOn,
 		Violation:     violation,
-		Evidence:      vd.Reasons,
+		Evidence:      evidence,
 		Status:        Status{Status: FindingOpen, StatusChangedOn: insp.InspectedOn},
 	}
 }
@@ -343,6 +383,29 @@ type InspectionFilter struct {
 	OfficeOrgID string
 	Province    string
 	From, To    string
+	// Inspector is the recording key's name, exactly.
+	Inspector string
+	// Status is InspectionPending (some item needs confirmation) or
+	// InspectionComplete.
+	Status string
+	// Number is a record number, exactly.
+	Number string
+}
+
+// The states of an inspection, derived from its items.
+const (
+	InspectionPending  = "needs_confirmation"
+	InspectionComplete = "complete"
+)
+
+// StatusOf tells whether every item of the inspection is settled.
+func (in *Inspection) StatusOf() string {
+	for _, it := range in.Items {
+		if it.Resolution == ResolutionNeedsConfirmation {
+			return InspectionPending
+		}
+	}
+	return InspectionComplete
 }
 
 // FindInspections lists the inspections the viewer may see, with their
@@ -367,6 +430,22 @@ func (s *Store) FindInspections(ctx context.Context, viewer Actor, f InspectionF
 		if pr := v.province("province", &f.Province, false); pr != nil {
 			q = q.Where("province_code = ?", pr.Code)
 		}
+	}
+	if f.Inspector != "" {
+		q = q.Where("inspector = ?", v.text("inspector", &f.Inspector, false, 200))
+	}
+	if f.Number != "" {
+		q = q.Where("number = ?", v.text("number", &f.Number, false, 20))
+	}
+	const pending = "EXISTS (SELECT 1 FROM inspection_items i WHERE i.inspection_id = inspections.id AND i.resolution = ?)"
+	switch f.Status {
+	case "":
+	case InspectionPending:
+		q = q.Where(pending, ResolutionNeedsConfirmation)
+	case InspectionComplete:
+		q = q.Where("NOT "+pending, ResolutionNeedsConfirmation)
+	default:
+		v.Add("status", "must be one of %s, %s", InspectionPending, InspectionComplete)
 	}
 	q = dateRange(&v, q, "inspected_on", f.From, f.To)
 	if err := v.Err(); err != nil {

@@ -44,7 +44,8 @@ func newInspectionWorld(t *testing.T, st *models.Store) *inspectionWorld {
 
 // shelf is an inspection of the shop on 2026-04-01 with five items: a
 // compliant camera, a revoked certificate, a camera the registry does not
-// know, an ambiguous number, and an imported camera without a C/O.
+// know (marked by the inspector as not in the registry, with the label's
+// text), an ambiguous number, and an imported camera without a C/O.
 func (w *inspectionWorld) shelf(t *testing.T, actor models.Actor, trader string) (*models.Inspection, []models.Finding) {
 	t.Helper()
 	insp, fs, err := w.st.CreateInspection(t.Context(), actor, models.InspectionInput{
@@ -52,7 +53,7 @@ func (w *inspectionWorld) shelf(t *testing.T, actor models.Actor, trader string)
 		Items: []models.InspectionItemInput{
 			{Model: "DS-2CD1023G0E-I", Brand: "Hikvision", Firmware: "V5.7.3 build 220112", Quantity: ptr(12)},
 			{Model: "QTX-9412AIP", Brand: "Questek", Quantity: ptr(3), PhotoRef: "photo://2026-04-01/qtx.jpg"},
-			{Model: "NO-SUCH-CAM 9000", Brand: "Noname"},
+			{Model: "NO-SUCH-CAM 9000", Brand: "Noname", Settlement: models.ItemSettlement{NotInRegistry: true, LabelText: "NO-SUCH-CAM 9000 1080P"}},
 			{Model: "C6N"},
 			{Model: "IPC2122LB-SF28-A", Brand: "Uniview"},
 		}})
@@ -73,12 +74,18 @@ func TestCreateInspectionVerifiesItemsAndOpensFindings(t *testing.T) {
 		if insp.ProvinceCode == nil || *insp.ProvinceCode != w.shopProvince {
 			t.Errorf("province %v, want the trader's", insp.ProvinceCode)
 		}
-		want := []struct{ match, verdict, finding string }{
-			{models.MatchExact, models.VerdictCompliant, ""},
-			{models.MatchExact, models.VerdictNonCompliant, models.ReasonCertificateRevoked},
-			{models.MatchNone, models.VerdictUnknown, models.ReasonUnregistered},
-			{models.MatchAmbiguous, models.VerdictUnknown, ""},
-			{models.MatchExact, models.VerdictWarning, ""},
+		want := []struct{ match, verdict, finding, resolution string }{
+			{models.MatchExact, models.VerdictCompliant, "", models.ResolutionExact},
+			{models.MatchExact, models.VerdictNonCompliant, models.ReasonCertificateRevoked, models.ResolutionExact},
+			{models.MatchNone, models.VerdictUnknown, models.ReasonUnregistered, models.ResolutionNotInRegistry},
+			{models.MatchAmbiguous, models.VerdictUnknown, "", models.ResolutionNeedsConfirmation},
+			{models.MatchExact, models.VerdictWarning, "", models.ResolutionExact},
+		}
+		if insp.Number == nil || *insp.Number != "KT-2026-000001" {
+			t.Errorf("number %v, want KT-2026-000001", insp.Number)
+		}
+		if len(insp.Items[3].Candidates) < 2 || insp.Items[2].LabelText != "NO-SUCH-CAM 9000 1080P" {
+			t.Errorf("ambiguous item's candidates %+v, marked label %q", insp.Items[3].Candidates, insp.Items[2].LabelText)
 		}
 		byPos := map[int]models.Finding{}
 		for _, f := range fs {
@@ -89,8 +96,8 @@ func TestCreateInspectionVerifiesItemsAndOpensFindings(t *testing.T) {
 		}
 		for i, wt := range want {
 			it := insp.Items[i]
-			if it.Match != wt.match || it.Verdict != wt.verdict {
-				t.Errorf("item %d: %s %s, want %s %s", i, it.Match, it.Verdict, wt.match, wt.verdict)
+			if it.Match != wt.match || it.Verdict != wt.verdict || it.Resolution != wt.resolution {
+				t.Errorf("item %d: %s %s %s, want %s %s %s", i, it.Match, it.Verdict, it.Resolution, wt.match, wt.verdict, wt.resolution)
 			}
 			f, ok := byPos[i]
 			if ok != (wt.finding != "") || (ok && (f.Violation != wt.finding || it.FindingID != f.ID)) {
