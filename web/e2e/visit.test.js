@@ -1,0 +1,326 @@
+// Browser tests of the shop visit on the phone: the draft kept on the
+// device across a reload, an offline spell, a closed tab and logging out;
+// the outbox (a queued submit sent once; a lost answer retried with the
+// same Idempotency-Key and no duplicate); the near-match picker; scanning a
+// barcode and a camreg QR e-label from a picture; the record page, its
+// printout and its PDF; findings confirmed with a reason, and a manual
+// finding with a photo shrunk on the phone.
+//
+//   node --test --test-concurrency=1 visit.test.js
+//
+// Each test uses its own inspector key: drafts and outboxes are filed
+// under the key's fingerprint, so the tests do not see each other's work.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  DAY, PHONE, base, ctx, bin, tmp, run, camregEnv, getJSON, open, done, noHorizontalScroll,
+} from './harness.js';
+
+// ---- helpers ------------------------------------------------------------------
+
+let office;
+
+/** A fresh key of the given role, made with the CLI. */
+async function newKey(role = 'inspector', name = 'e2e visit') {
+  office ??= (await getJSON('/v1/organizations?kind=market_surveillance')).items[0].id;
+  const args = ['keys', 'create', '--role', role, '--name', name];
+  if (role === 'inspector') args.push('--org', office);
+  const { stdout } = await run(bin, args, { cwd: tmp, env: camregEnv() });
+  return stdout.trim().split('\n').pop().trim();
+}
+
+const auth = (k) => ({ headers: { Authorization: 'Bearer ' + k } });
+
+/** The server's OpenAPI description, as text: what it supports. */
+let openapi;
+async function supports(what) {
+  openapi ??= await (await fetch(base + '/openapi.json')).text();
+  return openapi.includes(what);
+}
+
+async function login(page, k) {
+  await page.click('#tab-inspect');
+  await page.fill('#key', k);
+  await page.click('#key-form button[type="submit"]');
+  await page.locator('#insp').waitFor();
+}
+
+async function chooseTrader(page, q, name) {
+  await page.fill('#insp-date', DAY);
+  await page.locator('#insp-date').dispatchEvent('change');
+  await page.fill('#trader-q', q);
+  await page.locator('#trader-results button', { hasText: 'Chọn' }).first().click();
+  await page.locator('#trader-name', { hasText: name }).waitFor();
+}
+
+async function addItem(page, model) {
+  await page.fill('#item-model', model);
+  await page.locator('#item-model').press('Enter');
+}
+
+const items = (page) => page.locator('#items .item');
+
+/** The inspections of a trader whose notes are marker, as the API lists them. */
+async function inspectionsWith(k, traderID, marker) {
+  const res = await getJSON(`/v1/inspections?trader=${traderID}&limit=500`, auth(k));
+  return res.items.filter((i) => i.notes === marker);
+}
+
+async function traderID(name) {
+  const res = await getJSON('/v1/search?type=organization&q=' + encodeURIComponent(name));
+  return res.items.find((x) => x.item?.trader).id;
+}
+
+// ean13 draws an EAN-13 barcode of digits on a canvas, as a PNG data URL.
+function drawEAN13(digits) {
+  const L = ['0001101', '0011001', '0010011', '0111101', '0100011', '0110001', '0101111', '0111011', '0110111', '0001011'];
+  const R = L.map((c) => [...c].map((b) => (b === '0' ? '1' : '0')).join(''));
+  const G = R.map((c) => [...c].reverse().join(''));
+  const PARITY = ['LLLLLL', 'LLGLGG', 'LLGGLG', 'LLGGGL', 'LGLLGG', 'LGGLLG', 'LGGGLL', 'LGLGLG', 'LGLGGL', 'LGGLGL'];
+  const d = [...digits].map(Number);
+  let bits = '101';
+  for (let i = 1; i <= 6; i++) bits += (PARITY[d[0]][i - 1] === 'L' ? L : G)[d[i]];
+  bits += '01010';
+  for (let i = 7; i <= 12; i++) bits += R[d[i]];
+  bits += '101';
+  const m = 4, quiet = 12 * m;
+  const c = document.createElement('canvas');
+  c.width = bits.length * m + 2 * quiet;
+  c.height = 220;
+  const g = c.getContext('2d');
+  g.fillStyle = '#fff';
+  g.fillRect(0, 0, c.width, c.height);
+  g.fillStyle = '#000';
+  [...bits].forEach((b, i) => { if (b === '1') g.fillRect(quiet + i * m, 20, m, 180); });
+  return c.toDataURL('image/png');
+}
+
+/** A GTIN-13 with its GS1 check digit. */
+function gtin13(first12) {
+  const sum = [...first12].map(Number).reduce((s, x, i) => s + x * (i % 2 ? 3 : 1), 0);
+  return first12 + ((10 - (sum % 10)) % 10);
+}
+
+const dataURLBuffer = (u) => Buffer.from(u.slice(u.indexOf(',') + 1), 'base64');
+
+// ---- the tests ------------------------------------------------------------------
+
+test('a draft survives a reload, an offline spell, a closed tab and logging out', async () => {
+  const k = await newKey();
+  const page = await open();
+  await login(page, k);
+  await chooseTrader(page, 'hoang long', 'Hoàng Long');
+  await addItem(page, 'DS-2CD1023G0E-I');
+  await page.waitForFunction(() => document.querySelector('#items .item')?.dataset.verdict);
+  await page.fill('#insp-notes', 'Quầy tầng 1, chủ cửa hàng có mặt');
+  await page.locator('#draft-state', { hasText: 'Bản nháp' }).waitFor();
+  // The offline shell is in place before the network goes.
+  await page.waitForFunction(() => navigator.serviceWorker?.controller !== null, null, { timeout: 15_000 });
+
+  await ctx.setOffline(true);
+  try {
+    await addItem(page, 'Y33-1080P');
+    const queued = items(page).nth(1);
+    await queued.locator('.badge', { hasText: 'Chờ mạng' }).waitFor();
+    assert.equal(await queued.getAttribute('data-state'), 'waiting');
+    await page.waitForTimeout(400); // the draft is written within 150 ms
+    const res = await page.reload();
+    assert.ok(res.fromServiceWorker(), 'offline, the page comes from the service worker');
+    await page.locator('#insp').waitFor();
+    await page.locator('#trader-name', { hasText: 'Hoàng Long' }).waitFor();
+    assert.equal(await items(page).count(), 2, 'both items are back after the reload');
+    assert.equal(await page.inputValue('#insp-notes'), 'Quầy tầng 1, chủ cửa hàng có mặt');
+    assert.equal(await page.inputValue('#insp-date'), DAY);
+    assert.equal(await items(page).nth(1).getAttribute('data-state'), 'waiting');
+  } finally {
+    await ctx.setOffline(false);
+  }
+  // Back online, the waiting item is verified.
+  await page.waitForFunction(() => document.querySelectorAll('#items .item')[1]?.dataset.verdict === 'non_compliant');
+
+  // A discarded tab loses this tab's key, not the draft: a new tab with
+  // the same key gets it back.
+  await page.close();
+  const again = await open();
+  await login(again, k);
+  await again.locator('#trader-name', { hasText: 'Hoàng Long' }).waitFor();
+  assert.equal(await items(again).count(), 2);
+
+  // Logging out with a draft asks first; declined, nothing happens.
+  let asked = '';
+  again.once('dialog', (d) => { asked = d.message(); d.dismiss(); });
+  await again.click('#logout');
+  await again.waitForTimeout(200);
+  assert.match(asked, /bản nháp/);
+  assert.equal(await again.evaluate(() => sessionStorage.getItem('camreg.key')), k);
+  // Accepted, the key goes and the draft stays on the device.
+  again.once('dialog', (d) => d.accept());
+  await again.click('#logout');
+  await again.locator('#key-form').waitFor();
+  assert.equal(await again.evaluate(() => sessionStorage.getItem('camreg.key')), null);
+  // Another inspector on the same phone does not see it.
+  const other = await newKey('inspector', 'e2e other');
+  await login(again, other);
+  await again.locator('#trader-q').waitFor();
+  assert.equal(await again.locator('#items .item').count(), 0, 'another key sees no draft');
+  again.once('dialog', (d) => d.accept());
+  await again.click('#logout');
+  await login(again, k);
+  await again.locator('#trader-name', { hasText: 'Hoàng Long' }).waitFor();
+  assert.equal(await items(again).count(), 2, 'the draft is back with its key');
+  await noHorizontalScroll(again);
+  await done(again);
+});
+
+test('a submit made offline is queued and sent once when the network returns', async () => {
+  const k = await newKey();
+  const page = await open();
+  await login(page, k);
+  await chooseTrader(page, 'hoang long', 'Hoàng Long');
+  await addItem(page, 'qtx9412aip');
+  await page.waitForFunction(() => document.querySelector('#items .item')?.dataset.verdict);
+  const marker = 'queued ' + Date.now();
+  await page.fill('#insp-notes', marker);
+  const posts = [];
+  page.on('request', (r) => { if (r.method() === 'POST' && new URL(r.url()).pathname === '/v1/inspections') posts.push(r.headers()['idempotency-key']); });
+
+  await ctx.setOffline(true);
+  try {
+    await page.click('#submit-insp');
+    const entry = page.locator('#outbox .ob').first();
+    await entry.locator('.state', { hasText: 'Chờ gửi' }).waitFor();
+    assert.equal(await entry.getAttribute('data-state'), 'queued');
+    assert.equal(await items(page).count(), 0, 'the form is free for the next shop');
+    await page.waitForTimeout(2500); // a retry is due: offline, nothing is sent
+    assert.equal(posts.length, 0);
+  } finally {
+    await ctx.setOffline(false);
+  }
+  await page.locator('#outbox .ob[data-state="sent"]').waitFor({ timeout: 20_000 });
+  await page.locator('#insp-result .outcome').waitFor();
+  assert.equal(posts.length, 1, 'sent once');
+  assert.ok(posts[0] && posts[0].length >= 16, 'with an Idempotency-Key');
+  const id = await traderID('Hoàng Long');
+  assert.equal((await inspectionsWith(k, id, marker)).length, 1, 'one inspection on the server');
+  await done(page);
+});
+
+test('a lost answer is retried with the same key, and the visit is recorded once', async (t) => {
+  if (!(await supports('Idempotency-Key'))) { t.skip('the server does not take Idempotency-Key yet'); return; }
+  const k = await newKey();
+  const page = await open();
+  await login(page, k);
+  await chooseTrader(page, 'hoang long', 'Hoàng Long');
+  await addItem(page, 'Y33-1080P');
+  await page.waitForFunction(() => document.querySelector('#items .item')?.dataset.verdict);
+  const marker = 'lost ' + Date.now();
+  await page.fill('#insp-notes', marker);
+  const keys = [];
+  // The first answer is lost after the server has recorded the visit.
+  await page.route('**/v1/inspections', async (route) => {
+    if (route.request().method() !== 'POST') return route.continue();
+    keys.push(route.request().headers()['idempotency-key']);
+    if (keys.length === 1) {
+      await route.fetch();
+      return route.abort('connectionreset');
+    }
+    return route.continue();
+  });
+  await page.click('#submit-insp');
+  await page.locator('#insp-result .outcome').waitFor({ timeout: 20_000 });
+  await page.unroute('**/v1/inspections');
+  assert.equal(keys.length, 2, 'sent twice');
+  assert.equal(keys[0], keys[1], 'with the same Idempotency-Key');
+  const id = await traderID('Hoàng Long');
+  const found = await inspectionsWith(k, id, marker);
+  assert.equal(found.length, 1, 'one inspection');
+  const fs = await getJSON(`/v1/findings?inspection=${found[0].id}&limit=500`, auth(k));
+  const shown = await page.locator('#insp-result .finding').count();
+  assert.equal(fs.items.length, shown, 'one set of findings');
+  await done(page);
+});
+
+test('a near match waits for the inspector to pick; "not in the registry" takes the label text', async () => {
+  const k = await newKey();
+  const page = await open();
+  await login(page, k);
+  await chooseTrader(page, 'hoang long', 'Hoàng Long');
+  await addItem(page, 'QTX-94l2AIP'); // an l for a 1, as a worn label reads
+  const item = items(page).first();
+  await item.locator('.picker').waitFor();
+  assert.equal(await item.getAttribute('data-state'), 'pick');
+  assert.equal(await item.getAttribute('data-verdict'), '', 'no verdict before the pick');
+  // Submitting is refused until the pick is made.
+  await page.click('#submit-insp');
+  await page.locator('#submit-error', { hasText: 'cần chọn mẫu' }).waitFor();
+  await item.locator('.picker button.pick', { hasText: 'QTX-9412AIP' }).click();
+  await page.waitForFunction(() => document.querySelector('#items .item')?.dataset.verdict === 'non_compliant');
+  assert.match(await item.innerText(), /Cán bộ đã chọn: Questek QTX-9412AIP/);
+
+  // Not found at all: recorded as not in the registry only on request.
+  await addItem(page, 'ZX-NOPE-4411');
+  const none = items(page).nth(1);
+  await none.locator('.picker.optional').waitFor();
+  await none.locator('summary', { hasText: 'Không có trong sổ đăng ký' }).click();
+  await none.locator('.pick-none input').fill('ZX-NOPE-4411 (nhãn mờ)');
+  await none.locator('.pick-none button').click();
+  await none.locator('.picked', { hasText: 'nhãn mờ' }).waitFor();
+  assert.equal(await none.getAttribute('data-state'), 'not_in_registry');
+  await noHorizontalScroll(page);
+
+  if (!(await supports('needs_confirmation'))) return; // the server part comes with the item states
+  const marker = 'pick ' + Date.now();
+  await page.fill('#insp-notes', marker);
+  await page.click('#submit-insp');
+  await page.locator('#outbox .ob[data-state="sent"]').waitFor({ timeout: 20_000 });
+  const [insp] = await inspectionsWith(k, await traderID('Hoàng Long'), marker);
+  const picked = await getJSON('/v1/search?type=model&q=QTX-9412AIP');
+  assert.equal(insp.items[0].camera_model_id, picked.items[0].id, 'the inspector\'s pick is recorded');
+  await done(page);
+});
+
+test('scanning: a camreg QR e-label and an EAN-13 barcode, read by the lazily loaded decoder', async () => {
+  const k = await newKey();
+  const page = await open();
+  const loaded = [];
+  page.on('request', (r) => { if (r.url().includes('zxing')) loaded.push(r.url()); });
+  await login(page, k);
+  await chooseTrader(page, 'hoang long', 'Hoàng Long');
+  assert.equal(loaded.length, 0, 'the decoder is not part of the first load');
+  // The QR code of a model's permalink, as printed on its e-label.
+  const qr = Buffer.from(await (await fetch(base + '/m/hikvision/ds2cd1023g0ei/qr.png')).arrayBuffer());
+  await page.click('#scan-btn');
+  await page.locator('#scanner').waitFor();
+  await page.setInputFiles('#scan-file', { name: 'label.png', mimeType: 'image/png', buffer: qr });
+  await page.waitForFunction(() => document.querySelector('#items .item')?.dataset.verdict);
+  assert.match(await items(page).first().innerText(), /DS-2CD1023G0E-I/);
+  assert.equal(loaded.length, 1, 'the decoder was loaded on the first scan');
+
+  // An EAN-13 of a box: read by the decoder to its digits...
+  const code = gtin13('893' + String(Date.now()).slice(-9));
+  const png = await page.evaluate(drawEAN13, code);
+  const read = await page.evaluate(async (u) => {
+    const m = await import('/static/scan.js');
+    const img = new Image();
+    img.src = u;
+    await img.decode();
+    const d = await m.getDecoder();
+    return { text: await d.decode(img), valid: m.validGTIN(await d.decode(img)) };
+  }, png);
+  assert.deepEqual(read, { text: code, valid: true });
+
+  // ...and, once a model carries that GTIN, scanned into the model's item.
+  if (!(await supports('gtin'))) return;
+  const admin = await newKey('admin', 'e2e admin');
+  const m = (await getJSON('/v1/search?type=model&q=DS-2CD1023G0E-I')).items[0];
+  const patch = await fetch(`${base}/v1/models/${m.id}`, { method: 'PATCH', headers: { ...auth(admin).headers, 'Content-Type': 'application/json' }, body: JSON.stringify({ gtins: [code] }) });
+  assert.ok(patch.ok, `PATCH gtins: ${patch.status} ${await patch.text()}`);
+  await page.click('#scan-btn');
+  await page.setInputFiles('#scan-file', { name: 'box.png', mimeType: 'image/png', buffer: dataURLBuffer(png) });
+  await page.waitForFunction(() => document.querySelectorAll('#items .item')[1]?.dataset.verdict);
+  const second = await items(page).nth(1).innerText();
+  assert.match(second, /DS-2CD1023G0E-I/);
+  assert.match(second, new RegExp('GTIN ' + code));
+  await done(page);
+});
