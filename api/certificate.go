@@ -53,6 +53,8 @@ type certifierCertificateRequest struct {
 
 func (certifierCertificateRequest) widest() any { return certificateRequest{} }
 
+func (certifierCertificateRequest) implied() []string { return []string{"certification_body_org_id"} }
+
 func (r certifierCertificateRequest) input() models.CertificateInput {
 	in := r.CertificateFields.input()
 	in.HolderOrgID = r.HolderOrgID
@@ -70,6 +72,8 @@ type vendorCertificateRequest struct {
 
 func (vendorCertificateRequest) widest() any { return certificateRequest{} }
 
+func (vendorCertificateRequest) implied() []string { return []string{"holder_org_id"} }
+
 func (r vendorCertificateRequest) input() models.CertificateInput {
 	in := r.CertificateFields.input()
 	in.CertificationBodyOrgID = r.CertificationBodyOrgID
@@ -81,23 +85,16 @@ type CertificateFields struct {
 	Number       *string `json:"number" example:"QCVN135-Q1-2025-0012"`
 	StandardCode *string `json:"standard_code" example:"QCVN 135:2024/BTTTT"`
 	// Method is 1 (type testing), 5 (type testing and factory assessment) or 7 (one lot).
-	Method    *int            `json:"method" example:"5" enums:"1,5,7"`
-	IssuedOn  *string         `json:"issued_on" example:"2025-03-01"`
-	ExpiresOn *string         `json:"expires_on" example:"2028-02-29"`
-	LotRef    *string         `json:"lot_ref" example:"TK 105123456789/A11"`
-	Models    *[]coveredModel `json:"models"`
+	Method    *int    `json:"method" example:"5" enums:"1,5,7"`
+	IssuedOn  *string `json:"issued_on" example:"2025-03-01"`
+	ExpiresOn *string `json:"expires_on" example:"2028-02-29"`
+	LotRef    *string `json:"lot_ref" example:"TK 105123456789/A11"`
+	ModelLinks
 }
 
 func (r CertificateFields) input() models.CertificateInput {
 	in := models.CertificateInput{Number: r.Number, StandardCode: r.StandardCode, Method: r.Method,
-		IssuedOn: r.IssuedOn, ExpiresOn: r.ExpiresOn, LotRef: r.LotRef}
-	if r.Models != nil {
-		ms := make([]models.CoveredModelInput, len(*r.Models))
-		for i, m := range *r.Models {
-			ms[i] = models.CoveredModelInput{CameraModelID: m.CameraModelID, Firmware: m.Firmware}
-		}
-		in.Models = &ms
-	}
+		IssuedOn: r.IssuedOn, ExpiresOn: r.ExpiresOn, LotRef: r.LotRef, Models: r.covered()}
 	return in
 }
 

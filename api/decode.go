@@ -44,6 +44,9 @@ func decodeJSON(c echo.Context, dst any) error {
 		}
 		return problem(http.StatusBadRequest, "malformed-json", "Malformed request body", "the body could not be read")
 	}
+	if body, err = dropImplied(c, dst, body); err != nil {
+		return err
+	}
 	return decodeStrict(body, dst)
 }
 
@@ -92,6 +95,13 @@ func decodeStrict(body []byte, dst any) error {
 		fd.DisallowUnknownFields()
 		if err := fd.Decode(f.Addr().Interface()); err != nil {
 			errs = append(errs, fieldDecodeError(name, f.Type(), err))
+		}
+	}
+	if ch, ok := dst.(checked); ok {
+		for _, fe := range ch.check() {
+			if !hasField(errs, fe.Field) {
+				errs = append(errs, fe)
+			}
 		}
 	}
 	if len(errs) > 0 {

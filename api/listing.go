@@ -30,6 +30,8 @@ type vendorListingRequest struct {
 
 func (vendorListingRequest) widest() any { return listingRequest{} }
 
+func (vendorListingRequest) implied() []string { return []string{"trader_org_id"} }
+
 // ListingFields are a listing's own details.
 type ListingFields struct {
 	CameraModelID *string `json:"camera_model_id"`

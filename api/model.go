@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -50,6 +51,8 @@ type vendorModelRequest struct {
 }
 
 func (vendorModelRequest) widest() any { return modelRequest{} }
+
+func (vendorModelRequest) implied() []string { return []string{"registrant_org_id"} }
 
 // modelResponse is a camera model as the API shows it.
 type modelResponse struct {
@@ -137,7 +140,7 @@ func (s *Server) getModel(c echo.Context) error {
 //	@Accept		json
 //	@Produce	json
 //	@Security	BearerKey
-//	@Param		body	body		modelRequest	true	"the model; brand and model_number are required. A vendor key may not send registrant_org_id or status: the model is registered to its organization, pending until an admin verifies it"
+//	@Param		body	body		modelRequest	true	"the model; brand and model_number are required. An admin's registration is verified unless it says \"status\":\"pending\". A vendor's is registered to its organization (registrant_org_id may be sent only as that) and pending until an admin verifies it; it may not send status"
 //	@Success	201		{object}	modelResponse
 //	@Failure	400		{object}	Problem
 //	@Failure	401		{object}	Problem
@@ -149,7 +152,19 @@ func (s *Server) createModel(c echo.Context) error {
 	if mustActor(c).Role == models.RoleVendor {
 		return createOne[vendorModelRequest](c, "models", s.store.CreateModel, newModelResponse)
 	}
-	return createOne[modelRequest](c, "models", s.store.CreateModel, newModelResponse)
+	return createOne[modelRequest](c, "models", adminRegistration(s.store.CreateModel), newModelResponse)
+}
+
+// adminRegistration makes an admin's own registration verified unless it
+// says pending: an admin vouches for what it registers by hand.
+func adminRegistration(create func(context.Context, models.Actor, models.ModelInput) (*models.Model, error)) func(context.Context, models.Actor, models.ModelInput) (*models.Model, error) {
+	return func(ctx context.Context, actor models.Actor, in models.ModelInput) (*models.Model, error) {
+		if in.Status == nil && actor.Role == models.RoleAdmin {
+			verified := models.ModelVerified
+			in.Status = &verified
+		}
+		return create(ctx, actor, in)
+	}
 }
 
 // updateModel godoc

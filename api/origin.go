@@ -33,22 +33,37 @@ type vendorOriginCertificateRequest struct {
 
 func (vendorOriginCertificateRequest) widest() any { return originCertificateRequest{} }
 
+func (vendorOriginCertificateRequest) implied() []string { return []string{"holder_org_id"} }
+
 // OriginFields are a C/O's own details.
 type OriginFields struct {
 	Number *string `json:"number" example:"E2512345678"`
 	// Form is one of D, E, AK, AJ, VJ, AI, AANZ, AHK, VC, VK, EUR.1, CPTPP, RCEP, B, other.
-	Form             *string   `json:"form" example:"E"`
-	Issuer           *string   `json:"issuer" example:"China Council for the Promotion of International Trade"`
-	ExportingCountry *string   `json:"exporting_country" example:"CN"`
-	IssuedOn         *string   `json:"issued_on" example:"2025-09-12"`
-	LotRef           *string   `json:"lot_ref" example:"TK 105987654321"`
-	InvoiceRef       *string   `json:"invoice_ref" example:"INV-2025-0912"`
-	CameraModelIDs   *[]string `json:"camera_model_ids"`
+	Form             *string `json:"form" example:"E"`
+	Issuer           *string `json:"issuer" example:"China Council for the Promotion of International Trade"`
+	ExportingCountry *string `json:"exporting_country" example:"CN"`
+	IssuedOn         *string `json:"issued_on" example:"2025-09-12"`
+	LotRef           *string `json:"lot_ref" example:"TK 105987654321"`
+	InvoiceRef       *string `json:"invoice_ref" example:"INV-2025-0912"`
+	// The models the C/O covers: models (without firmware) or camera_model_ids.
+	ModelLinks
+}
+
+const originFirmware = "a certificate of origin covers whole models: leave firmware out"
+
+func (r OriginFields) check() []models.FieldError {
+	if errs := r.ModelLinks.check(); errs != nil {
+		return errs
+	}
+	_, errs := r.ids(originFirmware)
+	return errs
 }
 
 func (r OriginFields) input() models.OriginCertificateInput {
-	return models.OriginCertificateInput{Number: r.Number, Form: r.Form, Issuer: r.Issuer, ExportingCountry: r.ExportingCountry,
-		IssuedOn: r.IssuedOn, LotRef: r.LotRef, InvoiceRef: r.InvoiceRef, CameraModelIDs: r.CameraModelIDs}
+	in := models.OriginCertificateInput{Number: r.Number, Form: r.Form, Issuer: r.Issuer, ExportingCountry: r.ExportingCountry,
+		IssuedOn: r.IssuedOn, LotRef: r.LotRef, InvoiceRef: r.InvoiceRef}
+	in.CameraModelIDs, _ = r.ids(originFirmware)
+	return in
 }
 
 // originCertificateResponse is a C/O as the API shows it.

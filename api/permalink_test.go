@@ -21,7 +21,7 @@ func TestPermalinks(t *testing.T) {
 		e.fixture()
 		e.create("models", map[string]any{"brand": "Ebitcam", "model_number": "E3", "status": "verified",
 			"name": `<script>alert("x")</script> & co`})
-		e.create("models", map[string]any{"brand": "Yoosee", "model_number": "Y33-1080P"}) // pending
+		e.create("models", map[string]any{"brand": "Yoosee", "model_number": "Y33-1080P", "status": "pending"})
 
 		// The page: Vietnamese, escaped, self-contained, with today's verdict.
 		r := e.do(http.MethodGet, "/m/hikvision/ds2cd1023g0ei", "", nil).want(http.StatusOK)

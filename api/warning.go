@@ -37,6 +37,8 @@ type authorityWarningRequest struct {
 
 func (authorityWarningRequest) widest() any { return warningRequest{} }
 
+func (authorityWarningRequest) implied() []string { return []string{"authority_org_id"} }
+
 // WarningFields are a warning's own details.
 type WarningFields struct {
 	Reference *string `json:"reference" example:"383/CATTT-NCSC"`
@@ -53,6 +55,23 @@ type WarningFields struct {
 	StatusReason    *string          `json:"status_reason"`
 	StatusChangedOn *string          `json:"status_changed_on"`
 	Affected        *[]affectedModel `json:"affected"`
+	// Or the affected models in the shape of every link: models (without
+	// firmware: versions are affected[].introduced_in and fixed_in) or
+	// camera_model_ids, for models affected in every version.
+	ModelLinks
+}
+
+const warningFirmware = "name a warning's versions with affected[].introduced_in and fixed_in, not models[].firmware"
+
+func (r WarningFields) check() []models.FieldError {
+	if r.Affected != nil && (r.Models != nil || r.CameraModelIDs != nil) {
+		return []models.FieldError{{Field: "affected", Message: "send one of affected, models or camera_model_ids"}}
+	}
+	if errs := r.ModelLinks.check(); errs != nil {
+		return errs
+	}
+	_, errs := r.ids(warningFirmware)
+	return errs
 }
 
 func (r WarningFields) input() models.WarningInput {
@@ -63,6 +82,12 @@ func (r WarningFields) input() models.WarningInput {
 		as := make([]models.AffectedModelInput, len(*r.Affected))
 		for i, a := range *r.Affected {
 			as[i] = models.AffectedModelInput{CameraModelID: a.CameraModelID, IntroducedIn: a.IntroducedIn, FixedIn: a.FixedIn}
+		}
+		in.Affected = &as
+	} else if ids, _ := r.ids(warningFirmware); ids != nil {
+		as := make([]models.AffectedModelInput, len(*ids))
+		for i, id := range *ids {
+			as[i] = models.AffectedModelInput{CameraModelID: id}
 		}
 		in.Affected = &as
 	}
