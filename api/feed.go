@@ -183,7 +183,7 @@ func feedTitles(lang string) (title, description string) {
 //	@Summary		The registry's news, as JSON Feed 1.1
 //	@Description	Warnings issued, changed or withdrawn; certificates suspended, reinstated, revoked or expired (an expiry is dated when the certificate stopped being valid); models newly verified. Newest first, from the change log. Public.
 //	@Tags			feeds
-//	@Produce		json
+//	@Produce		application/feed+json
 //	@Param			type			query		string	false	"warning, certificate or model"
 //	@Param			brand			query		string	false	"only entries about this brand's models"
 //	@Param			limit			query		int		false	"entries per page, 1..200"	default(50)
