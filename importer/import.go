@@ -133,6 +133,10 @@ var errRowInvalid = errors.New("invalid row")
 // all, and as rows are upserted on their natural keys, re-running an
 // interrupted import completes it.
 //
+// After a pass that wrote rows it refreshes the database's planner
+// statistics (Store.RefreshStatistics), so that the registry is queried
+// well right after a bulk load.
+//
 // It returns ErrRowsInvalid (with the summary) when rows are invalid and
 // nothing was written; other errors are the file's or the database's.
 func Import(ctx context.Context, st *models.Store, path string, opts Options) (*Summary, error) {
@@ -184,7 +188,14 @@ func Import(ctx context.Context, st *models.Store, path string, opts Options) (*
 		// Every row is valid: write them, counting afresh.
 		sum.Rows, sum.Counts = 0, Counts{}
 	}
-	err = r.pass(ctx, sum, true)
+	if err = r.pass(ctx, sum, true); err != nil {
+		return sum, err
+	}
+	if sum.Counts.Created+sum.Counts.Updated > 0 {
+		// A bulk load changes the tables faster than the database's own
+		// statistics follow: refresh them before the registry is queried.
+		err = st.RefreshStatistics(ctx)
+	}
 	return sum, err
 }
 

@@ -48,3 +48,20 @@ func (s *Store) IsEmpty(ctx context.Context) (bool, error) {
 	}
 	return true, nil
 }
+
+// RefreshStatistics brings the query planner's statistics up to date after
+// a bulk load: ANALYZE on PostgreSQL, and PRAGMA optimize on SQLite, asked
+// to look at every table (0x10000) and analyze those that need it (0x02).
+// Without it the planner judges a freshly loaded table by what it held
+// before the load (on PostgreSQL, until autovacuum comes round), and may
+// pick a scan where an index serves.
+func (s *Store) RefreshStatistics(ctx context.Context) error {
+	stmt := "PRAGMA optimize=0x10002"
+	if s.dialect == Postgres {
+		stmt = "ANALYZE"
+	}
+	if _, err := s.DB().ExecContext(ctx, stmt); err != nil {
+		return fmt.Errorf("refresh planner statistics: %w", err)
+	}
+	return nil
+}
