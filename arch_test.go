@@ -23,8 +23,8 @@ import (
 // module is the module path of go.mod.
 const module = "camreg"
 
-// leaves import nothing of ours. A name that does not exist yet is fine:
-// the rule waits for it.
+// leaves import nothing of ours but other leaves (match builds on fold). A
+// name that does not exist yet is fine: the rule waits for it.
 var leaves = []string{"fold", "civil", "match", "translog"}
 
 // forbidden lists the arrows that point up: a package under from (or from
@@ -59,8 +59,8 @@ func archViolations(imports map[string]map[string][]string) []string {
 	for pkg, files := range imports {
 		for file, deps := range files {
 			for _, dep := range deps {
-				if slices.Contains(leaves, pkg) {
-					out = append(out, file+": leaf package "+pkg+" imports "+dep+": a leaf imports nothing of ours")
+				if slices.Contains(leaves, pkg) && !slices.Contains(leaves, dep) {
+					out = append(out, file+": leaf package "+pkg+" imports "+dep+": a leaf imports nothing of ours but other leaves")
 				}
 				for _, f := range forbidden {
 					if !under(pkg, f.from) {
@@ -175,6 +175,7 @@ func TestArchRulesCatch(t *testing.T) {
 		"importer":         {"importer/x.go": {"models", "fold"}},
 		"models":           {"models/x.go": {"fold", "models/verdict"}},
 		"tools/benchsuite": {"tools/benchsuite/x.go": {"importer/gen", "tools/loadgen"}},
+		"match":            {"match/x.go": {"fold"}},
 	}
 	if got := archViolations(good); len(got) != 0 {
 		t.Fatalf("the house's own arrows were refused: %q", got)
