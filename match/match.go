@@ -275,9 +275,6 @@ const MaxKey = 64
 func (ix *Index) Find(q Query) (Result, error) {
 	brandKey := fold.Key(q.Brand)
 	res := Result{BrandKey: brandKey}
-	if len(q.Text) > 4*MaxKey {
-		return res, ErrTooLong
-	}
 	best := map[string]Candidate{}
 	consider := func(v variant, e Entry) {
 		c := Candidate{Entry: e, half: halfDistance(v.key, e.ModelKey),
