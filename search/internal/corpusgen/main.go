@@ -37,12 +37,39 @@ func main() {
 	flag.Parse()
 	g := &gen{r: rand.New(rand.NewPCG(20260101, 135)), modelKeys: map[string]bool{}, names: map[string]bool{}, taxCodes: map[string]bool{}}
 	c := g.corpus(*nModels, *nOrgs)
+	if *nModels > 5000 {
+		write(filepath.Join(*out, "corpus.json"), c)
+		return
+	}
+	fams := addFamilies(c, g.modelKeys)
 	write(filepath.Join(*out, "corpus.json"), c)
-	if *nModels <= 5000 {
-		qs := g.queries(c)
-		write(filepath.Join(*out, "queries.json"), qs)
-		log.Printf("%d models, %d organizations, %d certificates, %d warnings; %d queries",
-			len(c.Models), len(c.Organizations), len(c.Certificates), len(c.Warnings), len(qs))
+	qs := g.queries(c)
+	write(filepath.Join(*out, "queries.json"), qs)
+	typos := typoQueries(c, fams)
+	writeLines(filepath.Join(*out, "typos.json"), typos)
+	log.Printf("%d models, %d organizations, %d certificates, %d warnings; %d queries, %d typos in %d dense families",
+		len(c.Models), len(c.Organizations), len(c.Certificates), len(c.Warnings), len(qs), len(typos), len(fams))
+}
+
+// writeLines writes a JSON array with one element a line: the typo set is
+// long, and this keeps it small and its diffs readable.
+func writeLines[T any](path string, vs []T) {
+	var b strings.Builder
+	b.WriteString("[\n")
+	for i, v := range vs {
+		line, err := json.Marshal(v)
+		if err != nil {
+			log.Fatal(err)
+		}
+		b.Write(line)
+		if i < len(vs)-1 {
+			b.WriteString(",")
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("]\n")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		log.Fatal(err)
 	}
 }
 

@@ -1,0 +1,189 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"camreg/fold"
+	"camreg/match"
+)
+
+// ModelMatcher finds the verified models a typed model number may mean,
+// ranked best first: the registry's one matcher (models.Matcher, through
+// match), so that search, verify and inspection items never disagree.
+type ModelMatcher interface {
+	MatchModels(ctx context.Context, text, brand string, limit int) ([]ModelMatch, error)
+}
+
+// ModelMatch is one model a matcher found.
+type ModelMatch struct {
+	ID          string
+	Brand       string
+	ModelNumber string
+	// Distance is the weighted edit distance from the typed key: 0 is the
+	// model's own key.
+	Distance float64
+}
+
+// MatcherHits bounds the matcher's candidates put ahead of the engine's
+// hits: enough for a family of near-identical siblings, few enough that a
+// query that is not a model number keeps its own hits on the first page.
+const MatcherHits = 5
+
+// WithMatcher returns idx with the model hits of a model-number-like query
+// (one with a digit, three characters or more) taken from m first, ahead of
+// the engine's own hits, which follow without duplicates. Every other
+// method, and every other query, goes to idx unchanged.
+func WithMatcher(idx Index, m ModelMatcher) Index {
+	return &matched{Index: idx, m: m}
+}
+
+type matched struct {
+	Index
+	m ModelMatcher
+}
+
+// Unwrap returns the engine's index.
+func (x *matched) Unwrap() Index { return x.Index }
+
+// modelLike says whether a query is one the matcher answers: text with a
+// digit, of three characters or more, looking for models without filters
+// the matcher cannot apply.
+func modelLike(q Query) bool {
+	if (q.Type != "" && q.Type != TypeModel) || q.Province != "" || q.Status != "" {
+		return false
+	}
+	k := fold.Key(q.Text)
+	return len(k) >= 3 && len(k) <= match.MaxKey && strings.ContainsAny(k, "0123456789")
+}
+
+func (x *matched) Search(ctx context.Context, q Query) (*Result, error) {
+	if !modelLike(q) {
+		return x.Index.Search(ctx, q)
+	}
+	ms, err := x.m.MatchModels(ctx, q.Text, q.Brand, 4*MatcherHits)
+	if err != nil {
+		return nil, fmt.Errorf("match models: %w", err)
+	}
+	if q.Brand != "" {
+		bk := fold.Key(q.Brand)
+		kept := ms[:0]
+		for _, m := range ms {
+			if fold.Key(m.Brand) == bk {
+				kept = append(kept, m)
+			}
+		}
+		ms = kept
+	}
+	ms = ms[:min(len(ms), MatcherHits)]
+	if len(ms) == 0 {
+		return x.Index.Search(ctx, q)
+	}
+	// The page is a window on the matcher's hits followed by the engine's
+	// (less any the matcher gave): read the engine's from its start, as
+	// far as the window needs.
+	limit := max(q.Limit, 1)
+	need := q.Offset + limit
+	var engine []Hit
+	var first *Result
+	for from := 0; from < need; {
+		eq := q
+		eq.Offset, eq.Limit = from, min(MaxLimit, need-from)
+		res, err := x.Index.Search(ctx, eq)
+		if err != nil {
+			return nil, err
+		}
+		if first == nil {
+			first = res
+		}
+		engine = append(engine, res.Hits...)
+		from += len(res.Hits)
+		if len(res.Hits) < eq.Limit || from >= res.Total || from >= MaxOffset {
+			break
+		}
+	}
+	seen := map[string]bool{}
+	all := make([]Hit, 0, len(ms)+len(engine))
+	for _, m := range ms {
+		seen[m.ID] = true
+		all = append(all, Hit{Type: TypeModel, EntityID: m.ID, Title: strings.TrimSpace(m.Brand + " " + m.ModelNumber),
+			Score: 1000 - m.Distance})
+	}
+	added := map[string]bool{}
+	for _, m := range ms {
+		added[m.ID] = true
+	}
+	for _, h := range engine {
+		if h.Type == TypeModel && seen[h.EntityID] {
+			delete(added, h.EntityID)
+			continue
+		}
+		all = append(all, h)
+	}
+	out := &Result{Total: first.Total + len(added), Facets: copyFacets(first.Facets)}
+	for _, m := range ms {
+		if added[m.ID] {
+			out.Facets.Type[string(TypeModel)]++
+			out.Facets.Brand[m.Brand]++
+		}
+	}
+	if q.Offset < len(all) {
+		out.Hits = all[q.Offset:min(len(all), q.Offset+limit)]
+	} else {
+		out.Hits = []Hit{}
+	}
+	return out, nil
+}
+
+func copyFacets(f Facets) Facets {
+	cp := func(m map[string]int) map[string]int {
+		out := make(map[string]int, len(m)+1)
+		for k, v := range m {
+			out[k] = v
+		}
+		return out
+	}
+	return Facets{Type: cp(f.Type), Brand: cp(f.Brand), Province: cp(f.Province), Status: cp(f.Status)}
+}
+
+// StaticMatcher is a ModelMatcher over a fixed set of models, for tests
+// and tools that have no registry: the very same match.Index the registry
+// builds, over the same keys.
+type StaticMatcher struct {
+	ix     *match.Index
+	models map[string]ModelMatch
+}
+
+// NewStaticMatcher builds a StaticMatcher; listings counts models' listings
+// by id (nil for none).
+func NewStaticMatcher(ms []ModelMatch, listings map[string]int) (*StaticMatcher, error) {
+	sm := &StaticMatcher{models: map[string]ModelMatch{}}
+	es := make([]match.Entry, 0, len(ms))
+	for _, m := range ms {
+		sm.models[m.ID] = m
+		es = append(es, match.Entry{ID: m.ID, BrandKey: fold.Key(m.Brand), ModelKey: fold.Key(m.ModelNumber),
+			LooseKey: fold.LooseKey(m.ModelNumber), Listings: listings[m.ID]})
+	}
+	ix, err := match.New(es)
+	if err != nil {
+		return nil, err
+	}
+	sm.ix = ix
+	return sm, nil
+}
+
+// MatchModels implements ModelMatcher.
+func (sm *StaticMatcher) MatchModels(_ context.Context, text, brand string, limit int) ([]ModelMatch, error) {
+	res, err := sm.ix.Find(match.Query{Text: text, Brand: brand, Limit: limit})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ModelMatch, 0, len(res.Candidates))
+	for _, c := range res.Candidates {
+		m := sm.models[c.ID]
+		m.Distance = c.Distance
+		out = append(out, m)
+	}
+	return out, nil
+}
