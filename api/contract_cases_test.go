@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"mime/multipart"
 	"net/http"
+	"strings"
 
 	"camreg/models"
 )
@@ -150,6 +151,18 @@ func (c *contract) cases() {
 	c.do(call{method: get, path: "/v1/export/nothing.pdf", role: "public", want: 404})
 	c.do(call{method: get, path: "/v1/audit?entity=certificate", role: "authority", want: 200})
 	c.do(call{method: get, path: "/v1/audit", role: "vendor", want: 403})
+
+	// Bad bodies on every write this test knows: each refusal by its status.
+	for _, w := range [][2]string{{post, "/v1/organizations"}, {patch, "/v1/organizations/" + org}, {post, "/v1/models"},
+		{patch, "/v1/models/" + model}, {post, "/v1/standards"}, {patch, "/v1/standards/" + std}, {post, "/v1/certificates"},
+		{patch, "/v1/certificates/" + cid}, {post, "/v1/origin-certificates"}, {patch, "/v1/origin-certificates/" + oid},
+		{post, "/v1/warnings"}, {patch, "/v1/warnings/" + wid}, {post, "/v1/listings"}, {patch, "/v1/listings/" + f.listing},
+		{post, "/v1/inspections"}, {post, "/v1/keys"}, {post, "/v1/verify"}} {
+		c.do(call{method: w[0], path: w[1], role: "admin", body: "{", want: http.StatusBadRequest})
+		c.do(call{method: w[0], path: w[1], role: "admin", body: "name=x", contentType: "text/plain", want: http.StatusUnsupportedMediaType})
+		c.do(call{method: w[0], path: w[1], role: "admin", body: `{"no_such_field":1}`, want: http.StatusUnprocessableEntity})
+		c.do(call{method: w[0], path: w[1], role: "admin", body: `{"x":"` + strings.Repeat("a", maxBodyBytes) + `"}`, want: http.StatusRequestEntityTooLarge})
+	}
 
 	// Deletions last, of objects made above.
 	c.do(call{method: del, path: "/v1/models/" + model, role: "admin", want: 204})

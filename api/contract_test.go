@@ -344,10 +344,13 @@ func (c *contract) generic() {
 			c.do(call{method: method, path: path + "?no_such_parameter=1", role: "admin"})
 		}
 		if hasBody {
-			c.do(call{method: method, path: path, role: "admin", body: "{", want: http.StatusBadRequest})
-			c.do(call{method: method, path: path, role: "admin", body: "name=x", contentType: "text/plain", want: http.StatusUnsupportedMediaType})
-			c.do(call{method: method, path: path, role: "admin", body: `{"no_such_field":1}`, want: http.StatusUnprocessableEntity})
-			c.do(call{method: method, path: path, role: "admin", body: `{"x":"` + strings.Repeat("a", maxBodyBytes) + `"}`, want: http.StatusRequestEntityTooLarge})
+			// Bad bodies: which refusal comes first (404 for an unknown
+			// path id, 400, 413, 415, 422) is the handler's; the answer
+			// must be one the description declares.
+			c.do(call{method: method, path: path, role: "admin", body: "{"})
+			c.do(call{method: method, path: path, role: "admin", body: "name=x", contentType: "text/plain"})
+			c.do(call{method: method, path: path, role: "admin", body: `{"no_such_field":1}`})
+			c.do(call{method: method, path: path, role: "admin", body: `{"x":"` + strings.Repeat("a", maxBodyBytes) + `"}`})
 			c.do(call{method: method, path: path, role: "public", body: `{}`})
 		}
 		if method != http.MethodGet && !hasBody {
