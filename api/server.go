@@ -261,6 +261,7 @@ func (s *Server) routes() {
 	v1.POST("/inspections", s.createInspection, inspectors, s.idempotent)
 	v1.GET("/inspections", s.listInspections, traderReaders)
 	v1.GET("/inspections/:id", s.getInspection, traderReaders)
+	v1.GET("/inspections/:id/record.pdf", s.getInspectionRecord, traderReaders)
 	v1.POST("/inspections/:id/items/:n/resolve", s.resolveInspectionItem, inspectors, s.idempotent)
 	v1.GET("/findings", s.listFindings, traderReaders)
 	v1.GET("/findings/:id", s.getFinding, traderReaders)
