@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -103,7 +104,7 @@ type listingList struct {
 //	@Router		/v1/listings [get]
 func (s *Server) listListings(c echo.Context) error {
 	q := newQuery(c, "trader", "model", "province", "channel", "source")
-	f := models.ListingFilter{TraderOrgID: q.id("trader"), CameraModelID: q.id("model"), Province: q.str("province"),
+	f := models.ListingFilter{Viewer: viewerPtr(c), TraderOrgID: q.id("trader"), CameraModelID: q.id("model"), Province: q.str("province"),
 		Channel: q.str("channel"), Source: q.str("source")}
 	p := q.page()
 	if err := q.err(&p); err != nil {
@@ -126,7 +127,9 @@ func (s *Server) listListings(c echo.Context) error {
 //	@Failure	404	{object}	Problem
 //	@Router		/v1/listings/{id} [get]
 func (s *Server) getListing(c echo.Context) error {
-	return getOne(c, s.store.GetListing, newListingResponse)
+	return getOne(c, func(ctx context.Context, id string) (*models.Listing, error) {
+		return s.store.ViewListing(ctx, viewer(c), id)
+	}, newListingResponse)
 }
 
 // createListing godoc

@@ -128,14 +128,16 @@ func exportRows(ctx context.Context, st *models.Store, viewer models.Actor, enti
 					modelIDs = append(modelIDs, m.CameraModelID)
 				}
 			}
-			orgs, mods, err := refs(ctx, st, orgIDs, modelIDs)
+			orgs, mods, err := refs(ctx, st, viewer, orgIDs, modelIDs)
 			if err != nil {
 				return err
 			}
 			for _, c := range page {
-				items := make([]string, len(c.Models))
-				for i, m := range c.Models {
-					items[i] = modelKey(mods, m.CameraModelID) + itemOpt("firmware", m.Firmware)
+				items := make([]string, 0, len(c.Models))
+				for _, m := range c.Models {
+					if _, ok := mods[m.CameraModelID]; ok {
+						items = append(items, modelKey(mods, m.CameraModelID)+itemOpt("firmware", m.Firmware))
+					}
 				}
 				if err := emit([]any{c.Number, c.StandardCode, orgKey(orgs, c.CertificationBodyOrgID), fmt.Sprint(c.Method),
 					orgKey(orgs, c.HolderOrgID), c.IssuedOn.String(), c.ExpiresOn.String(), c.LotRef,
@@ -156,14 +158,16 @@ func exportRows(ctx context.Context, st *models.Store, viewer models.Actor, enti
 					modelIDs = append(modelIDs, m.CameraModelID)
 				}
 			}
-			orgs, mods, err := refs(ctx, st, orgIDs, modelIDs)
+			orgs, mods, err := refs(ctx, st, viewer, orgIDs, modelIDs)
 			if err != nil {
 				return err
 			}
 			for _, o := range page {
-				items := make([]string, len(o.Models))
-				for i, m := range o.Models {
-					items[i] = modelKey(mods, m.CameraModelID)
+				items := make([]string, 0, len(o.Models))
+				for _, m := range o.Models {
+					if _, ok := mods[m.CameraModelID]; ok {
+						items = append(items, modelKey(mods, m.CameraModelID))
+					}
 				}
 				if err := emit([]any{o.Number, o.ExportingCountry, o.Form, o.Issuer, o.IssuedOn.String(),
 					orgKey(orgs, deref(o.HolderOrgID)), o.LotRef, o.InvoiceRef, o.Status.Status, o.StatusReason,
@@ -184,14 +188,16 @@ func exportRows(ctx context.Context, st *models.Store, viewer models.Actor, enti
 					modelIDs = append(modelIDs, a.CameraModelID)
 				}
 			}
-			orgs, mods, err := refs(ctx, st, orgIDs, modelIDs)
+			orgs, mods, err := refs(ctx, st, viewer, orgIDs, modelIDs)
 			if err != nil {
 				return err
 			}
 			for _, w := range page {
-				items := make([]string, len(w.Affected))
-				for i, a := range w.Affected {
-					items[i] = modelKey(mods, a.CameraModelID) + itemOpt("introduced_in", a.IntroducedIn) + itemOpt("fixed_in", a.FixedIn)
+				items := make([]string, 0, len(w.Affected))
+				for _, a := range w.Affected {
+					if _, ok := mods[a.CameraModelID]; ok {
+						items = append(items, modelKey(mods, a.CameraModelID)+itemOpt("introduced_in", a.IntroducedIn)+itemOpt("fixed_in", a.FixedIn))
+					}
 				}
 				if err := emit([]any{w.Reference, orgKey(orgs, w.AuthorityOrgID), w.Title, w.Summary, w.Severity,
 					w.IssuedOn.String(), w.Measure, []string(w.CVEIDs), w.URL, w.Status.Status, w.StatusReason,
@@ -203,19 +209,22 @@ func exportRows(ctx context.Context, st *models.Store, viewer models.Actor, enti
 		})
 	case "listings":
 		return eachPage(ctx, func(p models.PageRequest) (models.Page[models.Listing], error) {
-			return st.FindListings(ctx, models.ListingFilter{}, p)
+			return st.FindListings(ctx, models.ListingFilter{Viewer: &viewer}, p)
 		}, func(page []models.Listing) error {
 			var orgIDs, modelIDs []string
 			for _, l := range page {
 				orgIDs = append(orgIDs, l.TraderOrgID)
 				modelIDs = append(modelIDs, l.CameraModelID)
 			}
-			orgs, mods, err := refs(ctx, st, orgIDs, modelIDs)
+			orgs, mods, err := refs(ctx, st, viewer, orgIDs, modelIDs)
 			if err != nil {
 				return err
 			}
 			for _, l := range page {
-				m := mods[l.CameraModelID]
+				m, ok := mods[l.CameraModelID]
+				if !ok {
+					continue
+				}
 				var price any = ""
 				if l.PriceVND != nil {
 					price = *l.PriceVND
@@ -252,12 +261,15 @@ func eachPage[T any](ctx context.Context, find func(models.PageRequest) (models.
 	}
 }
 
-func refs(ctx context.Context, st *models.Store, orgIDs, modelIDs []string) (map[string]models.OrgRef, map[string]models.ModelRef, error) {
+// refs loads the natural keys of the organizations and of the models the
+// viewer may see; a model it may not (a pending registration) is absent,
+// and the rows and items that name it are left out.
+func refs(ctx context.Context, st *models.Store, viewer models.Actor, orgIDs, modelIDs []string) (map[string]models.OrgRef, map[string]models.ModelRef, error) {
 	orgs, err := st.OrgRefs(ctx, orgIDs)
 	if err != nil {
 		return nil, nil, err
 	}
-	mods, err := st.ModelRefs(ctx, modelIDs)
+	mods, err := st.ModelRefsAs(ctx, viewer, modelIDs)
 	return orgs, mods, err
 }
 

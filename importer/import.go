@@ -172,7 +172,7 @@ func Import(ctx context.Context, st *models.Store, path string, opts Options) (*
 			return nil, err
 		}
 	}
-	r := &run{st: st, opts: opts, h: h, path: path, refs: newRefCache()}
+	r := &run{st: st, opts: opts, h: h, path: path, refs: newRefCache(opts.Actor)}
 	sum := &Summary{Entity: opts.Entity, Format: opts.Format, DryRun: opts.DryRun, Errors: []RowError{}, PosKind: posKind(opts.Format)}
 	defer byLine(sum)
 	if opts.DryRun || !opts.SkipInvalid {

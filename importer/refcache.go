@@ -15,6 +15,10 @@ import (
 // that a million listings of a thousand traders look each trader up once.
 // Rows of the file's own entity are never cached: the import creates them.
 type refCache struct {
+	// viewer is the importing actor: a model it may not see (another
+	// organization's pending registration) resolves as no model at all,
+	// so a row's error never names it or its id.
+	viewer models.Actor
 	mu     sync.Mutex
 	orgs   map[string]refResult
 	models map[string]refResult
@@ -29,8 +33,8 @@ type refResult struct {
 // memory stays flat however many distinct references a file makes.
 const maxCached = 100_000
 
-func newRefCache() *refCache {
-	return &refCache{orgs: map[string]refResult{}, models: map[string]refResult{}}
+func newRefCache(viewer models.Actor) *refCache {
+	return &refCache{viewer: viewer, orgs: map[string]refResult{}, models: map[string]refResult{}}
 }
 
 func (rc *refCache) get(m map[string]refResult, key string) (refResult, bool) {
@@ -100,6 +104,8 @@ func (rc *refCache) model(ctx context.Context, st *models.Store, brand, item str
 		if !ok {
 			m, err := st.ModelByKeys(ctx, t[0], t[1])
 			switch {
+			case err == nil && !models.CanSeeModel(rc.viewer, m):
+				r.err = fmt.Errorf("camera model: %w", models.ErrNotFound)
 			case err == nil:
 				r.id = m.ID
 			case models.IsNotFound(err):
@@ -206,8 +212,19 @@ func (rc *refCache) prefetch(ctx context.Context, st *models.Store, batch []reco
 		if err != nil {
 			return err
 		}
+		list := make([]string, 0, len(ids))
+		for _, id := range ids {
+			list = append(list, id)
+		}
+		visible, err := st.VisibleModelIDs(ctx, rc.viewer, list)
+		if err != nil {
+			return err
+		}
 		for _, p := range pairs {
 			r := refResult{id: ids[p]}
+			if !visible[r.id] {
+				r.id = ""
+			}
 			if r.id == "" {
 				r.err = fmt.Errorf("camera model: %w", models.ErrNotFound)
 			}

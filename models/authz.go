@@ -1,6 +1,11 @@
 package models
 
-import "gorm.io/gorm"
+import (
+	"context"
+	"fmt"
+
+	"gorm.io/gorm"
+)
 
 // Authorization inside the services. The API checks which roles may call
 // an endpoint at all; the services check what a role may do to a given
@@ -47,6 +52,46 @@ func CanSeeContacts(viewer Actor, o *Organization) bool {
 // privileged roles.
 func canSeeModel(viewer Actor, m *Model) bool {
 	return m.Status == ModelVerified || viewer.Privileged() || viewer.Role == RoleCertifier || viewer.Owns(m.RegistrantOrgID)
+}
+
+// CanSeeModel is canSeeModel, for the importer's resolution of model
+// references.
+func CanSeeModel(viewer Actor, m *Model) bool { return canSeeModel(viewer, m) }
+
+// VisibleModelIDs reports which of the ids name camera models the viewer
+// may see, in one query a chunk.
+func (s *Store) VisibleModelIDs(ctx context.Context, viewer Actor, ids []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	for _, chunk := range chunks(uniqueIDs(ids), s.bindVars()) {
+		var found []string
+		if err := visibleModels(s.db.WithContext(ctx).Model(&Model{}), viewer).Where("id IN ?", chunk).Pluck("id", &found).Error; err != nil {
+			return nil, fmt.Errorf("check camera models: %w", err)
+		}
+		for _, id := range found {
+			out[id] = true
+		}
+	}
+	return out, nil
+}
+
+// ModelRefsAs is ModelRefs restricted to the models the viewer may see:
+// an export or list names no pending registration to those who may not
+// see it.
+func (s *Store) ModelRefsAs(ctx context.Context, viewer Actor, ids []string) (map[string]ModelRef, error) {
+	refs, err := s.ModelRefs(ctx, ids)
+	if err != nil || viewer.Privileged() || viewer.Role == RoleCertifier {
+		return refs, err
+	}
+	visible, err := s.VisibleModelIDs(ctx, viewer, ids)
+	if err != nil {
+		return nil, err
+	}
+	for id := range refs {
+		if !visible[id] {
+			delete(refs, id)
+		}
+	}
+	return refs, nil
 }
 
 // canSeeCertificate: confirmed certificates are public; a pending or

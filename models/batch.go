@@ -103,7 +103,7 @@ func (s *Store) UpsertListings(ctx context.Context, actor Actor, rows []BatchRow
 		for _, r := range rows {
 			orgs, mods = appendRef(orgs, r.In.TraderOrgID), appendRef(mods, r.In.CameraModelID)
 		}
-		if err := b.preloadRefs(tx, orgs, mods); err != nil {
+		if err := b.preloadRefs(tx, actor, orgs, mods); err != nil {
 			return nil, err
 		}
 		return upsertBatch(b, tx, log, mode, rows, batchEntity[Listing, ListingInput, ListingKey]{
@@ -131,7 +131,7 @@ func (s *Store) UpsertModels(ctx context.Context, actor Actor, rows []BatchRow[M
 		if actor.Role == RoleVendor {
 			orgs = append(orgs, actor.OrgID)
 		}
-		if err := b.preloadRefs(tx, orgs, nil); err != nil {
+		if err := b.preloadRefs(tx, actor, orgs, nil); err != nil {
 			return nil, err
 		}
 		return upsertBatch(b, tx, log, mode, rows, batchEntity[Model, ModelInput, [2]string]{
@@ -454,7 +454,7 @@ func findByTuples[T any](tx *gorm.DB, vars int, cols []string, tuples [][]any) (
 // kinds) and camera models the batch names, into the batch's reference
 // cache, so that the single-row reference checks find them there. An id
 // not found is left out; its check then queries it, and reports it.
-func (s *Store) preloadRefs(tx *gorm.DB, orgIDs, modelIDs []string) error {
+func (s *Store) preloadRefs(tx *gorm.DB, actor Actor, orgIDs, modelIDs []string) error {
 	for _, chunk := range chunks(uniqueIDs(orgIDs), s.bindVars()) {
 		var rows []Organization
 		if err := tx.Session(&gorm.Session{}).Select("id", "kind").Where("id IN ?", chunk).Find(&rows).Error; err != nil {
@@ -466,7 +466,8 @@ func (s *Store) preloadRefs(tx *gorm.DB, orgIDs, modelIDs []string) error {
 	}
 	for _, chunk := range chunks(uniqueIDs(modelIDs), s.bindVars()) {
 		var ids []string
-		if err := tx.Session(&gorm.Session{}).Model(&Model{}).Where("id IN ?", chunk).Pluck("id", &ids).Error; err != nil {
+		// Only the models the actor may see count as found (authz.go).
+		if err := visibleModels(tx.Session(&gorm.Session{}).Model(&Model{}), actor).Where("id IN ?", chunk).Pluck("id", &ids).Error; err != nil {
 			return fmt.Errorf("load the batch's camera models: %w", err)
 		}
 		for _, id := range ids {

@@ -3,6 +3,7 @@ package models
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -192,8 +193,10 @@ func sortCovered(ms []CoveredModel) {
 	})
 }
 
-// checkModelRefs records a field error for each id that names no model.
-func checkModelRefs(tx *gorm.DB, v *ValidationError, field string, ids []string) {
+// checkModelRefs records a field error for each id that names no model the
+// actor may see: another organization's pending registration is answered
+// as an id that names nothing.
+func checkModelRefs(tx *gorm.DB, actor Actor, v *ValidationError, field string, ids []string) {
 	want := []string{}
 	for _, id := range ids {
 		if ValidID(id) {
@@ -204,8 +207,8 @@ func checkModelRefs(tx *gorm.DB, v *ValidationError, field string, ids []string)
 		return
 	}
 	var found []string
-	if err := tx.Model(&Model{}).Where("id IN ?", want).Pluck("id", &found).Error; err != nil {
-		v.Add(field, "could not be checked")
+	if err := visibleModels(tx.Session(&gorm.Session{NewDB: true}).Model(&Model{}), actor).Where("id IN ?", want).Pluck("id", &found).Error; err != nil {
+		v.lookupFailed(fmt.Errorf("check camera models: %w", err))
 		return
 	}
 	have := map[string]bool{}
@@ -227,6 +230,10 @@ func checkOrgKind(tx *gorm.DB, v *ValidationError, field, ref string, kinds ...s
 	}
 	var o Organization
 	if err := tx.Select("id", "kind").Where("id = ?", ref).Take(&o).Error; err != nil {
+		if !errors.Is(err, gorm.ErrRecordNotFound) {
+			v.lookupFailed(fmt.Errorf("check organization %s: %w", ref, err))
+			return
+		}
 		v.Add(field, "no organization has id %s", ref)
 		return
 	}
@@ -244,7 +251,7 @@ func containsStr(list []string, s string) bool {
 	return false
 }
 
-func (s *Store) checkCertificateRefs(tx *gorm.DB, v *ValidationError, c *Certificate, in CertificateInput, create bool) {
+func (s *Store) checkCertificateRefs(tx *gorm.DB, actor Actor, v *ValidationError, c *Certificate, in CertificateInput, create bool) {
 	if in.StandardCode != nil || create {
 		var n int64
 		tx.Model(&Standard{}).Where("code = ?", c.StandardCode).Count(&n)
@@ -267,7 +274,7 @@ func (s *Store) checkCertificateRefs(tx *gorm.DB, v *ValidationError, c *Certifi
 				ids = append(ids, m.CameraModelID)
 			}
 		}
-		checkModelRefs(tx, v, "models", ids)
+		checkModelRefs(tx, actor, v, "models", ids)
 	}
 }
 
@@ -302,7 +309,7 @@ func (s *Store) CreateCertificate(ctx context.Context, actor Actor, in Certifica
 	c := &Certificate{Record: s.newRecord()}
 	v := in.apply(c, s.Today(), true)
 	err := s.write(ctx, actor, func(tx *gorm.DB, log *changeLog) error {
-		s.checkCertificateRefs(tx, v, c, in, true)
+		s.checkCertificateRefs(tx, actor, v, c, in, true)
 		if err := v.Err(); err != nil {
 			return err
 		}
@@ -347,7 +354,7 @@ func (s *Store) UpdateCertificate(ctx context.Context, actor Actor, id string, i
 		before := *c
 		before.Models = append([]CoveredModel(nil), c.Models...)
 		v := in.apply(c, s.Today(), false)
-		s.checkCertificateRefs(tx, v, c, in, false)
+		s.checkCertificateRefs(tx, actor, v, c, in, false)
 		if err := v.Err(); err != nil {
 			return err
 		}

@@ -31,6 +31,18 @@ type FieldError struct {
 // learns all of them at once. It matches ErrInvalid.
 type ValidationError struct {
 	Errors []FieldError
+	// lookup is the first failure of the database while checking a
+	// reference: the request is then not invalid, the database is
+	// unavailable, and Err returns it (a 503), never "no camera model has
+	// id" for a row that may well exist.
+	lookup error
+}
+
+// lookupFailed records that checking a reference failed in the database.
+func (v *ValidationError) lookupFailed(err error) {
+	if v.lookup == nil && err != nil {
+		v.lookup = err
+	}
 }
 
 func (v *ValidationError) Error() string {
@@ -58,6 +70,9 @@ func (v *ValidationError) Check(ok bool, field, format string, args ...any) {
 
 // Err returns nil when no error was recorded, and v otherwise.
 func (v *ValidationError) Err() error {
+	if v.lookup != nil {
+		return v.lookup
+	}
 	if len(v.Errors) == 0 {
 		return nil
 	}

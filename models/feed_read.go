@@ -248,7 +248,8 @@ func (r *feedReader) attach(entries []FeedEntry) error {
 	modelIDs = slices.Compact(modelIDs)
 	for chunk := range slices.Chunk(modelIDs, 500) {
 		var ms []Model
-		if err := r.db.Where("id IN ?", chunk).Find(&ms).Error; err != nil {
+		// The feeds are public: a pending registration is named in none.
+		if err := r.db.Where("id IN ? AND status = ?", chunk, ModelVerified).Find(&ms).Error; err != nil {
 			return fmt.Errorf("load feed models: %w", err)
 		}
 		for i := range ms {
@@ -322,7 +323,8 @@ func (r *feedReader) expiries(after *feedKey, want int, today Date) ([]FeedEntry
 	models := map[string]*Model{}
 	for chunk := range slices.Chunk(ids, 500) {
 		var ms []Model
-		if err := r.db.Where("id IN ?", chunk).Find(&ms).Error; err != nil {
+		// The feeds are public: a pending registration is named in none.
+		if err := r.db.Where("id IN ? AND status = ?", chunk, ModelVerified).Find(&ms).Error; err != nil {
 			return nil, fmt.Errorf("load models of expired certificates: %w", err)
 		}
 		for i := range ms {

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"gorm.io/gorm"
@@ -108,12 +109,12 @@ func (in ListingInput) apply(l *Listing, today Date, create bool) *ValidationErr
 	return &v
 }
 
-func (s *Store) checkListingRefs(tx *gorm.DB, v *ValidationError, l *Listing, in ListingInput, create bool) {
+func (s *Store) checkListingRefs(tx *gorm.DB, actor Actor, v *ValidationError, l *Listing, in ListingInput, create bool) {
 	if in.TraderOrgID != nil || create {
 		s.checkOrgKindCached(tx, v, "trader_org_id", l.TraderOrgID, TraderKinds...)
 	}
-	if (in.CameraModelID != nil || create) && ValidID(l.CameraModelID) && !s.modelExistsCached(tx, l.CameraModelID) {
-		v.Add("camera_model_id", "no camera model has id %s", l.CameraModelID)
+	if (in.CameraModelID != nil || create) && ValidID(l.CameraModelID) {
+		s.checkModelRefCached(tx, actor, v, "camera_model_id", l.CameraModelID)
 	}
 }
 
@@ -153,7 +154,7 @@ func (s *Store) newListing(tx *gorm.DB, actor Actor, in ListingInput) (*Listing,
 	}
 	l := &Listing{Record: s.newRecord()}
 	v := in.apply(l, s.Today(), true)
-	s.checkListingRefs(tx, v, l, in, true)
+	s.checkListingRefs(tx, actor, v, l, in, true)
 	return l, v.Err()
 }
 
@@ -191,7 +192,7 @@ func (s *Store) changeListing(tx *gorm.DB, actor Actor, l *Listing, in ListingIn
 	}
 	before := *l
 	v := in.apply(l, s.Today(), false)
-	s.checkListingRefs(tx, v, l, in, false)
+	s.checkListingRefs(tx, actor, v, l, in, false)
 	return before, v.Err()
 }
 
@@ -238,8 +239,27 @@ func (s *Store) GetListing(ctx context.Context, id string) (*Listing, error) {
 	return get[Listing](s.db.WithContext(ctx), id, "listing")
 }
 
+// ViewListing loads one listing as viewer sees it: a listing of a model
+// the viewer may not see (another organization's pending registration) is
+// not found. Errors: ErrNotFound.
+func (s *Store) ViewListing(ctx context.Context, viewer Actor, id string) (*Listing, error) {
+	l, err := s.GetListing(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.ViewModel(ctx, viewer, l.CameraModelID); err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return nil, fmt.Errorf("listing %s: %w", id, ErrNotFound)
+		}
+		return nil, err
+	}
+	return l, nil
+}
+
 // ListingFilter selects listings.
 type ListingFilter struct {
+	// Viewer, when set, leaves out the listings of models it may not see.
+	Viewer        *Actor
 	TraderOrgID   string
 	CameraModelID string
 	Province      string
@@ -251,6 +271,9 @@ type ListingFilter struct {
 func (s *Store) FindListings(ctx context.Context, f ListingFilter, p PageRequest) (Page[Listing], error) {
 	var v ValidationError
 	q := s.db.WithContext(ctx).Model(&Listing{})
+	if f.Viewer != nil && !f.Viewer.Privileged() && f.Viewer.Role != RoleCertifier {
+		q = q.Where("camera_model_id IN (?)", visibleModels(s.db.WithContext(ctx).Model(&Model{}).Select("id"), *f.Viewer))
+	}
 	if f.TraderOrgID != "" {
 		q = q.Where("trader_org_id = ?", f.TraderOrgID)
 	}

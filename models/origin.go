@@ -129,7 +129,7 @@ func (in OriginCertificateInput) apply(o *OriginCertificate, today Date, create 
 	return &v
 }
 
-func (s *Store) checkOriginRefs(tx *gorm.DB, v *ValidationError, o *OriginCertificate, in OriginCertificateInput, create bool) {
+func (s *Store) checkOriginRefs(tx *gorm.DB, actor Actor, v *ValidationError, o *OriginCertificate, in OriginCertificateInput, create bool) {
 	if o.HolderOrgID != nil && in.HolderOrgID != nil {
 		checkOrgKind(tx, v, "holder_org_id", *o.HolderOrgID)
 	}
@@ -141,7 +141,8 @@ func (s *Store) checkOriginRefs(tx *gorm.DB, v *ValidationError, o *OriginCertif
 			ids = *in.CameraModelIDs
 		}
 		var mv ValidationError
-		checkModelRefs(tx, &mv, "camera_model_ids", ids)
+		checkModelRefs(tx, actor, &mv, "camera_model_ids", ids)
+		v.lookupFailed(mv.lookup)
 		for _, e := range mv.Errors {
 			e.Field = strings.TrimSuffix(e.Field, ".camera_model_id")
 			v.Errors = append(v.Errors, e)
@@ -168,7 +169,7 @@ func (s *Store) CreateOriginCertificate(ctx context.Context, actor Actor, in Ori
 	o := &OriginCertificate{Record: s.newRecord()}
 	v := in.apply(o, s.Today(), true)
 	err := s.write(ctx, actor, func(tx *gorm.DB, log *changeLog) error {
-		s.checkOriginRefs(tx, v, o, in, true)
+		s.checkOriginRefs(tx, actor, v, o, in, true)
 		if err := v.Err(); err != nil {
 			return err
 		}
@@ -221,7 +222,7 @@ func (s *Store) UpdateOriginCertificate(ctx context.Context, actor Actor, id str
 		before := *o
 		before.Models = append([]OriginModel(nil), o.Models...)
 		v := in.apply(o, s.Today(), false)
-		s.checkOriginRefs(tx, v, o, in, false)
+		s.checkOriginRefs(tx, actor, v, o, in, false)
 		if err := v.Err(); err != nil {
 			return err
 		}

@@ -1,6 +1,8 @@
 package models
 
 import (
+	"errors"
+	"fmt"
 	"strings"
 
 	"gorm.io/gorm"
@@ -26,6 +28,10 @@ func (s *Store) checkOrgKindCached(tx *gorm.DB, v *ValidationError, field, ref s
 	if !ok {
 		var o Organization
 		if err := tx.Select("id", "kind").Where("id = ?", ref).Take(&o).Error; err != nil {
+			if !errors.Is(err, gorm.ErrRecordNotFound) {
+				v.lookupFailed(fmt.Errorf("check organization %s: %w", ref, err))
+				return
+			}
 			v.Add(field, "no organization has id %s", ref)
 			return
 		}
@@ -37,17 +43,25 @@ func (s *Store) checkOrgKindCached(tx *gorm.DB, v *ValidationError, field, ref s
 	}
 }
 
-// modelExistsCached reports whether a camera model with the id exists,
-// remembering the answer for the rest of the batch when it does.
-func (s *Store) modelExistsCached(tx *gorm.DB, id string) bool {
+// checkModelRefCached records a field error unless a camera model with the
+// id exists and the actor may see it, remembering the answer for the rest
+// of the batch when it does. Another organization's pending registration
+// gets the same answer as an id that names nothing, so that nobody learns
+// it exists; a failed lookup is the database's error.
+func (s *Store) checkModelRefCached(tx *gorm.DB, actor Actor, v *ValidationError, field, id string) {
 	if s.refs != nil && s.refs.models[id] {
-		return true
+		return
 	}
-	if exists[Model](tx, id, "camera model") != nil {
-		return false
+	var ids []string
+	if err := visibleModels(tx.Session(&gorm.Session{NewDB: true}).Model(&Model{}), actor).Where("id = ?", id).Limit(1).Pluck("id", &ids).Error; err != nil {
+		v.lookupFailed(fmt.Errorf("check camera model %s: %w", id, err))
+		return
+	}
+	if len(ids) == 0 {
+		v.Add(field, "no camera model has id %s", id)
+		return
 	}
 	if s.refs != nil {
 		s.refs.models[id] = true
 	}
-	return true
 }

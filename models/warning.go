@@ -187,7 +187,7 @@ func sortAffected(as []AffectedModel) {
 	})
 }
 
-func (s *Store) checkWarningRefs(tx *gorm.DB, v *ValidationError, w *Warning, in WarningInput, create bool) {
+func (s *Store) checkWarningRefs(tx *gorm.DB, actor Actor, v *ValidationError, w *Warning, in WarningInput, create bool) {
 	if in.AuthorityOrgID != nil || create {
 		checkOrgKind(tx, v, "authority_org_id", w.AuthorityOrgID, OrgAuthority, OrgMarketSurveillance)
 	}
@@ -200,7 +200,7 @@ func (s *Store) checkWarningRefs(tx *gorm.DB, v *ValidationError, w *Warning, in
 				ids = append(ids, a.CameraModelID)
 			}
 		}
-		checkModelRefs(tx, v, "affected", ids)
+		checkModelRefs(tx, actor, v, "affected", ids)
 	}
 }
 
@@ -220,7 +220,7 @@ func (s *Store) CreateWarning(ctx context.Context, actor Actor, in WarningInput)
 	w := &Warning{Record: s.newRecord()}
 	v := in.apply(w, s.Today(), true)
 	err := s.write(ctx, actor, func(tx *gorm.DB, log *changeLog) error {
-		s.checkWarningRefs(tx, v, w, in, true)
+		s.checkWarningRefs(tx, actor, v, w, in, true)
 		if err := v.Err(); err != nil {
 			return err
 		}
@@ -274,7 +274,7 @@ func (s *Store) UpdateWarning(ctx context.Context, actor Actor, id string, in Wa
 		before.Affected = append([]AffectedModel(nil), w.Affected...)
 		before.CVEIDs = append(StringList(nil), w.CVEIDs...)
 		v := in.apply(w, s.Today(), false)
-		s.checkWarningRefs(tx, v, w, in, false)
+		s.checkWarningRefs(tx, actor, v, w, in, false)
 		if err := v.Err(); err != nil {
 			return err
 		}

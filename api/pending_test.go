@@ -1,0 +1,98 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"camreg/models"
+)
+
+// Issue #14, hole 6: another organization's pending registration is
+// invisible everywhere a vendor or the public looks. Listing it is answered
+// exactly as listing an id that names nothing (no existence oracle); no
+// list, GET or export names it; an import row naming it says only that no
+// such model is in the registry, with no internal id.
+func TestPendingModelNeverLeaks(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *testEnv) {
+		f := e.fixture()
+		vendorA := e.key(models.RoleVendor, f.importer)
+		vendorB := e.key(models.RoleVendor, f.retailer)
+		r := e.do(http.MethodPost, "/v1/models", vendorA, map[string]any{"brand": "Secretbrand", "model_number": "HIDDEN-900", "kind": "ip"}).
+			want(http.StatusCreated)
+		pending := r.str("id")
+		if r.str("status") != models.ModelPending {
+			t.Fatalf("a vendor's registration is %q", r.str("status"))
+		}
+
+		// No oracle: another vendor's listing of it is answered as a random id's.
+		random := "0190a000-0000-7000-8000-00000000beef"
+		body := func(id string) map[string]any {
+			return map[string]any{"camera_model_id": id, "channel": "shop", "shop_address": "1 Lê Lợi", "province": "48"}
+		}
+		got := e.do(http.MethodPost, "/v1/listings", vendorB, body(pending))
+		want := e.do(http.MethodPost, "/v1/listings", vendorB, body(random))
+		norm := func(r response, id string) string {
+			m := r.json()
+			delete(m, "request_id")
+			b, _ := json.Marshal(m)
+			return strings.ReplaceAll(string(b), id, "ID")
+		}
+		if got.Code != want.Code || norm(got, pending) != norm(want, random) {
+			t.Fatalf("pending id: %d %s\nrandom id: %d %s", got.Code, got.Body.String(), want.Code, want.Body.String())
+		}
+		if got.Code != http.StatusUnprocessableEntity {
+			t.Fatalf("listing another's pending model: %d", got.Code)
+		}
+		// Its own registrant may list it; an admin too.
+		own := e.do(http.MethodPost, "/v1/listings", vendorA, map[string]any{"camera_model_id": pending,
+			"channel": "online", "url": "https://shop.example/hidden"}).want(http.StatusCreated).str("id")
+		// A certificate and a warning naming it along with a verified model.
+		e.create("warnings", map[string]any{"authority_org_id": f.authority, "reference": "999/CATTT", "title": "t", "severity": "low",
+			"issued_on": "2025-04-10", "measure": "update_firmware",
+			"affected": []map[string]any{{"camera_model_id": f.model2}, {"camera_model_id": pending}}})
+		e.create("certificates", map[string]any{"number": "QCVN135-Q1-2025-0999", "standard_code": "QCVN 135:2024/BTTTT",
+			"certification_body_org_id": f.body, "method": 5, "holder_org_id": f.importer, "issued_on": "2025-03-01",
+			"expires_on": "2028-02-29", "models": []map[string]any{{"camera_model_id": f.model2}, {"camera_model_id": pending}}})
+
+		for _, key := range []string{"", vendorB} {
+			e.do(http.MethodGet, "/v1/listings/"+own, key, nil).want(http.StatusNotFound)
+			if b := e.do(http.MethodGet, "/v1/listings?limit=500", key, nil).want(http.StatusOK).Body.String(); strings.Contains(b, pending) {
+				t.Errorf("key %q: the listings name the pending model", key)
+			}
+			for _, file := range []string{"listings.csv", "certificates.csv", "warnings.csv", "origin-certificates.csv", "models.csv", "listings.json"} {
+				b := e.do(http.MethodGet, "/v1/export/"+file, key, nil).want(http.StatusOK).Body.String()
+				if strings.Contains(b, "HIDDEN-900") || strings.Contains(b, pending) {
+					t.Errorf("key %q: %s names the pending model", key, file)
+				}
+			}
+		}
+		e.do(http.MethodGet, "/v1/listings/"+own, vendorA, nil).want(http.StatusOK)
+		if b := e.do(http.MethodGet, "/v1/export/listings.csv", vendorA, nil).Body.String(); !strings.Contains(b, "HIDDEN-900") {
+			t.Errorf("its registrant's export lacks its own listing: %s", b)
+		}
+		if b := e.do(http.MethodGet, "/v1/export/warnings.csv", "", nil).Body.String(); !strings.Contains(b, "IPC-HFW1230S-S5") {
+			t.Errorf("the public warnings export lost the verified model: %s", b)
+		}
+
+		// An import row naming it: the message of a model that does not exist, no id.
+		csv := []byte("trader,brand,model_number,channel,url\n0314409058,Secretbrand,HIDDEN-900,online,https://x.example/a\n" +
+			"0314409058,Secretbrand,NOSUCH-1,online,https://x.example/b\n")
+		loc := e.upload(vendorB, map[string]string{"entity": "listings", "dry_run": "true"}, "l.csv", csv).want(http.StatusAccepted).Header().Get("Location")
+		e.waitJob(vendorB, loc)
+		rep := e.do(http.MethodGet, loc, vendorB, nil).want(http.StatusOK).Body.String()
+		if strings.Contains(rep, pending) || strings.Count(rep, "is in the registry") != 2 {
+			t.Errorf("import report: %s", rep)
+		}
+		var j struct {
+			Errors []struct {
+				Errors []models.FieldError `json:"errors"`
+			} `json:"errors"`
+		}
+		_ = json.Unmarshal([]byte(rep), &j)
+		if len(j.Errors) == 2 && strings.ReplaceAll(j.Errors[0].Errors[0].Message, "HIDDEN-900", "X") != strings.ReplaceAll(j.Errors[1].Errors[0].Message, "NOSUCH-1", "X") {
+			t.Errorf("the two rows' messages differ: %+v", j.Errors)
+		}
+	})
+}
