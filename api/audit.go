@@ -58,10 +58,50 @@ var historyEntities = map[string]struct {
 		_, err := s.store.GetWarning(ctx, id)
 		return err
 	}},
-	"listings": {"listing", func(s *Server, ctx context.Context, _ models.Actor, id string) error {
-		_, err := s.store.GetListing(ctx, id)
+	"listings": {"listing", func(s *Server, ctx context.Context, v models.Actor, id string) error {
+		_, err := s.store.ViewListing(ctx, v, id)
 		return err
 	}},
+}
+
+// hiddenHistoryFields are the fields of a record's history that the viewer
+// may not read on GET, so may not read in its history either: an
+// organization's e-mail and phone, but for itself and privileged roles.
+func (s *Server) hiddenHistoryFields(ctx context.Context, viewer models.Actor, collection, id string) ([]string, error) {
+	if collection != "organizations" {
+		return nil, nil
+	}
+	o, err := s.store.GetOrganization(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if models.CanSeeContacts(viewer, o) {
+		return nil, nil
+	}
+	return []string{"email", "phone"}, nil
+}
+
+// redact removes the hidden fields from an event's changes (a created
+// record's fields, or an update's {"field": {"from", "to"}}). It reports
+// false when nothing visible is left of an update.
+func redact(changes []byte, hidden []string) (json.RawMessage, bool) {
+	if len(hidden) == 0 {
+		return json.RawMessage(changes), true
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(changes, &m); err != nil {
+		// Not an object: nothing of it can be shown safely.
+		return json.RawMessage("{}"), false
+	}
+	n := len(m)
+	for _, f := range hidden {
+		delete(m, f)
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		return json.RawMessage("{}"), false
+	}
+	return b, len(m) > 0 || n == 0
 }
 
 // history godoc
@@ -94,13 +134,21 @@ func (s *Server) history(c echo.Context) error {
 	if err := h.check(s, ctx, viewer(c), id); err != nil {
 		return err
 	}
+	hidden, err := s.hiddenHistoryFields(ctx, viewer(c), collection, id)
+	if err != nil {
+		return err
+	}
 	events, err := s.store.FindEvents(ctx, models.EventFilter{Entity: h.entity, EntityID: id, Limit: 1000})
 	if err != nil {
 		return err
 	}
-	out := historyList{Items: make([]historyEntry, len(events))}
-	for i, e := range events {
-		out.Items[i] = historyEntry{Seq: e.Seq, At: e.At, Action: e.Action, ActorRole: e.ActorRole, Changes: json.RawMessage(e.Changes)}
+	out := historyList{Items: make([]historyEntry, 0, len(events))}
+	for _, e := range events {
+		changes, shown := redact([]byte(e.Changes), hidden)
+		if !shown && e.Action != models.ActionCreate {
+			continue
+		}
+		out.Items = append(out.Items, historyEntry{Seq: e.Seq, At: e.At, Action: e.Action, ActorRole: e.ActorRole, Changes: changes})
 	}
 	return c.JSON(http.StatusOK, out)
 }
