@@ -1,6 +1,6 @@
 package api
 
-// Tests named after the OWASP API Security Top 10 (2023). README.md maps
+// Tests named after the OWASP API Security Top 10 (2023). docs/api.md maps
 // each risk to its tests.
 
 import (

@@ -29,7 +29,7 @@ var (
 	adminOnly = [7]string{"401", "403", "403", "403", "403", "403", "✓"}
 )
 
-// permissionMatrix is the README's matrix; TestPermissionMatrixInREADME
+// permissionMatrix is the matrix of docs/api.md; TestPermissionMatrixInREADME
 // keeps the two the same, and TestPermissionMatrix calls every cell.
 var permissionMatrix = []permission{
 	{"GET", "/v1/organizations", all, nil},
@@ -194,10 +194,10 @@ func TestPermissionMatrix(t *testing.T) {
 	})
 }
 
-// TestPermissionMatrixInREADME checks that the README's matrix is the one
-// the tests enforce.
+// TestPermissionMatrixInREADME checks that the matrix of docs/api.md (it
+// was the README's) is the one the tests enforce.
 func TestPermissionMatrixInREADME(t *testing.T) {
-	raw, err := os.ReadFile("../README.md")
+	raw, err := os.ReadFile("../docs/api.md")
 	if err != nil {
 		t.Fatal(err)
 	}
