@@ -79,7 +79,7 @@ func completeOperation(path, method string, op obj, src *source) string {
 	for _, pa := range params {
 		pm, _ := pa.(obj)
 		switch pm["in"] {
-		case "body":
+		case "body", "formData":
 			hasBody = true
 		case "query":
 			hasQuery = true
@@ -120,6 +120,11 @@ func completeOperation(path, method string, op obj, src *source) string {
 	if hasBody {
 		statuses = append(statuses, http.StatusBadRequest, http.StatusRequestEntityTooLarge,
 			http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity)
+		if strings.HasPrefix(path, "/v1/") {
+			// Admission reads a body before the request takes a slot, and
+			// cuts off one that trickles (api/admission.go).
+			statuses = append(statuses, http.StatusRequestTimeout)
+		}
 	}
 	if hasQuery {
 		statuses = append(statuses, http.StatusUnprocessableEntity)
@@ -127,7 +132,8 @@ func completeOperation(path, method string, op obj, src *source) string {
 	if hasPathParam {
 		statuses = append(statuses, http.StatusNotFound)
 	}
-	if hasIfMatch {
+	if hasIfMatch || (keyed && hasPathParam && (method == "patch" || method == "delete")) {
+		// Changes and deletions of a record honour If-Match (api/crud.go).
 		statuses = append(statuses, http.StatusPreconditionFailed)
 	}
 	responses, _ := op["responses"].(obj)

@@ -74,7 +74,7 @@ func TestOperationsAreNamedAndDeclareTheMiddlewaresErrors(t *testing.T) {
 			t.Errorf("GET lacks a Problem %s", code)
 		}
 	}
-	for _, code := range []string{"403", "409", "412", "415", "400", "413"} {
+	for _, code := range []string{"403", "408", "409", "412", "415", "400", "413"} {
 		if at(get, "responses", code) != nil {
 			t.Errorf("the public GET declares %s", code)
 		}
@@ -89,7 +89,7 @@ func TestOperationsAreNamedAndDeclareTheMiddlewaresErrors(t *testing.T) {
 		t.Errorf("produces %v", get["produces"])
 	}
 	patch := at(doc, "paths", "/v1/things/{id}", "patch").(obj)
-	for _, code := range []string{"400", "401", "403", "404", "409", "412", "413", "415", "422", "429", "503"} {
+	for _, code := range []string{"400", "401", "403", "404", "408", "409", "412", "413", "415", "422", "429", "503"} {
 		if at(patch, "responses", code, "schema", "$ref") != problemRef {
 			t.Errorf("PATCH lacks a Problem %s", code)
 		}
