@@ -30,10 +30,16 @@ func migrateCmd(cfg *config) *cobra.Command {
 		Use: "up", Short: "Apply every pending migration", Args: cobra.NoArgs,
 		RunE: run(func(ctx context.Context, st *models.Store) error {
 			v, err := migrations.Up(ctx, st.DB(), string(st.Dialect()))
-			if err == nil {
-				fmt.Printf("schema at version %d\n", v)
+			if err != nil {
+				return err
 			}
-			return err
+			fmt.Printf("schema at version %d\n", v)
+			if added, err := st.BuildLogTree(ctx); err != nil {
+				return fmt.Errorf("build the log tree: %w", err)
+			} else if added > 0 {
+				fmt.Printf("log tree built over %d earlier events\n", added)
+			}
+			return nil
 		}),
 	}, &cobra.Command{
 		Use: "down", Short: "Undo the latest migration", Args: cobra.NoArgs,

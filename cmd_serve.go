@@ -57,6 +57,10 @@ func serveCmd(cfg *config, log *slog.Logger) *cobra.Command {
 			if u, err := url.Parse(cfg.publicURL); cfg.publicURL != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
 				return fmt.Errorf("public URL %q: give an absolute http(s) URL such as https://camreg.example.vn", cfg.publicURL)
 			}
+			signer, err := serveLogSigner(cfg, demo, log)
+			if err != nil {
+				return err
+			}
 			idx, indexer := startSearch(ctx, cfg, st, log)
 			if idx != nil {
 				defer idx.Close()
@@ -67,7 +71,8 @@ func serveCmd(cfg *config, log *slog.Logger) *cobra.Command {
 			}
 			srv := api.New(st, api.Config{Addr: cfg.addr, Logger: log, Rates: rates, ImportLimits: limits,
 				TrustedProxies: splitList(cfg.proxies), CORSOrigins: splitList(cfg.cors),
-				Search: idx, SearchLag: indexerErr(indexer), PublicURL: cfg.publicURL})
+				Search: idx, SearchLag: indexerErr(indexer), PublicURL: cfg.publicURL,
+				LogSigner: signer})
 			log.Info("serving", slog.String("addr", cfg.addr), slog.String("database", string(st.Dialect())),
 				slog.String("docs", "/swagger/index.html"))
 			return srv.Start(ctx)

@@ -68,8 +68,12 @@ func main() {
 	slog.SetDefault(log)
 	if err := rootCmd(log).Execute(); err != nil {
 		var ce *models.ChainError
+		var ee *exitError
 		if errors.As(err, &ce) {
 			os.Exit(3)
+		}
+		if errors.As(err, &ee) {
+			os.Exit(ee.code)
 		}
 		os.Exit(1)
 	}
@@ -90,6 +94,7 @@ func rootCmd(log *slog.Logger) *cobra.Command {
 	pf.StringVar(&cfg.search, "search", env("CAMREG_SEARCH", "bleve"), "search backend: bleve, meilisearch or postgres (env CAMREG_SEARCH; postgres needs a PostgreSQL database)")
 
 	root.AddCommand(serveCmd(cfg, log), migrateCmd(cfg), keysCmd(cfg), auditCmd(cfg))
+	root.AddCommand(logCmd(cfg), receiptCmd())
 	root.AddCommand(importCmd(cfg), exportCmd(cfg), genCmd(cfg))
 	root.AddCommand(reindexCmd(cfg, log))
 	root.AddCommand(loadgen.Command())
@@ -114,6 +119,11 @@ func open(ctx context.Context, cfg *config, migrate bool) (*models.Store, error)
 		if _, err := migrations.Up(ctx, st.DB(), string(st.Dialect())); err != nil {
 			st.Close()
 			return nil, err
+		}
+		// Databases written before the verifiable log get its tree.
+		if _, err := st.BuildLogTree(ctx); err != nil {
+			st.Close()
+			return nil, fmt.Errorf("build the log tree: %w", err)
 		}
 	}
 	return st, nil

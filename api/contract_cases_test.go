@@ -164,6 +164,8 @@ func (c *contract) cases() {
 		c.do(call{method: w[0], path: w[1], role: "admin", body: `{"x":"` + strings.Repeat("a", maxBodyBytes) + `"}`, want: http.StatusRequestEntityTooLarge})
 	}
 
+	c.logCases()
+
 	// Deletions last, of objects made above.
 	c.do(call{method: del, path: "/v1/models/" + model, role: "admin", want: 204})
 	c.do(call{method: del, path: "/v1/organizations/" + org, role: "admin", want: 204})

@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	echoSwagger "github.com/swaggo/echo-swagger"
+	"golang.org/x/mod/sumdb/note"
 
 	"camreg/docs"
 	"camreg/importer"
@@ -53,6 +54,9 @@ type Config struct {
 	// such as https://camreg.example.vn (CAMREG_PUBLIC_URL); empty means
 	// the request's own scheme and host.
 	PublicURL string
+	// LogSigner signs the log's checkpoints and verdict receipts with the
+	// registry's key; nil answers them 503, saying how to make one.
+	LogSigner note.Signer
 }
 
 // Server is the HTTP API. Its handlers are methods, and its dependencies
@@ -79,6 +83,8 @@ type Server struct {
 	admission *admission
 	// importLimits bound the files of import jobs (import.go).
 	importLimits importer.Limits
+	// logSigner is Config.LogSigner (log.go).
+	logSigner note.Signer
 }
 
 // New builds the server and its routes over a migrated store.
@@ -90,7 +96,7 @@ func New(store *models.Store, cfg Config) *Server {
 	s := &Server{store: store, log: lg, echo: echo.New(), metrics: newMetrics(),
 		limiter: newRateLimiter(cfg.Rates), started: time.Now(), search: cfg.Search, searchLag: cfg.SearchLag,
 		publicURL: strings.TrimRight(cfg.PublicURL, "/"), searchSlots: newSearchSlots(),
-		admission: newAdmission(), importLimits: cfg.ImportLimits}
+		admission: newAdmission(), importLimits: cfg.ImportLimits, logSigner: cfg.LogSigner}
 	if s.importLimits.Bytes <= 0 {
 		s.importLimits.Bytes = defaultUploadBytes
 	}
@@ -240,6 +246,7 @@ func (s *Server) routes() {
 		v1.GET("/"+collection+"/:id/history", s.history)
 	}
 	v1.GET("/audit", s.listAudit, auditors)
+	s.logRoutes(v1)
 
 	v1.GET("/provinces", s.listProvinces)
 

@@ -54,6 +54,8 @@ type Store struct {
 	// cache keeps what verify reads while the change log stands still
 	// (verdict.go).
 	cache *verifyCache
+	// tree caches the log tree's frontier between appends (logtree.go).
+	tree *treeCache
 	// now is the clock; tests replace it.
 	now func() time.Time
 }
@@ -74,7 +76,7 @@ func Open(dsn string) (*Store, error) {
 		}
 		dialector = sqlite.Open(sqliteDSN(dsn))
 	}
-	st := &Store{dialect: dialect, now: time.Now, cache: newVerifyCache()}
+	st := &Store{dialect: dialect, now: time.Now, cache: newVerifyCache(), tree: &treeCache{}}
 	db, err := gorm.Open(dialector, &gorm.Config{
 		Logger:                 logger.Discard,
 		SkipDefaultTransaction: true,

@@ -136,10 +136,8 @@ func (s *Store) appendEvents(tx *gorm.DB, events []Event) error {
 	if len(events) == 0 {
 		return nil
 	}
-	if s.dialect == Postgres {
-		if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", eventLockKey).Error; err != nil {
-			return fmt.Errorf("lock change log: %w", err)
-		}
+	if err := s.lockLog(tx); err != nil {
+		return err
 	}
 	var last Event
 	err := tx.Select("seq", "hash").Order("seq DESC").Limit(1).Find(&last).Error
@@ -147,6 +145,7 @@ func (s *Store) appendEvents(tx *gorm.DB, events []Event) error {
 		return fmt.Errorf("read change-log head: %w", err)
 	}
 	seq, prev := last.Seq, last.Hash
+	head := last.Hash
 	if seq == 0 {
 		prev = GenesisHash
 	}
@@ -164,27 +163,38 @@ func (s *Store) appendEvents(tx *gorm.DB, events []Event) error {
 	if err := tx.CreateInBatches(events, max(1, s.bindVars()/11)).Error; err != nil {
 		return fmt.Errorf("append to change log: %w", err)
 	}
-	return nil
+	return s.growTree(tx, last.Seq, head, events)
 }
 
 // computeHash is SHA-256 over a canonical JSON encoding of the event's
 // content and its PrevHash: a fixed field order, UTC time in RFC 3339 with
 // microseconds (the precision both databases keep).
 func (e *Event) computeHash() string {
+	sum := sha256.Sum256(e.canonical())
+	return hex.EncodeToString(sum[:])
+}
+
+// canonical is the event's canonical encoding: what its chain hash covers,
+// and its leaf in the log's Merkle tree.
+func (e *Event) canonical() []byte {
 	org := ""
 	if e.ActorOrgID != nil {
 		org = *e.ActorOrgID
 	}
-	canonical, _ := json.Marshal([]any{
+	b, _ := json.Marshal([]any{
 		e.Seq,
 		e.At.UTC().Truncate(time.Microsecond).Format("2006-01-02T15:04:05.000000Z"),
 		e.Actor, e.ActorRole, org,
 		e.Action, e.Entity, e.EntityID, e.Changes,
 		e.PrevHash,
 	})
-	sum := sha256.Sum256(canonical)
-	return hex.EncodeToString(sum[:])
+	return b
 }
+
+// Leaf is the event's leaf in the log's Merkle tree: its canonical bytes,
+// a JSON array of seq, time, actor, actor role, actor organization,
+// action, entity, entity id, changes and prev_hash.
+func (e *Event) Leaf() []byte { return e.canonical() }
 
 // ChainError names the first event at which the change log's hash chain breaks.
 type ChainError struct {
