@@ -232,6 +232,11 @@ const vi = {
   needOtherText: 'Vi phạm “Khác” cần mô tả.',
   f_no_vietnamese_label: 'Không có nhãn tiếng Việt',
   f_tampered_label: 'Nhãn bị tẩy xóa, sửa chữa',
+  recordNumber: 'Số biên bản',
+  recordStatus: 'Tình trạng',
+  any: 'Tất cả',
+  st_needs_confirmation: 'Còn mục cần chọn mẫu',
+  st_complete: 'Đã hoàn tất',
 };
 
 const en = {
@@ -455,6 +460,11 @@ const en = {
   needOtherText: '“Other” needs a description.',
   f_no_vietnamese_label: 'No Vietnamese label',
   f_tampered_label: 'Tampered label',
+  recordNumber: 'Record number',
+  recordStatus: 'Status',
+  any: 'All',
+  st_needs_confirmation: 'Items to confirm',
+  st_complete: 'Complete',
 };
 
 const dicts = { vi, en };

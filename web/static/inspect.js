@@ -329,9 +329,6 @@ async function submit() {
   showError(errBox, null);
   const d = draft;
   const steps = [];
-  d.items.forEach((it, i) => {
-    if (it.pick?.not_in_registry) steps.push({ n: steps.length + 1, kind: 'resolve', index: i, body: { not_in_registry: true, label_text: it.pick.label_text } });
-  });
   for (const p of d.photos) steps.push({ n: steps.length + 1, kind: 'photo', blob: p.blob, name: p.name });
   const entry = {
     id: d.id, key: newID(), draft: { ...d, items: d.items.map((it) => ({ ...it, err: null })) }, steps,

@@ -61,6 +61,7 @@ export function bodyItem(it) {
   if (it.firmware) out.firmware = it.firmware;
   if (it.gtin) out.gtin = it.gtin;
   if (it.pick?.camera_model_id) out.camera_model_id = it.pick.camera_model_id;
+  if (it.pick?.not_in_registry) Object.assign(out, { not_in_registry: true, label_text: it.pick.label_text });
   return out;
 }
 

@@ -29,7 +29,7 @@ let listCursor = '';
 export async function showList(more = false) {
   initList();
   const f = $('past-form');
-  const p = { from: f.from.value, to: f.to.value, province: f.province.value, limit: 20, cursor: more ? listCursor : '' };
+  const p = { from: f.from.value, to: f.to.value, province: f.province.value, number: f.number.value, status: f.status.value, limit: 20, cursor: more ? listCursor : '' };
   const list = $('past'), status = $('past-status');
   status.textContent = t('searching');
   try {
@@ -40,7 +40,7 @@ export async function showList(more = false) {
       return h('li', { class: 'card past-row', dataset: { id: i.id } },
         h('a', { href: '#inspection/' + i.id }, i.number || i.id.slice(0, 8)), ' · ', day(i.inspected_on),
         h('p', {}, h('strong', {}, tr?.name || i.trader_org_id)),
-        h('p', { class: 'sub' }, [i.place, t('nItems', i.items.length)].filter(Boolean).join(' · ')));
+        h('p', { class: 'sub' }, [i.place, t('nItems', i.items.length), i.status ? t('st_' + i.status) : ''].filter(Boolean).join(' · ')));
     }));
     if (more) $('past').append(...rows); else fill(list, rows);
     status.textContent = more ? '' : t('nResults', res.items.length);
@@ -143,7 +143,7 @@ const MOVES = { open: ['confirmed', 'dismissed'], confirmed: ['resolved', 'dismi
 
 function findingRow(f) {
   const ev = (f.evidence || []).filter((r) => r.effect !== 'info');
-  const form = h('form', { class: 'move no-print', hidden: true });
+  const form = h('form', { class: 'move no-print', hidden: true, novalidate: true });
   const li = h('li', { class: 'finding card', dataset: { violation: f.violation, status: f.status, id: f.id } },
     h('p', {}, h('strong', {}, code('f_', f.violation)), ' — ', [f.brand, f.model].filter(Boolean).join(' ') || f.notes,
       h('span', { class: 'sub' }, ` (${code('s_', f.status)}${f.status_reason ? ': ' + f.status_reason : ''})`)),
@@ -211,7 +211,7 @@ function manualForm(insp) {
     file.value = '';
     fill(list, photoList(photos, (p) => { photos.splice(photos.indexOf(p), 1); fill(list, photoList(photos, null)); }));
   });
-  const form = h('form', { class: 'card manual no-print', id: 'manual-form' },
+  const form = h('form', { class: 'card manual no-print', id: 'manual-form', novalidate: true },
     h('h2', {}, t('manualTitle')),
     h('label', { for: 'mf-violation' }, t('violation')), sel,
     h('label', { for: 'mf-item' }, t('item')), item,
