@@ -68,33 +68,37 @@ func (r OriginFields) input() models.OriginCertificateInput {
 
 // originCertificateResponse is a C/O as the API shows it.
 type originCertificateResponse struct {
-	ID               string    `json:"id"`
-	Number           string    `json:"number"`
-	Form             string    `json:"form"`
-	Issuer           string    `json:"issuer"`
-	ExportingCountry string    `json:"exporting_country"`
-	IssuedOn         *string   `json:"issued_on"`
-	HolderOrgID      *string   `json:"holder_org_id"`
-	LotRef           string    `json:"lot_ref"`
-	InvoiceRef       string    `json:"invoice_ref"`
-	Status           string    `json:"status"`
-	StatusReason     string    `json:"status_reason"`
-	StatusChangedOn  *string   `json:"status_changed_on"`
-	CameraModelIDs   []string  `json:"camera_model_ids"`
-	Version          int       `json:"version"`
-	CreatedAt        time.Time `json:"created_at"`
-	UpdatedAt        time.Time `json:"updated_at"`
+	ID               string   `json:"id"`
+	Number           string   `json:"number"`
+	Form             string   `json:"form"`
+	Issuer           string   `json:"issuer"`
+	ExportingCountry string   `json:"exporting_country"`
+	IssuedOn         *string  `json:"issued_on"`
+	HolderOrgID      *string  `json:"holder_org_id"`
+	LotRef           string   `json:"lot_ref"`
+	InvoiceRef       string   `json:"invoice_ref"`
+	Status           string   `json:"status"`
+	StatusReason     string   `json:"status_reason"`
+	StatusChangedOn  *string  `json:"status_changed_on"`
+	CameraModelIDs   []string `json:"camera_model_ids"`
+	// Models are the same models in the shape every link has.
+	Models    []coveredModel `json:"models"`
+	Version   int            `json:"version"`
+	CreatedAt time.Time      `json:"created_at"`
+	UpdatedAt time.Time      `json:"updated_at"`
 }
 
 func newOriginCertificateResponse(o *models.OriginCertificate) originCertificateResponse {
 	ids := make([]string, len(o.Models))
+	covered := make([]coveredModel, len(o.Models))
 	for i, m := range o.Models {
 		ids[i] = m.CameraModelID
+		covered[i] = coveredModel{CameraModelID: m.CameraModelID}
 	}
 	return originCertificateResponse{ID: o.ID, Number: o.Number, Form: o.Form, Issuer: o.Issuer,
 		ExportingCountry: o.ExportingCountry, IssuedOn: date(o.IssuedOn), HolderOrgID: o.HolderOrgID, LotRef: o.LotRef,
 		InvoiceRef: o.InvoiceRef, Status: o.Status.Status, StatusReason: o.StatusReason,
-		StatusChangedOn: date(o.StatusChangedOn), CameraModelIDs: ids, Version: o.Version,
+		StatusChangedOn: date(o.StatusChangedOn), CameraModelIDs: ids, Models: covered, Version: o.Version,
 		CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt}
 }
 
