@@ -395,7 +395,9 @@ test('the record page: share link, findings confirmed with a reason, a near matc
 
   // Printing gives the record, not the app: no header, forms or buttons,
   // the signature lines, on at most two A4 pages.
+  await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
   await page.emulateMedia({ media: 'print' });
+  assert.ok(await page.locator('#record .reason').first().isVisible(), 'the evidence is unfolded');
   for (const sel of ['.top', '#manual-form', '#record-print', '.foot']) assert.equal(await page.locator(sel).isVisible(), false, `${sel} is not printed`);
   assert.ok(await page.locator('.signatures').isVisible(), 'the signature lines are printed');
   assert.ok(await page.locator('#record-h').isVisible());
@@ -403,6 +405,7 @@ test('the record page: share link, findings confirmed with a reason, a near matc
   const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
   assert.ok(pages >= 1 && pages <= 2, `the printout has ${pages} pages`);
   await page.emulateMedia({ media: 'screen' });
+  await page.evaluate(() => window.dispatchEvent(new Event('afterprint')));
 
   // The PDF record (biên bản), fetched with the key.
   const head = await fetch(`${base}/v1/inspections/${insp.id}/record.pdf`, auth(k));

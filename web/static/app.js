@@ -292,6 +292,13 @@ paintLangButton();
 paintNet();
 inspect.init();
 route();
+// A printout shows the evidence folded away on the screen.
+window.addEventListener('beforeprint', () => {
+  for (const d of document.querySelectorAll('details:not([open])')) { d.open = true; d.dataset.printOpened = '1'; }
+});
+window.addEventListener('afterprint', () => {
+  for (const d of document.querySelectorAll('details[data-print-opened]')) { d.open = false; delete d.dataset.printOpened; }
+});
 // The offline shell: the page opens without a network once it was seen.
 if ('serviceWorker' in navigator) navigator.serviceWorker.register('/static/sw.js', { scope: '/' }).catch(() => {});
 lookup.fromURL();
