@@ -123,6 +123,21 @@ func (c *contract) cases() {
 		c.t.Errorf("the inspection raised no finding: %v", findings)
 	}
 
+	// An unsure item, settled by the inspector's choice (once: then 409).
+	unsure := c.do(call{method: post, path: "/v1/inspections", role: "inspector", want: 201,
+		body: map[string]any{"trader_org_id": f.retailer, "inspected_on": "2026-03-02",
+			"items": []map[string]any{{"model": "IPC-HFW123OS-S5"}, {"model": "ZZ-NOPE-1"}}}}).str("id")
+	resolve := "/v1/inspections/" + unsure + "/items/0/resolve"
+	c.do(call{method: post, path: resolve, role: "vendor", want: 403, body: map[string]any{"camera_model_id": f.model2}})
+	c.do(call{method: post, path: resolve, role: "inspector", want: 200, body: map[string]any{"camera_model_id": f.model2},
+		headers: []string{"Idempotency-Key", "contract-pick-1"}})
+	c.do(call{method: post, path: resolve, role: "inspector", want: 200, body: map[string]any{"camera_model_id": f.model2},
+		headers: []string{"Idempotency-Key", "contract-pick-1"}})
+	c.do(call{method: post, path: resolve, role: "inspector", want: 409, body: map[string]any{"camera_model_id": f.model2}})
+	c.do(call{method: post, path: "/v1/inspections/" + unsure + "/items/1/resolve", role: "inspector", want: 200,
+		body: map[string]any{"not_in_registry": true, "label_text": "ZZ-NOPE-1 4MP"}})
+	c.ids["{n}"] = "0"
+
 	// Imports: a multipart upload, then its job.
 	var up bytes.Buffer
 	mw := multipart.NewWriter(&up)
