@@ -59,6 +59,17 @@ type jsonFeed struct {
 	Language    string         `json:"language" example:"vi"`
 	NextURL     string         `json:"next_url,omitempty"`
 	Items       []jsonFeedItem `json:"items"`
+	// Log is the log's signed checkpoint when the feed was read (an
+	// extension; absent when the registry has no signing key).
+	Log *feedLog `json:"_camreg_log,omitempty"`
+}
+
+// feedLog carries the log's checkpoint in the feeds.
+type feedLog struct {
+	// Checkpoint is the signed C2SP checkpoint, as /v1/log/checkpoint serves it.
+	Checkpoint  string `json:"checkpoint"`
+	Size        int64  `json:"size"`
+	Fingerprint string `json:"fingerprint" example:"1234@3fa9c2b0"`
 }
 
 type atomLink struct {
@@ -91,15 +102,34 @@ type atomEntry struct {
 }
 
 type atomFeed struct {
-	XMLName  xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
-	Lang     string      `xml:"xml:lang,attr"`
-	ID       string      `xml:"id"`
-	Title    string      `xml:"title"`
-	Subtitle string      `xml:"subtitle"`
-	Updated  string      `xml:"updated"`
-	Author   atomPerson  `xml:"author"`
-	Links    []atomLink  `xml:"link"`
-	Entries  []atomEntry `xml:"entry"`
+	XMLName  xml.Name   `xml:"http://www.w3.org/2005/Atom feed"`
+	Lang     string     `xml:"xml:lang,attr"`
+	ID       string     `xml:"id"`
+	Title    string     `xml:"title"`
+	Subtitle string     `xml:"subtitle"`
+	Updated  string     `xml:"updated"`
+	Author   atomPerson `xml:"author"`
+	Links    []atomLink `xml:"link"`
+	// Checkpoint is the log's signed checkpoint, in camreg's namespace.
+	Checkpoint *atomCheckpoint `xml:"urn:camreg:log checkpoint,omitempty"`
+	Entries    []atomEntry     `xml:"entry"`
+}
+
+type atomCheckpoint struct {
+	Size int64  `xml:"size,attr"`
+	Body string `xml:",chardata"`
+}
+
+// feedCheckpoint is the log's signed checkpoint for a feed, or nil.
+func (s *Server) feedCheckpoint(c echo.Context) *feedLog {
+	if s.logSigner == nil {
+		return nil
+	}
+	cp, msg, err := s.signedCheckpoint(c)
+	if err != nil {
+		return nil
+	}
+	return &feedLog{Checkpoint: string(msg), Size: cp.Size, Fingerprint: cp.Fingerprint()}
 }
 
 // feedPage reads the filter from the query and returns the page.
@@ -201,7 +231,8 @@ func (s *Server) feedJSON(c echo.Context) error {
 	u := s.feedURLs(c, page)
 	title, desc := feedTitles(lang)
 	out := jsonFeed{Version: "https://jsonfeed.org/version/1.1", Title: title, HomePageURL: u.base + "/", FeedURL: u.self,
-		Description: desc, Language: lang, NextURL: u.next, Items: make([]jsonFeedItem, len(page.Entries))}
+		Description: desc, Language: lang, NextURL: u.next, Items: make([]jsonFeedItem, len(page.Entries)),
+		Log: s.feedCheckpoint(c)}
 	for i := range page.Entries {
 		e := &page.Entries[i]
 		ext := feedExtension{Type: e.Type, Kind: e.Kind, EntityID: entitySubjectID(e), EffectiveOn: date(e.EffectiveOn),
@@ -263,6 +294,10 @@ func (s *Server) feedAtom(c echo.Context) error {
 			{Rel: "alternate", Href: strings.Replace(u.self, "/feed.atom", "/feed.json", 1), Type: "application/feed+json"}}}
 	if u.next != "" {
 		out.Links = append(out.Links, atomLink{Rel: "next", Href: u.next, Type: "application/atom+xml"})
+	}
+	if l := s.feedCheckpoint(c); l != nil {
+		out.Links = append(out.Links, atomLink{Rel: "related", Href: u.base + "/v1/log/checkpoint", Type: "text/plain"})
+		out.Checkpoint = &atomCheckpoint{Size: l.Size, Body: l.Checkpoint}
 	}
 	for i := range page.Entries {
 		e := &page.Entries[i]

@@ -17,6 +17,16 @@ import (
 // withLogKey gives the server a fresh signing key and returns its verifier.
 func (e *testEnv) withLogKey(t *testing.T) note.Verifier {
 	t.Helper()
+	v, err := note.NewVerifier(e.withLogVKey(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// withLogVKey gives the server a fresh signing key and returns its verifier key.
+func (e *testEnv) withLogVKey(t *testing.T) string {
+	t.Helper()
 	skey, vkey, err := translog.GenerateKey("test.camreg/log")
 	if err != nil {
 		t.Fatal(err)
@@ -25,12 +35,8 @@ func (e *testEnv) withLogKey(t *testing.T) note.Verifier {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v, err := note.NewVerifier(vkey)
-	if err != nil {
-		t.Fatal(err)
-	}
 	e.srv.logSigner = s
-	return v
+	return vkey
 }
 
 // checkpoint fetches and verifies the served checkpoint.

@@ -114,6 +114,7 @@ var (
 <img src="{{.QRPath}}" alt="Mã QR của trang này">
 <p>Kết quả tra cứu ngày {{.Day}} theo cơ sở dữ liệu đăng ký camera giám sát.<br>
 <a href="{{.PagePath}}">Kiểm tra theo ngày hoặc firmware</a> · <a href="{{.APIPath}}">Dữ liệu dạng JSON</a></p>
+{{if .Log}}<p class="log">{{.Log}} · <a href="{{.APIPath}}&amp;receipt=true">Biên nhận có chữ ký</a></p>{{end}}
 </footer>
 </main>
 </body>
@@ -160,6 +161,9 @@ type permalinkView struct {
 	// PagePath opens the same verdict in the inspector's page, where the
 	// date and the firmware can be changed.
 	PagePath string
+	// Log names the log's checkpoint (size and fingerprint) the verdict
+	// can be checked against; empty without a signing key.
+	Log string
 }
 
 type certificateRow struct {
@@ -221,7 +225,8 @@ func (s *Server) permalink(c echo.Context) error {
 		Summary: verdictSummary(v, models.LangVI), Day: formatViDate(v.At),
 		QRPath:   permalinkPath(v.Model) + "/qr.svg",
 		APIPath:  "/v1/verify?brand=" + v.Model.BrandKey + "&model=" + v.Model.ModelKey,
-		PagePath: "/?brand=" + url.QueryEscape(v.Model.BrandKey) + "&model=" + url.QueryEscape(v.Model.ModelKey)}
+		PagePath: "/?brand=" + url.QueryEscape(v.Model.BrandKey) + "&model=" + url.QueryEscape(v.Model.ModelKey),
+		Log:      s.logFootnote(c)}
 	for _, r := range v.Reasons {
 		view.Reasons = append(view.Reasons, reasonResponse{Code: r.Code, Effect: r.Effect, Message: r.Message(models.LangVI)})
 	}

@@ -78,6 +78,9 @@ type verifyResponse struct {
 	Summary   string           `json:"summary"`
 	Reasons   []reasonResponse `json:"reasons"`
 	Standards []standardOnDate `json:"standards"`
+	// Receipt, with receipt=true, is a signed statement of this answer
+	// bound to the log's checkpoint, to check offline.
+	Receipt *receiptResponse `json:"receipt,omitempty"`
 }
 
 // verifyItem is one item of a bulk verification.
@@ -97,6 +100,8 @@ type verifyBulkRequest struct {
 // verifyBulkResponse answers each item, in the same order.
 type verifyBulkResponse struct {
 	Items []verifyResponse `json:"items"`
+	// Receipt, with receipt=true, is one signed statement of every answer.
+	Receipt *receiptResponse `json:"receipt,omitempty"`
 }
 
 // langMatcher picks the language of messages: Vietnamese unless the
@@ -199,13 +204,15 @@ func (s *Server) newVerifyResponse(c echo.Context, v *models.Verification, lang 
 //	@Param			brand			query		string	false	"the brand"
 //	@Param			firmware		query		string	false	"the firmware version, such as V5.7.3 build 220112"
 //	@Param			at				query		string	false	"the date to judge on, YYYY-MM-DD; today when omitted"
+//	@Param			receipt			query		bool	false	"true adds a signed verdict receipt bound to the log's checkpoint (503 when the registry has no signing key)"
 //	@Param			Accept-Language	header		string	false	"vi (default) or en"
 //	@Success		200				{object}	verifyResponse
 //	@Failure		422				{object}	Problem
 //	@Failure		429				{object}	Problem
+//	@Failure		503				{object}	Problem
 //	@Router			/v1/verify [get]
 func (s *Server) verify(c echo.Context) error {
-	q := newQuery(c, "model", "brand", "firmware", "at")
+	q := newQuery(c, "model", "brand", "firmware", "at", "receipt")
 	for _, paging := range []string{"limit", "cursor"} {
 		// newQuery allows the paging parameters of lists; verify has none.
 		if q.values.Has(paging) {
@@ -215,13 +222,23 @@ func (s *Server) verify(c echo.Context) error {
 	if err := q.err(nil); err != nil {
 		return err
 	}
+	withReceipt, err := wantReceipt(c)
+	if err != nil {
+		return err
+	}
 	lang := responseLang(c)
 	v, err := s.store.Verify(c.Request().Context(), models.VerifyQuery{Model: q.values.Get("model"), Brand: q.values.Get("brand"),
 		Firmware: q.values.Get("firmware"), At: strings.TrimSpace(q.values.Get("at"))})
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, s.newVerifyResponse(c, v, lang))
+	out := s.newVerifyResponse(c, v, lang)
+	if withReceipt {
+		if out.Receipt, err = s.receipt(c, []verifyResponse{out}); err != nil {
+			return err
+		}
+	}
+	return c.JSON(http.StatusOK, out)
 }
 
 // verifyBulk godoc
@@ -231,6 +248,7 @@ func (s *Server) verify(c echo.Context) error {
 //	@Tags			verify
 //	@Accept			json
 //	@Produce		json
+//	@Param			receipt			query		bool				false	"true adds one signed verdict receipt for every answer"
 //	@Param			Accept-Language	header		string				false	"vi (default) or en"
 //	@Param			body			body		verifyBulkRequest	true	"the items"
 //	@Success		200				{object}	verifyBulkResponse
@@ -238,10 +256,15 @@ func (s *Server) verify(c echo.Context) error {
 //	@Failure		413				{object}	Problem
 //	@Failure		422				{object}	Problem
 //	@Failure		429				{object}	Problem
+//	@Failure		503				{object}	Problem
 //	@Router			/v1/verify [post]
 func (s *Server) verifyBulk(c echo.Context) error {
 	var req verifyBulkRequest
 	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	withReceipt, err := wantReceipt(c)
+	if err != nil {
 		return err
 	}
 	lang := responseLang(c)
@@ -256,6 +279,11 @@ func (s *Server) verifyBulk(c echo.Context) error {
 	out := verifyBulkResponse{Items: make([]verifyResponse, len(vs))}
 	for i := range vs {
 		out.Items[i] = s.newVerifyResponse(c, &vs[i], lang)
+	}
+	if withReceipt {
+		if out.Receipt, err = s.receipt(c, out.Items); err != nil {
+			return err
+		}
 	}
 	return c.JSON(http.StatusOK, out)
 }
