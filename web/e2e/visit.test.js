@@ -344,6 +344,22 @@ async function recordOf(k, items, notes) {
   return res.json();
 }
 
+test('scanning from the lookup: a QR e-label opens its model\'s verdict', async () => {
+  const page = await open('/');
+  const qr = Buffer.from(await (await fetch(base + '/m/hikvision/ds2cd1023g0ei/qr.png')).arrayBuffer());
+  await page.click('#lookup-scan');
+  await page.locator('#scanner').waitFor();
+  await page.setInputFiles('#scan-file', { name: 'label.png', mimeType: 'image/png', buffer: qr });
+  await page.locator('#verdict article h2', { hasText: 'Hikvision DS-2CD1023G0E-I' }).waitFor();
+  assert.ok(await page.locator('#scanner').isHidden(), 'the scanner closes after a read');
+  // Escape closes it too.
+  await page.click('#lookup-scan');
+  await page.locator('#scanner').waitFor();
+  await page.keyboard.press('Escape');
+  await page.locator('#scanner').waitFor({ state: 'hidden' });
+  await done(page);
+});
+
 test('the record page: share link, findings confirmed with a reason, a near match settled, the printout and the PDF', async () => {
   const k = await newKey();
   const insp = await recordOf(k, [{ model: 'Y33-1080P', quantity: 3 }, { model: 'QTX-94l2AIP' }], 'Biên bản thử');

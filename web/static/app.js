@@ -127,7 +127,7 @@ const lookup = (() => {
     status.textContent = t('searching');
     try {
       const tasks = [];
-      tasks.push(pinned ? api('/v1/verify' + qs(params({ model: pinned.model, brand: pinned.brand })), { signal }) : null);
+      tasks.push(pinned ? api('/v1/verify' + qs(params(pinned.gtin ? { gtin: pinned.gtin } : { model: pinned.model, brand: pinned.brand })), { signal }) : null);
       tasks.push(!pinned && looksLikeModel(text) ? api('/v1/verify' + qs(params({ model: text })), { signal }).catch(soft) : null);
       tasks.push(text.length >= 2 ? api('/v1/search' + qs({ q: text, limit: 8 }), { signal }).catch(soft) : null);
       const [pinnedV, direct, found] = await Promise.all(tasks);
@@ -265,6 +265,17 @@ const lookup = (() => {
     el?.scrollIntoView?.({ block: 'start', behavior: 'smooth' });
   });
   at.addEventListener('change', () => run());
+  // A scanned box (GTIN) or e-label (permalink) lands on its model's
+  // verdict; any other code is searched as typed.
+  $('lookup-scan').addEventListener('click', async () => {
+    const m = await import('./scan.js');
+    m.open((text) => {
+      const what = m.meaning(text);
+      q.value = what.text ?? what.gtin ?? what.key;
+      pinned = what.gtin ? { gtin: what.gtin } : what.key ? { model: what.key, brand: what.brand } : null;
+      run().then(() => $('verdict-h')?.focus());
+    });
+  });
   fw.addEventListener('change', () => run());
 
   // A deep link /?model=&brand=[&at=][&firmware=] (from a permalink page,

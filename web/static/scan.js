@@ -111,7 +111,11 @@ export function stop() {
   const v = $('scan-video');
   v.srcObject = null;
   $('scanner').hidden = true;
+  opener?.focus();
+  opener = null;
 }
+
+let opener = null;
 
 /**
  * Opens the scanner and calls onText(text) once with what it read, from
@@ -119,7 +123,11 @@ export function stop() {
  */
 export async function open(onText) {
   const panel = $('scanner'), status = $('scan-status'), video = $('scan-video');
+  opener = document.activeElement;
   panel.hidden = false;
+  panel.onkeydown = (e) => { if (e.key === 'Escape') stop(); };
+  $('scan-h').setAttribute('tabindex', '-1');
+  $('scan-h').focus();
   status.textContent = t('scanLoading');
   let dec;
   try {
