@@ -131,7 +131,9 @@ func startSearch(ctx context.Context, cfg *config, st *models.Store, log *slog.L
 		Interval: 300 * time.Millisecond}
 	go ix.Run(ctx)
 	log.Info("search indexer started", slog.String("backend", cfg.search))
-	return idx, ix
+	// The API searches through the registry's matcher, so the model hits
+	// of a model number agree with verify; the indexer writes the engine.
+	return search.WithMatcher(idx, search.StoreMatcher{Store: st}), ix
 }
 
 // indexerErr is the indexer's error reporter for /readyz, nil without one.

@@ -58,6 +58,9 @@ type Store struct {
 	tree *treeCache
 	// now is the clock; tests replace it.
 	now func() time.Time
+	// matcher is the model-number matcher over verified models
+	// (matcher.go), shared by verify, inspection items and search.
+	matcher *Matcher
 }
 
 // Open connects to the database named by dsn (a SQLite path or a postgres://
@@ -111,6 +114,7 @@ func Open(dsn string) (*Store, error) {
 		return nil, fmt.Errorf("reach %s database: %w", dialect, err)
 	}
 	st.db = db
+	st.matcher = newMatcher(db)
 	return st, nil
 }
 

@@ -210,7 +210,7 @@ func (s *Store) CreateInspection(ctx context.Context, actor Actor, in Inspection
 		}
 		// Verified on the spot: the same rules as /v1/verify, on the
 		// inspection's date, inside this transaction.
-		verdicts, err := verifyAll(txReader(tx), qs)
+		verdicts, err := verifyAll(s.txReader(tx), qs)
 		if err != nil {
 			return err
 		}

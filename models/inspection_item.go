@@ -170,7 +170,7 @@ func (s *Store) verifyChosen(tx *gorm.DB, v *ValidationError, fields map[int]str
 	if len(qs) == 0 {
 		return out, nil
 	}
-	vs, err := verifyAll(txReader(tx), qs)
+	vs, err := verifyAll(s.txReader(tx), qs)
 	if err != nil {
 		return nil, err
 	}
@@ -244,7 +244,7 @@ func (s *Store) ResolveInspectionItem(ctx context.Context, actor Actor, id strin
 		before := *it
 		var qv ValidationError
 		q := s.checkQuery(&qv, "", VerifyQuery{Model: it.ModelText, Brand: it.Brand, Firmware: it.Firmware, At: insp.InspectedOn.String()})
-		typed, err := verifyAll(txReader(tx), []parsedQuery{q})
+		typed, err := verifyAll(s.txReader(tx), []parsedQuery{q})
 		if err != nil {
 			return err
 		}

@@ -139,6 +139,8 @@ func loadOrigins(r reader, ids []string, d *verdict.Data) error {
 // the store's cache, or an inspection's transaction, without it.
 type reader struct {
 	db *gorm.DB
+	// matcher finds the models a query names (verify_candidates.go).
+	matcher *Matcher
 	// cache, when set, holds rows read at change-log head `head`.
 	cache *verifyCache
 	head  int64
@@ -149,7 +151,7 @@ type reader struct {
 // only while no write verify depends on has happened since it was read. A
 // Store bound to a transaction (InTx) reads within it, without the cache.
 func (s *Store) reader(ctx context.Context) (reader, error) {
-	r := reader{db: s.db.WithContext(ctx)}
+	r := reader{db: s.db.WithContext(ctx), matcher: s.matcher}
 	if _, pooled := r.db.Statement.ConnPool.(*sql.DB); !pooled || s.cache == nil {
 		return r, nil
 	}
@@ -190,7 +192,7 @@ var verifyHeadQuery = func() string {
 
 // txReader reads within a write's transaction, which may hold changes the
 // change log's committed head does not show yet: no cache.
-func txReader(tx *gorm.DB) reader { return reader{db: tx} }
+func (s *Store) txReader(tx *gorm.DB) reader { return reader{db: tx, matcher: s.matcher} }
 
 // query runs a query written with ? placeholders.
 func (r reader) query(query string, args ...any) (*sql.Rows, error) {

@@ -345,11 +345,14 @@ func TestVerdictScenarios(t *testing.T) {
 			{"one number, two brands, no brand given", q("C6N", "", "", "2026-03-01"), ambiguous, nil, unknown, []string{"ambiguous_match"}, 2},
 			{"one number, two brands, brand given", q("C6N", "ezviz", "", "2026-03-01"), exact, w.c6nEzviz, ok, []string{"certificate_valid"}, 0},
 			{"the other brand", q("c6n", "Imou", "", "2026-03-01"), exact, w.c6nImou, bad, []string{"no_conformity_certificate"}, 0},
-			{"two confusable numbers", q("P-XIO", "Axis", "", "2026-03-01"), ambiguous, nil, unknown, []string{"ambiguous_match"}, 2},
+			// P-X1O shares the typed O; P-X10 needs a second confusable (#13: weighted distance, unique nearest).
+			{"two confusable numbers, one nearer", q("P-XIO", "Axis", "", "2026-03-01"), possible, w.x1o, bad, []string{"no_conformity_certificate", "possible_match"}, 1},
+			{"two confusable numbers, equally near", q("P-X1Q", "Axis", "", "2026-03-01"), ambiguous, nil, unknown, []string{"ambiguous_match"}, 2},
 			{"exact beats confusable", q("P-X10", "Axis", "", "2026-03-01"), exact, w.x10, bad, []string{"no_conformity_certificate"}, 0},
 			{"not found", q("ZZ-9999-NOPE", "", "", "2026-03-01"), none, nil, unknown, []string{"unregistered_model"}, 0},
 			{"not found within a brand", q("ZZ-9999-NOPE", "Hikvision", "", "2026-03-01"), none, nil, unknown, []string{"unregistered_model"}, 0},
-			{"pending registration", q("MJSXJ09CM", "Xiaomi", "", "2026-03-01"), exact, w.pending, ok, []string{"registration_pending", "certificate_valid"}, 0},
+			// Only verified models compete (#14 hole 3): a pending registration is private, and matches nothing.
+			{"pending registration", q("MJSXJ09CM", "Xiaomi", "", "2026-03-01"), none, nil, unknown, []string{"unregistered_model"}, 0},
 		}
 		if len(scenarios) < 40 {
 			t.Fatalf("only %d scenarios", len(scenarios))

@@ -7,6 +7,7 @@ import (
 
 	"camreg/fold"
 	"camreg/match"
+	"camreg/models"
 )
 
 // ModelMatcher finds the verified models a typed model number may mean,
@@ -184,6 +185,23 @@ func (sm *StaticMatcher) MatchModels(_ context.Context, text, brand string, limi
 		m := sm.models[c.ID]
 		m.Distance = c.Distance
 		out = append(out, m)
+	}
+	return out, nil
+}
+
+// StoreMatcher is the registry's matcher (models.Matcher: verified models
+// only, kept current from the change log) as a ModelMatcher.
+type StoreMatcher struct{ Store *models.Store }
+
+// MatchModels implements ModelMatcher.
+func (s StoreMatcher) MatchModels(ctx context.Context, text, brand string, limit int) ([]ModelMatch, error) {
+	cs, err := s.Store.Matcher().Candidates(ctx, text, brand, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ModelMatch, len(cs))
+	for i, c := range cs {
+		out[i] = ModelMatch{ID: c.ID, Brand: c.Brand, ModelNumber: c.ModelNumber, Distance: c.Distance}
 	}
 	return out, nil
 }

@@ -1,0 +1,223 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"gorm.io/gorm"
+
+	"camreg/match"
+)
+
+// Matcher is the registry's one model-number matcher (package match) over
+// the verified models only: verify, inspection items and search all ask
+// it, so they never disagree, and a pending registration never competes
+// with a verified model (it cannot make one ambiguous, nor hide its ban).
+//
+// It is kept current from the change log, as the search indexers are: each
+// use reads the latest camera_model event's seq (one index probe) and, when
+// it moved, applies the models those events name on top of the built index;
+// after many such patches, or on first use, it rebuilds from the table.
+type Matcher struct {
+	db  *gorm.DB
+	mu  sync.Mutex // one refresh at a time
+	cur atomic.Pointer[matcherState]
+}
+
+type matcherState struct {
+	ix       *match.Index
+	head     int64
+	listings map[string]int
+	models   map[string]MatchCandidate
+}
+
+// MatchCandidate is a model the matcher found for a typed text.
+type MatchCandidate struct {
+	ID          string
+	Brand       string
+	ModelNumber string
+	// Distance is the weighted edit distance of the typed key to the
+	// model's (0: the same key; a confusable such as O for 0 is 0.5).
+	Distance float64
+}
+
+// Bounds of the matcher's upkeep.
+const (
+	// matcherPatchLimit is how many changed models the matcher layers over
+	// its built index before rebuilding it.
+	matcherPatchLimit = 5000
+)
+
+func newMatcher(db *gorm.DB) *Matcher { return &Matcher{db: db} }
+
+// Matcher returns the store's model-number matcher.
+func (s *Store) Matcher() *Matcher { return s.matcher }
+
+// Find ranks the verified models the typed text may mean (see match.Index
+// Find). limit bounds the candidates, 0 for all.
+func (m *Matcher) Find(ctx context.Context, text, brand string, limit int) (match.Result, error) {
+	st, err := m.current(ctx)
+	if err != nil {
+		return match.Result{}, err
+	}
+	res, err := st.ix.Find(match.Query{Text: text, Brand: brand, Limit: limit})
+	if errors.Is(err, match.ErrTooLong) {
+		return match.Result{BrandKey: res.BrandKey}, nil
+	}
+	return res, err
+}
+
+// Candidates is Find with each model's brand and number, for search.
+func (m *Matcher) Candidates(ctx context.Context, text, brand string, limit int) ([]MatchCandidate, error) {
+	st, err := m.current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res, err := st.ix.Find(match.Query{Text: text, Brand: brand, Limit: limit})
+	if errors.Is(err, match.ErrTooLong) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := make([]MatchCandidate, 0, len(res.Candidates))
+	for _, c := range res.Candidates {
+		mc := st.models[c.ID]
+		mc.Distance = c.Distance
+		out = append(out, mc)
+	}
+	return out, nil
+}
+
+// current returns the matcher's state as of the change log's head.
+func (m *Matcher) current(ctx context.Context) (*matcherState, error) {
+	head, err := m.head(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if st := m.cur.Load(); st != nil && st.head >= head {
+		return st, nil
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	st := m.cur.Load()
+	if st != nil && st.head >= head {
+		return st, nil
+	}
+	if st == nil || st.ix.Pending() > matcherPatchLimit {
+		st, err = m.build(ctx)
+	} else {
+		st, err = m.patch(ctx, st)
+	}
+	if err != nil {
+		return nil, err
+	}
+	m.cur.Store(st)
+	return st, nil
+}
+
+func (m *Matcher) head(ctx context.Context) (int64, error) {
+	var head int64
+	err := m.db.WithContext(ctx).Raw("SELECT COALESCE(MAX(seq), 0) FROM events WHERE entity = ?", "camera_model").Scan(&head).Error
+	if err != nil {
+		return 0, fmt.Errorf("read the models' change-log head: %w", err)
+	}
+	return head, nil
+}
+
+type matcherRow struct {
+	ID, Brand, BrandKey, ModelNumber, ModelKey, LooseKey, Status string
+}
+
+func (r matcherRow) entry(listings map[string]int) match.Entry {
+	return match.Entry{ID: r.ID, BrandKey: r.BrandKey, ModelKey: r.ModelKey, LooseKey: r.LooseKey, Listings: listings[r.ID]}
+}
+
+const matcherColumns = "id, brand, brand_key, model_number, model_key, loose_key, status"
+
+// build reads every verified model and the listings counts. The head is
+// read first: an event that lands meanwhile is applied again next time,
+// which is harmless.
+func (m *Matcher) build(ctx context.Context) (*matcherState, error) {
+	head, err := m.head(ctx)
+	if err != nil {
+		return nil, err
+	}
+	db := m.db.WithContext(ctx)
+	var rows []matcherRow
+	if err := db.Raw("SELECT "+matcherColumns+" FROM camera_models WHERE status = ?", ModelVerified).Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("build the matcher: %w", err)
+	}
+	var counts []struct {
+		CameraModelID string
+		N             int
+	}
+	if err := db.Raw("SELECT camera_model_id, COUNT(*) AS n FROM listings GROUP BY camera_model_id").Scan(&counts).Error; err != nil {
+		return nil, fmt.Errorf("build the matcher: %w", err)
+	}
+	st := &matcherState{head: head, listings: make(map[string]int, len(counts)), models: make(map[string]MatchCandidate, len(rows))}
+	for _, c := range counts {
+		st.listings[c.CameraModelID] = c.N
+	}
+	es := make([]match.Entry, len(rows))
+	for i, r := range rows {
+		es[i] = r.entry(st.listings)
+		st.models[r.ID] = MatchCandidate{ID: r.ID, Brand: r.Brand, ModelNumber: r.ModelNumber}
+	}
+	if st.ix, err = match.New(es); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// patch applies the models named by the events after st's head: verified
+// ones are (re)added, any other (pending, deleted) removed.
+func (m *Matcher) patch(ctx context.Context, st *matcherState) (*matcherState, error) {
+	head, err := m.head(ctx)
+	if err != nil {
+		return nil, err
+	}
+	db := m.db.WithContext(ctx)
+	var ids []string
+	err = db.Raw("SELECT DISTINCT entity_id FROM events WHERE entity = ? AND seq > ? AND seq <= ? LIMIT ?",
+		"camera_model", st.head, head, matcherPatchLimit+1).Scan(&ids).Error
+	if err != nil {
+		return nil, fmt.Errorf("read the models' changes: %w", err)
+	}
+	if len(ids) > matcherPatchLimit {
+		return m.build(ctx)
+	}
+	next := &matcherState{head: head, listings: st.listings, models: make(map[string]MatchCandidate, len(st.models)+len(ids))}
+	for k, v := range st.models {
+		next.models[k] = v
+	}
+	var add []match.Entry
+	found := map[string]bool{}
+	for chunk := range slices.Chunk(ids, 500) {
+		var rows []matcherRow
+		if err := db.Raw("SELECT "+matcherColumns+" FROM camera_models WHERE id IN ?", chunk).Scan(&rows).Error; err != nil {
+			return nil, fmt.Errorf("read the changed models: %w", err)
+		}
+		for _, r := range rows {
+			if r.Status != ModelVerified {
+				continue
+			}
+			found[r.ID] = true
+			add = append(add, r.entry(st.listings))
+			next.models[r.ID] = MatchCandidate{ID: r.ID, Brand: r.Brand, ModelNumber: r.ModelNumber}
+		}
+	}
+	var remove []string
+	for _, id := range ids {
+		if !found[id] {
+			remove = append(remove, id)
+			delete(next.models, id)
+		}
+	}
+	next.ix = st.ix.With(add, remove)
+	return next, nil
+}
