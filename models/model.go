@@ -221,6 +221,11 @@ func (s *Store) changeModel(tx *gorm.DB, actor Actor, m *Model, in ModelInput, i
 	before := *m
 	before.FirmwareVersions = slices.Clone(m.FirmwareVersions) // nil stays nil, empty stays empty: equal rows compare equal
 	v := in.apply(m, false)
+	if actor.Role == RoleVendor && before.Status == ModelVerified {
+		if err := verifiedFactsKept(&before, m); err != nil {
+			return Model{}, err
+		}
+	}
 	if actor.Role == RoleVendor && m.Status == ModelVerified && (m.BrandKey != before.BrandKey || m.ModelKey != before.ModelKey) {
 		// A verified registration whose identity changes must be
 		// verified again.
@@ -230,6 +235,33 @@ func (s *Store) changeModel(tx *gorm.DB, actor Actor, m *Model, in ModelInput, i
 		s.checkOrgRef(tx, v, "registrant_org_id", m.RegistrantOrgID)
 	}
 	return before, v.Err()
+}
+
+// verifiedFactsKept refuses a vendor's change to the facts of a verified
+// model that the verdict reads: its origin (proof of origin), firmware
+// versions (warning ranges), kind and HS code. An admin verified them; an
+// admin changes them. Sending the model back to pending instead would take
+// it out of verify's exact matches: a vendor could then hide a ban on its
+// own model by editing a field. The error names every field.
+func verifiedFactsKept(before, after *Model) error {
+	var changed []string
+	if after.OriginCountry != before.OriginCountry {
+		changed = append(changed, "origin_country")
+	}
+	if !slices.Equal(after.FirmwareVersions, before.FirmwareVersions) {
+		changed = append(changed, "firmware_versions")
+	}
+	if after.Kind != before.Kind {
+		changed = append(changed, "kind")
+	}
+	if after.HSCode != before.HSCode {
+		changed = append(changed, "hs_code")
+	}
+	if len(changed) == 0 {
+		return nil
+	}
+	return Forbidden("a vendor may not change %s of a verified model: the verdict relies on them, so only an admin changes them (ask for the change, with evidence)",
+		joinComma(changed))
 }
 
 // DeleteModel forgets a camera model that no certificate, warning, C/O or
