@@ -87,6 +87,7 @@ Exit status: 0 when every row was valid, 1 otherwise (or on any error).`,
 	f.BoolVar(&opts.DryRun, "dry-run", false, "validate every row and write nothing")
 	f.BoolVar(&opts.SkipInvalid, "skip-invalid", false, "write the valid rows and report the invalid ones (default: all or nothing)")
 	f.StringVar(&opts.Format, "format", "", "csv, xlsx, json or ndjson (default: from the file's extension and content)")
+	f.StringVar(&opts.Encoding, "encoding", "", "text encoding of a CSV or JSON file: utf-8, utf-16 or windows-1258 (default: detected)")
 	f.StringVar(&opts.Sheet, "sheet", "", "the XLSX sheet to read (default: the first)")
 	f.StringArrayVar(&maps, "map", nil, "map a header to a column, as 'header=column' (repeatable)")
 	f.StringVar(&report, "report", "", "write the invalid rows to this file: .json for JSON, else CSV")

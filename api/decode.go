@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"golang.org/x/text/unicode/norm"
 
 	"camreg/models"
 )
@@ -47,7 +48,9 @@ func decodeJSON(c echo.Context, dst any) error {
 	if body, err = dropImplied(c, dst, body); err != nil {
 		return err
 	}
-	return decodeStrict(body, dst)
+	// Every string is stored in NFC (composed) form, whatever the client's
+	// keyboard sent; NFC changes no JSON syntax, which is ASCII.
+	return decodeStrict(norm.NFC.Bytes(body), dst)
 }
 
 // decodeStrict is decodeJSON's core, separate so it can be fuzzed.

@@ -55,6 +55,9 @@ type Options struct {
 	MaxReported int
 	// Limits bound the file (limits.go); zero fields take their defaults.
 	Limits Limits
+	// Encoding is the text encoding of a CSV or JSON file (encoding.go);
+	// empty detects it.
+	Encoding string
 
 	// afterCommit is called with the rows committed so far after each
 	// committed batch; the kill test uses it to know when to strike.
@@ -172,7 +175,13 @@ func Import(ctx context.Context, st *models.Store, path string, opts Options) (*
 			return nil, err
 		}
 	}
-	r := &run{st: st, opts: opts, h: h, path: path, refs: newRefCache(opts.Actor)}
+	encoding := ""
+	if opts.Format != FormatXLSX {
+		if encoding, err = detectEncoding(path, opts.Encoding); err != nil {
+			return nil, err
+		}
+	}
+	r := &run{st: st, opts: opts, h: h, path: path, refs: newRefCache(opts.Actor), encoding: encoding}
 	sum := &Summary{Entity: opts.Entity, Format: opts.Format, DryRun: opts.DryRun, Errors: []RowError{}, PosKind: posKind(opts.Format)}
 	defer byLine(sum)
 	if opts.DryRun || !opts.SkipInvalid {
@@ -249,11 +258,13 @@ func sniffFile(path string) (string, error) {
 
 // run is one import in progress.
 type run struct {
-	st   *models.Store
-	opts Options
-	h    *headerMap
-	path string
-	refs *refCache
+	// encoding is the text encoding of a CSV or JSON file.
+	encoding string
+	st       *models.Store
+	opts     Options
+	h        *headerMap
+	path     string
+	refs     *refCache
 }
 
 // countingReader counts the bytes read, for progress.
@@ -281,7 +292,7 @@ func (r *run) pass(ctx context.Context, sum *Summary, commit bool) error {
 		total = fi.Size()
 	}
 	cr := &countingReader{r: ctxReader{ctx: ctx, r: f}}
-	src, err := openSource(r.opts.Format, cr, r.h, r.opts.Sheet, r.opts.Limits)
+	src, err := openSource(r.opts.Format, decodeText(cr, r.encoding), r.h, r.opts.Sheet, r.opts.Limits)
 	if err != nil {
 		return err
 	}

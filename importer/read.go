@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/unicode/norm"
 
 	"camreg/models"
 )
@@ -157,7 +158,7 @@ func (t *tabular) next() (record, error) {
 			rec.blank = false
 		}
 		col := t.hd.cols[i]
-		rec.values[col] = combine(col, rec.values[col], cell)
+		rec.values[col] = combine(col, rec.values[col], norm.NFC.String(cell))
 	}
 	return rec, nil
 }
@@ -257,7 +258,8 @@ func newCSVSource(r io.Reader, h *headerMap, lim Limits) (source, error) {
 
 // sniffDelimiter picks ";" when the first lines hold more semicolons than
 // commas outside quotes (as Excel writes CSV in locales with a decimal
-// comma), a tab when they hold tabs only, and "," otherwise.
+// comma), a tab when they hold at least as many tabs as either (Excel's
+// "Unicode Text"), and "," otherwise.
 func sniffDelimiter(head []byte) rune {
 	commas, semis, tabs, lines := 0, 0, 0, 0
 	inQuote := false
@@ -287,10 +289,11 @@ func sniffDelimiter(head []byte) rune {
 		}
 	}
 	switch {
+	case tabs > 0 && tabs >= commas && tabs >= semis:
+		// Excel's "Unicode Text" is tab-separated, with commas in values.
+		return '\t'
 	case semis > commas:
 		return ';'
-	case tabs > 0 && commas == 0 && semis == 0:
-		return '\t'
 	}
 	return ','
 }
@@ -463,7 +466,7 @@ func (s *jsonSource) next() (record, error) {
 			}
 			continue
 		}
-		cell := jsonCell(v)
+		cell := norm.NFC.String(jsonCell(v))
 		if len(cell) > s.lim.CellBytes {
 			return record{}, &LimitError{Where: fmt.Sprintf("record %d", s.n), What: fmt.Sprintf("a value of %d bytes", len(cell)),
 				Limit: int64(s.lim.CellBytes), Setting: "CAMREG_IMPORT_MAX_CELL_BYTES"}

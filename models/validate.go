@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // isoCountries are the ISO 3166-1 alpha-2 codes.
@@ -35,7 +37,9 @@ func (v *ValidationError) text(field string, p *string, required bool, max int) 
 		}
 		return ""
 	}
-	s := strings.TrimSpace(*p)
+	// Stored text is NFC: "Công ty" typed in decomposed form (Unikey's
+	// "Unicode tổ hợp", macOS) is the same name as in composed form.
+	s := norm.NFC.String(strings.TrimSpace(*p))
 	switch {
 	case !utf8.ValidString(s):
 		v.Add(field, "must be valid UTF-8")
