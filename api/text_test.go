@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"golang.org/x/text/unicode/norm"
+
+	"camreg/models"
 )
 
 // Text as users send it: a name typed in decomposed form (NFD, as Unikey's
@@ -25,6 +27,29 @@ func TestNFDIsStoredAsNFC(t *testing.T) {
 			want(http.StatusCreated)
 		// The same brand and model number in NFD collide with it.
 		e.do(http.MethodPost, "/v1/models", e.admin, map[string]any{"brand": norm.NFD.String("Việt Nhật"), "model_number": norm.NFD.String("VN-Ư1")}).
+			want(http.StatusConflict)
+	})
+}
+
+// A brand or model number that mixes scripts (a Cyrillic і in "Hikvision",
+// a Cyrillic С in a model number) is refused with 422; and a lookalike
+// written in one other script keys as the Latin one, so it collides.
+func TestMixedScriptIdentifiersRefused(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *testEnv) {
+		f := e.fixture()
+		vendor := e.key(models.RoleVendor, f.importer)
+		for _, body := range []map[string]any{
+			{"brand": "Hіkvision", "model_number": "DS-2CD1023G0E-I"},
+			{"brand": "Hikvision", "model_number": "DS-2СD1023G0E-I"},
+		} {
+			fields := e.do(http.MethodPost, "/v1/models", vendor, body).want(http.StatusUnprocessableEntity).problemFields()
+			if len(fields) != 1 {
+				t.Errorf("%v: fields %v", body, fields)
+			}
+		}
+		// All-Cyrillic lookalikes of the fixture's Latin model: the same key, a conflict.
+		e.do(http.MethodPost, "/v1/models", e.admin, map[string]any{"brand": "AXE", "model_number": "ABC-123"}).want(http.StatusCreated)
+		e.do(http.MethodPost, "/v1/models", e.admin, map[string]any{"brand": "АХЕ", "model_number": "АВС-123"}).
 			want(http.StatusConflict)
 	})
 }

@@ -9,9 +9,12 @@
 package fold
 
 import (
+	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
+	"github.com/mtibben/confusables"
 	"golang.org/x/text/runes"
 	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
@@ -48,16 +51,82 @@ func Text(s string) string {
 // folding diacritics: "DS-2CD1023G0E-I" becomes "ds2cd1023g0ei" and
 // "Hikvision " becomes "hikvision". It is the model_key of a model number and
 // the key of a brand.
+//
+// A letter of another script that looks like a Latin one is keyed as that
+// letter, by its Unicode confusable skeleton (UTS #39): "Hіkvision" with a
+// Cyrillic і is "hikvision", not "hkvision", so a lookalike brand or model
+// number collides with the real one instead of slipping past it. ASCII is
+// left as it is (the skeleton would merge 0 with O and 1 with l, which
+// LooseKey does only for near matches).
 func Key(s string) string {
+	if !isASCII(s) {
+		s = lookalikes(s)
+	}
 	f := Text(s)
 	var b strings.Builder
 	b.Grow(len(f))
 	for _, r := range f {
-		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+		if keyRune(r) {
 			b.WriteRune(r)
 		}
 	}
 	return b.String()
+}
+
+// lookalikes replaces, after compatibility folding (full-width letters to
+// plain ones), every letter that is not a Latin letter with an ASCII base
+// (as Vietnamese letters are, under their marks) by its confusable
+// skeleton.
+func lookalikes(s string) string {
+	s = norm.NFKC.String(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		if r < 0x80 || !unicode.IsLetter(r) || r == 'đ' || r == 'Đ' {
+			b.WriteRune(r)
+			continue
+		}
+		if base, _ := utf8.DecodeRuneInString(norm.NFD.String(string(r))); base < 0x80 {
+			b.WriteRune(r)
+			continue
+		}
+		b.WriteString(confusables.Skeleton(string(r)))
+	}
+	return b.String()
+}
+
+func keyRune(r rune) bool { return (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') }
+
+// Scripts names the scripts of the letters of s, in order of first use:
+// ["Latin"] for "Hikvision" and for "Công ty", ["Latin", "Cyrillic"] for
+// "Hіkvision". Marks, digits and punctuation have none.
+func Scripts(s string) []string {
+	var out []string
+	for _, r := range s {
+		if !unicode.IsLetter(r) {
+			continue
+		}
+		name := "Other"
+		for _, sc := range scriptTables {
+			if unicode.Is(sc.table, r) {
+				name = sc.name
+				break
+			}
+		}
+		if !slices.Contains(out, name) {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+var scriptTables = []struct {
+	name  string
+	table *unicode.RangeTable
+}{
+	{"Latin", unicode.Latin}, {"Cyrillic", unicode.Cyrillic}, {"Greek", unicode.Greek}, {"Armenian", unicode.Armenian},
+	{"Cherokee", unicode.Cherokee}, {"Han", unicode.Han}, {"Hiragana", unicode.Hiragana}, {"Katakana", unicode.Katakana},
+	{"Hangul", unicode.Hangul}, {"Thai", unicode.Thai}, {"Arabic", unicode.Arabic}, {"Hebrew", unicode.Hebrew},
 }
 
 // LooseKey is Key with the characters people confuse in model numbers

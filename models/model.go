@@ -61,12 +61,14 @@ func (in ModelInput) apply(m *Model, create bool) *ValidationError {
 		m.Brand = v.text("brand", in.Brand, true, 100)
 		m.BrandKey = fold.Key(m.Brand)
 		v.Check(m.Brand == "" || m.BrandKey != "", "brand", "must contain letters or digits")
+		v.oneScript("brand", m.Brand)
 	}
 	if in.ModelNumber != nil || create {
 		m.ModelNumber = v.text("model_number", in.ModelNumber, true, 100)
 		m.ModelKey = fold.Key(m.ModelNumber)
 		m.LooseKey = fold.LooseKey(m.ModelNumber)
 		v.Check(m.ModelNumber == "" || m.ModelKey != "", "model_number", "must contain letters or digits")
+		v.oneScript("model_number", m.ModelNumber)
 	}
 	if in.Name != nil {
 		m.Name = v.text("name", in.Name, false, 300)

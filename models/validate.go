@@ -9,6 +9,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"camreg/fold"
 )
 
 // isoCountries are the ISO 3166-1 alpha-2 codes.
@@ -153,4 +155,13 @@ func (v *ValidationError) province(field string, p *string, required bool) *Prov
 		v.Add(field, "%q is not one of Vietnam's 34 provinces and cities; use a name such as \"Đà Nẵng\" or a code such as \"48\"", *p)
 	}
 	return pr
+}
+
+// oneScript refuses an identifier whose letters mix scripts, such as a
+// brand written with a Cyrillic і among Latin letters: a lookalike made to
+// pass for another registration, never a real name.
+func (v *ValidationError) oneScript(field, s string) {
+	if sc := fold.Scripts(s); len(sc) > 1 {
+		v.Add(field, "mixes letters of the %s scripts; write it in one script", strings.Join(sc, " and "))
+	}
 }
