@@ -11,9 +11,9 @@ import (
 func TestConfusablesCollide(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
 		{"Hikvision", "hikvision"},
-		{"Hіkvision", "hikvision"},         // Cyrillic і
+		{"Hіkvision", "hikvision"},           // Cyrillic і
 		{"DS-2СD1023G0E-I", "ds2cd1023g0ei"}, // Cyrillic С
-		{"Υ33-1080Ρ", "y331080p"},          // Greek Υ and Ρ
+		{"Υ33-1080Ρ", "y331080p"},            // Greek Υ and Ρ
 		{"Công ty Điện Quang", "congtydienquang"},
 		{"DS-2CD1023G0E-I", "ds2cd1023g0ei"},
 		{"ｄｓ２ｃｄ", "ds2cd"}, // full-width
