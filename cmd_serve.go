@@ -70,6 +70,7 @@ func serveCmd(cfg *config, log *slog.Logger) *cobra.Command {
 				return err
 			}
 			srv := api.New(st, api.Config{Addr: cfg.addr, Logger: log, Rates: rates, ImportLimits: limits,
+				MetricsToken:   os.Getenv("CAMREG_METRICS_TOKEN"),
 				TrustedProxies: splitList(cfg.proxies), CORSOrigins: splitList(cfg.cors),
 				Search: idx, SearchLag: indexerErr(indexer), PublicURL: cfg.publicURL,
 				LogSigner: signer})

@@ -341,7 +341,7 @@ func TestOperations(t *testing.T) {
 		if r["status"] != "ok" {
 			t.Fatalf("readyz %v", r)
 		}
-		m := e.do("GET", "/metrics", "", nil).want(200)
+		m := e.do("GET", "/metrics", e.admin, nil).want(200)
 		if !strings.Contains(m.Body.String(), "camreg_http_request_duration_seconds") {
 			t.Fatal("metrics lack the request histogram")
 		}

@@ -28,6 +28,10 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(key) == "" {
 			return errUnauthorized
 		}
+		if s.metricsToken(c, strings.TrimSpace(key)) {
+			c.Set(metricsTokenKey, true)
+			return next(c)
+		}
 		actor, err := s.store.Authenticate(c.Request().Context(), strings.TrimSpace(key))
 		if errors.Is(err, models.ErrBadKey) {
 			// Failed attempts spend the client IP's public tokens, so

@@ -29,12 +29,12 @@ const maxBodyBytes = 1 << 20
 // JSON at all is a 400, a too-large one a 413.
 func decodeJSON(c echo.Context, dst any) error {
 	r := c.Request()
-	if ct := r.Header.Get(echo.HeaderContentType); ct != "" {
-		mt, _, err := mime.ParseMediaType(ct)
-		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
-			return problem(http.StatusUnsupportedMediaType, "unsupported-media-type", "Unsupported media type",
-				"send the body as application/json")
-		}
+	// A body without a Content-Type is not guessed to be JSON: a form or a
+	// file posted by mistake is refused, not half-read.
+	mt, _, err := mime.ParseMediaType(r.Header.Get(echo.HeaderContentType))
+	if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+		return problem(http.StatusUnsupportedMediaType, "unsupported-media-type", "Unsupported media type",
+			"send the body as application/json, with Content-Type: application/json")
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(c.Response(), r.Body, maxBodyBytes))
 	if err != nil {
@@ -107,10 +107,92 @@ func decodeStrict(body []byte, dst any) error {
 			}
 		}
 	}
+	if path, dup := duplicateKey(body); dup {
+		// encoding/json keeps the last of two equal keys; another parser
+		// (a proxy, a log reader) may keep the first. Refuse the ambiguity.
+		errs = append(errs, models.FieldError{Field: path, Message: "is given twice; give each field once"})
+	}
 	if len(errs) > 0 {
 		return fieldProblem(errs)
 	}
 	return nil
+}
+
+// duplicateKey finds the first key repeated within one object of a valid
+// JSON document, and returns its path (such as "models[1].firmware").
+func duplicateKey(body []byte) (string, bool) {
+	type frame struct {
+		keys   map[string]bool
+		array  bool
+		index  int
+		key    string
+		expect bool // an object awaiting a key
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	var stack []*frame
+	path := func(last string) string {
+		var b strings.Builder
+		for _, f := range stack {
+			switch {
+			case f.array:
+				fmt.Fprintf(&b, "[%d]", f.index)
+			case f.key != "" && f != stack[len(stack)-1]:
+				if b.Len() > 0 {
+					b.WriteByte('.')
+				}
+				b.WriteString(f.key)
+			}
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(last)
+		return b.String()
+	}
+	// value marks that a value ended in the innermost container.
+	value := func() {
+		if n := len(stack); n > 0 {
+			if f := stack[n-1]; f.array {
+				f.index++
+			} else {
+				f.expect = true
+			}
+		}
+	}
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return "", false
+		}
+		top := (*frame)(nil)
+		if n := len(stack); n > 0 {
+			top = stack[n-1]
+		}
+		switch t := tok.(type) {
+		case json.Delim:
+			switch t {
+			case '{':
+				stack = append(stack, &frame{keys: map[string]bool{}, expect: true})
+			case '[':
+				stack = append(stack, &frame{array: true})
+			default:
+				stack = stack[:len(stack)-1]
+				value()
+			}
+			continue
+		case string:
+			if top != nil && !top.array && top.expect {
+				if top.keys[t] {
+					return path(t), true
+				}
+				top.keys[t] = true
+				top.key = t
+				top.expect = false
+				continue
+			}
+		}
+		value()
+	}
 }
 
 // restricted is a request type of a role that may set fewer fields than

@@ -229,7 +229,7 @@ func TestSearchLagMetric(t *testing.T) {
 		e := newSearchEnv(t, te)
 		lag := func() string {
 			t.Helper()
-			for _, line := range strings.Split(e.do(http.MethodGet, "/metrics", "", nil).want(http.StatusOK).Body.String(), "\n") {
+			for _, line := range strings.Split(e.do(http.MethodGet, "/metrics", e.admin, nil).want(http.StatusOK).Body.String(), "\n") {
 				if v, ok := strings.CutPrefix(line, "camreg_search_lag_events "); ok {
 					return v
 				}

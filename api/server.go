@@ -47,6 +47,10 @@ type Config struct {
 	// reports the indexer's last error (the index is behind), for /readyz.
 	Search    search.Index
 	SearchLag func() error
+	// MetricsToken, when set, lets a scraper that sends it as its bearer
+	// key read /metrics from anywhere (CAMREG_METRICS_TOKEN); loopback
+	// and admin keys may read it without.
+	MetricsToken string
 	// ImportLimits bound the files POST /v1/imports reads (CAMREG_IMPORT_MAX_*);
 	// a zero Bytes means 50 MiB, the other zero fields the importer's defaults.
 	ImportLimits importer.Limits
@@ -85,6 +89,8 @@ type Server struct {
 	importLimits importer.Limits
 	// logSigner is Config.LogSigner (log.go).
 	logSigner note.Signer
+	// metricsTok is Config.MetricsToken (strict.go).
+	metricsTok string
 }
 
 // New builds the server and its routes over a migrated store.
@@ -96,7 +102,7 @@ func New(store *models.Store, cfg Config) *Server {
 	s := &Server{store: store, log: lg, echo: echo.New(), metrics: newMetrics(),
 		limiter: newRateLimiter(cfg.Rates), started: time.Now(), search: cfg.Search, searchLag: cfg.SearchLag,
 		publicURL: strings.TrimRight(cfg.PublicURL, "/"), searchSlots: newSearchSlots(),
-		admission: newAdmission(), importLimits: cfg.ImportLimits, logSigner: cfg.LogSigner}
+		admission: newAdmission(), importLimits: cfg.ImportLimits, logSigner: cfg.LogSigner, metricsTok: cfg.MetricsToken}
 	if s.importLimits.Bytes <= 0 {
 		s.importLimits.Bytes = defaultUploadBytes
 	}
@@ -123,6 +129,7 @@ func New(store *models.Store, cfg Config) *Server {
 	e.Server.MaxHeaderBytes = 64 << 10
 	e.Server.Addr = cfg.Addr
 
+	e.Use(boundRequestID)
 	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{
 		// A client's id is kept when it looks like one; otherwise a new one is made.
 		Skipper: func(echo.Context) bool { return false },
@@ -143,6 +150,7 @@ func New(store *models.Store, cfg Config) *Server {
 			MaxAge:        600,
 		}))
 	}
+	e.Use(strictQuery)
 	e.Use(boundDatabaseWait)
 	e.Use(s.authenticate)
 	e.Use(s.limit)
@@ -186,7 +194,7 @@ func (s *Server) routes() {
 	e := s.echo
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
-	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{})))
+	e.GET("/metrics", s.guardMetrics(promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{})))
 	e.GET("/openapi.json", s.openAPI)
 	e.GET("/swagger/*", echoSwagger.WrapHandler)
 	e.GET("/swagger", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/swagger/index.html") })

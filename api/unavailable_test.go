@@ -68,7 +68,7 @@ func TestUnavailableErrors(t *testing.T) {
 			}
 		})
 	}
-	metrics := e.with(t).do(http.MethodGet, "/metrics", "", nil).want(http.StatusOK).Body.String()
+	metrics := e.with(t).do(http.MethodGet, "/metrics", e.admin, nil).want(http.StatusOK).Body.String()
 	for _, want := range []string{`camreg_database_unavailable_total{cause="unreachable"} 6`,
 		`camreg_database_unavailable_total{cause="disk full"} 3`, `camreg_database_unavailable_total{cause="read-only"} 2`} {
 		if !strings.Contains(metrics, want) {
