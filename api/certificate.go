@@ -82,11 +82,11 @@ func (r vendorCertificateRequest) input() models.CertificateInput {
 
 // CertificateFields are a certificate's own details.
 type CertificateFields struct {
-	Number       *string `json:"number" example:"QCVN135-Q1-2025-0012"`
-	StandardCode *string `json:"standard_code" example:"QCVN 135:2024/BTTTT"`
+	Number       *string `json:"number" example:"QCVN135-Q1-2025-0012" create:"required"`
+	StandardCode *string `json:"standard_code" example:"QCVN 135:2024/BTTTT" create:"required"`
 	// Method is 1 (type testing), 5 (type testing and factory assessment) or 7 (one lot).
-	Method    *int    `json:"method" example:"5" enums:"1,5,7"`
-	IssuedOn  *string `json:"issued_on" example:"2025-03-01"`
+	Method    *int    `json:"method" example:"5" enums:"1,5,7" create:"required"`
+	IssuedOn  *string `json:"issued_on" example:"2025-03-01" create:"required"`
 	ExpiresOn *string `json:"expires_on" example:"2028-02-29"`
 	LotRef    *string `json:"lot_ref" example:"TK 105123456789/A11"`
 	ModelLinks

@@ -35,9 +35,9 @@ func (vendorListingRequest) implied() []string { return []string{"trader_org_id"
 
 // ListingFields are a listing's own details.
 type ListingFields struct {
-	CameraModelID *string `json:"camera_model_id"`
+	CameraModelID *string `json:"camera_model_id" create:"required"`
 	// Channel is shop or online; an online listing needs url.
-	Channel     *string `json:"channel" example:"shop" enums:"shop,online"`
+	Channel     *string `json:"channel" example:"shop" enums:"shop,online" create:"required"`
 	URL         *string `json:"url" example:"https://shopee.vn/camera-ip-hikvision-i.123.456"`
 	ShopAddress *string `json:"shop_address" example:"45 Lê Duẩn, Hải Châu"`
 	// Province accepts a name with or without diacritics, or a code.

@@ -12,9 +12,9 @@ import (
 
 // ModelFields are the fields of a camera model that its registrant sets.
 type ModelFields struct {
-	Brand *string `json:"brand" example:"Hikvision"`
+	Brand *string `json:"brand" example:"Hikvision" create:"required"`
 	// ModelNumber is the model number as printed; its model_key (letters and digits, lower case) must be unique per brand.
-	ModelNumber *string `json:"model_number" example:"DS-2CD1023G0E-I"`
+	ModelNumber *string `json:"model_number" example:"DS-2CD1023G0E-I" create:"required"`
 	Name        *string `json:"name" example:"Camera IP thân trụ 2MP"`
 	// Kind is one of ip, wifi, analog, ptz, doorbell, dashcam, thermal, other; ip when omitted.
 	Kind          *string `json:"kind" example:"ip" enums:"ip,wifi,analog,ptz,doorbell,dashcam,thermal,other"`

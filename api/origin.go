@@ -37,12 +37,12 @@ func (vendorOriginCertificateRequest) implied() []string { return []string{"hold
 
 // OriginFields are a C/O's own details.
 type OriginFields struct {
-	Number *string `json:"number" example:"E2512345678"`
+	Number *string `json:"number" example:"E2512345678" create:"required"`
 	// Form is one of D, E, AK, AJ, VJ, AI, AANZ, AHK, VC, VK, EUR.1, CPTPP, RCEP, B, other.
-	Form             *string `json:"form" example:"E"`
-	Issuer           *string `json:"issuer" example:"China Council for the Promotion of International Trade"`
-	ExportingCountry *string `json:"exporting_country" example:"CN"`
-	IssuedOn         *string `json:"issued_on" example:"2025-09-12"`
+	Form             *string `json:"form" example:"E" create:"required"`
+	Issuer           *string `json:"issuer" example:"China Council for the Promotion of International Trade" create:"required"`
+	ExportingCountry *string `json:"exporting_country" example:"CN" create:"required"`
+	IssuedOn         *string `json:"issued_on" example:"2025-09-12" create:"required"`
 	LotRef           *string `json:"lot_ref" example:"TK 105987654321"`
 	InvoiceRef       *string `json:"invoice_ref" example:"INV-2025-0912"`
 	// The models the C/O covers: models (without firmware) or camera_model_ids.

@@ -12,11 +12,11 @@ import (
 // standardRequest creates a standard (POST) or changes some of its fields
 // (PATCH). Dates are YYYY-MM-DD.
 type standardRequest struct {
-	Code            *string `json:"code" example:"QCVN 135:2024/BTTTT"`
-	Title           *string `json:"title" example:"Quy chuẩn kỹ thuật quốc gia về yêu cầu an toàn thông tin cơ bản đối với camera giám sát"`
+	Code            *string `json:"code" example:"QCVN 135:2024/BTTTT" create:"required"`
+	Title           *string `json:"title" example:"Quy chuẩn kỹ thuật quốc gia về yêu cầu an toàn thông tin cơ bản đối với camera giám sát" create:"required"`
 	IssuedBy        *string `json:"issued_by" example:"Bộ Thông tin và Truyền thông"`
 	IssuingDocument *string `json:"issuing_document" example:"Thông tư 21/2024/TT-BTTTT"`
-	EffectiveFrom   *string `json:"effective_from" example:"2025-02-15"`
+	EffectiveFrom   *string `json:"effective_from" example:"2025-02-15" create:"required"`
 	MandatoryFrom   *string `json:"mandatory_from" example:"2026-01-01"`
 	SupersededBy    *string `json:"superseded_by" example:"QCVN 11:2026/BCA"`
 	EffectiveTo     *string `json:"effective_to" example:"2026-06-30"`

@@ -94,7 +94,7 @@ type verifyItem struct {
 
 // verifyBulkRequest checks a shelf: up to 500 items.
 type verifyBulkRequest struct {
-	Items []verifyItem `json:"items"`
+	Items []verifyItem `json:"items" create:"required"`
 }
 
 // verifyBulkResponse answers each item, in the same order.

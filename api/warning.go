@@ -41,14 +41,14 @@ func (authorityWarningRequest) implied() []string { return []string{"authority_o
 
 // WarningFields are a warning's own details.
 type WarningFields struct {
-	Reference *string `json:"reference" example:"383/CATTT-NCSC"`
-	Title     *string `json:"title" example:"Cảnh báo lỗ hổng bảo mật trên camera Hikvision"`
+	Reference *string `json:"reference" example:"383/CATTT-NCSC" create:"required"`
+	Title     *string `json:"title" example:"Cảnh báo lỗ hổng bảo mật trên camera Hikvision" create:"required"`
 	Summary   *string `json:"summary"`
 	// Severity is low, medium, high or critical.
-	Severity *string `json:"severity" example:"high" enums:"low,medium,high,critical"`
-	IssuedOn *string `json:"issued_on" example:"2025-04-10"`
+	Severity *string `json:"severity" example:"high" enums:"low,medium,high,critical" create:"required"`
+	IssuedOn *string `json:"issued_on" example:"2025-04-10" create:"required"`
 	// Measure is update_firmware, stop_sale, recall or ban.
-	Measure         *string          `json:"measure" example:"update_firmware" enums:"update_firmware,stop_sale,recall,ban"`
+	Measure         *string          `json:"measure" example:"update_firmware" enums:"update_firmware,stop_sale,recall,ban" create:"required"`
 	CVEIDs          *[]string        `json:"cve_ids" example:"CVE-2021-36260"`
 	URL             *string          `json:"url" example:"https://khonggianmang.vn/"`
 	Status          *string          `json:"status" example:"active" enums:"active,withdrawn"`

@@ -16,6 +16,9 @@ type goField struct {
 	JSON      string // the JSON name
 	OmitEmpty bool   // ",omitempty": absent when empty, so not required
 	Type      string // the Go type as written, such as *string or time.Time
+	// CreateRequired is a request field that every role must send to
+	// create (tag create:"required"), though a PATCH may leave it out.
+	CreateRequired bool
 }
 
 // source is what the tool reads from the Go code: the structs that swag
@@ -148,7 +151,8 @@ func readSource(root string) (*source, error) {
 				if jn == "" {
 					jn = n.Name
 				}
-				out = append(out, goField{JSON: jn, OmitEmpty: strings.Contains(","+opts+",", ",omitempty,"), Type: exprString(f.Type)})
+				out = append(out, goField{JSON: jn, OmitEmpty: strings.Contains(","+opts+",", ",omitempty,"), Type: exprString(f.Type),
+					CreateRequired: reflect.StructTag(tagValue(f)).Get("create") == "required"})
 			}
 		}
 		return out

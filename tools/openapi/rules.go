@@ -56,6 +56,11 @@ func complete(doc obj, src *source) []string {
 		def, _ := defs[name].(obj)
 		completeDefinition(name, def, defs, src, responseDefs[name], requestDefs[name])
 	}
+	for _, p := range sortedKeys(paths) {
+		if op, ok := paths[p].(obj)["post"].(obj); ok {
+			createBody(op, defs, src)
+		}
+	}
 	return warnings
 }
 
@@ -226,6 +231,59 @@ func completeDefinition(name string, def obj, defs obj, src *source, response, r
 		sort.Slice(required, func(i, j int) bool { return required[i].(string) < required[j].(string) })
 		def["required"] = required
 	}
+}
+
+// createBody gives a POST whose body type has fields tagged
+// create:"required" a copy of that type that requires them: a PATCH shares
+// the type, and requires nothing.
+func createBody(op obj, defs obj, src *source) {
+	params, _ := op["parameters"].([]any)
+	for _, pa := range params {
+		pm, _ := pa.(obj)
+		schema, _ := pm["schema"].(obj)
+		ref, _ := schema["$ref"].(string)
+		if pm["in"] != "body" || ref == "" {
+			continue
+		}
+		name := strings.TrimPrefix(ref, "#/definitions/")
+		var required []any
+		for _, f := range src.structs[name] {
+			if f.CreateRequired {
+				required = append(required, f.JSON)
+			}
+		}
+		def, ok := defs[name].(obj)
+		if len(required) == 0 || !ok {
+			continue
+		}
+		sort.Slice(required, func(i, j int) bool { return required[i].(string) < required[j].(string) })
+		copyName := name + "OnCreate"
+		if base, ok := strings.CutSuffix(name, "Request"); ok {
+			copyName = base + "CreateRequest"
+		}
+		dup := deepCopy(def).(obj)
+		dup["required"] = required
+		defs[copyName] = dup
+		pm["schema"] = obj{"$ref": "#/definitions/" + copyName}
+	}
+}
+
+func deepCopy(v any) any {
+	switch t := v.(type) {
+	case obj:
+		m := make(obj, len(t))
+		for k, x := range t {
+			m[k] = deepCopy(x)
+		}
+		return m
+	case []any:
+		l := make([]any, len(t))
+		for i, x := range t {
+			l[i] = deepCopy(x)
+		}
+		return l
+	}
+	return v
 }
 
 // nullableType tells whether encoding/json can write null for a field of

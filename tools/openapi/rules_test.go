@@ -19,6 +19,9 @@ const swagOutput = `{
                        {"name": "body", "in": "body", "required": true, "schema": {"$ref": "#/definitions/api.thingRequest"}}],
         "responses": {"200": {"description": "OK", "schema": {"$ref": "#/definitions/api.thingResponse"}}}}
     },
+    "/v1/things": {"post": {"security": [{"BearerKey": []}],
+        "parameters": [{"name": "body", "in": "body", "required": true, "schema": {"$ref": "#/definitions/api.thingRequest"}}],
+        "responses": {"201": {"description": "Created", "schema": {"$ref": "#/definitions/api.thingResponse"}}}}},
     "/v1/things/{id}/history": {"get": {"responses": {"200": {"description": "OK"}}}},
     "/v1/origin-certificates/{id}/history": {"get": {"responses": {"200": {"description": "OK"}}}}
   },
@@ -123,6 +126,16 @@ func TestDefinitionsFollowTheGoStructs(t *testing.T) {
 		t.Errorf("child %v", props["child"])
 	}
 	if at(doc, "definitions", "api.thingRequest", "required") != nil {
-		t.Error("a request-only definition got required fields from omitempty")
+		t.Error("a request-only definition got required fields, which PATCH would then need")
+	}
+	post := at(doc, "paths", "/v1/things", "post", "parameters").([]any)[0]
+	if at(post, "schema", "$ref") != "#/definitions/api.thingCreateRequest" {
+		t.Errorf("POST body %v", post)
+	}
+	if r := at(doc, "definitions", "api.thingCreateRequest", "required"); !reflect.DeepEqual(r, []any{"status"}) {
+		t.Errorf("POST body requires %v, want the create:\"required\" fields", r)
+	}
+	if at(doc, "definitions", "api.thingCreateRequest", "properties", "status", "enum") == nil {
+		t.Error("the POST body lost what the rules added to its type")
 	}
 }

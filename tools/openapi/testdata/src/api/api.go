@@ -12,7 +12,8 @@ type Common struct {
 }
 
 type thingRequest struct {
-	Status *string `json:"status"`
+	Status *string `json:"status" create:"required"`
+	Note   *string `json:"note"`
 }
 
 type thingResponse struct {
@@ -35,6 +36,11 @@ func getThing() {}
 //	@Router	/v1/things/{id}/history [get]
 //	@Router	/v1/origin-certificates/{id}/history [get]
 func history() {}
+
+// createThing godoc
+//
+//	@Router	/v1/things [post]
+func createThing() {}
 
 // updateThing godoc
 //
