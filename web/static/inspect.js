@@ -379,7 +379,9 @@ async function renderOutbox() {
   const busy = list.some((e) => e.id === shown && (e.state === 'queued' || e.state === 'sending'));
   btn.disabled = busy;
   btn.textContent = busy ? t('submitting') : t('submit');
-  const unsent = list.filter((e) => e.state !== 'sent' || e.id === shown);
+  // Unsent entries, and those sent in the last 12 hours (the five newest).
+  const recent = (e) => e.state === 'sent' && Date.now() - (e.sentAt || 0) < 12 * 3600 * 1000;
+  const unsent = [...list.filter((e) => e.state !== 'sent'), ...list.filter(recent).slice(0, 5)];
   fill($('outbox'), unsent.length ? [h('h3', {}, t('outbox')), h('ul', { class: 'plain outbox' }, unsent.map((e) => h('li', { class: 'ob', dataset: { state: e.state } },
     h('span', { class: `state s-${e.state}` }, t('ob_' + e.state)), ' ',
     h('strong', {}, e.trader?.name || ''), ' ', h('span', { class: 'sub' }, t('nItems', e.body.items.length)),

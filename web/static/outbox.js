@@ -80,10 +80,17 @@ export function onChange(fn) { listeners.add(fn); }
 const changed = (e) => { for (const fn of listeners) fn(e); };
 
 /** Sets whose outbox is sent (the owner of the key in use), and sends it. */
-export function use(o) {
+export async function use(o) {
   owner = o;
   pause = 2000;
+  if (o) await prune().catch(() => {});
   pump();
+}
+
+/** Sent entries are listed for a week, then forgotten. */
+const KEEP_SENT = 7 * 24 * 3600 * 1000;
+async function prune() {
+  for (const e of await list()) if (e.state === 'sent' && Date.now() - (e.sentAt || 0) > KEEP_SENT) await outbox.remove(e.id);
 }
 
 /** The owner's entries, newest first. */
@@ -160,6 +167,9 @@ async function send(e) {
     e.state = 'sent';
     e.error = refused.join('\n');
     e.sentAt = Date.now();
+    // Sent: the copy of the draft and the photos' bytes are not needed.
+    delete e.draft;
+    for (const step of e.steps || []) delete step.blob;
   } catch (err) {
     e.tries = (e.tries || 0) + 1;
     if (transient(err)) {
