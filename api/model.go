@@ -22,11 +22,15 @@ type ModelFields struct {
 	OriginCountry *string `json:"origin_country" example:"CN"`
 	// FirmwareVersions lists known firmware versions.
 	FirmwareVersions *[]string `json:"firmware_versions" example:"V5.7.3 build 220112"`
+	// GTINs are the model's barcodes (GTIN-8, UPC-A, EAN-13 or GTIN-14,
+	// GS1 check digit validated), stored as 14 digits; a GTIN belongs to one
+	// model only (409 otherwise). PATCH replaces the list.
+	GTINs *[]string `json:"gtins" example:"8936012345674"`
 }
 
 func (r ModelFields) input() models.ModelInput {
 	return models.ModelInput{Brand: r.Brand, ModelNumber: r.ModelNumber, Name: r.Name, Kind: r.Kind, HSCode: r.HSCode,
-		OriginCountry: r.OriginCountry, FirmwareVersions: r.FirmwareVersions}
+		OriginCountry: r.OriginCountry, FirmwareVersions: r.FirmwareVersions, GTINs: r.GTINs}
 }
 
 // modelRequest registers a camera model (POST) or changes some of its
@@ -65,6 +69,7 @@ type modelResponse struct {
 	HSCode           string    `json:"hs_code"`
 	OriginCountry    string    `json:"origin_country"`
 	FirmwareVersions []string  `json:"firmware_versions"`
+	GTINs            []string  `json:"gtins" example:"08936012345674"`
 	RegistrantOrgID  *string   `json:"registrant_org_id"`
 	Status           string    `json:"status"`
 	Version          int       `json:"version"`
@@ -77,7 +82,11 @@ func newModelResponse(m *models.Model) modelResponse {
 	if fw == nil {
 		fw = []string{}
 	}
-	return modelResponse{ID: m.ID, Brand: m.Brand, ModelNumber: m.ModelNumber, ModelKey: m.ModelKey, Name: m.Name,
+	gtins := []string(m.GTINs)
+	if gtins == nil {
+		gtins = []string{}
+	}
+	return modelResponse{GTINs: gtins, ID: m.ID, Brand: m.Brand, ModelNumber: m.ModelNumber, ModelKey: m.ModelKey, Name: m.Name,
 		Kind: m.Kind, HSCode: m.HSCode, OriginCountry: m.OriginCountry, FirmwareVersions: fw,
 		RegistrantOrgID: m.RegistrantOrgID, Status: m.Status, Version: m.Version, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt}
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -16,6 +17,8 @@ type verifyQuery struct {
 	Brand    string `json:"brand" example:"Hikvision"`
 	Firmware string `json:"firmware" example:"V5.5.800 build 210628"`
 	At       string `json:"at" example:"2026-11-21"`
+	// GTIN is the scanned barcode, as 14 digits, when one was given.
+	GTIN string `json:"gtin,omitempty" example:"08936012345674"`
 }
 
 // verifiedModel is a matched or candidate model, in short.
@@ -90,6 +93,9 @@ type verifyItem struct {
 	Firmware string `json:"firmware" example:"V5.5.800 build 210628"`
 	// At is YYYY-MM-DD; today in Vietnam when empty.
 	At string `json:"at" example:"2026-11-21"`
+	// GTIN is a scanned barcode (8, 12, 13 or 14 digits), instead of the
+	// model and brand.
+	GTIN string `json:"gtin" example:"8936012345674"`
 }
 
 // verifyBulkRequest checks a shelf: up to 500 items.
@@ -200,7 +206,8 @@ func (s *Server) newVerifyResponse(c echo.Context, v *models.Verification, lang 
 //	@Description	Matches the model number (and brand, if given) against the registry and applies the rules as of `at` (default: today in Vietnam): a valid certificate of conformity is required once a standard is mandatory; an active stop-sale, recall or ban warning covering the firmware (any firmware, if none is given) makes the model non-compliant, a firmware-update warning gives `warning`; an imported model without a valid C/O gives `warning` (no_origin_proof). A miss says "not found in the registry", never more. Messages are in Vietnamese, or English with `Accept-Language: en`. Public, rate-limited per IP.
 //	@Tags			verify
 //	@Produce		json
-//	@Param			model			query		string	true	"the model number as read on the label, with or without dashes"
+//	@Param			model			query		string	false	"the model number as read on the label, with or without dashes (required without gtin)"
+//	@Param			gtin			query		string	false	"a scanned barcode (GTIN-8, UPC-A, EAN-13 or GTIN-14, check digit validated) instead of model and brand: the model that lists it is verified"
 //	@Param			brand			query		string	false	"the brand"
 //	@Param			firmware		query		string	false	"the firmware version, such as V5.7.3 build 220112"
 //	@Param			at				query		string	false	"the date to judge on, YYYY-MM-DD; today when omitted"
@@ -212,7 +219,7 @@ func (s *Server) newVerifyResponse(c echo.Context, v *models.Verification, lang 
 //	@Failure		503				{object}	Problem
 //	@Router			/v1/verify [get]
 func (s *Server) verify(c echo.Context) error {
-	q := newQuery(c, "model", "brand", "firmware", "at", "receipt")
+	q := newQuery(c, "model", "brand", "firmware", "at", "receipt", "gtin")
 	for _, paging := range []string{"limit", "cursor"} {
 		// newQuery allows the paging parameters of lists; verify has none.
 		if q.values.Has(paging) {
@@ -227,12 +234,18 @@ func (s *Server) verify(c echo.Context) error {
 		return err
 	}
 	lang := responseLang(c)
-	v, err := s.store.Verify(c.Request().Context(), models.VerifyQuery{Model: q.values.Get("model"), Brand: q.values.Get("brand"),
-		Firmware: q.values.Get("firmware"), At: strings.TrimSpace(q.values.Get("at"))})
+	qs := []models.VerifyQuery{{Model: q.values.Get("model"), Brand: q.values.Get("brand"),
+		Firmware: q.values.Get("firmware"), At: strings.TrimSpace(q.values.Get("at"))}}
+	gtin := strings.TrimSpace(q.values.Get("gtin"))
+	if err := s.store.WithGTINs(c.Request().Context(), qs, []string{gtin}, func(int) string { return "gtin" }); err != nil {
+		return err
+	}
+	v, err := s.store.Verify(c.Request().Context(), qs[0])
 	if err != nil {
 		return err
 	}
 	out := s.newVerifyResponse(c, v, lang)
+	out.Query.GTIN, _ = models.NormalizeGTIN(gtin)
 	if withReceipt {
 		if out.Receipt, err = s.receipt(c, []verifyResponse{out}); err != nil {
 			return err
@@ -269,8 +282,15 @@ func (s *Server) verifyBulk(c echo.Context) error {
 	}
 	lang := responseLang(c)
 	qs := make([]models.VerifyQuery, len(req.Items))
+	gtins := make([]string, len(req.Items))
 	for i, it := range req.Items {
 		qs[i] = models.VerifyQuery{Model: it.Model, Brand: it.Brand, Firmware: it.Firmware, At: strings.TrimSpace(it.At)}
+		gtins[i] = strings.TrimSpace(it.GTIN)
+	}
+	if len(qs) <= models.MaxVerifyItems {
+		if err := s.store.WithGTINs(c.Request().Context(), qs, gtins, func(i int) string { return fmt.Sprintf("items[%d].gtin", i) }); err != nil {
+			return err
+		}
 	}
 	vs, err := s.store.VerifyMany(c.Request().Context(), qs)
 	if err != nil {
@@ -279,6 +299,7 @@ func (s *Server) verifyBulk(c echo.Context) error {
 	out := verifyBulkResponse{Items: make([]verifyResponse, len(vs))}
 	for i := range vs {
 		out.Items[i] = s.newVerifyResponse(c, &vs[i], lang)
+		out.Items[i].Query.GTIN, _ = models.NormalizeGTIN(gtins[i])
 	}
 	if withReceipt {
 		if out.Receipt, err = s.receipt(c, out.Items); err != nil {

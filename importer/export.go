@@ -111,7 +111,7 @@ func exportRows(ctx context.Context, st *models.Store, viewer models.Actor, enti
 			}
 			for _, m := range page {
 				if err := emit([]any{m.Brand, m.ModelNumber, m.Name, m.Kind, m.HSCode, m.OriginCountry,
-					[]string(m.FirmwareVersions), orgKey(orgs, deref(m.RegistrantOrgID)), m.Status}); err != nil {
+					[]string(m.FirmwareVersions), orgKey(orgs, deref(m.RegistrantOrgID)), m.Status, []string(m.GTINs)}); err != nil {
 					return err
 				}
 			}

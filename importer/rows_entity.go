@@ -153,6 +153,7 @@ func (c *rowCtx) modelInput() models.ModelInput {
 		Brand: c.str("brand"), ModelNumber: c.str("model_number"), Name: c.str("name"),
 		Kind: c.enum("kind", "model_kind"), HSCode: c.str("hs_code"), OriginCountry: c.str("origin_country"),
 		FirmwareVersions: c.list("firmware_versions"), Status: c.enum("status", "model_status"),
+		GTINs: c.list("gtins"),
 	}
 	in.RegistrantOrgID = c.vendorOrg("registrant", c.org("registrant"))
 	return in

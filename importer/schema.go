@@ -49,6 +49,7 @@ var schemas = map[string][]column{
 		{name: "firmware_versions", aliases: []string{"Firmware", "Phiên bản firmware", "Phiên bản phần mềm"}, list: true},
 		{name: "registrant", aliases: []string{"Đơn vị đăng ký", "Doanh nghiệp đăng ký", "Mã số thuế", "registrant_org", "registrant tax code"}},
 		{name: "status", aliases: []string{"Trạng thái"}},
+		{name: "gtins", aliases: []string{"GTIN", "Mã vạch", "Mã GTIN", "EAN", "barcode"}, list: true},
 	},
 	"certificates": {
 		{name: "number", aliases: []string{"Số chứng nhận", "Số giấy chứng nhận", "Số GCN", "certificate number", "certificate no"}},

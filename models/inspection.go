@@ -163,9 +163,24 @@ func (s *Store) CreateInspection(ctx context.Context, actor Actor, in Inspection
 	}
 	qs := make([]parsedQuery, 0, len(in.Items))
 	chosen, fields := map[int]string{}, map[int]string{}
+	// A scanned GTIN names its model: the item is matched as that model's
+	// number and brand, exactly as GET /v1/verify?gtin= does.
+	typed := make([]VerifyQuery, len(in.Items))
+	gtins := make([]string, len(in.Items))
+	for i, it := range in.Items {
+		typed[i] = VerifyQuery{Model: it.Model, Brand: it.Brand, Firmware: it.Firmware, At: insp.InspectedOn.String()}
+		if _, ok := NormalizeGTIN(it.GTIN); ok {
+			gtins[i] = it.GTIN
+		}
+	}
+	if len(in.Items) <= MaxInspectionItems {
+		if err := s.WithGTINs(ctx, typed, gtins, func(i int) string { return fmt.Sprintf("items[%d].gtin", i) }); err != nil {
+			return nil, nil, err
+		}
+	}
 	for i, it := range in.Items {
 		prefix := fmt.Sprintf("items[%d].", i)
-		q := s.checkQuery(&v, prefix, VerifyQuery{Model: it.Model, Brand: it.Brand, Firmware: it.Firmware, At: insp.InspectedOn.String()})
+		q := s.checkQuery(&v, prefix, typed[i])
 		qty := 1
 		if it.Quantity != nil {
 			qty = *it.Quantity

@@ -34,8 +34,11 @@ type Model struct {
 	HSCode           string     `gorm:"column:hs_code" json:"hs_code"`
 	OriginCountry    string     `json:"origin_country"`
 	FirmwareVersions StringList `json:"firmware_versions"`
-	RegistrantOrgID  *string    `json:"registrant_org_id"`
-	Status           string     `json:"status"`
+	// GTINs are the model's barcodes, as 14 digits, each unique across
+	// models (model_gtin.go).
+	GTINs           StringList `gorm:"column:gtins" json:"gtins"`
+	RegistrantOrgID *string    `json:"registrant_org_id"`
+	Status          string     `json:"status"`
 }
 
 // TableName is the table of camera models.
@@ -51,6 +54,7 @@ type ModelInput struct {
 	HSCode           *string
 	OriginCountry    *string
 	FirmwareVersions *[]string
+	GTINs            *[]string
 	RegistrantOrgID  *string
 	Status           *string
 }
@@ -98,6 +102,11 @@ func (in ModelInput) apply(m *Model, create bool) *ValidationError {
 		m.FirmwareVersions = fw
 	} else if create {
 		m.FirmwareVersions = StringList{}
+	}
+	if in.GTINs != nil {
+		m.GTINs = v.checkGTINs("gtins", *in.GTINs)
+	} else if create {
+		m.GTINs = StringList{}
 	}
 	if in.RegistrantOrgID != nil {
 		m.RegistrantOrgID = optional(v.refID("registrant_org_id", in.RegistrantOrgID, false))
@@ -159,6 +168,9 @@ func (s *Store) newModel(tx *gorm.DB, actor Actor, in ModelInput) (*Model, error
 
 func modelConflict(err error, m *Model) error {
 	err = translate(err, "camera model")
+	if isGTINTaken(err) {
+		return err
+	}
 	if isConflict(err) {
 		return Conflict("brand %s already has model %s (model_key %s)", m.Brand, m.ModelNumber, m.ModelKey)
 	}
