@@ -80,6 +80,59 @@ func RunSuite(t *testing.T, f Factory) {
 	t.Run("indexer", func(t *testing.T) {
 		testdb.Each(t, func(t *testing.T, st *models.Store) { runIndexer(t, f, st) })
 	})
+	t.Run("matcher", func(t *testing.T) {
+		testdb.Each(t, func(t *testing.T, st *models.Store) { runMatcher(t, f, st) })
+	})
+}
+
+// runMatcher checks the backend behind search.WithMatcher with the
+// registry's matcher, as the API serves it: a mistyped model number finds
+// the right sibling first in a dense family (the engine alone misses some),
+// a pending registration never appears, and the matcher follows the change
+// log.
+func runMatcher(t *testing.T, f Factory, st *models.Store) {
+	ctx := context.Background()
+	raw := f(t, st)
+	ix := &search.Indexer{Store: st, Index: raw, Builder: &search.Builder{Store: st}}
+	idx := search.WithMatcher(raw, search.StoreMatcher{Store: st})
+	mk := func(brand, number, status string) string {
+		t.Helper()
+		m, err := st.CreateModel(ctx, admin, models.ModelInput{Brand: ptr(brand), ModelNumber: ptr(number), Status: ptr(status)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m.ID
+	}
+	sib := map[string]string{}
+	for _, n := range []string{"DS-2CD2143G2-IU", "DS-2CD2143G2-I", "DS-2CD2143G2-IS", "DS-2CD2123G2-IU", "DS-2CD2343G2-IU",
+		"DS-2CD2143G0-I", "DS-2CD2183G2-IU", "DS-2CD2146G2-ISU", "DS-2CD1043G2-IU", "DS-2CD2147G2-L"} {
+		sib[n] = mk("Hikvision", n, models.ModelVerified)
+	}
+	decoy := mk("Generic", "DS-2CD2143G2-IU", models.ModelPending)
+	if _, err := ix.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for typed, want := range map[string]string{
+		"DS-2CD2143G2-LU":          "DS-2CD2143G2-IU", // l for I
+		"ds2cd2413g2iu":            "DS-2CD2143G2-IU", // transposed, compact
+		"Hikvision DS 2CD2143GO I": "DS-2CD2143G0-I",  // brand-led, spaced, O for 0
+		"DS-2CD2146G2-IUS":         "DS-2CD2146G2-ISU",
+		"DS-2CD2I83G2-IU":          "DS-2CD2183G2-IU",
+		"hikvision ds2cd1043g2iuu": "DS-2CD1043G2-IU",
+	} {
+		got := ids(search1(t, idx, search.Query{Text: typed, Limit: 3}))
+		if len(got) == 0 || got[0] != sib[want] {
+			t.Errorf("%q: %v, want %s (%s) first", typed, got, want, sib[want])
+		}
+		if slices.Contains(got, decoy) {
+			t.Errorf("%q: the pending decoy is a hit: %v", typed, got)
+		}
+	}
+	// A model verified now is matched at once, before the engine has it.
+	late := mk("Hikvision", "DS-2CD2543G2-IWS", models.ModelVerified)
+	if got := ids(search1(t, idx, search.Query{Text: "DS-2CD2543G2-IW5", Limit: 3})); len(got) == 0 || got[0] != late {
+		t.Errorf("a model verified after the index was built: %v, want %s first", got, late)
+	}
 }
 
 func search1(t *testing.T, idx search.Index, q search.Query) *search.Result {
