@@ -152,6 +152,8 @@ func layout(t *testing.T, root string) string {
 			}
 		}
 	}
+	start := time.Now()
+	defer func() { t.Logf("built camreg in %s", time.Since(start).Round(time.Millisecond)) }()
 	build := exec.Command("go", "build", "-o", filepath.Join(dir, "bin", "camreg"), ".")
 	build.Dir = root
 	if out, err := build.CombinedOutput(); err != nil {
@@ -189,7 +191,8 @@ func serve(t *testing.T, dir, data string, rec *recorder) int {
 		}
 	})
 	base := "http://127.0.0.1:" + strconv.Itoa(port)
-	deadline := time.Now().Add(60 * time.Second)
+	started := time.Now()
+	deadline := started.Add(60 * time.Second)
 	for {
 		// Ready, and the demo is in the search index.
 		resp, err := http.Get(base + "/v1/search?q=hikvision&limit=1")
@@ -207,6 +210,7 @@ func serve(t *testing.T, dir, data string, rec *recorder) int {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+	t.Logf("camreg serve --demo answered searches after %s", time.Since(started).Round(time.Millisecond))
 
 	target, _ := url.Parse(base)
 	proxy := httputil.NewSingleHostReverseProxy(target)
@@ -350,4 +354,40 @@ func tail(b []byte, n int) string {
 		return "…" + string(b[len(b)-n:])
 	}
 	return string(b)
+}
+
+var mdLink = regexp.MustCompile(`\]\(([^)\s]+)\)`)
+
+// TestLinks fails when a relative link of the README or a guide names a
+// file that does not exist.
+func TestLinks(t *testing.T) {
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := append(docFiles(t, root), "ARCHITECTURE.md", "SCALING.md", "BENCHMARKS.md", "RELIABILITY.md")
+	checked := 0
+	for _, file := range files {
+		src, err := os.ReadFile(filepath.Join(root, file))
+		if os.IsNotExist(err) {
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range mdLink.FindAllStringSubmatch(string(src), -1) {
+			target := m[1]
+			if strings.Contains(target, "://") || strings.HasPrefix(target, "#") || strings.HasPrefix(target, "mailto:") {
+				continue
+			}
+			target, _, _ = strings.Cut(target, "#")
+			checked++
+			if _, err := os.Stat(filepath.Join(root, filepath.Dir(file), target)); err != nil {
+				t.Errorf("%s links to %s, which does not exist", file, m[1])
+			}
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no relative link found: the scan is broken")
+	}
 }
