@@ -134,7 +134,7 @@ func (s *Store) EventReadable(ctx context.Context, viewer Actor, e *Event) (bool
 	case "warning":
 		_, err = s.GetWarning(ctx, e.EntityID)
 	case "listing":
-		_, err = s.GetListing(ctx, e.EntityID)
+		_, err = s.ViewListing(ctx, viewer, e.EntityID)
 	default:
 		return viewer.Privileged(), nil
 	}

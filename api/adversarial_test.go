@@ -1,0 +1,160 @@
+package api
+
+import (
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"camreg/importer"
+	"camreg/models"
+)
+
+// paramRE matches a route's path parameters.
+var paramRE = regexp.MustCompile(`:[a-z_]+`)
+
+// The adversarial suite (issue #14): organization B keeps private things,
+// each with a marker in every private field. Every actor that may not read
+// them (the public, another vendor, procurement, a certifier of another
+// body) then reads every read surface of the API: every GET route of the
+// server (found from its route table, not from a list that could go stale),
+// with every private object's id in its path parameters, every export file,
+// the permalinks of the pending model, search, verify (single and bulk),
+// feeds, the log's entries, B's import job and the errors of writes that
+// name B's objects. No answer may hold a marker.
+func TestAdversarialNoPrivateMarkerLeaks(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *testEnv) {
+		_, ix := e.withSearch(t)
+		f := e.fixture()
+		// Organization B, a vendor, with contacts only it and privileged roles see.
+		orgB := e.create("organizations", map[string]any{"name": "Công ty B", "kind": "importer", "tax_code": "0101243150",
+			"email": "zqxmail@example.vn", "phone": "+84 24 9876 5432"})
+		vendorB := e.key(models.RoleVendor, orgB)
+		// B's pending registration: brand, model number and name are private until verified.
+		pending := e.do(http.MethodPost, "/v1/models", vendorB, map[string]any{"brand": "Zqxbrand", "model_number": "ZQXPEND-77",
+			"name": "zqxname camera", "kind": "ip", "origin_country": "CN"}).want(http.StatusCreated).str("id")
+		// B's certificate submission: pending until its body confirms it.
+		pendingCert := e.do(http.MethodPost, "/v1/certificates", vendorB, map[string]any{"number": "ZQXCERT-1",
+			"standard_code": "QCVN 135:2024/BTTTT", "certification_body_org_id": f.body, "method": 1, "issued_on": "2025-03-01",
+			"expires_on": "2028-02-28", "models": []map[string]any{{"camera_model_id": pending}}}).want(http.StatusCreated).str("id")
+		// B's listing of its pending model.
+		listing := e.do(http.MethodPost, "/v1/listings", vendorB, map[string]any{"camera_model_id": pending, "channel": "online",
+			"url": "https://zqxshop.example/cam"}).want(http.StatusCreated).str("id")
+		// An inspection of B, with a finding: private trader data.
+		inspector := e.key(models.RoleInspector, f.authority)
+		insp := e.do(http.MethodPost, "/v1/inspections", inspector, map[string]any{"trader_org_id": orgB, "place": "zqxplace 1",
+			"notes": "zqxnotes", "items": []map[string]any{{"model": "ZQXLABEL-9", "quantity": 3, "not_in_registry": true,
+				"label_text": "ZQXLABEL-9 2MP"}}}).want(http.StatusCreated)
+		inspection := insp.str("id")
+		var finding string
+		if fs, _ := insp.json()["findings"].([]any); len(fs) > 0 {
+			finding, _ = fs[0].(map[string]any)["id"].(string)
+		}
+		// B's import job, whose report names its rows.
+		job := e.upload(vendorB, map[string]string{"entity": "models", "dry_run": "true"}, "zqxfile.csv",
+			[]byte("brand,model_number,kind\nZqxbrand,ZQXROW-1,zqxkind\n")).want(http.StatusAccepted).str("id")
+		e.waitJob(vendorB, "/v1/imports/"+job)
+
+		if _, err := ix.CatchUp(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		markers := []string{"zqxmail", "9876 5432", "ZQXCERT", "zqxplace", "zqxnotes", "ZQXLABEL", "zqxfile", "ZQXROW", "zqxkind"}
+		// A listing of the pending model is private as the model is.
+		modelMarkers := []string{"Zqxbrand", "ZQXPEND", "zqxname", "zqxshop", pending}
+		privateIDs := []string{orgB, pending, pendingCert, listing, inspection, finding, job}
+
+		// Every GET route, with every private id in its parameters.
+		var paths []string
+		for _, r := range e.srv.Echo().Routes() {
+			if r.Method != http.MethodGet || strings.HasPrefix(r.Path, "/swagger") || strings.HasPrefix(r.Path, "/static") {
+				continue
+			}
+			switch {
+			case strings.Contains(r.Path, ":file"):
+				for _, ent := range importer.Entities {
+					for _, format := range []string{"csv", "json", "ndjson"} {
+						paths = append(paths, strings.Replace(r.Path, ":file", ent+"."+format, 1))
+					}
+				}
+			case strings.Contains(r.Path, ":brand"):
+				p := strings.Replace(r.Path, ":brand", "zqxbrand", 1)
+				paths = append(paths, strings.Replace(p, ":model", "zqxpend77", 1))
+			case strings.Contains(r.Path, ":index"):
+				for i := 0; i < e.eventCount(); i++ {
+					paths = append(paths, strings.Replace(r.Path, ":index", strconv.Itoa(i), 1))
+				}
+			case strings.Contains(r.Path, ":"):
+				for _, id := range privateIDs {
+					paths = append(paths, paramRE.ReplaceAllString(r.Path, id))
+				}
+			default:
+				paths = append(paths, r.Path+"?limit=500")
+			}
+		}
+		paths = append(paths, "/v1/search?q=zqxbrand", "/v1/search?q=ZQXPEND-77", "/v1/search?q=zqxmail",
+			"/v1/verify?model=ZQXPEND-77", "/v1/verify?model=ZQXPEND-77&brand=Zqxbrand", "/v1/feed.json?brand=Zqxbrand",
+			"/v1/listings?model="+pending, "/v1/certificates?model="+pending, "/v1/findings?trader="+orgB,
+			"/v1/inspections?trader="+orgB, "/v1/audit?entity_id="+orgB)
+
+		outsiders := []struct {
+			name     string
+			key      string
+			seesModl bool // certifiers see pending registrations, by design
+		}{
+			{"public", "", false},
+			{"vendor A", e.key(models.RoleVendor, f.importer), false},
+			{"vendor A's other org", e.key(models.RoleVendor, f.retailer), false},
+			{"procurement", e.key(models.RoleProcurement, ""), false},
+			{"certifier of another body", e.key(models.RoleCertifier, e.create("organizations",
+				map[string]any{"name": "Quatest 3", "kind": "certification_body"})), true},
+		}
+		t.Logf("%d read requests (GET routes × private ids, exports, search, verify, feeds, log leaves) for each of %d outsiders", len(paths), len(outsiders))
+		for _, o := range outsiders {
+			look := markers
+			if !o.seesModl {
+				look = append(append([]string{}, markers...), modelMarkers...)
+			}
+			// what is the request as sent: a marker the caller sent itself
+			// (an id in the path, a model number to verify) may be echoed.
+			check := func(what string, r response) {
+				body := r.Body.String()
+				for _, m := range look {
+					if strings.Contains(what, m) {
+						continue
+					}
+					if strings.Contains(body, m) {
+						t.Errorf("%s: %s answered %d with private marker %q", o.name, what, r.Code, m)
+						return
+					}
+				}
+				if r.Code >= 500 && !strings.Contains(what, "/v1/log/checkpoint") {
+					t.Errorf("%s: %s answered %d", o.name, what, r.Code)
+				}
+			}
+			for _, p := range paths {
+				check("GET "+p, e.do(http.MethodGet, p, o.key, nil))
+			}
+			check("POST /v1/verify ZQXPEND-77 Zqxbrand ZQXLABEL-9", e.do(http.MethodPost, "/v1/verify", o.key, map[string]any{"items": []map[string]any{
+				{"model": "ZQXPEND-77", "brand": "Zqxbrand"}, {"model": "ZQXLABEL-9"}}}))
+			// Errors of writes that name B's private objects.
+			if o.key != "" {
+				check("POST listing of B's pending model "+pending, e.do(http.MethodPost, "/v1/listings", o.key, map[string]any{
+					"camera_model_id": pending, "channel": "online", "url": "https://x.example/"}))
+				check("PATCH B's pending model "+pending, e.do(http.MethodPatch, "/v1/models/"+pending, o.key, map[string]any{"name": "x"}))
+				check("PATCH B", e.do(http.MethodPatch, "/v1/organizations/"+orgB, o.key, map[string]any{"address": "x"}))
+				check("PATCH B's listing", e.do(http.MethodPatch, "/v1/listings/"+listing, o.key, map[string]any{"url": "https://x.example/"}))
+				check("PATCH B's certificate", e.do(http.MethodPatch, "/v1/certificates/"+pendingCert, o.key, map[string]any{"lot_ref": "x"}))
+			}
+		}
+		// The suite can fail: B itself and an admin do see the markers.
+		for _, who := range []string{vendorB, e.admin} {
+			if b := e.do(http.MethodGet, "/v1/organizations/"+orgB, who, nil).Body.String(); !strings.Contains(b, "zqxmail") {
+				t.Errorf("an entitled reader does not see B's e-mail: %s", b)
+			}
+			if b := e.do(http.MethodGet, "/v1/export/listings.csv", who, nil).Body.String(); !strings.Contains(b, "zqxshop") {
+				t.Errorf("an entitled reader's export lacks B's listing")
+			}
+		}
+	})
+}
