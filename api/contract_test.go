@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"mime"
 	"net/http"
 	"net/http/httptest"
@@ -439,4 +440,23 @@ func TestContractFailsOnADisagreement(t *testing.T) {
 func firstOf(get func() (*routers.Route, map[string]string, *http.Request, answer)) (context.Context, *routers.Route, map[string]string, *http.Request, []byte, answer) {
 	route, params, req, a := get()
 	return context.Background(), route, params, req, nil, a
+}
+
+// TestContractMiddlewareRefusals provokes what only a loaded or partial
+// server answers, a 429 past the rate limit and a 503 without a search
+// engine, and checks both against the description.
+func TestContractMiddlewareRefusals(t *testing.T) {
+	spec := loadContract(t)
+	st := testdb.Open(t, testdb.Backends(t)[0])
+	e := newEnv(t, st)
+	e.srv = New(st, Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Rates: map[string]Rate{"public": {PerSecond: 0.001, Burst: 2}, "admin": {PerSecond: 1e6, Burst: 1e6}}})
+	c := newContract(t, e, spec)
+	c.do(call{method: http.MethodGet, path: "/v1/search?q=hikvision", role: "admin", want: http.StatusServiceUnavailable})
+	c.do(call{method: http.MethodGet, path: "/v1/provinces", role: "public", want: http.StatusOK})
+	c.do(call{method: http.MethodGet, path: "/v1/provinces", role: "public", want: http.StatusOK})
+	a := c.do(call{method: http.MethodGet, path: "/v1/provinces", role: "public", want: http.StatusTooManyRequests})
+	if a.header.Get("Retry-After") == "" {
+		t.Error("a 429 without Retry-After")
+	}
 }
