@@ -244,6 +244,26 @@ test('a lost answer is retried with the same key, and the visit is recorded once
   await done(page);
 });
 
+test('an answer lost for good (409 idempotency-key-done) is read back from the record', async () => {
+  const k = await newKey();
+  const insp = await recordOf(k, [{ model: 'Y33-1080P' }], 'done ' + Date.now());
+  const page = await open();
+  await login(page, k);
+  await chooseTrader(page, 'hoang long', 'Hoàng Long');
+  await addItem(page, 'Y33-1080P');
+  await page.waitForFunction(() => document.querySelector('#items .item')?.dataset.verdict);
+  await page.route('**/v1/inspections', (route) => (route.request().method() !== 'POST' ? route.continue() : route.fulfill({
+    status: 409, contentType: 'application/problem+json',
+    body: JSON.stringify({ type: '/problems/idempotency-key-done', title: 'Request already carried out', status: 409,
+      detail: `a request with this Idempotency-Key was carried out (/v1/inspections/${insp.id}), but its answer was lost; read the record instead of retrying` }),
+  })));
+  await page.click('#submit-insp');
+  await page.locator('#outbox .ob[data-state="sent"]').waitFor();
+  assert.equal(await page.locator('#insp-result .record-link').getAttribute('href'), '#inspection/' + insp.id);
+  await page.unroute('**/v1/inspections');
+  await done(page);
+});
+
 test('a near match waits for the inspector to pick; "not in the registry" takes the label text', async () => {
   const k = await newKey();
   const page = await open();

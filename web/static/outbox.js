@@ -3,13 +3,12 @@
 // was queued and kept across retries, so a retry after a lost answer
 // replays the first answer instead of recording the visit twice. An entry
 // is queued → sending → sent, or failed with the server's reason; a
-// network error, a timeout, a 409 (the same key still in flight), a 429 or
-// a 5xx leave it queued and it is tried again, with a growing pause, and
-// at once when the network returns.
+// network error, a timeout, a 401 (the session ended), a 409 (the same key
+// still in flight), a 429 or a 5xx leave it queued, and it is tried again
+// with a growing pause, and at once when the network returns.
 //
-// After the inspection itself, an entry may carry steps (settling an item
-// as not in the registry, uploading a photo): each runs once, in order,
-// and is marked done in the entry before the next.
+// After the inspection itself, an entry may carry steps (uploading a
+// photo): each runs once, in order, and is marked done before the next.
 
 import { api, key, ApiError } from './api.js';
 
@@ -113,17 +112,21 @@ export async function forget(id) {
   changed({ id });
 }
 
-// transient errors are worth another try with the same key.
-const transient = (err) => err instanceof ApiError && (err.kind !== 'http' || err.status === 409 || err.status === 429 || err.status >= 500);
+// transient errors are worth another try with the same key. A 401 is one:
+// the session may have ended mid-send, and the entry waits for the key.
+const transient = (err) => err instanceof ApiError && (err.kind !== 'http' || [401, 409, 429].includes(err.status) || err.status >= 500);
 
 /** Sends every queued entry, one at a time. */
+let again = false;
 export async function pump() {
   clearTimeout(timer);
-  if (running || !owner || !key.get()) return;
+  if (running) { again = true; return; } // an entry queued meanwhile: one more pass
+  if (!owner || !key.get()) return;
   running = true;
+  again = false;
   let retry = false;
   try {
-    for (const e of await list()) {
+    for (const e of (await list()).reverse()) { // the oldest first
       if (e.state !== 'queued' && e.state !== 'sending') continue;
       if (navigator.onLine === false) { retry = true; break; }
       if (!(await send(e))) { retry = true; break; }
@@ -131,6 +134,7 @@ export async function pump() {
   } finally {
     running = false;
   }
+  if (again && !retry) { pump(); return; }
   if (retry) {
     timer = setTimeout(pump, pause);
     pause = Math.min(pause * 2, 60_000);
@@ -146,8 +150,8 @@ async function send(e) {
   changed(e);
   try {
     if (!e.result) {
-      const res = await api('/v1/inspections', { method: 'POST', body: e.body, headers: { 'Idempotency-Key': e.key } });
-      e.result = res;
+      e.result = await api('/v1/inspections', { method: 'POST', body: e.body, headers: { 'Idempotency-Key': e.key } })
+        .catch((err) => recorded(err));
       await outbox.put(e);
     }
     // The visit is recorded now: a step the server refuses is said on the
@@ -183,6 +187,18 @@ async function send(e) {
   await outbox.put(e);
   changed(e);
   return e.state !== 'queued';
+}
+
+// recorded reads the inspection back when the server says the key's
+// request was carried out but its answer was lost (409
+// idempotency-key-done, naming the record); any other error stands.
+async function recorded(err) {
+  const p = err.problem;
+  const at = err.status === 409 && /idempotency-key-done$/.test(p?.type || '') && (p.detail || '').match(/\((\/v1\/inspections\/[\w-]+)\)/);
+  if (!at) throw err;
+  const insp = await api(at[1]);
+  const fs = await api(`/v1/findings?inspection=${encodeURIComponent(insp.id)}&limit=500`);
+  return { ...insp, findings: fs.items };
 }
 
 // runStep settles an item or uploads a photo, for the inspection just made.
