@@ -56,6 +56,9 @@ type Store struct {
 	cache *verifyCache
 	// tree caches the log tree's frontier between appends (logtree.go).
 	tree *treeCache
+	// noTree skips the log tree on append; only the paired benchmark sets
+	// it (export_test.go), to measure what the tree costs.
+	noTree bool
 	// now is the clock; tests replace it.
 	now func() time.Time
 	// matcher is the model-number matcher over verified models

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 
 	"golang.org/x/mod/sumdb/tlog"
@@ -156,8 +157,27 @@ func (s *Store) appendLeaves(tx *gorm.DB, mem map[int64]tlog.Hash, events []Even
 			rows = append(rows, logHash{Idx: base + int64(j), Hash: append([]byte(nil), h[:]...)})
 		}
 	}
-	if err := tx.CreateInBatches(rows, max(1, s.bindVars()/2)).Error; err != nil {
-		return fmt.Errorf("append to log tree: %w", err)
+	return s.insertHashes(tx, rows)
+}
+
+// insertHashes writes stored hashes with plain multi-row INSERTs: an append
+// writes one or two, and gorm's Create costs more than the statement.
+func (s *Store) insertHashes(tx *gorm.DB, rows []logHash) error {
+	for _, part := range chunks(rows, max(1, s.bindVars()/2)) {
+		var q strings.Builder
+		q.Grow(40 + 8*len(part))
+		q.WriteString("INSERT INTO log_hashes (idx, hash) VALUES ")
+		args := make([]any, 0, 2*len(part))
+		for i := range part {
+			if i > 0 {
+				q.WriteByte(',')
+			}
+			q.WriteString("(?,?)")
+			args = append(args, part[i].Idx, part[i].Hash)
+		}
+		if err := tx.Exec(q.String(), args...).Error; err != nil {
+			return fmt.Errorf("append to log tree: %w", err)
+		}
 	}
 	return nil
 }
