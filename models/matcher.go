@@ -60,7 +60,14 @@ func (s *Store) Matcher() *Matcher { return s.matcher }
 // Find ranks the verified models the typed text may mean (see match.Index
 // Find). limit bounds the candidates, 0 for all.
 func (m *Matcher) Find(ctx context.Context, text, brand string, limit int) (match.Result, error) {
-	st, err := m.current(ctx)
+	return m.findAt(ctx, -1, text, brand, limit)
+}
+
+// findAt is Find when the caller has just read the change log's head
+// (verify reads it for its cache): a head at or past the latest
+// camera_model event saves reading it again; -1 reads it.
+func (m *Matcher) findAt(ctx context.Context, head int64, text, brand string, limit int) (match.Result, error) {
+	st, err := m.current(ctx, head)
 	if err != nil {
 		return match.Result{}, err
 	}
@@ -73,7 +80,7 @@ func (m *Matcher) Find(ctx context.Context, text, brand string, limit int) (matc
 
 // Candidates is Find with each model's brand and number, for search.
 func (m *Matcher) Candidates(ctx context.Context, text, brand string, limit int) ([]MatchCandidate, error) {
-	st, err := m.current(ctx)
+	st, err := m.current(ctx, -1)
 	if err != nil {
 		return nil, err
 	}
@@ -93,11 +100,14 @@ func (m *Matcher) Candidates(ctx context.Context, text, brand string, limit int)
 	return out, nil
 }
 
-// current returns the matcher's state as of the change log's head.
-func (m *Matcher) current(ctx context.Context) (*matcherState, error) {
-	head, err := m.head(ctx)
-	if err != nil {
-		return nil, err
+// current returns the matcher's state as of the change log's head, read
+// unless given (head >= 0).
+func (m *Matcher) current(ctx context.Context, head int64) (*matcherState, error) {
+	var err error
+	if head < 0 {
+		if head, err = m.head(ctx); err != nil {
+			return nil, err
+		}
 	}
 	if st := m.cur.Load(); st != nil && st.head >= head {
 		return st, nil
@@ -111,7 +121,7 @@ func (m *Matcher) current(ctx context.Context) (*matcherState, error) {
 	if st == nil || st.ix.Pending() > matcherPatchLimit {
 		st, err = m.build(ctx)
 	} else {
-		st, err = m.patch(ctx, st)
+		st, err = m.patch(ctx, st, head)
 	}
 	if err != nil {
 		return nil, err
@@ -176,14 +186,10 @@ func (m *Matcher) build(ctx context.Context) (*matcherState, error) {
 
 // patch applies the models named by the events after st's head: verified
 // ones are (re)added, any other (pending, deleted) removed.
-func (m *Matcher) patch(ctx context.Context, st *matcherState) (*matcherState, error) {
-	head, err := m.head(ctx)
-	if err != nil {
-		return nil, err
-	}
+func (m *Matcher) patch(ctx context.Context, st *matcherState, head int64) (*matcherState, error) {
 	db := m.db.WithContext(ctx)
 	var ids []string
-	err = db.Raw("SELECT DISTINCT entity_id FROM events WHERE entity = ? AND seq > ? AND seq <= ? LIMIT ?",
+	err := db.Raw("SELECT DISTINCT entity_id FROM events WHERE entity = ? AND seq > ? AND seq <= ? LIMIT ?",
 		"camera_model", st.head, head, matcherPatchLimit+1).Scan(&ids).Error
 	if err != nil {
 		return nil, fmt.Errorf("read the models' changes: %w", err)

@@ -6,12 +6,13 @@ import (
 	"camreg/models/verdict"
 )
 
-// maxCached bounds the entries the cache keeps (a model's documents),
-// about 1.3 kB each; past it, it starts afresh, so
+// maxCached bounds the entries the cache keeps (a model's row and its
+// documents are two), about 1.3 kB each; past it, it starts afresh, so
 // memory stays under about 80 MB whatever the traffic.
 const maxCached = 60_000
 
-// verifyCache keeps what verify reads (the standards, and each model's certificates, warnings and C/Os) for as long as the
+// verifyCache keeps what verify reads (the standards, the matched models'
+// rows, and each model's certificates, warnings and C/Os) for as long as the
 // change log's head (of verifyEntities) stays where it was when they were
 // read. Every write appends to the change log in its own transaction, so an
 // unmoved head means unchanged rows; the first verify after a write of a
@@ -24,6 +25,7 @@ type verifyCache struct {
 	head      int64
 	standards []verdict.Standard
 	rows      map[string]*modelRows
+	models    map[string]Model
 }
 
 // modelRows are one model's documents, as loadVerifyData reads them.
@@ -34,7 +36,7 @@ type modelRows struct {
 }
 
 func newVerifyCache() *verifyCache {
-	return &verifyCache{head: -1, rows: map[string]*modelRows{}}
+	return &verifyCache{head: -1, rows: map[string]*modelRows{}, models: map[string]Model{}}
 }
 
 // sync starts afresh when the head moved (either way: a test that tampers
@@ -42,8 +44,8 @@ func newVerifyCache() *verifyCache {
 func (c *verifyCache) sync(head int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.head != head || len(c.rows) > maxCached {
-		c.head, c.standards, c.rows = head, nil, map[string]*modelRows{}
+	if c.head != head || len(c.rows)+len(c.models) > maxCached {
+		c.head, c.standards, c.rows, c.models = head, nil, map[string]*modelRows{}, map[string]Model{}
 	}
 }
 
@@ -73,5 +75,21 @@ func (c *verifyCache) putRows(head int64, id string, rows *modelRows) {
 	defer c.mu.Unlock()
 	if c.head == head {
 		c.rows[id] = rows
+	}
+}
+
+// getModel returns a verified model's row, read at head.
+func (c *verifyCache) getModel(head int64, id string) (Model, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	m, ok := c.models[id]
+	return m, ok && c.head == head
+}
+
+func (c *verifyCache) putModel(head int64, m Model) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.head == head {
+		c.models[m.ID] = m
 	}
 }

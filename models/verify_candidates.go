@@ -21,6 +21,12 @@ func matchModels(r reader, qs []parsedQuery) ([]verdict.Match, map[string]*Model
 		return nil, nil, fmt.Errorf("match models: no matcher")
 	}
 	ctx := r.db.Statement.Context
+	// With the cache, r.head is the latest event of the entities verify
+	// reads, models included: the matcher need not read it again.
+	head := int64(-1)
+	if r.cache != nil {
+		head = r.head
+	}
 	type decided struct {
 		kind string
 		ids  []string
@@ -29,7 +35,7 @@ func matchModels(r reader, qs []parsedQuery) ([]verdict.Match, map[string]*Model
 	var need []string
 	seen := map[string]bool{}
 	for i, q := range qs {
-		res, err := r.matcher.Find(ctx, q.Model, q.Brand, 0)
+		res, err := r.matcher.findAt(ctx, head, q.Model, q.Brand, 0)
 		if err != nil {
 			return nil, nil, fmt.Errorf("match models: %w", err)
 		}
@@ -44,6 +50,15 @@ func matchModels(r reader, qs []parsedQuery) ([]verdict.Match, map[string]*Model
 		}
 	}
 	rows := map[string]*Model{}
+	if r.cache != nil {
+		need = slices.DeleteFunc(need, func(id string) bool {
+			m, ok := r.cache.getModel(r.head, id)
+			if ok {
+				rows[id] = &m
+			}
+			return ok
+		})
+	}
 	for chunk := range slices.Chunk(need, 500) {
 		ms, err := readModels(r, "id IN ("+placeholders(len(chunk))+") AND status = ?", append(anys(chunk), ModelVerified)...)
 		if err != nil {
@@ -51,6 +66,9 @@ func matchModels(r reader, qs []parsedQuery) ([]verdict.Match, map[string]*Model
 		}
 		for i := range ms {
 			rows[ms[i].ID] = &ms[i]
+			if r.cache != nil {
+				r.cache.putModel(r.head, ms[i])
+			}
 		}
 	}
 	out := make([]verdict.Match, len(qs))
