@@ -28,11 +28,11 @@ type feedModel struct {
 // feedExtension is camreg's own data on a JSON Feed item.
 type feedExtension struct {
 	// Type is warning, certificate or model.
-	Type string `json:"type" example:"warning"`
+	Type string `json:"type" example:"warning" enums:"warning,certificate,model"`
 	// Kind is warning_issued, warning_changed, warning_withdrawn,
 	// certificate_suspended, certificate_reinstated, certificate_revoked,
 	// certificate_expired or model_verified.
-	Kind        string      `json:"kind" example:"warning_issued"`
+	Kind        string      `json:"kind" example:"warning_issued" enums:"warning_issued,warning_changed,warning_withdrawn,certificate_suspended,certificate_reinstated,certificate_revoked,certificate_expired,model_verified"`
 	EntityID    string      `json:"entity_id"`
 	EffectiveOn *string     `json:"effective_on,omitempty"`
 	Models      []feedModel `json:"models"`

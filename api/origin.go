@@ -39,7 +39,7 @@ func (vendorOriginCertificateRequest) implied() []string { return []string{"hold
 type OriginFields struct {
 	Number *string `json:"number" example:"E2512345678" create:"required"`
 	// Form is one of D, E, AK, AJ, VJ, AI, AANZ, AHK, VC, VK, EUR.1, CPTPP, RCEP, B, other.
-	Form             *string `json:"form" example:"E" create:"required"`
+	Form             *string `json:"form" example:"E" enums:"D,E,AK,AJ,VJ,AI,AANZ,AHK,VC,VK,EUR.1,CPTPP,RCEP,B,other" create:"required"`
 	Issuer           *string `json:"issuer" example:"China Council for the Promotion of International Trade" create:"required"`
 	ExportingCountry *string `json:"exporting_country" example:"CN" create:"required"`
 	IssuedOn         *string `json:"issued_on" example:"2025-09-12" create:"required"`

@@ -20,7 +20,7 @@ import (
 // loaded from the database (never from the index, so it is never stale).
 type searchHit struct {
 	// Type is model, organization, certificate or warning.
-	Type string `json:"type" example:"model"`
+	Type string `json:"type" example:"model" enums:"model,organization,certificate,warning"`
 	ID   string `json:"id"`
 	// Title names the record: a model's brand and number, an
 	// organization's name, a certificate's number, a warning's reference.

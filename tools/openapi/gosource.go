@@ -14,7 +14,7 @@ import (
 // goField is one JSON field of a Go struct, as encoding/json writes it.
 type goField struct {
 	JSON      string // the JSON name
-	OmitEmpty bool   // ",omitempty": absent when empty, so not required
+	OmitEmpty bool   // ",omitempty" or ",omitzero": absent when empty, so not required
 	Type      string // the Go type as written, such as *string or time.Time
 	// CreateRequired is a request field that every role must send to
 	// create (tag create:"required"), though a PATCH may leave it out.
@@ -48,6 +48,7 @@ func readSource(root string) (*source, error) {
 		name  string
 		types map[string]*ast.StructType
 		named map[string]string // Go type name -> @name
+		alias map[string]string // Go type name -> the struct it names (type X = pkg.Y)
 	}
 	var pkgs []*pkgTypes
 	byName := map[string]*pkgTypes{}
@@ -69,7 +70,7 @@ func readSource(root string) (*source, error) {
 			return err
 		}
 		for name, p := range parsed {
-			pt := &pkgTypes{name: name, types: map[string]*ast.StructType{}, named: map[string]string{}}
+			pt := &pkgTypes{name: name, types: map[string]*ast.StructType{}, named: map[string]string{}, alias: map[string]string{}}
 			for _, f := range p.Files {
 				for _, decl := range f.Decls {
 					switch d := decl.(type) {
@@ -90,6 +91,9 @@ func readSource(root string) (*source, error) {
 							}
 							st, ok := ts.Type.(*ast.StructType)
 							if !ok {
+								if target := exprString(ts.Type); target != "?" {
+									pt.alias[ts.Name.Name] = target
+								}
 								continue
 							}
 							pt.types[ts.Name.Name] = st
@@ -151,13 +155,25 @@ func readSource(root string) (*source, error) {
 				if jn == "" {
 					jn = n.Name
 				}
-				out = append(out, goField{JSON: jn, OmitEmpty: strings.Contains(","+opts+",", ",omitempty,"), Type: exprString(f.Type),
+				out = append(out, goField{JSON: jn, OmitEmpty: strings.Contains(","+opts+",", ",omitempty,") || strings.Contains(","+opts+",", ",omitzero,"), Type: exprString(f.Type),
 					CreateRequired: reflect.StructTag(tagValue(f)).Get("create") == "required"})
 			}
 		}
 		return out
 	}
 	for _, p := range pkgs {
+		for tn, target := range p.alias {
+			tpkg, tname := p, target
+			if pk, n, ok := strings.Cut(target, "."); ok {
+				tpkg, tname = byName[pk], n
+			}
+			if tpkg == nil {
+				continue
+			}
+			if st, ok := tpkg.types[tname]; ok {
+				src.structs[p.name+"."+tn] = fieldsOf(tpkg, st, 0)
+			}
+		}
 		for tn, st := range p.types {
 			fields := fieldsOf(p, st, 0)
 			src.structs[p.name+"."+tn] = fields

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"net/http"
 	"regexp"
 	"sort"
@@ -56,6 +57,7 @@ func complete(doc obj, src *source) []string {
 		def, _ := defs[name].(obj)
 		completeDefinition(name, def, defs, src, responseDefs[name], requestDefs[name])
 	}
+	shareEnums(defs)
 	for _, p := range sortedKeys(paths) {
 		if op, ok := paths[p].(obj)["post"].(obj); ok {
 			createBody(op, defs, src)
@@ -231,6 +233,38 @@ func completeDefinition(name string, def obj, defs obj, src *source, response, r
 		sort.Slice(required, func(i, j int) bool { return required[i].(string) < required[j].(string) })
 		def["required"] = required
 	}
+}
+
+// shareEnums gives a field without an enum the enum that every other field
+// of the same name and type has, when they all agree on one: a response's
+// channel or severity is the request's.
+func shareEnums(defs obj) {
+	lists := map[string]map[string]any{} // name+type -> encoded enum -> enum
+	each := func(fn func(name string, prop obj)) {
+		for _, dn := range sortedKeys(defs) {
+			props, _ := defs[dn].(obj)["properties"].(obj)
+			for _, pn := range sortedKeys(props) {
+				if prop, ok := props[pn].(obj); ok {
+					fn(pn+" "+fmt.Sprint(prop["type"]), prop)
+				}
+			}
+		}
+	}
+	each(func(key string, prop obj) {
+		if e, ok := prop["enum"]; ok {
+			if lists[key] == nil {
+				lists[key] = map[string]any{}
+			}
+			lists[key][fmt.Sprint(e)] = e
+		}
+	})
+	each(func(key string, prop obj) {
+		if _, ok := prop["enum"]; !ok && len(lists[key]) == 1 && (prop["type"] == "string" || prop["type"] == "integer") {
+			for _, e := range lists[key] {
+				prop["enum"] = deepCopy(e)
+			}
+		}
+	})
 }
 
 // createBody gives a POST whose body type has fields tagged

@@ -12,7 +12,9 @@ const swagOutput = `{
       "get": {"produces": ["application/json"],
         "parameters": [{"name": "id", "in": "path", "required": true, "type": "string"},
                        {"name": "q", "in": "query", "type": "string", "example": "x"}],
-        "responses": {"200": {"description": "OK", "schema": {"$ref": "#/definitions/api.thingResponse"}}}},
+        "responses": {"200": {"description": "OK", "schema": {"$ref": "#/definitions/api.thingResponse"}},
+                      "202": {"description": "OK", "schema": {"$ref": "#/definitions/api.other"}},
+                      "203": {"description": "OK", "schema": {"$ref": "#/definitions/api.Shared"}}}},
       "patch": {"security": [{"BearerKey": []}], "consumes": ["application/json"], "produces": ["application/json"],
         "parameters": [{"name": "id", "in": "path", "required": true, "type": "string"},
                        {"name": "If-Match", "in": "header", "type": "string"},
@@ -28,6 +30,8 @@ const swagOutput = `{
   "definitions": {
     "Problem": {"type": "object", "properties": {"type": {"type": "string"}, "detail": {"type": "string"}}},
     "api.Common": {"type": "object", "properties": {"id": {"type": "string"}}},
+    "api.Shared": {"type": "object", "properties": {"id": {"type": "string"}}},
+    "api.other": {"type": "object", "properties": {"status": {"type": "string"}, "when": {"type": "string"}}},
     "api.thingRequest": {"type": "object", "properties": {"status": {"type": "string", "enum": ["on", "off"]}}},
     "api.thingResponse": {"type": "object", "properties": {
       "id": {"type": "string"}, "status": {"type": "string"}, "note": {"type": "string"},
@@ -137,5 +141,18 @@ func TestDefinitionsFollowTheGoStructs(t *testing.T) {
 	}
 	if at(doc, "definitions", "api.thingCreateRequest", "properties", "status", "enum") == nil {
 		t.Error("the POST body lost what the rules added to its type")
+	}
+}
+
+func TestAliasesOmitzeroAndSharedEnums(t *testing.T) {
+	doc := completed(t)
+	if r := at(doc, "definitions", "api.Shared", "required"); !reflect.DeepEqual(r, []any{"id"}) {
+		t.Errorf("an alias's required %v", r)
+	}
+	if r := at(doc, "definitions", "api.other", "required"); !reflect.DeepEqual(r, []any{"status"}) {
+		t.Errorf("omitzero is required: %v", r)
+	}
+	if e := at(doc, "definitions", "api.other", "properties", "status", "enum"); !reflect.DeepEqual(e, []any{"on", "off"}) {
+		t.Errorf("status did not get the one enum its name has elsewhere: %v", e)
 	}
 }

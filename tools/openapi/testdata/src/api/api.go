@@ -46,3 +46,11 @@ func createThing() {}
 //
 //	@Router	/v1/things/{id} [patch]
 func updateThing() {}
+
+// Shared names Common under another name.
+type Shared = Common
+
+type other struct {
+	Status string `json:"status"`
+	When   string `json:"when,omitzero"`
+}
