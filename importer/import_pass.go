@@ -1,0 +1,408 @@
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync/atomic"
+
+	"camreg/models"
+)
+
+// A pass reads the file once, in batches: checking every row (nothing is
+// written) or writing them, through the batch services where an entity has
+// them and row by row otherwise.
+
+// run is one import in progress.
+type run struct {
+	// encoding is the text encoding of a CSV or JSON file.
+	encoding string
+	st       *models.Store
+	opts     Options
+	h        *headerMap
+	path     string
+	refs     *refCache
+}
+
+// countingReader counts the bytes read, for progress.
+type countingReader struct {
+	r io.Reader
+	n atomic.Int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+// pass reads the whole file once. With commit false every batch is rolled
+// back (the validation pass); with commit true each batch is committed.
+func (r *run) pass(ctx context.Context, sum *Summary, commit bool) error {
+	f, err := os.Open(r.path)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", r.path, err)
+	}
+	defer f.Close()
+	var total int64
+	if fi, err := f.Stat(); err == nil {
+		total = fi.Size()
+	}
+	cr := &countingReader{r: ctxReader{ctx: ctx, r: f}}
+	src, err := openSource(r.opts.Format, decodeText(cr, r.encoding), r.h, r.opts.Sheet, r.opts.Limits)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		// JSON names its keys record by record, so this is known at the end.
+		if u := src.unknown(); len(u) > 0 && len(sum.Warnings) == 0 {
+			sum.Warnings = append(sum.Warnings, fmt.Sprintf("ignored columns that match no %s column: %s (map them with --map 'header=column')",
+				r.opts.Entity, strings.Join(u, ", ")))
+		}
+	}()
+	phase := "writing"
+	if !commit {
+		phase = "validating"
+	}
+	// seen holds every natural key read so far (as a hash), so that a key
+	// repeated in the file is reported, in the validation pass as in the
+	// writing one.
+	var seen keySet
+	batch := make([]record, 0, r.opts.BatchSize)
+	read := 0
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("import interrupted after %d rows: %w", sum.Rows-len(batch), err)
+		}
+		results, err := r.checkOrWrite(ctx, batch, r.mode(commit))
+		var counts Counts
+		var errs []RowError
+		for _, res := range results {
+			switch {
+			case res.err != nil:
+				errs = append(errs, *res.err)
+				counts.Invalid++
+			case res.out == created:
+				counts.Created++
+			case res.out == updated:
+				counts.Updated++
+			default:
+				counts.Unchanged++
+			}
+		}
+		for _, e := range errs {
+			r.report(sum, e)
+		}
+		sum.Invalid += counts.Invalid
+		switch {
+		case errors.Is(err, errRowInvalid):
+			return fmt.Errorf("%w: a row became invalid after validation; the batch was rolled back", ErrRowsInvalid)
+		case err != nil:
+			return fmt.Errorf("import batch ending at %s %d (rolled back): %w", sum.PosKind, batch[len(batch)-1].pos, err)
+		}
+		sum.Created += counts.Created
+		sum.Updated += counts.Updated
+		sum.Unchanged += counts.Unchanged
+		if commit && counts.Created+counts.Updated+counts.Unchanged > 0 {
+			sum.Written = true
+		}
+		batch = batch[:0]
+		if commit && r.opts.afterCommit != nil {
+			r.opts.afterCommit(sum.Rows)
+		}
+		if r.opts.Progress != nil {
+			r.opts.Progress(Progress{Phase: phase, Rows: sum.Rows, Bytes: cr.n.Load(), TotalBytes: total, Counts: sum.Counts})
+		}
+		return nil
+	}
+	for {
+		rec, err := src.next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err == nil && read%256 == 0 && ctx.Err() != nil {
+			err = ctx.Err()
+		}
+		if err == nil {
+			if read++; read > r.opts.Limits.Rows {
+				err = &LimitError{Where: fmt.Sprintf("%s %d", sum.PosKind, rec.pos), What: fmt.Sprintf("more than %d rows", r.opts.Limits.Rows),
+					Limit: int64(r.opts.Limits.Rows), Setting: "CAMREG_IMPORT_MAX_ROWS"}
+			}
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				return fmt.Errorf("import interrupted after %d rows: %w", sum.Rows, ctx.Err())
+			}
+			if errors.Is(err, ErrTooLarge) {
+				// The file is refused: the rows read with it are not
+				// written (without SkipInvalid, the validation pass met
+				// this first, so nothing was).
+				return err
+			}
+			// A file that cannot be read further: keep what is committed,
+			// and say where reading stopped.
+			if ferr := flush(); ferr != nil {
+				return ferr
+			}
+			return err
+		}
+		if rec.blank {
+			continue
+		}
+		sum.Rows++
+		if key := r.naturalKey(rec); key != "" {
+			if first, dup := seen.add(key, rec.pos); dup {
+				var v models.ValidationError
+				v.Add(Columns(r.opts.Entity)[0], "repeats the natural key of %s %d (%s); each row must describe a different %s",
+					sum.PosKind, first, key, strings.TrimSuffix(r.opts.Entity, "s"))
+				sum.Invalid++
+				r.report(sum, RowError{Line: rec.pos, Key: key, Errors: v.Errors})
+				continue
+			}
+		}
+		batch = append(batch, rec)
+		if len(batch) >= r.opts.BatchSize {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return flush()
+}
+
+// report records an invalid row.
+func (r *run) report(sum *Summary, e RowError) {
+	if r.opts.OnRowError != nil {
+		r.opts.OnRowError(e)
+	}
+	if len(sum.Errors) < r.opts.MaxReported {
+		sum.Errors = append(sum.Errors, e)
+	} else {
+		sum.ErrorsOmitted++
+	}
+}
+
+// outcome is what happened to a valid row.
+type outcome = models.Outcome
+
+const (
+	unchanged = models.Unchanged
+	created   = models.Created
+	updated   = models.Updated
+)
+
+// rowResult is what became of one row of a batch: its outcome, or its
+// errors.
+type rowResult struct {
+	out outcome
+	err *RowError
+}
+
+// mode is what a pass does with its batches: the validation pass only
+// checks; the writing pass writes every row, or with SkipInvalid the
+// valid ones.
+func (r *run) mode(commit bool) models.BatchMode {
+	switch {
+	case !commit:
+		return models.BatchValidate
+	case r.opts.SkipInvalid:
+		return models.BatchWriteValid
+	}
+	return models.BatchWriteAll
+}
+
+// checkOrWrite checks a batch, or writes it in one transaction, as mode
+// says. Listings and models go through the batch services of models;
+// the other entities, which files hold by the thousand rather than the
+// million, go row by row through the single-row services. With
+// BatchWriteAll an invalid row rolls the batch back (errRowInvalid). Other
+// errors are the database's.
+func (r *run) checkOrWrite(ctx context.Context, batch []record, mode models.BatchMode) ([]rowResult, error) {
+	switch r.opts.Entity {
+	case "listings":
+		if err := r.refs.prefetch(ctx, r.st, batch, "trader", models.TraderKinds, "model_number"); err != nil {
+			return nil, err
+		}
+		return viaBatch(ctx, r, batch, mode, (*rowCtx).listingInput, r.st.UpsertListings)
+	case "models":
+		if err := r.refs.prefetch(ctx, r.st, batch, "registrant", nil, ""); err != nil {
+			return nil, err
+		}
+		return viaBatch(ctx, r, batch, mode, (*rowCtx).modelInput, r.st.UpsertModels)
+	}
+	return r.rowByRow(ctx, batch, mode)
+}
+
+// viaBatch turns the batch's records into inputs and hands them to a batch
+// service. A row whose cells are already wrong is held: checked, so that
+// its report lists every reason, and not written.
+func viaBatch[In any](ctx context.Context, r *run, batch []record, mode models.BatchMode, input func(*rowCtx) In,
+	upsert func(context.Context, models.Actor, []models.BatchRow[In], models.BatchMode) ([]models.BatchResult, error)) ([]rowResult, error) {
+	out := make([]rowResult, len(batch))
+	rows := make([]models.BatchRow[In], 0, len(batch))
+	ctxs := make([]*rowCtx, 0, len(batch))
+	at := make([]int, 0, len(batch))
+	held := false
+	for i, rec := range batch {
+		rc := &rowCtx{ctx: ctx, st: r.st, run: r, rec: rec}
+		if msg, bad := rec.values[badJSON]; bad {
+			rc.pre.Add("", "%s", msg)
+			out[i].err = &RowError{Line: rec.pos, Errors: rc.pre.Errors}
+			held = true
+			continue
+		}
+		in := input(rc)
+		hold := len(rc.pre.Errors) > 0
+		held = held || hold
+		rows = append(rows, models.BatchRow[In]{In: in, Hold: hold})
+		ctxs, at = append(ctxs, rc), append(at, i)
+	}
+	all := mode == models.BatchWriteAll
+	if all && held {
+		// A row is invalid: write nothing, but check them all, for the report.
+		mode = models.BatchValidate
+	}
+	results, err := upsert(ctx, r.opts.Actor, rows, mode)
+	if err != nil && !errors.Is(err, models.ErrBatchInvalid) {
+		return nil, err
+	}
+	for j, res := range results {
+		fields, rowLevel := r.rowErrors(ctxs[j], res.Err)
+		if !rowLevel {
+			return nil, fmt.Errorf("%s %d: %w", posKind(r.opts.Format), ctxs[j].rec.pos, res.Err)
+		}
+		if len(fields) > 0 {
+			out[at[j]].err = &RowError{Line: ctxs[j].rec.pos, Key: r.naturalKey(ctxs[j].rec), Errors: fields}
+			continue
+		}
+		out[at[j]].out = res.Outcome
+	}
+	if all && (held || err != nil) {
+		return out, errRowInvalid
+	}
+	return out, nil
+}
+
+// rowByRow checks or writes a batch one row at a time through the
+// single-row services, in one transaction: rolled back when only checking,
+// or when BatchWriteAll meets an invalid row.
+func (r *run) rowByRow(ctx context.Context, batch []record, mode models.BatchMode) ([]rowResult, error) {
+	var out []rowResult
+	err := r.st.InTx(ctx, func(tx *models.Store) error {
+		out = out[:0]
+		for _, rec := range batch {
+			o, rowErr, err := r.row(ctx, tx, rec)
+			if err != nil {
+				return fmt.Errorf("%s %d: %w", posKind(r.opts.Format), rec.pos, err)
+			}
+			out = append(out, rowResult{out: o, err: rowErr})
+			if rowErr != nil && mode == models.BatchWriteAll {
+				// The validation pass found no invalid row, yet this one
+				// is (the registry changed in between): stop before
+				// committing any of this batch.
+				return errRowInvalid
+			}
+		}
+		if mode == models.BatchValidate {
+			return errRollback
+		}
+		return nil
+	})
+	if errors.Is(err, errRollback) {
+		err = nil
+	}
+	return out, err
+}
+
+// row upserts one record on tx. A row the registry refuses yields a
+// RowError; only a failure of the database itself is an error.
+func (r *run) row(ctx context.Context, tx *models.Store, rec record) (outcome, *RowError, error) {
+	rc := &rowCtx{ctx: ctx, st: tx, run: r, rec: rec}
+	if msg, bad := rec.values[badJSON]; bad {
+		rc.pre.Add("", "%s", msg)
+		return 0, &RowError{Line: rec.pos, Errors: rc.pre.Errors}, nil
+	}
+	var out outcome
+	var err error
+	switch r.opts.Entity {
+	case "organizations":
+		out, err = rc.organization()
+	case "certificates":
+		out, err = rc.certificate()
+	case "origin-certificates":
+		out, err = rc.origin()
+	case "warnings":
+		out, err = rc.warning()
+	}
+	fields, rowLevel := r.rowErrors(rc, err)
+	if !rowLevel {
+		return 0, nil, err
+	}
+	if len(fields) > 0 {
+		return 0, &RowError{Line: rec.pos, Key: r.naturalKey(rec), Errors: fields}, nil
+	}
+	return out, nil, nil
+}
+
+// rowErrors merges the row's own errors (unparseable dates, unresolvable
+// references) with the service's. It reports rowLevel false for an error
+// that is not about the row.
+func (r *run) rowErrors(rc *rowCtx, err error) ([]models.FieldError, bool) {
+	all := append([]models.FieldError{}, rc.pre.Errors...)
+	if err == nil {
+		return all, true
+	}
+	var ve *models.ValidationError
+	switch {
+	case errors.As(err, &ve):
+		have := map[string]bool{}
+		for _, e := range all {
+			have[e.Field] = true
+		}
+		for _, e := range ve.Errors {
+			e.Field = columnOf(r.opts.Entity, e.Field)
+			// A reference the row could not resolve is already reported
+			// in the row's words; the service's "is required" adds nothing.
+			if !have[e.Field] {
+				all = append(all, e)
+			}
+		}
+		return all, true
+	case errors.Is(err, models.ErrConflict), errors.Is(err, models.ErrNotFound),
+		errors.Is(err, models.ErrForbidden), errors.Is(err, models.ErrPrecondition):
+		return append(all, models.FieldError{Field: "", Message: err.Error()}), true
+	}
+	return nil, false
+}
+
+// columnOf maps a service's field name to the file's column.
+func columnOf(entity, field string) string {
+	base, _, _ := strings.Cut(field, "[")
+	base, _, _ = strings.Cut(base, ".")
+	switch base {
+	case "holder_org_id":
+		return "holder"
+	case "certification_body_org_id":
+		return "certification_body"
+	case "authority_org_id":
+		return "authority"
+	case "trader_org_id":
+		return "trader"
+	case "registrant_org_id":
+		return "registrant"
+	case "camera_model_ids":
+		return "models"
+	case "camera_model_id":
+		if entity == "listings" {
+			return "model_number"
+		}
+		return "models"
+	}
+	return base
+}
