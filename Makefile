@@ -40,6 +40,10 @@ test-pg: ## Run the whole test suite on SQLite and on the local PostgreSQL
 faults: ## Fault tests on loopback (kill -9, PostgreSQL restart, Meilisearch down, full and read-only disk), figures for RELIABILITY.md; PostgreSQL variants with CAMREG_TEST_PG, disk faults as root
 	CAMREG_FAULTS=1 $(GO) test -count=1 -v -timeout=30m -run '^TestFault' ./api/systemtest/
 
+.PHONY: mutants
+mutants: ## Mutation tests: each committed mutant of the authorization code and verdict rules (tools/mutants) must fail the tests (about 15 min)
+	$(GO) run ./tools/mutants
+
 .PHONY: fuzz
 fuzz: ## Run each fuzz target for 20 s
 	$(GO) test ./fold -run=^$$ -fuzz=FuzzKey -fuzztime=20s
