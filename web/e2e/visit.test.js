@@ -14,7 +14,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  DAY, PHONE, base, ctx, bin, tmp, run, camregEnv, getJSON, open, done, noHorizontalScroll,
+  DAY, PHONE, base, ctx, bin, tmp, run, camregEnv, getJSON, open, done, shot, noHorizontalScroll,
 } from './harness.js';
 
 // ---- helpers ------------------------------------------------------------------
@@ -291,6 +291,11 @@ test('a near match waits for the inspector to pick; "not in the registry" takes 
   await none.locator('.picked', { hasText: 'nhãn mờ' }).waitFor();
   assert.equal(await none.getAttribute('data-state'), 'not_in_registry');
   await noHorizontalScroll(page);
+  await page.setViewportSize({ width: 320, height: 640 });
+  await noHorizontalScroll(page);
+  await page.setViewportSize(PHONE);
+  await items(page).first().scrollIntoViewIfNeeded();
+  await shot(page, 'visit-picker-phone');
 
   if (!(await supports('needs_confirmation'))) return; // the server part comes with the item states
   const marker = 'pick ' + Date.now();
@@ -382,7 +387,7 @@ test('scanning from the lookup: a QR e-label opens its model\'s verdict', async 
 
 test('the record page: share link, findings confirmed with a reason, a near match settled, the printout and the PDF', async () => {
   const k = await newKey();
-  const insp = await recordOf(k, [{ model: 'Y33-1080P', quantity: 3 }, { model: 'QTX-94l2AIP' }], 'Biên bản thử');
+  const insp = await recordOf(k, [{ model: 'QTX-9412AIP', quantity: 3 }, { model: 'QTX-94l2AIP' }], 'Biên bản thử');
   // The share link opens the record; without a key in the tab, after it.
   const page = await open('/#inspection/' + insp.id);
   await page.locator('#key-form').waitFor();
@@ -395,6 +400,7 @@ test('the record page: share link, findings confirmed with a reason, a near matc
   assert.match(await rec.innerText(), /0\d{9}/, 'the trader\'s tax code');
   await noHorizontalScroll(page);
 
+  await shot(page, 'record-phone', { height: 1600 });
   // A finding moves only with a reason.
   const f = rec.locator('.finding').first();
   await f.waitFor();

@@ -9,7 +9,7 @@ import { api, key, qs } from './api.js';
 import { t, code, day } from './i18n.js';
 import { h, fill, badge, reasons, modelName, showError } from './render.js';
 import { shrink, photoList } from './photos.js';
-import { candidatesOf, picker } from './items.js';
+import { picker } from './items.js';
 
 const $ = (id) => document.getElementById(id);
 const orgs = new Map();
@@ -120,7 +120,7 @@ function itemRow(it) {
     it.resolution === 'not_in_registry' ? h('p', { class: 'sub' }, t('pickedNone', it.label_text || it.model)) : null,
     it.reasons?.length ? h('details', {}, h('summary', {}, t('reasonsAndEvidence')), reasons(it.reasons)) : null,
     pending ? h('div', { class: 'no-print' }, picker({
-      candidates: it.candidates?.length ? it.candidates : candidatesOf(it),
+      candidates: it.candidates || [],
       label: it.model,
       onPick: (p) => resolveItem(it, p),
     })) : null);
