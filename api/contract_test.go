@@ -460,3 +460,19 @@ func TestContractMiddlewareRefusals(t *testing.T) {
 		t.Error("a 429 without Retry-After")
 	}
 }
+
+// TestServedDescriptionIsDocs: /openapi.json and the Swagger UI's
+// doc.json serve docs/swagger.json as it is, the completed description.
+func TestServedDescriptionIsDocs(t *testing.T) {
+	want, err := os.ReadFile("../docs/swagger.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, testdb.Open(t, testdb.Backends(t)[0]))
+	for _, path := range []string{"/openapi.json", "/swagger/doc.json"} {
+		got := e.do(http.MethodGet, path, "", nil).want(http.StatusOK).Body.Bytes()
+		if !bytes.Equal(bytes.TrimSpace(got), bytes.TrimSpace(want)) {
+			t.Errorf("%s differs from docs/swagger.json (%d bytes, want %d)", path, len(got), len(want))
+		}
+	}
+}
