@@ -25,9 +25,13 @@ type findingStepResponse struct {
 
 // findingResponse is a finding as the API shows it.
 type findingResponse struct {
-	ID            string  `json:"id"`
-	InspectionID  string  `json:"inspection_id"`
-	ItemPosition  int     `json:"item_position"`
+	ID           string `json:"id"`
+	InspectionID string `json:"inspection_id"`
+	// ItemPosition is the item the finding is about; null for a manual
+	// finding about the visit as a whole.
+	ItemPosition *int `json:"item_position"`
+	// Manual: recorded by the inspector, not raised by an item's verdict.
+	Manual        bool    `json:"manual"`
 	TraderOrgID   string  `json:"trader_org_id"`
 	OfficeOrgID   *string `json:"office_org_id"`
 	CameraModelID *string `json:"camera_model_id"`
@@ -48,10 +52,13 @@ type findingResponse struct {
 	StatusReason    string           `json:"status_reason"`
 	StatusChangedOn *string          `json:"status_changed_on"`
 	// History is every step, with who, when and why (on GET of one finding).
-	History   []findingStepResponse `json:"history,omitempty"`
-	Version   int                   `json:"version"`
-	CreatedAt time.Time             `json:"created_at"`
-	UpdatedAt time.Time             `json:"updated_at"`
+	History []findingStepResponse `json:"history,omitempty"`
+	// PhotoIDs are the finding's photos, served at /v1/photos/{id} (on GET
+	// of one finding).
+	PhotoIDs  []string  `json:"photo_ids,omitempty"`
+	Version   int       `json:"version"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // findingList is one page of findings.
@@ -73,7 +80,7 @@ func (r findingRequest) input() models.FindingTransition {
 
 func findingView(lang string) func(*models.Finding) findingResponse {
 	return func(f *models.Finding) findingResponse {
-		return findingResponse{ID: f.ID, InspectionID: f.InspectionID, ItemPosition: f.ItemPosition, TraderOrgID: f.TraderOrgID,
+		return findingResponse{ID: f.ID, InspectionID: f.InspectionID, ItemPosition: f.ItemPosition, Manual: f.Manual, TraderOrgID: f.TraderOrgID,
 			OfficeOrgID: f.OfficeOrgID, CameraModelID: f.CameraModelID, Model: f.ModelText, Brand: f.Brand,
 			ProvinceCode: f.ProvinceCode, ProvinceName: f.ProvinceName, ObservedOn: date(f.ObservedOn), Violation: f.Violation,
 			Evidence: reasonViews(f.Evidence, lang), Notes: f.Notes, Status: f.Status.Status, StatusReason: f.StatusReason,
@@ -145,6 +152,9 @@ func (s *Server) getFinding(c echo.Context) error {
 		return c.NoContent(http.StatusNotModified)
 	}
 	out := findingView(responseLang(c))(f)
+	if out.PhotoIDs, err = s.store.PhotoIDsOf(c.Request().Context(), f.ID); err != nil {
+		return err
+	}
 	out.History = make([]findingStepResponse, len(steps))
 	for i, st := range steps {
 		out.History[i] = findingStepResponse{Seq: st.Seq, At: st.At, Actor: st.Actor, ActorRole: st.ActorRole, ActorOrgID: st.ActorOrgID,

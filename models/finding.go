@@ -45,8 +45,13 @@ var findingMoves = map[string][]string{
 // with who, when and why, is in the change log (History).
 type Finding struct {
 	Record
-	InspectionID  string  `json:"inspection_id"`
-	ItemPosition  int     `json:"item_position"`
+	InspectionID string `json:"inspection_id"`
+	// ItemPosition is the item the finding is about, if any: every
+	// automatic finding's, and a manual finding's when it names one.
+	ItemPosition *int `json:"item_position"`
+	// Manual: recorded by the inspector (a label defect, other), not
+	// raised by an item's verdict.
+	Manual        bool    `json:"manual"`
 	TraderOrgID   string  `json:"trader_org_id"`
 	OfficeOrgID   *string `json:"office_org_id"`
 	CameraModelID *string `json:"camera_model_id"`

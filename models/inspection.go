@@ -288,10 +288,11 @@ func (s *Store) findingFor(insp *Inspection, it *InspectionItem, vd *Verificatio
 
 // newFinding is an open finding against the inspection's trader, for item.
 func (s *Store) newFinding(insp *Inspection, it *InspectionItem, violation string, evidence Reasons) *Finding {
+	pos := it.Position
 	return &Finding{
 		Record:        s.newRecord(),
 		InspectionID:  insp.ID,
-		ItemPosition:  it.Position,
+		ItemPosition:  &pos,
 		TraderOrgID:   insp.TraderOrgID,
 		OfficeOrgID:   insp.OfficeOrgID,
 		CameraModelID: it.CameraModelID,
@@ -372,7 +373,7 @@ func loadInspectionItems(db *gorm.DB, insps []Inspection) error {
 		return fmt.Errorf("load inspection items: %w", err)
 	}
 	var fs []Finding
-	if err := db.Select("id", "inspection_id", "item_position").Where("inspection_id IN ?", ids).Find(&fs).Error; err != nil {
+	if err := db.Select("id", "inspection_id", "item_position").Where("inspection_id IN ? AND manual = ?", ids, false).Find(&fs).Error; err != nil {
 		return fmt.Errorf("load inspection findings: %w", err)
 	}
 	type pos struct {
@@ -381,7 +382,9 @@ func loadInspectionItems(db *gorm.DB, insps []Inspection) error {
 	}
 	findingAt := map[pos]string{}
 	for _, f := range fs {
-		findingAt[pos{f.InspectionID, f.ItemPosition}] = f.ID
+		if f.ItemPosition != nil {
+			findingAt[pos{f.InspectionID, *f.ItemPosition}] = f.ID
+		}
 	}
 	for _, it := range items {
 		it.FindingID = findingAt[pos{it.InspectionID, it.Position}]

@@ -24,7 +24,7 @@ func TestInspectionItemsNeedConfirmation(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(fs) != 1 || fs[0].ItemPosition != 3 || fs[0].Violation != models.ReasonCertificateRevoked {
+		if len(fs) != 1 || *fs[0].ItemPosition != 3 || fs[0].Violation != models.ReasonCertificateRevoked {
 			t.Fatalf("findings %+v, want only the chosen model's", fs)
 		}
 		possible := insp.Items[0]
@@ -68,7 +68,7 @@ func TestInspectionItemsNeedConfirmation(t *testing.T) {
 		if err != nil || got.Items[2].Resolution != models.ResolutionExact || *got.Items[2].CameraModelID != w.c6nEzviz.ID || got.Version != insp.Version+2 {
 			t.Fatalf("settle the ambiguous item: %+v %v", got, err)
 		}
-		if f != nil && f.ItemPosition != 2 {
+		if f != nil && *f.ItemPosition != 2 {
 			t.Errorf("finding %+v", f)
 		}
 		if _, _, err := resolve(w.inspector, 2, models.ResolveItemInput{CameraModelID: ptr(w.c6nImou.ID)}); !errors.Is(err, models.ErrConflict) {

@@ -89,7 +89,7 @@ func TestCreateInspectionVerifiesItemsAndOpensFindings(t *testing.T) {
 		}
 		byPos := map[int]models.Finding{}
 		for _, f := range fs {
-			byPos[f.ItemPosition] = f
+			byPos[*f.ItemPosition] = f
 		}
 		if len(fs) != 2 {
 			t.Fatalf("%d findings, want 2: %+v", len(fs), fs)
