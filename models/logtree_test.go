@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"sync"
 	"testing"
 
 	"golang.org/x/mod/sumdb/tlog"
@@ -245,6 +246,56 @@ func TestAuditLogAgainstCheckpoint(t *testing.T) {
 					t.Fatalf("got %v, want the problem %s", err, tc.want)
 				}
 			})
+		})
+	}
+}
+
+// TestLogTreeConcurrentWriters: writers in two processes (two stores over
+// one database) append at once; each store's frontier cache must notice
+// the other's appends, and the tree stays the events' tree.
+func TestLogTreeConcurrentWriters(t *testing.T) {
+	t.Parallel()
+	for _, b := range testdb.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			dsn := b.DSN(t)
+			var stores []*models.Store
+			for range 2 {
+				st, err := models.Open(dsn)
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { st.Close() })
+				stores = append(stores, st)
+			}
+			if _, err := migrations.Up(t.Context(), stores[0].DB(), string(stores[0].Dialect())); err != nil {
+				t.Fatal(err)
+			}
+			var wg sync.WaitGroup
+			errs := make(chan error, 40)
+			for w := range 4 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					st := stores[w%2]
+					for i := range 10 {
+						brand, number := "Hanwha", fmt.Sprintf("XNO-%d-%d", w, i)
+						if _, err := st.CreateModel(t.Context(), admin, models.ModelInput{Brand: &brand, ModelNumber: &number}); err != nil {
+							errs <- err
+						}
+					}
+				}()
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				t.Fatal(err)
+			}
+			if n := wantTreeMatches(t, stores[1]); n != 40 {
+				t.Fatalf("size %d, want 40", n)
+			}
+			if _, err := stores[0].AuditLog(t.Context(), nil); err != nil {
+				t.Fatal(err)
+			}
 		})
 	}
 }
