@@ -54,6 +54,12 @@ func TestEveryModelLinkTakesBothShapes(t *testing.T) {
 			t.Errorf("certificate by camera_model_ids links %v, want %v", got, want)
 		}
 		e.do("POST", "/v1/certificates", certifier, with(cert("LINK-2"), "models", pair)).want(201)
+		// Every role that records certificates takes the shorthand.
+		e.do("POST", "/v1/certificates", e.admin, with(cert("LINK-4"), "camera_model_ids", ids, "certification_body_org_id", f.body)).want(201)
+		v := e.do("POST", "/v1/certificates", vendor, with(cert("LINK-5"), "camera_model_ids", ids, "certification_body_org_id", f.body)).want(201)
+		if got := linkedIDs(t, v.json()); !slices.Equal(got, want) {
+			t.Errorf("a vendor's certificate by camera_model_ids links %v, want %v", got, want)
+		}
 		before := e.eventCount()
 		fields := e.do("POST", "/v1/certificates", certifier, with(cert("LINK-3"), "models", pair, "camera_model_ids", ids)).
 			want(http.StatusUnprocessableEntity).problemFields()
