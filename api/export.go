@@ -42,7 +42,7 @@ func (s *Server) exportDataset(c echo.Context) error {
 	h.Set(echo.HeaderContentType, importer.ContentType(format))
 	h.Set(echo.HeaderContentDisposition, `attachment; filename="`+file+`"`)
 	c.Response().WriteHeader(http.StatusOK)
-	if c.Request().Method == http.MethodHead {
+	if isHead(c) {
 		return nil
 	}
 	if err := importer.ExportAs(c.Request().Context(), s.store, viewer(c), entity, format, c.Response()); err != nil {
