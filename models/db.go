@@ -51,8 +51,8 @@ type Store struct {
 	// models the batch's writes found, so that a batch of rows naming the
 	// same ones looks each up once.
 	refs *refCache
-	// cache keeps what verify reads while the change log stands still
-	// (verdict.go).
+	// cache is verify's in-memory snapshot of the rows it reads, kept
+	// current from the change log (verify_cache.go).
 	cache *verifyCache
 	// tree caches the log tree's frontier between appends (logtree.go).
 	tree *treeCache

@@ -9,8 +9,8 @@ import (
 
 // The verdict engine lives in models/verdict: pure rules over rows. This
 // file is its adapter: it checks a query, loads the rows the rules read
-// (verify_load.go, through the cache of verify_cache.go; the candidate
-// models of verify_candidates.go), and answers with the full models. The
+// (verify_load.go, from the in-memory snapshot of verify_cache.go; the
+// candidate models of verify_candidates.go), and answers with the full models. The
 // names below keep the engine's types and codes where the rest of camreg
 // has always found them.
 
@@ -194,6 +194,10 @@ func (s *Store) VerifyPermalink(ctx context.Context, brandKey, modelKey string) 
 // then one each for standards, certificates, C/Os and warnings of every
 // matched model, and one for status histories when a date calls for them.
 func verifyAll(r reader, qs []parsedQuery) ([]Verification, error) {
+	if r.snap != nil {
+		r.snap.mu.RLock()
+		defer r.snap.mu.RUnlock()
+	}
 	ms, rows, err := matchModels(r, qs)
 	if err != nil {
 		return nil, err
@@ -204,6 +208,10 @@ func verifyAll(r reader, qs []parsedQuery) ([]Verification, error) {
 // verifyModels evaluates known models (a trader's listings, a permalink's
 // model) on one date, as exact matches.
 func verifyModels(r reader, ms []Model, at Date) ([]Verification, error) {
+	if r.snap != nil {
+		r.snap.mu.RLock()
+		defer r.snap.mu.RUnlock()
+	}
 	qs := make([]parsedQuery, len(ms))
 	matches := make([]verdict.Match, len(ms))
 	rows := map[string]*Model{}
@@ -217,7 +225,8 @@ func verifyModels(r reader, ms []Model, at Date) ([]Verification, error) {
 }
 
 // verifyMatched loads the documents of the matched models and evaluates
-// each query against them; rows are the full models by id.
+// each query against them; rows are the full models by id. The caller holds
+// the snapshot's read lock, if the reader has a snapshot.
 func verifyMatched(r reader, qs []parsedQuery, matches []verdict.Match, rows map[string]*Model) ([]Verification, error) {
 	ids := []string{}
 	seen := map[string]bool{}

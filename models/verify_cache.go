@@ -1,95 +1,275 @@
 package models
 
 import (
+	"fmt"
+	"slices"
 	"sync"
 
 	"camreg/models/verdict"
 )
 
-// maxCached bounds the entries the cache keeps (a model's row and its
-// documents are two), about 1.3 kB each; past it, it starts afresh, so
-// memory stays under about 80 MB whatever the traffic.
-const maxCached = 60_000
-
-// verifyCache keeps what verify reads (the standards, the matched models'
-// rows, and each model's certificates, warnings and C/Os) for as long as the
-// change log's head (of verifyEntities) stays where it was when they were
-// read. Every write appends to the change log in its own transaction, so an
-// unmoved head means unchanged rows; the first verify after a write of a
-// model, certificate, C/O, warning or standard starts afresh.
-// On SQLite this takes a verify from five or six queries to one: the
-// driver parses every statement anew, and parsing was a third of the CPU
-// time of a verify.
+// verifyCache is verify's snapshot: every row verify reads (the standards,
+// every camera model, and each model's certificates, warnings and C/Os),
+// held in memory at a change-log head and kept current from the change log,
+// as the search indexes are. Each verify reads the log's head (one short
+// query) and, when it moved, applies the events since: it re-reads only
+// the models and documents those events name. So a verify costs one query,
+// warm or cold (a model never asked about before), and its answer is never
+// older than the latest write committed before it was asked.
+//
+// Profiled (BENCHMARKS.md): with a cache keyed on what had been asked, a
+// warm verify spent half its CPU time having SQLite parse the head query
+// (five MAXes, one per entity), and a cold one ran five more queries.
 type verifyCache struct {
-	mu        sync.Mutex
+	mu sync.RWMutex
+	// head is the change log's seq the snapshot holds every write up to
+	// (rows read later may be newer still); -1 before it is built.
 	head      int64
 	standards []verdict.Standard
+	// modelHead is the latest camera_model event up to head: the matcher's
+	// head (it follows models only).
+	modelHead int64
+	byID      map[string]*Model
 	rows      map[string]*modelRows
-	models    map[string]Model
+	// docs maps "entity:id" of a certificate, warning or C/O to the models
+	// it names, to know whose rows to re-read when it changes.
+	docs map[string][]string
 }
 
-// modelRows are one model's documents, as loadVerifyData reads them.
+// modelRows are one model's documents, as loadVerifyData hands them over.
 type modelRows struct {
 	certs    []CertificateOnDate
 	warnings []verdict.WarningRow
 	origins  []OriginOnDate
 }
 
-func newVerifyCache() *verifyCache {
-	return &verifyCache{head: -1, rows: map[string]*modelRows{}, models: map[string]Model{}}
-}
+func newVerifyCache() *verifyCache { return &verifyCache{head: -1} }
 
-// sync starts afresh when the head moved (either way: a test that tampers
-// with the log may shorten it).
-func (c *verifyCache) sync(head int64) {
+// maxDelta is the most events since the snapshot's head that are applied
+// one by one; past it (a bulk import), the snapshot is built afresh.
+const maxDelta = 20_000
+
+// advance brings the snapshot to head at least. A snapshot already past
+// head (another verify moved it on) serves as it is: it is newer.
+func (c *verifyCache) advance(r reader, head int64) error {
+	c.mu.RLock()
+	at := c.head
+	c.mu.RUnlock()
+	if at >= head && at >= 0 {
+		return nil
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.head != head || len(c.rows)+len(c.models) > maxCached {
-		c.head, c.standards, c.rows, c.models = head, nil, map[string]*modelRows{}, map[string]Model{}
+	if c.head >= head && c.head >= 0 {
+		return nil
+	}
+	if c.head >= 0 {
+		done, err := c.apply(r, head)
+		if err != nil {
+			// Half applied: start afresh next time.
+			c.head = -1
+			return err
+		}
+		if done {
+			return nil
+		}
+	}
+	return c.build(r)
+}
+
+// build reads every row verify reads. It labels the snapshot with the head
+// read first: rows read after it are at least that recent, and events
+// applied again later re-read rows that are already current.
+func (c *verifyCache) build(r reader) error {
+	head, err := readHead(r)
+	if err != nil {
+		return err
+	}
+	modelHead, err := readModelHead(r, head)
+	if err != nil {
+		return err
+	}
+	sts, err := readStandards(r)
+	if err != nil {
+		return fmt.Errorf("load standards: %w", err)
+	}
+	ms, err := readModels(r, "id IS NOT NULL")
+	if err != nil {
+		return fmt.Errorf("load camera models for verify: %w", err)
+	}
+	d := verdict.NewData()
+	if err := loadModelRows(r, "IS NOT NULL", nil, d); err != nil {
+		return err
+	}
+	c.standards, c.byID = sts, map[string]*Model{}
+	c.rows, c.docs = map[string]*modelRows{}, map[string][]string{}
+	for i := range ms {
+		c.insertModel(&ms[i])
+	}
+	c.setRows(d, slices.Collect(func(yield func(string) bool) {
+		for i := range ms {
+			if !yield(ms[i].ID) {
+				return
+			}
+		}
+	}))
+	for id, rows := range c.rows {
+		for _, x := range rows.certs {
+			c.docs["certificate:"+x.ID] = append(c.docs["certificate:"+x.ID], id)
+		}
+		for _, x := range rows.warnings {
+			if k := "warning:" + x.ID; !slices.Contains(c.docs[k], id) {
+				c.docs[k] = append(c.docs[k], id)
+			}
+		}
+		for _, x := range rows.origins {
+			c.docs["origin_certificate:"+x.ID] = append(c.docs["origin_certificate:"+x.ID], id)
+		}
+	}
+	c.head, c.modelHead = head, modelHead
+	return nil
+}
+
+// readModelHead reads the latest camera_model event up to head.
+func readModelHead(r reader, head int64) (int64, error) {
+	rows, err := r.query("SELECT COALESCE(MAX(seq), 0) FROM events WHERE entity = 'camera_model' AND seq <= ?", head)
+	if err != nil {
+		return 0, fmt.Errorf("read the models' change-log head: %w", err)
+	}
+	defer rows.Close()
+	var n int64
+	for rows.Next() {
+		if err := rows.Scan(&n); err != nil {
+			return 0, fmt.Errorf("read the models' change-log head: %w", err)
+		}
+	}
+	return n, rows.Err()
+}
+
+// docLinks are the tables linking each kind of document to its models.
+var docLinks = map[string]struct{ table, column string }{
+	"certificate":        {"certificate_models", "certificate_id"},
+	"warning":            {"warning_models", "warning_id"},
+	"origin_certificate": {"origin_certificate_models", "origin_certificate_id"},
+}
+
+// apply applies the change log's events up to head. It reports false,
+// having changed nothing, when there are more than maxDelta of them.
+func (c *verifyCache) apply(r reader, head int64) (bool, error) {
+	rows, err := r.query(`SELECT seq, entity, entity_id FROM events WHERE seq > ? AND seq <= ? AND entity IN (`+
+		placeholders(len(verifyEntities))+`) ORDER BY seq`, append([]any{c.head, head}, anys(verifyEntities)...)...)
+	if err != nil {
+		return false, fmt.Errorf("read the change log for verify: %w", err)
+	}
+	changed := map[string][]string{}
+	modelHead := c.modelHead
+	n := 0
+	for rows.Next() {
+		var seq int64
+		var entity, id string
+		if err := rows.Scan(&seq, &entity, &id); err != nil {
+			rows.Close()
+			return false, fmt.Errorf("read the change log for verify: %w", err)
+		}
+		if n++; n > maxDelta {
+			rows.Close()
+			return false, nil
+		}
+		if entity == "camera_model" {
+			modelHead = seq
+		}
+		if !slices.Contains(changed[entity], id) {
+			changed[entity] = append(changed[entity], id)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return false, fmt.Errorf("read the change log for verify: %w", err)
+	}
+	if len(changed["standard"]) > 0 {
+		if c.standards, err = readStandards(r); err != nil {
+			return false, fmt.Errorf("load standards: %w", err)
+		}
+	}
+	if err := c.reloadModels(r, changed["camera_model"]); err != nil {
+		return false, err
+	}
+	var affected []string
+	for entity, link := range docLinks {
+		for chunk := range slices.Chunk(changed[entity], 500) {
+			now := map[string][]string{}
+			rows, err := r.query("SELECT "+link.column+", camera_model_id FROM "+link.table+" WHERE "+link.column+
+				" IN ("+placeholders(len(chunk))+")", anys(chunk)...)
+			if err != nil {
+				return false, fmt.Errorf("read the models of changed documents: %w", err)
+			}
+			for rows.Next() {
+				var doc, model string
+				if err := rows.Scan(&doc, &model); err != nil {
+					rows.Close()
+					return false, fmt.Errorf("read the models of changed documents: %w", err)
+				}
+				now[doc] = append(now[doc], model)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return false, fmt.Errorf("read the models of changed documents: %w", err)
+			}
+			for _, doc := range chunk {
+				k := entity + ":" + doc
+				affected = append(append(affected, c.docs[k]...), now[doc]...)
+				c.docs[k] = now[doc]
+			}
+		}
+	}
+	slices.Sort(affected)
+	affected = slices.Compact(affected)
+	d := verdict.NewData()
+	for chunk := range slices.Chunk(affected, 500) {
+		if err := loadModelRows(r, "IN ("+placeholders(len(chunk))+")", anys(chunk), d); err != nil {
+			return false, err
+		}
+	}
+	c.setRows(d, affected)
+	c.head, c.modelHead = head, modelHead
+	return true, nil
+}
+
+// reloadModels re-reads the given models: changed, created or deleted.
+func (c *verifyCache) reloadModels(r reader, ids []string) error {
+	for chunk := range slices.Chunk(ids, 500) {
+		ms, err := readModels(r, "id IN ("+placeholders(len(chunk))+")", anys(chunk)...)
+		if err != nil {
+			return fmt.Errorf("load changed camera models for verify: %w", err)
+		}
+		for _, id := range chunk {
+			if old := c.byID[id]; old != nil {
+				c.removeModel(old)
+			}
+		}
+		for i := range ms {
+			c.insertModel(&ms[i])
+		}
+		for _, id := range chunk {
+			if c.byID[id] == nil {
+				delete(c.rows, id)
+			}
+		}
+	}
+	return nil
+}
+
+// setRows replaces the documents of the models ids with those in d.
+func (c *verifyCache) setRows(d *verdict.Data, ids []string) {
+	for _, id := range ids {
+		if len(d.Certs[id])+len(d.Warnings[id])+len(d.Origins[id]) == 0 {
+			delete(c.rows, id)
+			continue
+		}
+		c.rows[id] = &modelRows{certs: d.Certs[id], warnings: d.Warnings[id], origins: d.Origins[id]}
 	}
 }
 
-func (c *verifyCache) getStandards(head int64) ([]verdict.Standard, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.standards, c.head == head && c.standards != nil
-}
+func (c *verifyCache) insertModel(m *Model) { c.byID[m.ID] = m }
 
-func (c *verifyCache) putStandards(head int64, sts []verdict.Standard) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.head == head {
-		c.standards = append([]verdict.Standard{}, sts...)
-	}
-}
-
-func (c *verifyCache) getRows(head int64, id string) (*modelRows, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	rows, ok := c.rows[id]
-	return rows, ok && c.head == head
-}
-
-func (c *verifyCache) putRows(head int64, id string, rows *modelRows) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.head == head {
-		c.rows[id] = rows
-	}
-}
-
-// getModel returns a verified model's row, read at head.
-func (c *verifyCache) getModel(head int64, id string) (Model, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	m, ok := c.models[id]
-	return m, ok && c.head == head
-}
-
-func (c *verifyCache) putModel(head int64, m Model) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.head == head {
-		c.models[m.ID] = m
-	}
-}
+func (c *verifyCache) removeModel(m *Model) { delete(c.byID, m.ID) }

@@ -21,11 +21,11 @@ func matchModels(r reader, qs []parsedQuery) ([]verdict.Match, map[string]*Model
 		return nil, nil, fmt.Errorf("match models: no matcher")
 	}
 	ctx := r.db.Statement.Context
-	// With the cache, r.head is the latest event of the entities verify
-	// reads, models included: the matcher need not read it again.
+	// With the snapshot, its modelHead is the latest camera_model event up
+	// to the head this verify read: the matcher need not read it again.
 	head := int64(-1)
-	if r.cache != nil {
-		head = r.head
+	if r.snap != nil {
+		head = r.snap.modelHead
 	}
 	type decided struct {
 		kind string
@@ -50,14 +50,14 @@ func matchModels(r reader, qs []parsedQuery) ([]verdict.Match, map[string]*Model
 		}
 	}
 	rows := map[string]*Model{}
-	if r.cache != nil {
-		need = slices.DeleteFunc(need, func(id string) bool {
-			m, ok := r.cache.getModel(r.head, id)
-			if ok {
-				rows[id] = &m
+	if r.snap != nil {
+		for _, id := range need {
+			if m := r.snap.byID[id]; m != nil && m.Status == ModelVerified {
+				cp := *m
+				rows[id] = &cp
 			}
-			return ok
-		})
+		}
+		need = nil
 	}
 	for chunk := range slices.Chunk(need, 500) {
 		ms, err := readModels(r, "id IN ("+placeholders(len(chunk))+") AND status = ?", append(anys(chunk), ModelVerified)...)
@@ -66,9 +66,6 @@ func matchModels(r reader, qs []parsedQuery) ([]verdict.Match, map[string]*Model
 		}
 		for i := range ms {
 			rows[ms[i].ID] = &ms[i]
-			if r.cache != nil {
-				r.cache.putModel(r.head, ms[i])
-			}
 		}
 	}
 	out := make([]verdict.Match, len(qs))

@@ -17,59 +17,49 @@ import (
 // of models: the standards, and the certificates, warnings and C/Os of the
 // matched models.
 
-// loadVerifyData reads the rows the rules need for the models: four
-// queries, whatever the number of models.
+// loadVerifyData reads the rows the rules need for the models: from the
+// snapshot when the reader has one, else in four queries, whatever the
+// number of models.
 func loadVerifyData(r reader, ids []string) (*verdict.Data, error) {
 	d := verdict.NewData()
-	var err error
-	var cached bool
-	if r.cache != nil {
-		d.Standards, cached = r.cache.getStandards(r.head)
-	}
-	if !cached {
-		if d.Standards, err = readStandards(r); err != nil {
-			return nil, fmt.Errorf("load standards: %w", err)
-		}
-		if r.cache != nil {
-			r.cache.putStandards(r.head, d.Standards)
-		}
-	}
-	var missing []string
-	for _, id := range ids {
-		if r.cache == nil {
-			missing = append(missing, id)
-			continue
-		}
-		if rows, ok := r.cache.getRows(r.head, id); ok {
-			d.Certs[id], d.Warnings[id], d.Origins[id] = rows.certs, rows.warnings, rows.origins
-		} else {
-			missing = append(missing, id)
-		}
-	}
-	for chunk := range slices.Chunk(missing, 500) {
-		if err := loadCerts(r, chunk, d); err != nil {
-			return nil, err
-		}
-		if err := loadWarnings(r, chunk, d); err != nil {
-			return nil, err
-		}
-		if err := loadOrigins(r, chunk, d); err != nil {
-			return nil, err
-		}
-		if r.cache != nil {
-			for _, id := range chunk {
-				r.cache.putRows(r.head, id, &modelRows{certs: d.Certs[id], warnings: d.Warnings[id], origins: d.Origins[id]})
+	if r.snap != nil {
+		d.Standards = r.snap.standards
+		for _, id := range ids {
+			if rows := r.snap.rows[id]; rows != nil {
+				d.Certs[id], d.Warnings[id], d.Origins[id] = rows.certs, rows.warnings, rows.origins
 			}
+		}
+		return d, nil
+	}
+	var err error
+	if d.Standards, err = readStandards(r); err != nil {
+		return nil, fmt.Errorf("load standards: %w", err)
+	}
+	for chunk := range slices.Chunk(ids, 500) {
+		if err := loadModelRows(r, "IN ("+placeholders(len(chunk))+")", anys(chunk), d); err != nil {
+			return nil, err
 		}
 	}
 	return d, nil
 }
 
-func loadCerts(r reader, ids []string, d *verdict.Data) error {
+// loadModelRows reads the certificates, warnings and C/Os of the models
+// whose id satisfies "id <cond>" (cond "IS NOT NULL": every model's).
+func loadModelRows(r reader, cond string, args []any, d *verdict.Data) error {
+	if err := loadCerts(r, cond, args, d); err != nil {
+		return err
+	}
+	if err := loadWarnings(r, cond, args, d); err != nil {
+		return err
+	}
+	return loadOrigins(r, cond, args, d)
+}
+
+func loadCerts(r reader, cond string, args []any, d *verdict.Data) error {
 	rows, err := r.query(`SELECT cm.camera_model_id, cm.firmware, c.id, c.number, c.standard_code, c.method,
 		c.holder_org_id, c.issued_on, c.expires_on, c.lot_ref, c.status, c.status_reason, c.status_changed_on
 		FROM certificate_models cm JOIN conformity_certificates c ON c.id = cm.certificate_id
-		WHERE cm.camera_model_id IN (`+placeholders(len(ids))+`) ORDER BY c.issued_on DESC, c.number`, anys(ids)...)
+		WHERE cm.camera_model_id `+cond+` ORDER BY c.issued_on DESC, c.number`, args...)
 	if err != nil {
 		return fmt.Errorf("load certificates for verify: %w", err)
 	}
@@ -86,11 +76,11 @@ func loadCerts(r reader, ids []string, d *verdict.Data) error {
 	return rows.Err()
 }
 
-func loadWarnings(r reader, ids []string, d *verdict.Data) error {
+func loadWarnings(r reader, cond string, args []any, d *verdict.Data) error {
 	rows, err := r.query(`SELECT wm.camera_model_id, wm.introduced_in, wm.fixed_in, w.id, w.reference, w.title,
 		w.severity, w.issued_on, w.measure, w.cve_ids, w.url, w.status, w.status_reason, w.status_changed_on
 		FROM warning_models wm JOIN warnings w ON w.id = wm.warning_id
-		WHERE wm.camera_model_id IN (`+placeholders(len(ids))+`) ORDER BY w.issued_on DESC, w.reference, wm.introduced_in, wm.fixed_in`, anys(ids)...)
+		WHERE wm.camera_model_id `+cond+` ORDER BY w.issued_on DESC, w.reference, wm.introduced_in, wm.fixed_in`, args...)
 	if err != nil {
 		return fmt.Errorf("load warnings for verify: %w", err)
 	}
@@ -109,11 +99,11 @@ func loadWarnings(r reader, ids []string, d *verdict.Data) error {
 	return rows.Err()
 }
 
-func loadOrigins(r reader, ids []string, d *verdict.Data) error {
+func loadOrigins(r reader, cond string, args []any, d *verdict.Data) error {
 	rows, err := r.query(`SELECT om.camera_model_id, o.id, o.number, o.form, o.issuer, o.exporting_country,
 		o.issued_on, o.status, o.status_changed_on
 		FROM origin_certificate_models om JOIN origin_certificates o ON o.id = om.origin_certificate_id
-		WHERE om.camera_model_id IN (`+placeholders(len(ids))+`) ORDER BY o.issued_on DESC, o.number`, anys(ids)...)
+		WHERE om.camera_model_id `+cond+` ORDER BY o.issued_on DESC, o.number`, args...)
 	if err != nil {
 		return fmt.Errorf("load certificates of origin for verify: %w", err)
 	}
@@ -135,60 +125,65 @@ func loadOrigins(r reader, ids []string, d *verdict.Data) error {
 // gorm's statement builder: it runs on every shelf check, and gorm's
 // reflection and callbacks cost more than the queries themselves.
 
-// reader runs the verify path's queries on a connection: the pool, through
-// the store's cache, or an inspection's transaction, without it.
+// reader runs the verify path's queries on a connection: the pool, with
+// the store's snapshot, or an inspection's transaction, without it.
 type reader struct {
 	db *gorm.DB
 	// matcher finds the models a query names (verify_candidates.go).
 	matcher *Matcher
-	// cache, when set, holds rows read at change-log head `head`.
-	cache *verifyCache
-	head  int64
+	// snap, when set, is the store's snapshot, at or past the change log's
+	// head as this reader read it. Its maps are read under snap.mu.RLock
+	// (see verifyAll).
+	snap *verifyCache
 }
 
 // reader returns a reader on the store's connection. It reads the change
-// log's head for verifyEntities first, so that what the cache holds is used
-// only while no write verify depends on has happened since it was read. A
-// Store bound to a transaction (InTx) reads within it, without the cache.
+// log's head first and brings the snapshot to it (applying the events
+// since), so that no answer is older than the latest write committed
+// before the question. A Store bound to a transaction (InTx) reads within
+// it, without the snapshot: the transaction may hold writes the log's
+// committed head does not show.
 func (s *Store) reader(ctx context.Context) (reader, error) {
 	r := reader{db: s.db.WithContext(ctx), matcher: s.matcher}
 	if _, pooled := r.db.Statement.ConnPool.(*sql.DB); !pooled || s.cache == nil {
 		return r, nil
 	}
-	rows, err := r.query(verifyHeadQuery)
+	head, err := readHead(r)
 	if err != nil {
-		return r, fmt.Errorf("read the change-log head: %w", err)
+		return r, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := rows.Scan(&r.head); err != nil {
-			return r, fmt.Errorf("read the change-log head: %w", err)
-		}
+	if err := s.cache.advance(r, head); err != nil {
+		return r, err
 	}
-	if err := rows.Err(); err != nil {
-		return r, fmt.Errorf("read the change-log head: %w", err)
-	}
-	r.cache = s.cache
-	r.cache.sync(r.head)
+	r.snap = s.cache
 	return r, nil
 }
 
 // verifyEntities are the change log's entities whose rows verify reads. A
 // write of anything else (a listing, an inspection, a key) cannot change a
-// verdict, so it leaves the cache warm: under a mixed load of searches,
-// verifies and listing writes, verify keeps its cache.
+// verdict: the snapshot moves past it without reading anything.
 var verifyEntities = []string{"camera_model", "certificate", "origin_certificate", "warning", "standard"}
 
-// verifyHeadQuery reads the latest seq among verifyEntities' events: one
-// MAX per entity, each a single probe of the events_entity_seq index (a
-// MAX over an IN list would scan every event of those entities).
-var verifyHeadQuery = func() string {
-	parts := make([]string, len(verifyEntities))
-	for i, e := range verifyEntities {
-		parts[i] = "SELECT MAX(seq) AS seq FROM events WHERE entity = '" + e + "'"
+// readHead reads the change log's head: its latest seq, one probe of the
+// primary key, and a statement short enough that SQLite parses it in
+// microseconds (the driver parses every statement anew).
+func readHead(r reader) (int64, error) {
+	rows, err := r.query("SELECT COALESCE(MAX(seq), 0) FROM events")
+	if err != nil {
+		return 0, fmt.Errorf("read the change-log head: %w", err)
 	}
-	return "SELECT COALESCE(MAX(seq), 0) FROM (" + strings.Join(parts, " UNION ALL ") + ") heads"
-}()
+	defer rows.Close()
+	var head int64
+	for rows.Next() {
+		if err := rows.Scan(&head); err != nil {
+			return 0, fmt.Errorf("read the change-log head: %w", err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("read the change-log head: %w", err)
+	}
+	return head, nil
+}
 
 // txReader reads within a write's transaction, which may hold changes the
 // change log's committed head does not show yet: no cache.
