@@ -90,6 +90,9 @@ func dropImplied(c echo.Context, dst any, body []byte) ([]byte, error) {
 	if !ok {
 		return body, nil
 	}
+	if _, dup := duplicateKey(body); dup {
+		return body, nil // the decoder refuses it, naming the key
+	}
 	var fields map[string]json.RawMessage
 	if json.Unmarshal(body, &fields) != nil || fields == nil {
 		return body, nil

@@ -174,6 +174,9 @@ func TestAFieldTheKeyImpliesIsAcceptedOnlyAsItsOwnOrganization(t *testing.T) {
 				if e.eventCount() != before {
 					t.Error("a refused write wrote an event")
 				}
+				// Given twice, even as its own, it is refused like any repeated key.
+				twice := `{"` + c.field + `": "` + c.own + `", "` + c.field + `": "` + c.own + `"}`
+				e.do("PATCH", "/v1/"+c.collection+"/"+r.str("id"), c.key, twice).want(http.StatusUnprocessableEntity)
 				// An admin names any organization.
 				e.do("POST", "/v1/"+c.collection, e.admin, body("admin", c.other)).want(http.StatusCreated)
 			})
