@@ -17,11 +17,15 @@ type originCertificateRequest struct {
 	Status          *string `json:"status" example:"valid" enums:"valid,revoked"`
 	StatusReason    *string `json:"status_reason"`
 	StatusChangedOn *string `json:"status_changed_on"`
+	// Confirmed (an admin's) confirms a C/O a vendor declared: until then
+	// verify shows it as origin_proof_unconfirmed, not as proof.
+	Confirmed *bool `json:"confirmed"`
 }
 
 func (r originCertificateRequest) input() models.OriginCertificateInput {
 	in := r.OriginFields.input()
 	in.HolderOrgID, in.Status, in.StatusReason, in.StatusChangedOn = r.HolderOrgID, r.Status, r.StatusReason, r.StatusChangedOn
+	in.Confirmed = r.Confirmed
 	return in
 }
 
@@ -81,6 +85,9 @@ type originCertificateResponse struct {
 	StatusReason     string   `json:"status_reason"`
 	StatusChangedOn  *string  `json:"status_changed_on"`
 	CameraModelIDs   []string `json:"camera_model_ids"`
+	// Confirmed is false for a C/O a vendor declared that no admin has
+	// confirmed yet: verify does not count it as proof of origin.
+	Confirmed bool `json:"confirmed"`
 	// Models are the same models in the shape every link has.
 	Models    []coveredModel `json:"models"`
 	Version   int            `json:"version"`
@@ -97,7 +104,7 @@ func newOriginCertificateResponse(o *models.OriginCertificate) originCertificate
 	}
 	return originCertificateResponse{ID: o.ID, Number: o.Number, Form: o.Form, Issuer: o.Issuer,
 		ExportingCountry: o.ExportingCountry, IssuedOn: date(o.IssuedOn), HolderOrgID: o.HolderOrgID, LotRef: o.LotRef,
-		InvoiceRef: o.InvoiceRef, Status: o.Status.Status, StatusReason: o.StatusReason,
+		InvoiceRef: o.InvoiceRef, Status: o.Status.Status, StatusReason: o.StatusReason, Confirmed: !o.DeclaredByVendor,
 		StatusChangedOn: date(o.StatusChangedOn), CameraModelIDs: ids, Models: covered, Version: o.Version,
 		CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt}
 }

@@ -99,6 +99,16 @@ type NewKeyInput struct {
 	ExpiresAt *time.Time
 }
 
+// keyOrgKinds are the kinds of organization a key of each role may act
+// for: a certifier key for a certification body, not an importer, and so
+// on (none listed: any kind).
+var keyOrgKinds = map[Role][]string{
+	RoleVendor:    {OrgManufacturer, OrgImporter, OrgDistributor, OrgRetailer, OrgOnlineSeller},
+	RoleCertifier: {OrgCertificationBody},
+	RoleAuthority: {OrgAuthority, OrgMarketSurveillance},
+	RoleInspector: {OrgMarketSurveillance, OrgAuthority},
+}
+
 // CreateKey makes a new random key and stores its hash. The returned secret
 // is shown once and cannot be recovered. Errors: ErrInvalid, ErrNotFound
 // (the organization).
@@ -140,10 +150,13 @@ func (s *Store) CreateKey(ctx context.Context, actor Actor, in NewKeyInput) (*AP
 	}
 	err := s.write(ctx, actor, func(tx *gorm.DB, log *changeLog) error {
 		if k.OrgID != nil {
-			if err := exists[Organization](tx, *k.OrgID, "organization"); err != nil {
-				var v ValidationError
+			var v ValidationError
+			if !ValidID(*k.OrgID) {
 				v.Add("org_id", "no organization has id %q", *k.OrgID)
-				return &v
+			}
+			checkOrgKind(tx, &v, "org_id", *k.OrgID, keyOrgKinds[k.Role]...)
+			if err := v.Err(); err != nil {
+				return err
 			}
 		}
 		if err := tx.Create(k).Error; err != nil {

@@ -112,8 +112,16 @@ func TestAPIKeyValidation(t *testing.T) {
 				t.Errorf("%s key: %v", r, err)
 			}
 		}
-		if _, _, err := st.CreateKey(t.Context(), admin, models.NewKeyInput{Role: models.RoleAuthority, OrgID: org.ID}); err != nil {
+		// A key acts for an organization of its role's kind (issue #14: a
+		// certifier key for an importer was accepted).
+		if _, _, err := st.CreateKey(t.Context(), admin, models.NewKeyInput{Role: models.RoleAuthority, OrgID: mustCreateAuthority(t, st).ID}); err != nil {
 			t.Error(err)
+		}
+		for _, r := range []models.Role{models.RoleAuthority, models.RoleCertifier, models.RoleInspector} {
+			wantInvalid(t, unchanged(t, st, func() error {
+				_, _, err := st.CreateKey(t.Context(), admin, models.NewKeyInput{Role: r, OrgID: org.ID})
+				return err
+			}), "org_id")
 		}
 	})
 }
@@ -126,7 +134,7 @@ func TestAPIKeyRevokeExpireLastUsed(t *testing.T) {
 		st.SetClock(func() time.Time { return now })
 		org := mustCreateTrader(t, st, "Vendor")
 
-		k, secret, err := st.CreateKey(ctx, admin, models.NewKeyInput{Role: models.RoleInspector, OrgID: org.ID})
+		k, secret, err := st.CreateKey(ctx, admin, models.NewKeyInput{Role: models.RoleVendor, OrgID: org.ID})
 		if err != nil {
 			t.Fatal(err)
 		}

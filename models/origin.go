@@ -39,6 +39,10 @@ type OriginCertificate struct {
 	LotRef           string  `json:"lot_ref"`
 	InvoiceRef       string  `json:"invoice_ref"`
 	Status           `gorm:"embedded"`
+	// DeclaredByVendor is true for a C/O a vendor recorded or last
+	// changed, until an admin confirms it: verify does not take a vendor's
+	// word alone as proof of origin.
+	DeclaredByVendor bool          `gorm:"column:declared_by_vendor" json:"declared_by_vendor"`
 	Models           []OriginModel `gorm:"foreignKey:OriginCertificateID" json:"models"`
 }
 
@@ -68,6 +72,8 @@ type OriginCertificateInput struct {
 	StatusReason     *string
 	StatusChangedOn  *string
 	CameraModelIDs   *[]string
+	// Confirmed, set by an admin, confirms a vendor's declaration.
+	Confirmed *bool
 }
 
 func (in OriginCertificateInput) apply(o *OriginCertificate, today Date, create bool) *ValidationError {
@@ -166,8 +172,12 @@ func (s *Store) CreateOriginCertificate(ctx context.Context, actor Actor, in Ori
 		}
 		in.HolderOrgID = strPtr(actor.OrgID)
 	}
+	if err := forbidConfirm(actor, in); err != nil {
+		return nil, err
+	}
 	o := &OriginCertificate{Record: s.newRecord()}
 	v := in.apply(o, s.Today(), true)
+	o.DeclaredByVendor = actor.Role == RoleVendor
 	err := s.write(ctx, actor, func(tx *gorm.DB, log *changeLog) error {
 		s.checkOriginRefs(tx, actor, v, o, in, true)
 		if err := v.Err(); err != nil {
@@ -185,6 +195,14 @@ func (s *Store) CreateOriginCertificate(ctx context.Context, actor Actor, in Ori
 		return nil, err
 	}
 	return o, nil
+}
+
+// forbidConfirm refuses "confirmed" from anyone but an admin.
+func forbidConfirm(actor Actor, in OriginCertificateInput) error {
+	if in.Confirmed != nil && actor.Role != RoleAdmin {
+		return Forbidden("only an admin confirms a certificate of origin")
+	}
+	return nil
 }
 
 func originConflict(err error, o *OriginCertificate) error {
@@ -219,9 +237,19 @@ func (s *Store) UpdateOriginCertificate(ctx context.Context, actor Actor, id str
 		if err := checkVersion(o.Version, ifVersion); err != nil {
 			return err
 		}
+		if err := forbidConfirm(actor, in); err != nil {
+			return err
+		}
 		before := *o
 		before.Models = append([]OriginModel(nil), o.Models...)
 		v := in.apply(o, s.Today(), false)
+		switch {
+		case actor.Role == RoleVendor:
+			// A vendor's change is its word again, whatever was confirmed.
+			o.DeclaredByVendor = true
+		case in.Confirmed != nil:
+			o.DeclaredByVendor = !*in.Confirmed
+		}
 		s.checkOriginRefs(tx, actor, v, o, in, false)
 		if err := v.Err(); err != nil {
 			return err

@@ -101,7 +101,7 @@ func loadWarnings(r reader, cond string, args []any, d *verdict.Data) error {
 
 func loadOrigins(r reader, cond string, args []any, d *verdict.Data) error {
 	rows, err := r.query(`SELECT om.camera_model_id, o.id, o.number, o.form, o.issuer, o.exporting_country,
-		o.issued_on, o.status, o.status_changed_on
+		o.issued_on, o.status, o.status_changed_on, o.declared_by_vendor
 		FROM origin_certificate_models om JOIN origin_certificates o ON o.id = om.origin_certificate_id
 		WHERE om.camera_model_id `+cond+` ORDER BY o.issued_on DESC, o.number`, args...)
 	if err != nil {
@@ -112,7 +112,7 @@ func loadOrigins(r reader, cond string, args []any, d *verdict.Data) error {
 		var model string
 		var o OriginOnDate
 		if err := rows.Scan(&model, &o.ID, &o.Number, &o.Form, &o.Issuer, &o.ExportingCountry, &o.IssuedOn,
-			&o.Status, &o.StatusChangedOn); err != nil {
+			&o.Status, &o.StatusChangedOn, &o.Unconfirmed); err != nil {
 			return fmt.Errorf("read certificate of origin for verify: %w", err)
 		}
 		d.Origins[model] = append(d.Origins[model], o)

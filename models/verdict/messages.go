@@ -71,6 +71,9 @@ func (r Reason) Message(lang string) string {
 	case ReasonOriginProof:
 		return pick(fmt.Sprintf("Có giấy chứng nhận xuất xứ %s (mẫu %s, nước xuất khẩu %s, cấp ngày %s).", e.OriginNumber, e.OriginForm, e.ExportingCountry, day(e.IssuedOn)),
 			fmt.Sprintf("Certificate of origin %s (form %s, exported from %s, issued %s).", e.OriginNumber, e.OriginForm, e.ExportingCountry, day(e.IssuedOn)))
+	case ReasonOriginProofUnconfirmed:
+		return pick(fmt.Sprintf("Doanh nghiệp tự khai giấy chứng nhận xuất xứ %s (mẫu %s, cấp ngày %s), chưa được xác nhận: chưa coi là chứng từ xuất xứ.", e.OriginNumber, e.OriginForm, day(e.IssuedOn)),
+			fmt.Sprintf("Certificate of origin %s (form %s, issued %s) declared by the vendor and not confirmed: not taken as proof of origin.", e.OriginNumber, e.OriginForm, day(e.IssuedOn)))
 	case ReasonUnregistered:
 		return pick(fmt.Sprintf("Không tìm thấy trong cơ sở dữ liệu đăng ký: không có mẫu camera nào khớp với “%s”%s. Điều này chưa chứng minh mẫu chưa đăng ký; hãy kiểm tra lại số hiệu trên nhãn.", e.Query, brandVI(e.Brand)),
 			fmt.Sprintf("Not found in the registry: no registered model matches “%s”%s. This alone does not prove the model is unregistered; check the number on the label.", e.Query, brandEN(e.Brand)))

@@ -289,10 +289,18 @@ func (v *Verification) originRules(q Parsed, m *Model, rows []OriginOnDate) {
 		return
 	}
 	for _, o := range v.Origins {
-		if o.Valid {
+		if o.Valid && !o.Unconfirmed {
 			v.add(ReasonOriginProof, EffectInfo, Evidence{OriginID: o.ID, OriginNumber: o.Number, OriginForm: o.Form,
 				ExportingCountry: o.ExportingCountry, IssuedOn: o.IssuedOn, OriginCountry: m.OriginCountry})
 			return
+		}
+	}
+	// A vendor's own declaration is shown, but is not proof on its word.
+	for _, o := range v.Origins {
+		if o.Valid && o.Unconfirmed {
+			v.add(ReasonOriginProofUnconfirmed, EffectInfo, Evidence{OriginID: o.ID, OriginNumber: o.Number, OriginForm: o.Form,
+				ExportingCountry: o.ExportingCountry, IssuedOn: o.IssuedOn, OriginCountry: m.OriginCountry})
+			break
 		}
 	}
 	v.add(ReasonNoOriginProof, VerdictWarning, Evidence{OriginCountry: m.OriginCountry, On: q.Day})

@@ -60,12 +60,15 @@ const (
 	// version, and the query named none.
 	ReasonFirmwareOnly = "certificate_firmware_only"
 	// ReasonNotRequired: no standard made certification mandatory on the date.
-	ReasonNotRequired         = "certificate_not_required"
-	ReasonOriginProof         = "origin_proof"
-	ReasonFirmwareNotAffected = "firmware_not_affected"
-	ReasonPossibleMatch       = "possible_match"
-	ReasonAmbiguousMatch      = "ambiguous_match"
-	ReasonPending             = "registration_pending"
+	ReasonNotRequired = "certificate_not_required"
+	ReasonOriginProof = "origin_proof"
+	// ReasonOriginProofUnconfirmed: a C/O the model's vendor declared and
+	// no admin confirmed; shown as evidence, never taken as proof.
+	ReasonOriginProofUnconfirmed = "origin_proof_unconfirmed"
+	ReasonFirmwareNotAffected    = "firmware_not_affected"
+	ReasonPossibleMatch          = "possible_match"
+	ReasonAmbiguousMatch         = "ambiguous_match"
+	ReasonPending                = "registration_pending"
 )
 
 // EffectInfo marks a reason that does not change the verdict. Every other
@@ -248,7 +251,9 @@ type OriginOnDate struct {
 	IssuedOn         civil.Date
 	Status           string
 	StatusChangedOn  civil.Date
-	Valid            bool
+	// Unconfirmed is a vendor's declaration no admin confirmed.
+	Unconfirmed bool
+	Valid       bool
 }
 
 // StandardOnDate is a standard and its standing on the date.
