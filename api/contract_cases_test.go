@@ -119,6 +119,20 @@ func (c *contract) cases() {
 		c.ids["findings"] = fid
 		c.do(call{method: get, path: "/v1/findings/" + fid, role: "inspector", want: 200})
 		c.do(call{method: patch, path: "/v1/findings/" + fid, role: "inspector", want: 200, body: map[string]any{"status": "confirmed", "note": "đã lập biên bản"}})
+		// Photos: of the inspection, then of the finding, then read back.
+		photo := c.do(call{method: post, path: "/v1/inspections/" + insp.str("id") + "/photos", role: "inspector", want: 201,
+			body: testImage(c.t, "png"), contentType: "image/png"}).str("id")
+		c.ids["photos"] = photo
+		c.do(call{method: get, path: "/v1/photos/" + photo, role: "inspector", want: 200})
+		c.do(call{method: get, path: "/v1/photos/" + photo, role: "public", want: 401})
+		c.do(call{method: post, path: "/v1/findings/" + fid + "/photos", role: "inspector", want: 201,
+			body: testImage(c.t, "png"), contentType: "image/png"})
+		c.do(call{method: post, path: "/v1/findings/" + fid + "/photos", role: "inspector", want: 415,
+			body: "not an image", contentType: "text/plain"})
+		c.do(call{method: post, path: "/v1/inspections/" + insp.str("id") + "/findings", role: "inspector", want: 201,
+			body: map[string]any{"violation": "no_vietnamese_label", "notes": "Hộp không có nhãn phụ tiếng Việt", "photo_ids": []string{photo}}})
+		c.do(call{method: post, path: "/v1/inspections/" + insp.str("id") + "/findings", role: "vendor", want: 403,
+			body: map[string]any{"violation": "other"}})
 	} else {
 		c.t.Errorf("the inspection raised no finding: %v", findings)
 	}

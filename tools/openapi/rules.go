@@ -99,6 +99,9 @@ func completeOperation(path, method string, op obj, src *source) string {
 			}
 		}
 	}
+	if consumes, _ := op["consumes"].([]any); len(consumes) > 0 && method != "get" {
+		hasBody = true // a body of its own kind, such as an image
+	}
 	sec, hasSec := op["security"].([]any)
 	keyed := hasSec && len(sec) > 0
 	if !keyed {
