@@ -286,8 +286,18 @@ test('a near match waits for the inspector to pick; "not in the registry" takes 
   const none = items(page).nth(1);
   await none.locator('.picker.optional').waitFor();
   await none.locator('summary', { hasText: 'Không có trong sổ đăng ký' }).click();
-  await none.locator('.pick-none input').fill('ZX-NOPE-4411 (nhãn mờ)');
+  await none.locator('.pick-none input[type="text"]').fill('ZX-NOPE-4411 (nhãn mờ)');
+  const label = await page.evaluate(() => {
+    const c = document.createElement('canvas');
+    c.width = 2000; c.height = 1500;
+    const g = c.getContext('2d');
+    g.fillStyle = '#eee'; g.fillRect(0, 0, 2000, 1500);
+    g.fillStyle = '#000'; g.font = '160px sans-serif'; g.fillText('ZX-NOPE-4411', 100, 800);
+    return c.toDataURL('image/png');
+  });
+  await none.locator('.pick-none input[type="file"]').setInputFiles({ name: 'label.png', mimeType: 'image/png', buffer: dataURLBuffer(label) });
   await none.locator('.pick-none button').click();
+  await none.locator('.item-photos img').waitFor();
   await none.locator('.picked', { hasText: 'nhãn mờ' }).waitFor();
   assert.equal(await none.getAttribute('data-state'), 'not_in_registry');
   await noHorizontalScroll(page);
@@ -308,6 +318,11 @@ test('a near match waits for the inspector to pick; "not in the registry" takes 
   assert.equal(insp.items[0].resolution, 'exact');
   assert.equal(insp.items[1].resolution, 'not_in_registry');
   assert.equal(insp.items[1].label_text, 'ZX-NOPE-4411 (nhãn mờ)');
+  if (await supports('/v1/inspections/{id}/photos')) {
+    assert.equal(insp.items[1].photo_ids?.length, 1, 'the label\'s photo is on the item');
+    const photo = await fetch(`${base}/v1/photos/${insp.items[1].photo_ids[0]}`, auth(k));
+    assert.equal(photo.headers.get('content-type'), 'image/jpeg', 'shrunk to a JPEG on the phone');
+  }
   await done(page);
 });
 
@@ -324,7 +339,9 @@ test('scanning: a camreg QR e-label and an EAN-13 barcode, read by the lazily lo
   await page.click('#scan-btn');
   await page.locator('#scanner').waitFor();
   await page.setInputFiles('#scan-file', { name: 'label.png', mimeType: 'image/png', buffer: qr });
-  await page.waitForFunction(() => document.querySelector('#items .item')?.dataset.verdict);
+  // The first scan loads and compiles the 336 KB decoder: slow on a busy machine.
+  await page.waitForFunction(() => document.querySelector('#items .item')?.dataset.verdict, null, { timeout: 30_000 })
+    .catch(async (e) => { throw new Error(`${e.message}; scanner: ${await page.locator('#scan-status').innerText()}`); });
   assert.match(await items(page).first().innerText(), /DS-2CD1023G0E-I/);
   assert.equal(loaded.length, 1, 'the decoder was loaded on the first scan');
 
@@ -375,7 +392,7 @@ test('scanning from the lookup: a QR e-label opens its model\'s verdict', async 
   await page.click('#lookup-scan');
   await page.locator('#scanner').waitFor();
   await page.setInputFiles('#scan-file', { name: 'label.png', mimeType: 'image/png', buffer: qr });
-  await page.locator('#verdict article h2', { hasText: 'Hikvision DS-2CD1023G0E-I' }).waitFor();
+  await page.locator('#verdict article h2', { hasText: 'Hikvision DS-2CD1023G0E-I' }).waitFor({ timeout: 30_000 });
   assert.ok(await page.locator('#scanner').isHidden(), 'the scanner closes after a read');
   // Escape closes it too.
   await page.click('#lookup-scan');

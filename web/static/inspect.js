@@ -244,9 +244,15 @@ async function verify() {
 }
 
 function renderItemsNow() {
+  queueMicrotask(() => { if (draft.photos.length) renderPhotos(); });
   renderItems(draft.items, {
     at: () => draft.date,
-    onChange: () => { save(); renderItemsNow(); },
+    onChange: async (it, files) => {
+      if (files?.length) await addPhotoFiles(files, it.id);
+      if (!it.pick) draft.photos = draft.photos.filter((p) => p.item !== it.id);
+      save();
+      renderItemsNow();
+    },
     onRemove: (it) => { draft.items = draft.items.filter((x) => x !== it); draft.photos = draft.photos.filter((p) => p.item !== it.id); save(); renderItemsNow(); $('item-model').focus(); },
   });
 }
@@ -274,26 +280,33 @@ async function addItem(e) {
 }
 
 // Photos are shrunk on the phone (photos.js, loaded when first needed).
+// A photo belongs to the visit, or to an item (the label of one recorded
+// as not in the registry).
 async function addPhotos(e) {
   const files = [...e.target.files];
   e.target.value = '';
-  const { shrink } = await import('./photos.js');
-  for (const f of files) {
-    try {
-      const blob = await shrink(f);
-      draft.photos.push({ id: newID(), blob, name: f.name, item: null });
-    } catch (err) {
-      showError($('items-error'), { message: t('photoBad', f.name) });
-    }
-  }
+  await addPhotoFiles(files, null);
   save();
   renderPhotos();
 }
 
+async function addPhotoFiles(files, item) {
+  const { shrink } = await import('./photos.js');
+  for (const f of files) {
+    try {
+      draft.photos.push({ id: newID(), blob: await shrink(f), name: f.name, item });
+    } catch {
+      showError($('items-error'), { message: t('photoBad', f.name) });
+    }
+  }
+}
+
 async function renderPhotos() {
-  if (!draft.photos.length) { fill($('photos')); return; }
+  if (!draft.photos.length) { fill($('photos')); return; } // photos.js stays unloaded
   const { photoList } = await import('./photos.js');
-  fill($('photos'), photoList(draft.photos, (p) => { draft.photos = draft.photos.filter((x) => x !== p); save(); renderPhotos(); }));
+  const remove = (p) => { draft.photos = draft.photos.filter((x) => x !== p); save(); renderPhotos(); };
+  fill($('photos'), photoList(draft.photos.filter((p) => !p.item), remove));
+  for (const el of document.querySelectorAll('#items .item-photos')) fill(el, photoList(draft.photos.filter((p) => p.item === el.dataset.item), remove));
 }
 
 // scan opens the scanner (loaded on first use) and adds what it reads: a
@@ -328,8 +341,16 @@ async function submit() {
   if (open.length) { showError(errBox, { message: t('picksMissing', open.length) }); $('items').querySelector('.picker button')?.focus(); return; }
   showError(errBox, null);
   const d = draft;
+  // Steps after the create: the photos, then the settlement of each item
+  // recorded as not in the registry with photos of its label.
   const steps = [];
-  for (const p of d.photos) steps.push({ n: steps.length + 1, kind: 'photo', blob: p.blob, name: p.name });
+  for (const p of d.photos) steps.push({ n: steps.length + 1, kind: 'photo', blob: p.blob, name: p.name, item: p.item });
+  const withPhotos = (it) => d.photos.some((p) => p.item === it.id);
+  d.items.forEach((it, i) => {
+    if (it.pick?.not_in_registry && withPhotos(it)) {
+      steps.push({ n: steps.length + 1, kind: 'resolve', index: i, item: it.id, body: { not_in_registry: true, label_text: it.pick.label_text } });
+    }
+  });
   const entry = {
     id: d.id, key: newID(), draft: { ...d, items: d.items.map((it) => ({ ...it, err: null })) }, steps,
     trader: d.trader,
@@ -338,7 +359,7 @@ async function submit() {
       inspected_on: d.date || undefined,
       place: d.place.trim() || undefined,
       notes: d.notes.trim() || undefined,
-      items: d.items.map(bodyItem),
+      items: d.items.map((it) => bodyItem(it, withPhotos(it))),
     },
   };
   // The draft is emptied for the next shop (the trader's compliance stays

@@ -55,13 +55,15 @@ export async function verifyPick(it, at) {
 }
 
 /** The item as the create body of POST /v1/inspections takes it. */
-export function bodyItem(it) {
+export function bodyItem(it, withPhotos = false) {
   const out = { model: it.model || it.v?.model?.model_number || it.gtin, quantity: it.quantity };
   if (it.brand) out.brand = it.brand;
   if (it.firmware) out.firmware = it.firmware;
   if (it.gtin) out.gtin = it.gtin;
   if (it.pick?.camera_model_id) out.camera_model_id = it.pick.camera_model_id;
-  if (it.pick?.not_in_registry) Object.assign(out, { not_in_registry: true, label_text: it.pick.label_text });
+  // With photos, the mark waits for them: the item is settled after the
+  // photos are uploaded (POST .../items/{n}/resolve with their ids).
+  if (it.pick?.not_in_registry && !withPhotos) Object.assign(out, { not_in_registry: true, label_text: it.pick.label_text });
   return out;
 }
 
@@ -89,15 +91,16 @@ export function renderItems(items, { at, onChange, onRemove }) {
       matched && state === 'done' && v.model.model_number.toLowerCase() !== String(model).toLowerCase() ? h('p', { class: 'sub' }, '→ ' + matched) : null,
       state === 'done' && it.v?.match === 'none' && !it.pick ? picker({
         candidates: [], label: it.model, optional: true,
-        onPick: (p) => { it.pick = p; onChange(it); },
+        onPick: (p, files) => { it.pick = p; onChange(it, files); },
       }) : null,
       state === 'pick' ? picker({
         candidates: candidatesOf(it.v),
         label: it.model,
-        onPick: async (p) => { it.pick = p; await verifyPick(it, at()); onChange(it); },
+        onPick: async (p, files) => { it.pick = p; await verifyPick(it, at()); onChange(it, files); },
       }) : null,
       it.pick ? h('p', { class: 'sub picked' }, it.pick.not_in_registry ? t('pickedNone', it.pick.label_text) : t('pickedModel', modelName(it.pick)),
         ' ', h('button', { type: 'button', class: 'link', onclick: () => { it.pick = null; it.pv = null; onChange(it); } }, t('changePick'))) : null,
+      h('div', { class: 'item-photos', dataset: { item: it.id } }),
       state === 'done' && v ? h('p', { class: 'summary' }, v.summary) : null,
       state === 'done' && v?.reasons?.length ? h('details', {}, h('summary', {}, t('reasonsAndEvidence')), reasons(v.reasons)) : null,
       it.err ? h('p', { class: 'error' }, it.err.message) : null);
@@ -114,19 +117,23 @@ let n = 0;
 
 /**
  * A picker for candidates [{id, brand, model_number}]; onPick receives
- * {camera_model_id, brand, model_number} or {not_in_registry: true,
- * label_text}. With no candidates, it offers the second choice only.
+ * {camera_model_id, brand, model_number}, or {not_in_registry: true,
+ * label_text} and the photos of the label the inspector took (Files).
+ * With no candidates, it offers the second choice only.
  */
 export function picker({ candidates, label, onPick, optional = false }) {
   const id = `pick-${++n}`;
   const text = h('input', { id: id + '-label', type: 'text', maxlength: 200, value: label || '', autocomplete: 'off', spellcheck: 'false' });
+  const photo = h('input', { id: id + '-photo', type: 'file', accept: 'image/*', capture: 'environment', multiple: true });
   const none = h('div', { class: 'pick-none' },
     h('label', { for: id + '-label' }, t('labelText')),
     text,
+    h('label', { for: id + '-photo' }, t('labelPhoto')),
+    photo,
     h('button', { type: 'button', class: 'secondary', onclick: () => {
       const v = text.value.trim();
       if (!v) { text.focus(); return; }
-      onPick({ not_in_registry: true, label_text: v });
+      onPick({ not_in_registry: true, label_text: v }, [...photo.files]);
     } }, t('notInRegistry')));
   return h('fieldset', { class: optional ? 'picker optional' : 'picker' },
     h('legend', {}, candidates.length ? t('pickLegend') : t('noneLegend')),

@@ -8,7 +8,8 @@
 // with a growing pause, and at once when the network returns.
 //
 // After the inspection itself, an entry may carry steps (uploading a
-// photo): each runs once, in order, and is marked done before the next.
+// photo, settling an item with its photos): each runs once, in order, and
+// is marked done before the next.
 
 import { api, key, ApiError } from './api.js';
 
@@ -201,15 +202,17 @@ async function recorded(err) {
   return { ...insp, findings: fs.items };
 }
 
-// runStep settles an item or uploads a photo, for the inspection just made.
+// runStep uploads a photo (keeping its server id in the step) or settles
+// an item with the ids of its photos, for the inspection just made.
 async function runStep(e, step) {
-  const id = e.result.id;
+  const base = `/v1/inspections/${encodeURIComponent(e.result.id)}`;
   const headers = { 'Idempotency-Key': `${e.key}.${step.n}` };
-  if (step.kind === 'resolve') {
+  if (step.kind === 'photo') {
+    step.serverID = (await api(base + '/photos', { method: 'POST', raw: step.blob, headers })).id;
+  } else if (step.kind === 'resolve') {
     const pos = e.result.items?.[step.index]?.position ?? step.index;
-    await api(`/v1/inspections/${encodeURIComponent(id)}/items/${pos}/resolve`, { method: 'POST', body: step.body, headers });
-  } else if (step.kind === 'photo') {
-    await api(`/v1/inspections/${encodeURIComponent(id)}/photos`, { method: 'POST', raw: step.blob, headers });
+    const photoIDs = e.steps.filter((x) => x.kind === 'photo' && x.item === step.item && x.serverID).map((x) => x.serverID);
+    await api(`${base}/items/${pos}/resolve`, { method: 'POST', body: { ...step.body, photo_ids: photoIDs }, headers });
   }
 }
 

@@ -9,6 +9,7 @@ import { api, key, qs } from './api.js';
 import { t, code, day } from './i18n.js';
 import { h, fill, badge, reasons, modelName, showError } from './render.js';
 import { shrink, photoList } from './photos.js';
+import { newID } from './outbox.js';
 import { picker } from './items.js';
 
 const $ = (id) => document.getElementById(id);
@@ -122,14 +123,20 @@ function itemRow(it) {
     pending ? h('div', { class: 'no-print' }, picker({
       candidates: it.candidates || [],
       label: it.model,
-      onPick: (p) => resolveItem(it, p),
+      onPick: (p, files) => resolveItem(it, p, files),
     })) : null);
 }
 
-async function resolveItem(it, p) {
+async function resolveItem(it, p, files = []) {
   const msg = $('record-msg');
   const body = p.not_in_registry ? { not_in_registry: true, label_text: p.label_text } : { camera_model_id: p.camera_model_id };
   try {
+    if (p.not_in_registry && files.length) {
+      body.photo_ids = [];
+      for (const f of files) {
+        body.photo_ids.push((await api(`/v1/inspections/${encodeURIComponent(current.insp.id)}/photos`, { method: 'POST', raw: await shrink(f) })).id);
+      }
+    }
     await api(`/v1/inspections/${encodeURIComponent(current.insp.id)}/items/${it.position}/resolve`, { method: 'POST', body });
     await showRecord(current.insp.id);
     $('record-msg').textContent = t('resolved');
@@ -150,11 +157,31 @@ function findingRow(f) {
     f.notes && (f.brand || f.model) ? h('p', { class: 'sub' }, f.notes) : null,
     ev.length ? h('details', {}, h('summary', {}, t('evidence')), reasons(ev)) : null,
     h('div', { class: 'photos-of', dataset: { finding: f.id } }),
+    addPhotoTo(f),
     (MOVES[f.status] || []).length ? h('div', { class: 'vline no-print' }, MOVES[f.status].map((to) =>
       h('button', { type: 'button', class: 'secondary', dataset: { to }, onclick: () => openMove(form, f, to) }, t('to_' + to)))) : null,
     form);
   loadPhotos(f, li.querySelector('.photos-of'));
   return li;
+}
+
+// addPhotoTo is a button that adds photos (shrunk on the phone) to a finding.
+function addPhotoTo(f) {
+  const id = `fp-${f.id}`;
+  const input = h('input', { id, type: 'file', accept: 'image/*', capture: 'environment', class: 'sr-only' });
+  input.addEventListener('change', async () => {
+    const msg = $('record-msg');
+    try {
+      for (const file of input.files) {
+        await api(`/v1/findings/${encodeURIComponent(f.id)}/photos`, { method: 'POST', raw: await shrink(file) });
+      }
+      await showRecord(current.insp.id);
+      $('record-msg').textContent = t('photoAdded');
+    } catch (err) {
+      msg.textContent = err.message;
+    }
+  });
+  return h('p', { class: 'no-print' }, input, h('label', { for: id, class: 'link-like' }, t('addPhoto')));
 }
 
 function openMove(form, f, to) {
@@ -178,12 +205,14 @@ function openMove(form, f, to) {
   note.focus();
 }
 
-// Photos of a finding are private: fetched with the key, shown from blobs.
+// Photos of a finding are private: their ids come with the finding, read
+// alone; the photos are fetched with the key and shown from blobs.
 async function loadPhotos(f, el) {
-  const ids = (f.photos || []).map((p) => (typeof p === 'string' ? p : p.id));
+  let ids = [];
+  try { ids = (await api('/v1/findings/' + encodeURIComponent(f.id))).photo_ids || []; } catch { return; }
   if (!ids.length) return;
-  const blobs = await Promise.all(ids.map((pid) => fetchBlob(`/v1/findings/${encodeURIComponent(f.id)}/photos/${encodeURIComponent(pid)}`).catch(() => null)));
-  fill(el, photoList(blobs.filter(Boolean).map((blob, i) => ({ id: ids[i], blob }))));
+  const blobs = await Promise.all(ids.map((pid) => fetchBlob('/v1/photos/' + encodeURIComponent(pid)).catch(() => null)));
+  fill(el, photoList(blobs.map((blob, i) => ({ id: ids[i], blob })).filter((p) => p.blob)));
 }
 
 async function fetchBlob(path) {
@@ -192,7 +221,7 @@ async function fetchBlob(path) {
   return res.blob();
 }
 
-const VIOLATIONS = ['no_vietnamese_label', 'tampered_label', 'no_conformity_certificate', 'certificate_expired', 'certificate_revoked',
+const VIOLATIONS = ['no_vietnamese_label', 'tampered_label', 'missing_label', 'label_mismatch', 'no_conformity_certificate', 'certificate_expired', 'certificate_revoked',
   'warned_model', 'banned_model', 'no_origin_proof', 'unregistered_model', 'other'];
 
 function manualForm(insp) {
@@ -203,13 +232,14 @@ function manualForm(insp) {
     insp.items.map((it) => h('option', { value: it.position }, `${it.position + 1}. ${[it.brand, it.model].filter(Boolean).join(' ')}`)));
   const note = h('textarea', { id: 'mf-note', rows: 2, maxlength: 2000 });
   const list = h('div', {});
+  const paintPhotos = () => fill(list, photoList(photos, (p) => { photos.splice(photos.indexOf(p), 1); paintPhotos(); }));
   const file = h('input', { id: 'mf-photo', type: 'file', accept: 'image/*', capture: 'environment', multiple: true });
   file.addEventListener('change', async () => {
     for (const f of file.files) {
-      try { photos.push({ id: String(photos.length), blob: await shrink(f) }); } catch { showError(err, { message: t('photoBad', f.name) }); }
+      try { photos.push({ id: newID(), blob: await shrink(f) }); } catch { showError(err, { message: t('photoBad', f.name) }); }
     }
     file.value = '';
-    fill(list, photoList(photos, (p) => { photos.splice(photos.indexOf(p), 1); fill(list, photoList(photos, null)); }));
+    paintPhotos();
   });
   const form = h('form', { class: 'card manual no-print', id: 'manual-form', novalidate: true },
     h('h2', {}, t('manualTitle')),
@@ -225,9 +255,15 @@ function manualForm(insp) {
     const body = { violation: sel.value };
     if (item.value !== '') body.item_position = Number(item.value);
     if (note.value.trim()) body.notes = note.value.trim();
+    // One Idempotency-Key per finding, kept until it is recorded: sending
+    // again after a lost answer records it once.
+    form.dataset.key ||= newID();
+    const base = `/v1/inspections/${encodeURIComponent(insp.id)}`;
     try {
-      const f = await api(`/v1/inspections/${encodeURIComponent(insp.id)}/findings`, { method: 'POST', body });
-      for (const p of photos) await api(`/v1/findings/${encodeURIComponent(f.id)}/photos`, { method: 'POST', raw: p.blob });
+      // The photos first (each once), then the finding that names them.
+      for (const p of photos) p.serverID ||= (await api(base + '/photos', { method: 'POST', raw: p.blob, headers: { 'Idempotency-Key': `${form.dataset.key}.${p.id}` } })).id;
+      if (photos.length) body.photo_ids = photos.map((p) => p.serverID);
+      await api(base + '/findings', { method: 'POST', body, headers: { 'Idempotency-Key': form.dataset.key } });
       await showRecord(insp.id);
       $('record-msg').textContent = t('manualAdded');
     } catch (ex) {

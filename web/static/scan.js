@@ -129,22 +129,25 @@ export async function open(onText) {
   $('scan-h').setAttribute('tabindex', '-1');
   $('scan-h').focus();
   status.textContent = t('scanLoading');
-  let dec;
-  try {
-    dec = await getDecoder();
-  } catch {
-    status.textContent = t('scanNoDecoder');
-    return;
-  }
-  panel.dataset.decoder = dec.name;
+  const loading = getDecoder();
+  // A photo picked while the decoder still loads waits for it.
   $('scan-file').onchange = async (e) => {
     const f = e.target.files[0];
     e.target.value = '';
     if (!f) return;
     status.textContent = t('scanReading');
-    const text = await dec.decode(await createImageBitmap(f)).catch(() => null);
-    if (text) { stop(); onText(text); } else status.textContent = t('scanNothing');
+    const dec = await loading.catch(() => null);
+    const text = dec ? await dec.decode(await createImageBitmap(f)).catch(() => null) : null;
+    if (text) { stop(); onText(text); } else status.textContent = dec ? t('scanNothing') : t('scanNoDecoder');
   };
+  let dec;
+  try {
+    dec = await loading;
+  } catch {
+    status.textContent = t('scanNoDecoder');
+    return;
+  }
+  panel.dataset.decoder = dec.name;
   if (!navigator.mediaDevices?.getUserMedia) { status.textContent = t('scanNoCamera'); return; }
   try {
     stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false });
@@ -152,6 +155,7 @@ export async function open(onText) {
     status.textContent = t('scanNoCamera');
     return;
   }
+  if (panel.hidden) { stop(); return; } // closed while the camera was starting
   video.srcObject = stream;
   await video.play().catch(() => {});
   status.textContent = t('scanAim');
