@@ -39,13 +39,17 @@ func (s *Server) publicBase(c echo.Context) string {
 	return c.Scheme() + "://" + c.Request().Host
 }
 
-// permalinkCSS is the page's only style; its hash is in the page's CSP.
+// permalinkCSS is the pages' only style; its hash is in their CSP. Sizes
+// are in rem, from the reader's own font size; at 320 px the certificate
+// table folds into one block per certificate, and long numbers wrap.
 const permalinkCSS = `
 *{box-sizing:border-box}
-body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b1f24;background:#f4f6f8}
-main{max-width:40rem;margin:0 auto;padding:1rem}
+html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
+body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;font-size:100%;line-height:1.5;color:#1b1f24;background:#f4f6f8}
+main{max-width:40rem;margin:0 auto;padding:.75rem}
 header p{margin:0;color:#57606a}
-h1{margin:.1rem 0;font-size:1.6rem;word-break:break-word}
+h1{margin:.1rem 0;font-size:1.6rem}
+h1,td,dd,li,p{overflow-wrap:anywhere}
 h2{font-size:1.05rem;margin:1.4rem 0 .4rem}
 .verdict{border-radius:.6rem;padding:.8rem 1rem;margin:1rem 0;color:#fff}
 .verdict .label{font-size:1.4rem;font-weight:700;margin:0}
@@ -56,22 +60,29 @@ li{margin:.3rem 0}
 .r-non_compliant{color:#a40e26}.r-warning{color:#7d4e00}
 table{width:100%;border-collapse:collapse;font-size:.92rem;background:#fff}
 th,td{text-align:left;padding:.35rem .4rem;border-bottom:1px solid #d0d7de;vertical-align:top}
-dl{display:grid;grid-template-columns:auto 1fr;gap:.2rem .8rem;background:#fff;padding:.6rem;margin:0}
-dt{color:#57606a}dd{margin:0}
+@media (max-width:36rem){table,tbody,tr,td{display:block;width:100%}tr:first-child{display:none}tr{border-bottom:1px solid #d0d7de;padding:.3rem 0}td{border:0;padding:.1rem .4rem}td::before{content:attr(data-label) ": ";color:#57606a}}
+dl{display:grid;grid-template-columns:auto minmax(0,1fr);gap:.2rem .8rem;background:#fff;padding:.6rem;margin:0}
+dt{color:#57606a}dd{margin:0;min-width:0}
 footer{margin-top:1.5rem;font-size:.85rem;color:#57606a;text-align:center}
-footer img{width:10rem;height:10rem;display:block;margin:.5rem auto;background:#fff}
+footer img{width:10rem;height:10rem;max-width:100%;display:block;margin:.5rem auto;background:#fff}
 a{color:#0969da}
+form{display:flex;flex-wrap:wrap;gap:.5rem;margin:1rem 0}
+label{flex:1 1 100%}
+input{flex:1 1 10rem;min-width:0;font:inherit;padding:.5rem;border:1px solid #8c959f;border-radius:.4rem}
+button{font:inherit;padding:.5rem 1rem;border:0;border-radius:.4rem;background:#0969da;color:#fff}
 `
 
 var (
 	permalinkCSP = "default-src 'none'; style-src 'sha256-" + cssHash(permalinkCSS) + "'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+	// notFoundCSP lets the not-found page's lookup form go to the lookup.
+	notFoundCSP = "default-src 'none'; style-src 'sha256-" + cssHash(permalinkCSS) + "'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 
 	permalinkPage = template.Must(template.New("permalink").Parse(`<!doctype html>
-<html lang="vi">
+<html lang="{{.T.Lang}}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{.Model.Brand}} {{.Model.ModelNumber}} – Tra cứu hợp quy camera giám sát</title>
+<title>{{.Model.Brand}} {{.Model.ModelNumber}} – {{.T.TitleSuffix}}</title>
 <style>` + permalinkCSS + `</style>
 </head>
 <body>
@@ -86,35 +97,35 @@ var (
 <p>{{.Summary}}</p>
 </section>
 <section>
-<h2>Lý do</h2>
+<h2>{{.T.Why}}</h2>
 <ul>{{range .Reasons}}<li class="r-{{.Effect}}">{{.Message}}</li>{{end}}</ul>
 </section>
 <section>
-<h2>Giấy chứng nhận hợp quy</h2>
+<h2>{{.T.Certs}}</h2>
 {{if .Certificates}}<table>
-<tr><th>Số</th><th>Quy chuẩn</th><th>Hiệu lực</th><th>Tình trạng</th></tr>
-{{range .Certificates}}<tr><td>{{.Number}}{{if .Firmware}}<br>(firmware {{.Firmware}}){{end}}</td><td>{{.StandardCode}}</td><td>{{.Validity}}</td><td>{{.State}}</td></tr>
-{{end}}</table>{{else}}<p>Không có giấy chứng nhận hợp quy trong cơ sở dữ liệu.</p>{{end}}
+<tr><th>{{.T.CertNumber}}</th><th>{{.T.CertStandard}}</th><th>{{.T.CertValidity}}</th><th>{{.T.CertState}}</th></tr>
+{{range .Certificates}}<tr><td data-label="{{$.T.CertNumber}}">{{.Number}}{{if .Firmware}}<br>(firmware {{.Firmware}}){{end}}</td><td data-label="{{$.T.CertStandard}}">{{.StandardCode}}</td><td data-label="{{$.T.CertValidity}}">{{.Validity}}</td><td data-label="{{$.T.CertState}}">{{.State}}</td></tr>
+{{end}}</table>{{else}}<p>{{.T.NoCerts}}</p>{{end}}
 </section>
 <section>
-<h2>Cảnh báo của cơ quan chức năng</h2>
-{{if .Warnings}}<ul>{{range .Warnings}}<li>{{.Text}}</li>{{end}}</ul>{{else}}<p>Không có cảnh báo.</p>{{end}}
+<h2>{{.T.Warnings}}</h2>
+{{if .Warnings}}<ul>{{range .Warnings}}<li>{{.Text}}</li>{{end}}</ul>{{else}}<p>{{.T.NoWarnings}}</p>{{end}}
 </section>
 <section>
-<h2>Thông tin mẫu camera</h2>
+<h2>{{.T.About}}</h2>
 <dl>
-<dt>Hãng</dt><dd>{{.Model.Brand}}</dd>
-<dt>Số hiệu</dt><dd>{{.Model.ModelNumber}}</dd>
-{{if .Model.Kind}}<dt>Loại</dt><dd>{{.Model.Kind}}</dd>{{end}}
-{{if .Model.OriginCountry}}<dt>Xuất xứ</dt><dd>{{.Model.OriginCountry}}</dd>{{end}}
-{{if .Model.HSCode}}<dt>Mã HS</dt><dd>{{.Model.HSCode}}</dd>{{end}}
+<dt>{{.T.Brand}}</dt><dd>{{.Model.Brand}}</dd>
+<dt>{{.T.ModelNumber}}</dt><dd>{{.Model.ModelNumber}}</dd>
+{{if .Kind}}<dt>{{.T.Kind}}</dt><dd>{{.Kind}}</dd>{{end}}
+{{if .Origin}}<dt>{{.T.Origin}}</dt><dd>{{.Origin}}</dd>{{end}}
+{{if .Model.HSCode}}<dt>{{.T.HSCode}}</dt><dd>{{.Model.HSCode}}</dd>{{end}}
 </dl>
 </section>
 <footer>
-<img src="{{.QRPath}}" alt="Mã QR của trang này">
-<p>Kết quả tra cứu ngày {{.Day}} theo cơ sở dữ liệu đăng ký camera giám sát.<br>
-<a href="{{.PagePath}}">Kiểm tra theo ngày hoặc firmware</a> · <a href="{{.APIPath}}">Dữ liệu dạng JSON</a></p>
-{{if .Log}}<p class="log">{{.Log}} · <a href="{{.APIPath}}&amp;receipt=true">Biên nhận có chữ ký</a></p>{{end}}
+<img src="{{.QRPath}}" alt="{{.T.QRAlt}}">
+<p>{{.Checked}}<br>
+<a href="{{.PagePath}}">{{.T.ByDay}}</a> · <a href="{{.APIPath}}">{{.T.JSON}}</a></p>
+{{if .Log}}<p class="log">{{.Log}} · <a href="{{.APIPath}}&amp;receipt=true">{{.T.Receipt}}</a></p>{{end}}
 </footer>
 </main>
 </body>
@@ -122,19 +133,25 @@ var (
 `))
 
 	notFoundPage = template.Must(template.New("notfound").Parse(`<!doctype html>
-<html lang="vi">
+<html lang="{{.T.Lang}}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Không tìm thấy – Tra cứu hợp quy camera giám sát</title>
+<title>{{.T.NotFound}} – {{.T.TitleSuffix}}</title>
 <style>` + permalinkCSS + `</style>
 </head>
 <body>
 <main>
 <section class="verdict v-unknown">
-<p class="label">Không tìm thấy</p>
-<p>Không có mẫu camera đã xác minh nào có địa chỉ này trong cơ sở dữ liệu đăng ký. Hãy kiểm tra lại mã QR hoặc số hiệu trên nhãn.</p>
+<p class="label">{{.T.NotFound}}</p>
+<p>{{.T.NotFoundText}}</p>
 </section>
+<form action="/" method="get" role="search">
+<label for="model">{{.T.Lookup}}</label>
+<input id="model" name="model" value="{{.Model}}" autocomplete="off" autocapitalize="characters" spellcheck="false" maxlength="200">
+{{if .Brand}}<input type="hidden" name="brand" value="{{.Brand}}">{{end}}
+<button type="submit">{{.T.LookupButton}}</button>
+</form>
 </main>
 </body>
 </html>
@@ -148,7 +165,10 @@ func cssHash(css string) string {
 
 // permalinkView is what the page shows.
 type permalinkView struct {
+	T            *permalinkText
 	Model        *models.Model
+	Kind, Origin string
+	Checked      string
 	Verdict      string
 	Label        string
 	Summary      string
@@ -207,7 +227,7 @@ func (s *Server) permalinkModel(c echo.Context, suffix string) (*models.Verifica
 // permalink godoc
 //
 //	@Summary		A verified model's public page (e-label)
-//	@Description	A small HTML page in Vietnamese with the model's verdict today, its certificates and warnings: the target of the model's e-label QR code. Only verified models have one. A path not in canonical form (brand_key/model_key) is redirected to it.
+//	@Description	A small HTML page, in Vietnamese or in English (Accept-Language), with the model's verdict today, its certificates and warnings: the target of the model's e-label QR code. Only verified models have one. A path not in canonical form (brand_key/model_key) is redirected to it.
 //	@Tags			permalinks
 //	@Produce		html
 //	@Param			brand	path		string	true	"brand_key, such as hikvision"
@@ -221,34 +241,46 @@ func (s *Server) permalink(c echo.Context) error {
 	if redirected || err != nil {
 		return s.permalinkError(c, err)
 	}
-	view := permalinkView{Model: v.Model, Verdict: v.Verdict, Label: verdictLabelsVI[v.Verdict],
-		Summary: verdictSummary(v, models.LangVI), Day: formatViDate(v.At),
+	lang := responseLang(c)
+	t := permalinkTexts[lang]
+	day := formatViDate
+	if lang == models.LangEN {
+		day = func(d models.Date) string { return d.String() }
+	}
+	view := permalinkView{T: t, Model: v.Model, Verdict: v.Verdict, Label: t.Verdicts[v.Verdict],
+		Summary: verdictSummary(v, lang), Day: day(v.At), Checked: fmt.Sprintf(t.Checked, day(v.At)),
 		QRPath:   permalinkPath(v.Model) + "/qr.svg",
 		APIPath:  "/v1/verify?brand=" + v.Model.BrandKey + "&model=" + v.Model.ModelKey,
 		PagePath: "/?brand=" + url.QueryEscape(v.Model.BrandKey) + "&model=" + url.QueryEscape(v.Model.ModelKey),
 		Log:      s.logFootnote(c)}
+	if v.Model.Kind != "" {
+		view.Kind = t.kindLabel(v.Model.Kind)
+	}
+	if v.Model.OriginCountry != "" {
+		view.Origin = t.countryName(v.Model.OriginCountry)
+	}
 	for _, r := range v.Reasons {
-		view.Reasons = append(view.Reasons, reasonResponse{Code: r.Code, Effect: r.Effect, Message: r.Message(models.LangVI)})
+		view.Reasons = append(view.Reasons, reasonResponse{Code: r.Code, Effect: r.Effect, Message: r.Message(lang)})
 	}
 	for _, ct := range v.Certificates {
-		validity := "từ " + formatViDate(ct.IssuedOn)
+		validity := t.From + " " + day(ct.IssuedOn)
 		if !ct.ExpiresOn.IsZero() {
-			validity += " đến " + formatViDate(ct.ExpiresOn)
+			validity += " " + t.To + " " + day(ct.ExpiresOn)
 		} else if ct.LotRef != "" {
-			validity += ", theo lô"
+			validity += ", " + t.ByLot
 		}
 		view.Certificates = append(view.Certificates, certificateRow{Number: ct.Number, StandardCode: ct.StandardCode,
-			Firmware: ct.Firmware, Validity: validity, State: certStatesVI[ct.State]})
+			Firmware: ct.Firmware, Validity: validity, State: t.CertStates[ct.State]})
 	}
 	for _, w := range v.Warnings {
-		state := "đang có hiệu lực"
+		state := t.WarningActive
 		switch {
 		case w.Status == models.WarningWithdrawn && !w.Active:
-			state = "đã rút lại"
+			state = t.WarningWithdrawn
 		case !w.Active:
-			state = "chưa có hiệu lực"
+			state = t.WarningNotYet
 		}
-		text := fmt.Sprintf("%s (%s, %s): %s – %s", w.Reference, formatViDate(w.IssuedOn), measureLabelVI[w.Measure], w.Title, state)
+		text := fmt.Sprintf("%s (%s, %s): %s – %s", w.Reference, day(w.IssuedOn), t.Measures[w.Measure], w.Title, state)
 		view.Warnings = append(view.Warnings, warningRow{Text: text})
 	}
 	var buf bytes.Buffer
@@ -257,7 +289,6 @@ func (s *Server) permalink(c echo.Context) error {
 	}
 	h := c.Response().Header()
 	h.Set("Content-Security-Policy", permalinkCSP)
-	h.Set("Content-Language", models.LangVI)
 	// The verdict is "today's": a few minutes of caching is harmless.
 	if h.Get("Cache-Control") == "" {
 		h.Set("Cache-Control", "public, max-age=300")
@@ -278,11 +309,17 @@ func (s *Server) permalinkError(c echo.Context, err error) error {
 	if !errors.Is(err, models.ErrNotFound) {
 		return err
 	}
+	// The lookup is offered with what the address named, so that a
+	// mistyped or unverified model is one tap from the nearest matches.
+	data := struct {
+		T            *permalinkText
+		Brand, Model string
+	}{T: permalinkTexts[responseLang(c)], Brand: c.Param("brand"), Model: c.Param("model")}
 	var buf bytes.Buffer
-	if err := notFoundPage.Execute(&buf, nil); err != nil {
+	if err := notFoundPage.Execute(&buf, data); err != nil {
 		return fmt.Errorf("render not found: %w", err)
 	}
-	c.Response().Header().Set("Content-Security-Policy", permalinkCSP)
+	c.Response().Header().Set("Content-Security-Policy", notFoundCSP)
 	return c.HTMLBlob(http.StatusNotFound, buf.Bytes())
 }
 

@@ -128,6 +128,41 @@ func responseLang(c echo.Context) string {
 	return lang
 }
 
+// allowedWhen says, for each reservation of a warning verdict, on what
+// condition the model may be sold: from the fixed firmware of an update
+// warning, with the one firmware a certificate covers, with a proof of
+// origin. In Vietnamese and in English, in the reasons' order, without
+// repeats.
+func allowedWhen(v *models.Verification) (vi, en []string) {
+	seen := map[string]bool{}
+	add := func(a, b string) {
+		if !seen[a] {
+			seen[a] = true
+			vi, en = append(vi, a), append(en, b)
+		}
+	}
+	for _, r := range v.Reasons {
+		if r.Effect != models.VerdictWarning {
+			continue
+		}
+		switch r.Code {
+		case models.ReasonWarnedModel:
+			if fw := r.Evidence.FixedIn; fw != "" {
+				add("được bán nếu firmware từ "+fw+" trở lên", "may be sold with firmware "+fw+" or later")
+			} else if ref := r.Evidence.WarningReference; ref != "" {
+				add("được bán khi đã làm theo cảnh báo "+ref, "may be sold once warning "+ref+" is followed")
+			}
+		case models.ReasonFirmwareOnly:
+			if fw := r.Evidence.Firmware; fw != "" {
+				add("được bán nếu firmware là "+fw+" (phiên bản được chứng nhận)", "may be sold with firmware "+fw+" (the certified version)")
+			}
+		case models.ReasonNoOriginProof:
+			add("được bán khi có chứng nhận xuất xứ (C/O) hợp lệ", "may be sold with a valid certificate of origin (C/O)")
+		}
+	}
+	return vi, en
+}
+
 // verdictSummary says a verdict in one sentence.
 func verdictSummary(v *models.Verification, lang string) string {
 	day := v.At.String()
@@ -140,6 +175,10 @@ func verdictSummary(v *models.Verification, lang string) string {
 	case models.VerdictNonCompliant:
 		return pick(lang, "Không đạt yêu cầu vào ngày "+day+": không được kinh doanh.", "Not compliant on "+day+": it may not be sold.")
 	case models.VerdictWarning:
+		if vi, en := allowedWhen(v); len(vi) > 0 {
+			return pick(lang, "Cần lưu ý vào ngày "+day+": "+strings.Join(vi, "; ")+".",
+				"Compliant with reservations on "+day+": "+strings.Join(en, "; ")+".")
+		}
 		return pick(lang, "Cần lưu ý vào ngày "+day+": xem các lý do.", "Compliant with reservations on "+day+": see the reasons.")
 	}
 	if v.Match == models.MatchNone {
