@@ -139,7 +139,7 @@ func TestLogKeyAndAuditVerifyCheckpoint(t *testing.T) {
 		defer st.Close()
 		raw := sqlOf(t, db)
 		rewriteEvents(t, raw, st, 2)
-		if _, err := raw.Exec(`DELETE FROM log_hashes`); err != nil {
+		if _, err := raw.Exec(`UPDATE events SET tree_hashes = NULL`); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := run(t, "--db", db, "migrate", "up"); err != nil { // rebuilds the tree over the rewritten events

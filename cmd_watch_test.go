@@ -41,7 +41,12 @@ func startRegistry(t *testing.T, db, skey string) *registry {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(api.New(st, api.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), LogSigner: s}).Handler())
+	// Tests send bursts from one address; the rate limits have tests of their own.
+	generous := map[string]api.Rate{}
+	for tier := range api.DefaultRates {
+		generous[tier] = api.Rate{PerSecond: 1e6, Burst: 1e6}
+	}
+	srv := httptest.NewServer(api.New(st, api.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Rates: generous, LogSigner: s}).Handler())
 	t.Cleanup(srv.Close)
 	return &registry{db: db, st: st, url: srv.URL}
 }
@@ -196,8 +201,8 @@ func TestReceiptVerifyCommand(t *testing.T) {
 	}
 	r := startRegistry(t, filepath.Join(t.TempDir(), "camreg.db"), skey)
 	m := "CS-H6C"
-	brand := "Ezviz"
-	if _, err := r.st.CreateModel(t.Context(), models.System("test"), models.ModelInput{Brand: &brand, ModelNumber: &m}); err != nil {
+	brand, verified := "Ezviz", models.ModelVerified
+	if _, err := r.st.CreateModel(t.Context(), models.System("test"), models.ModelInput{Brand: &brand, ModelNumber: &m, Status: &verified}); err != nil {
 		t.Fatal(err)
 	}
 	resp, err := http.Get(r.url + "/v1/verify?brand=Ezviz&model=CS-H6C&receipt=true")

@@ -62,6 +62,8 @@ func (s *Store) AuditLog(ctx context.Context, cp *translog.Checkpoint) (*LogAudi
 		prev   = GenesisHash
 		expect = int64(1)
 		bad    *LogError
+		// treeBad is the first event whose stored tree hashes are wrong.
+		treeBad *LogError
 	)
 	batch := make([]Event, 0, 2000)
 	err := s.db.WithContext(ctx).Order("seq").FindInBatches(&batch, 2000, func(tx *gorm.DB, _ int) error {
@@ -78,8 +80,13 @@ func (s *Store) AuditLog(ctx context.Context, cp *translog.Checkpoint) (*LogAudi
 			if bad != nil {
 				return bad
 			}
-			if err := tree.Append(e.canonical()); err != nil {
+			hs, err := tree.AppendHashes(e.canonical())
+			if err != nil {
 				return err
+			}
+			if treeBad == nil && !sameHashes(e.TreeHashes, hs) {
+				treeBad = &LogError{LogTreeMismatch, e.Seq, fmt.Sprintf("the tree hashes stored with seq %d disagree with the events "+
+					"(run camreg migrate up if this database predates the tree)", e.Seq)}
 			}
 			prev, expect = e.Hash, expect+1
 		}
@@ -121,42 +128,21 @@ func (s *Store) AuditLog(ctx context.Context, cp *translog.Checkpoint) (*LogAudi
 			}
 		}
 	}
-	return out, s.compareStoredTree(ctx, &tree)
+	if treeBad != nil {
+		return nil, treeBad
+	}
+	return out, nil
 }
 
-// compareStoredTree checks log_hashes against the rebuilt tree.
-func (s *Store) compareStoredTree(ctx context.Context, tree *translog.MemTree) error {
-	want := tlog.StoredHashCount(tree.Size())
-	var count int64
-	if err := s.db.WithContext(ctx).Model(&logHash{}).Count(&count).Error; err != nil {
-		return fmt.Errorf("count log hashes: %w", err)
+// sameHashes reports whether stored equals the concatenation of hs.
+func sameHashes(stored []byte, hs []tlog.Hash) bool {
+	if len(stored) != len(hs)*tlog.HashSize {
+		return false
 	}
-	if count != want {
-		return &LogError{LogTreeMismatch, 0, fmt.Sprintf("log_hashes holds %d hashes, but a tree of %d events has %d: run camreg migrate up if this database predates the tree",
-			count, tree.Size(), want)}
+	for i, h := range hs {
+		if string(stored[i*tlog.HashSize:(i+1)*tlog.HashSize]) != string(h[:]) {
+			return false
+		}
 	}
-	rows := make([]logHash, 0, 5000)
-	var bad *LogError
-	err := s.db.WithContext(ctx).Order("idx").FindInBatches(&rows, 5000, func(*gorm.DB, int) error {
-		idx := make([]int64, len(rows))
-		for i := range rows {
-			idx[i] = rows[i].Idx
-		}
-		hs, err := tree.ReadHashes(idx)
-		if err != nil {
-			return err
-		}
-		for i := range rows {
-			if string(rows[i].Hash) != string(hs[i][:]) {
-				level, n := tlog.SplitStoredHashIndex(rows[i].Idx)
-				bad = &LogError{LogTreeMismatch, 0, fmt.Sprintf("stored tree hash %d (level %d, node %d) disagrees with the events", rows[i].Idx, level, n)}
-				return bad
-			}
-		}
-		return nil
-	}).Error
-	if bad != nil {
-		return bad
-	}
-	return err
+	return true
 }

@@ -4,8 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
-	"strings"
+	"slices"
 	"sync"
 
 	"golang.org/x/mod/sumdb/tlog"
@@ -14,17 +13,13 @@ import (
 
 // The change log is also an RFC 6962 Merkle tree (golang.org/x/mod/sumdb/tlog):
 // leaf n is the canonical bytes of the event seq n+1, the very bytes its
-// chain hash covers. The tree's stored hashes live in log_hashes and are
-// written by appendEvents in the event's own transaction, under the append
-// lock, so the tree always covers exactly the committed events.
-
-// logHash is one stored hash of the tree.
-type logHash struct {
-	Idx  int64 `gorm:"primaryKey;autoIncrement:false"`
-	Hash []byte
-}
-
-func (logHash) TableName() string { return "log_hashes" }
+// chain hash covers. The tree's stored hashes (tlog's numbering) are kept
+// in the events themselves: the event seq n+1 holds, in tree_hashes, the
+// hashes its leaf completes (tlog.StoredHashes(n)), so the stored hash at
+// level L, node k lives in the event of leaf (k+1)·2^L − 1, at offset L.
+// appendEvents computes them under the append lock and inserts them with
+// the event, in its own transaction, so the tree always covers exactly the
+// committed events at the cost of a few bytes in a row already written.
 
 // treeCache remembers the tree's frontier (the stored hashes the next
 // append reads) after this process's last append, keyed by the head event
@@ -37,32 +32,37 @@ type treeCache struct {
 	hashes map[int64]tlog.Hash
 }
 
-// take returns the frontier for the head (size, hash), or nil.
+// take hands over the frontier for the head (size, hash), or nil. The
+// cache is empty until put: an append that fails in between leaves it so.
 func (c *treeCache) take(size int64, head string) map[int64]tlog.Hash {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.hashes == nil || c.size != size || c.head != head {
 		return nil
 	}
-	out := make(map[int64]tlog.Hash, len(c.hashes)+8)
-	for k, v := range c.hashes {
-		out[k] = v
-	}
+	out := c.hashes
+	c.hashes = nil
 	return out
 }
 
-// put keeps the frontier of a tree of size leaves out of hashes.
+// put keeps the frontier of a tree of size leaves out of hashes (which it
+// trims and keeps).
 func (c *treeCache) put(size int64, head string, hashes map[int64]tlog.Hash) {
-	keep := make(map[int64]tlog.Hash, 64)
-	for _, x := range frontier(size) {
-		h, ok := hashes[x]
-		if !ok {
+	keep := frontier(size)
+	for _, x := range keep {
+		if _, ok := hashes[x]; !ok {
 			return
 		}
-		keep[x] = h
+	}
+	if len(hashes) > len(keep) {
+		for x := range hashes {
+			if !slices.Contains(keep, x) {
+				delete(hashes, x)
+			}
+		}
 	}
 	c.mu.Lock()
-	c.size, c.head, c.hashes = size, head, keep
+	c.size, c.head, c.hashes = size, head, hashes
 	c.mu.Unlock()
 }
 
@@ -78,7 +78,16 @@ func frontier(n int64) []int64 {
 	return out
 }
 
-// hashReader reads stored hashes from tx, preferring those in mem.
+// storedAt locates a stored hash: the seq of the event that holds it, and
+// its offset (in hashes) in that event's tree_hashes.
+func storedAt(index int64) (seq int64, offset int) {
+	level, k := tlog.SplitStoredHashIndex(index)
+	// Leaf (k+1)·2^level − 1 completes it: the event one seq later.
+	return (k + 1) << level, level
+}
+
+// hashReader reads stored hashes from the events in tx, preferring those
+// in mem.
 type hashReader struct {
 	tx  *gorm.DB
 	mem map[int64]tlog.Hash
@@ -86,129 +95,125 @@ type hashReader struct {
 
 func (r hashReader) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
 	out := make([]tlog.Hash, len(indexes))
-	var missing []int64
+	var seqs []int64
+	for _, x := range indexes {
+		if _, ok := r.mem[x]; !ok {
+			seq, _ := storedAt(x)
+			seqs = append(seqs, seq)
+		}
+	}
+	found := map[int64][]byte{}
+	if len(seqs) > 0 {
+		var rows []Event
+		if err := r.tx.Select("seq", "tree_hashes").Where("seq IN ?", seqs).Find(&rows).Error; err != nil {
+			return nil, fmt.Errorf("read log tree hashes: %w", err)
+		}
+		for _, row := range rows {
+			found[row.Seq] = row.TreeHashes
+		}
+	}
 	for i, x := range indexes {
 		if h, ok := r.mem[x]; ok {
 			out[i] = h
-		} else {
-			missing = append(missing, x)
-		}
-	}
-	if len(missing) == 0 {
-		return out, nil
-	}
-	var rows []logHash
-	if err := r.tx.Where("idx IN ?", missing).Find(&rows).Error; err != nil {
-		return nil, fmt.Errorf("read log hashes: %w", err)
-	}
-	found := make(map[int64][]byte, len(rows))
-	for _, row := range rows {
-		found[row.Idx] = row.Hash
-	}
-	for i, x := range indexes {
-		if _, ok := r.mem[x]; ok {
 			continue
 		}
-		b, ok := found[x]
-		if !ok || len(b) != tlog.HashSize {
-			return nil, fmt.Errorf("log hash %d: %w", x, errTreeBehind)
+		seq, off := storedAt(x)
+		b := found[seq]
+		if len(b) < (off+1)*tlog.HashSize {
+			return nil, fmt.Errorf("log tree hash %d (event %d): %w", x, seq, errTreeBehind)
 		}
-		copy(out[i][:], b)
+		copy(out[i][:], b[off*tlog.HashSize:])
 	}
 	return out, nil
 }
 
-// errTreeBehind: a stored hash the tree needs is not in log_hashes.
+// errTreeBehind: a stored hash the tree needs is missing from its event.
 var errTreeBehind = errors.New("the log tree does not cover the change log; run camreg migrate up")
 
-// treeCovers returns how many leaves log_hashes covers.
+// treeCovers returns how many leaves, from the first, have their stored
+// hashes: the events before the first without them.
 func treeCovers(tx *gorm.DB) (int64, error) {
-	var maxIdx *int64
-	if err := tx.Model(&logHash{}).Select("MAX(idx)").Scan(&maxIdx).Error; err != nil {
+	var first *int64
+	if err := tx.Model(&Event{}).Select("MIN(seq)").Where("tree_hashes IS NULL").Scan(&first).Error; err != nil {
 		return 0, fmt.Errorf("read log tree size: %w", err)
 	}
-	if maxIdx == nil {
-		return 0, nil
+	if first != nil {
+		return *first - 1, nil
 	}
-	count := *maxIdx + 1
-	// StoredHashCount grows with n: find the n whose count it is.
-	n := int64(sort.Search(int(count)+1, func(n int) bool { return tlog.StoredHashCount(int64(n)) >= count }))
-	if tlog.StoredHashCount(n) != count {
-		return 0, fmt.Errorf("log_hashes holds %d hashes, which is no tree's count: %w", count, errTreeBehind)
+	var n int64
+	if err := tx.Model(&Event{}).Select("COALESCE(MAX(seq), 0)").Scan(&n).Error; err != nil {
+		return 0, fmt.Errorf("read change-log head: %w", err)
 	}
 	return n, nil
 }
 
-// appendLeaves computes the stored hashes of events (the leaves from
-// events[0].Seq-1 on) and inserts them in tx; mem holds the frontier
-// before them and, on return, the hashes written.
-func (s *Store) appendLeaves(tx *gorm.DB, mem map[int64]tlog.Hash, events []Event) error {
+// treeHashes computes the stored hashes of events (the leaves from
+// events[0].Seq-1 on) into each event's TreeHashes; mem holds the frontier
+// before them and, on return, the hashes computed.
+func treeHashes(tx *gorm.DB, mem map[int64]tlog.Hash, events []Event, leaves [][]byte) error {
 	r := hashReader{tx: tx, mem: mem}
-	rows := make([]logHash, 0, 2*len(events)+2)
 	for i := range events {
 		n := events[i].Seq - 1
-		hs, err := tlog.StoredHashes(n, events[i].canonical(), r)
+		leaf := events[i].canonical()
+		if leaves != nil {
+			leaf = leaves[i]
+		}
+		hs, err := tlog.StoredHashes(n, leaf, r)
 		if err != nil {
 			return err
 		}
 		base := tlog.StoredHashCount(n)
+		b := make([]byte, 0, len(hs)*tlog.HashSize)
 		for j, h := range hs {
 			mem[base+int64(j)] = h
-			rows = append(rows, logHash{Idx: base + int64(j), Hash: append([]byte(nil), h[:]...)})
+			b = append(b, h[:]...)
 		}
-	}
-	return s.insertHashes(tx, rows)
-}
-
-// insertHashes writes stored hashes with plain multi-row INSERTs: an append
-// writes one or two, and gorm's Create costs more than the statement.
-func (s *Store) insertHashes(tx *gorm.DB, rows []logHash) error {
-	for _, part := range chunks(rows, max(1, s.bindVars()/2)) {
-		var q strings.Builder
-		q.Grow(40 + 8*len(part))
-		q.WriteString("INSERT INTO log_hashes (idx, hash) VALUES ")
-		args := make([]any, 0, 2*len(part))
-		for i := range part {
-			if i > 0 {
-				q.WriteByte(',')
-			}
-			q.WriteString("(?,?)")
-			args = append(args, part[i].Idx, part[i].Hash)
-		}
-		if err := tx.Exec(q.String(), args...).Error; err != nil {
-			return fmt.Errorf("append to log tree: %w", err)
-		}
+		events[i].TreeHashes = b
 	}
 	return nil
 }
 
-// growTree adds the leaves of a batch appended after a head of size
-// leaves (head is that event's hash), in tx, under the append lock.
-func (s *Store) growTree(tx *gorm.DB, size int64, head string, events []Event) error {
-	mem := s.tree.take(size, head)
+// growTree gives a batch of events, about to be appended after the head
+// last, their stored hashes, in tx, under the append lock.
+func (s *Store) growTree(tx *gorm.DB, last *Event, events []Event, leaves [][]byte) error {
+	mem := s.tree.take(last.Seq, last.Hash)
 	if mem == nil {
-		covered, err := treeCovers(tx)
-		if err != nil {
-			return err
-		}
-		if covered < size {
+		if last.Seq > 0 && last.TreeHashes == nil {
 			// An older database, or one written by an older camreg: build
 			// the missing leaves first.
-			if err := s.buildTree(tx, covered, size); err != nil {
+			covered, err := treeCovers(tx)
+			if err != nil {
+				return err
+			}
+			if err := s.buildTree(tx, covered, last.Seq); err != nil {
 				return err
 			}
 		}
 		mem = map[int64]tlog.Hash{}
 	}
-	if err := s.appendLeaves(tx, mem, events); err != nil {
+	err := treeHashes(tx, mem, events, leaves)
+	if errors.Is(err, errTreeBehind) {
+		// Events without their hashes inside the log (written behind
+		// camreg's back): rebuild from the first, and try again.
+		covered, cerr := treeCovers(tx)
+		if cerr != nil {
+			return cerr
+		}
+		if cerr := s.buildTree(tx, covered, last.Seq); cerr != nil {
+			return cerr
+		}
+		mem = map[int64]tlog.Hash{}
+		err = treeHashes(tx, mem, events, leaves)
+	}
+	if err != nil {
 		return err
 	}
-	last := events[len(events)-1]
-	s.tree.put(last.Seq, last.Hash, mem)
+	end := events[len(events)-1]
+	s.tree.put(end.Seq, end.Hash, mem)
 	return nil
 }
 
-// buildTree adds the leaves from..to-1 from the events in tx.
+// buildTree stores the hashes of the leaves from..to-1, from the events in tx.
 func (s *Store) buildTree(tx *gorm.DB, from, to int64) error {
 	mem := map[int64]tlog.Hash{}
 	for from < to {
@@ -216,16 +221,21 @@ func (s *Store) buildTree(tx *gorm.DB, from, to int64) error {
 		if err := tx.Where("seq > ? AND seq <= ?", from, to).Order("seq").Limit(5000).Find(&batch).Error; err != nil {
 			return fmt.Errorf("read change log: %w", err)
 		}
-		if len(batch) == 0 || batch[0].Seq != from+1 {
-			return fmt.Errorf("build log tree: event seq %d is missing", from+1)
-		}
 		for i := range batch {
 			if batch[i].Seq != from+int64(i)+1 {
 				return fmt.Errorf("build log tree: event seq %d is missing", from+int64(i)+1)
 			}
 		}
-		if err := s.appendLeaves(tx, mem, batch); err != nil {
+		if len(batch) == 0 {
+			return fmt.Errorf("build log tree: event seq %d is missing", from+1)
+		}
+		if err := treeHashes(tx, mem, batch, nil); err != nil {
 			return err
+		}
+		for i := range batch {
+			if err := tx.Model(&Event{}).Where("seq = ?", batch[i].Seq).Update("tree_hashes", batch[i].TreeHashes).Error; err != nil {
+				return fmt.Errorf("store log tree hashes: %w", err)
+			}
 		}
 		from = batch[len(batch)-1].Seq
 		keep := map[int64]tlog.Hash{}
@@ -250,10 +260,10 @@ func (s *Store) lockLog(tx *gorm.DB) error {
 	return nil
 }
 
-// BuildLogTree makes log_hashes cover every event, for databases written
-// before the tree existed, in transactions of up to 50,000 events under
-// the append lock. It returns how many leaves it added. Writers running
-// beside it wait for the lock, or build the rest themselves.
+// BuildLogTree gives every event its stored tree hashes, for databases
+// written before the tree existed, in transactions of up to 50,000 events
+// under the append lock. It returns how many leaves it added. Writers
+// running beside it wait for the lock, or build the rest themselves.
 func (s *Store) BuildLogTree(ctx context.Context) (int64, error) {
 	var added int64
 	for {

@@ -20,13 +20,20 @@ func (t *MemTree) Size() int64 { return t.n }
 
 // Append adds a leaf's bytes.
 func (t *MemTree) Append(leaf []byte) error {
+	_, err := t.AppendHashes(leaf)
+	return err
+}
+
+// AppendHashes adds a leaf's bytes and returns the stored hashes it
+// completed (tlog.StoredHashes), to compare with a registry's own.
+func (t *MemTree) AppendHashes(leaf []byte) ([]tlog.Hash, error) {
 	hs, err := tlog.StoredHashes(t.n, leaf, t)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	t.hashes = append(t.hashes, hs...)
 	t.n++
-	return nil
+	return hs, nil
 }
 
 // ReadHashes reads stored hashes by index (tlog.HashReader).

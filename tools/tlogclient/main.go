@@ -77,14 +77,23 @@ func openCheckpoint(msg []byte, v note.Verifier) (checkpoint, error) {
 	return c, nil
 }
 
+// get fetches url; a 429 or 503 is retried after its Retry-After (at
+// most 10 s), three times.
 func get(url string) (int, []byte, error) {
-	resp, err := client.Get(url)
-	if err != nil {
-		return 0, nil, err
+	for try := 0; ; try++ {
+		resp, err := client.Get(url)
+		if err != nil {
+			return 0, nil, err
+		}
+		b, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
+		resp.Body.Close()
+		busy := resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable
+		if !busy || try == 3 {
+			return resp.StatusCode, b, err
+		}
+		wait, _ := strconv.Atoi(resp.Header.Get("Retry-After"))
+		time.Sleep(time.Duration(min(max(wait, 1), 10)) * time.Second)
 	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
-	return resp.StatusCode, b, err
 }
 
 func mustGet(url string) ([]byte, error) {
