@@ -21,7 +21,12 @@ import (
 //	@Produce		application/vnd.openxmlformats-officedocument.spreadsheetml.sheet
 //	@Produce		application/x-ndjson
 //	@Produce		json
-//	@Param			file	path		string	true	"<entity>.<format>, such as listings.csv or models.xlsx; entity is organizations, models, certificates, origin-certificates, warnings or listings; format csv, xlsx, ndjson or json"
+//	@Param			file	path		string	true	"<entity>.<format>, such as listings.csv or models.xlsx; entity is organizations, models, certificates, origin-certificates, warnings, listings or compliant-models (the published list: csv, xlsx or ndjson); format csv, xlsx, ndjson or json"
+//	@Param			at		query		string	false	"compliant-models only: the date of the list, YYYY-MM-DD (today when omitted)"
+//	@Param			brand	query		string	false	"compliant-models only: brand"
+//	@Param			kind	query		string	false	"compliant-models only: kind of camera"
+//	@Param			standard	query	string	false	"compliant-models only: code of the certificate's standard"
+//	@Param			q		query		string	false	"compliant-models only: words of the brand, model number or name"
 //	@Success		200		{file}		file
 //	@Failure		404		{object}	Problem
 //	@Router			/v1/export/{file} [get]
@@ -32,6 +37,9 @@ func (s *Server) exportDataset(c echo.Context) error {
 		return notFoundExport()
 	}
 	entity, format := file[:dot], file[dot+1:]
+	if entity == "compliant-models" {
+		return s.exportCompliant(c, format)
+	}
 	if importer.CheckEntity(entity) != nil || !slices.Contains(importer.ExportFormats, format) {
 		return notFoundExport()
 	}
@@ -50,6 +58,39 @@ func (s *Server) exportDataset(c echo.Context) error {
 		// (a truncated file, never a silently complete-looking one) and log.
 		s.log.Error("export failed mid-stream", slog.String("request_id", requestID(c)),
 			slog.String("file", file), slog.String("error", err.Error()))
+		panic(http.ErrAbortHandler)
+	}
+	return nil
+}
+
+// exportCompliant streams the published list of compliant models on a date,
+// named after that date, checking the filter before the first byte.
+func (s *Server) exportCompliant(c echo.Context, format string) error {
+	if !slices.Contains(importer.CompliantFormats, format) {
+		return problem(http.StatusNotFound, "not-found", "Not found",
+			"the compliant-models export is csv, xlsx or ndjson")
+	}
+	q := newQuery(c, "at", "brand", "kind", "standard", "q")
+	f := compliantFilter(q)
+	if err := q.err(nil); err != nil {
+		return err
+	}
+	if err := s.store.CheckCompliantFilter(f); err != nil {
+		return err
+	}
+	at := s.dayOr(f.At)
+	f.At = at
+	_ = http.NewResponseController(c.Response().Writer).SetWriteDeadline(time.Now().Add(30 * time.Minute))
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, importer.ContentType(format))
+	h.Set(echo.HeaderContentDisposition, `attachment; filename="compliant-models-`+at+`.`+format+`"`)
+	c.Response().WriteHeader(http.StatusOK)
+	if isHead(c) {
+		return nil
+	}
+	if err := importer.ExportCompliant(c.Request().Context(), s.store, f, at, format, c.Response()); err != nil {
+		s.log.Error("export failed mid-stream", slog.String("request_id", requestID(c)),
+			slog.String("file", "compliant-models."+format), slog.String("error", err.Error()))
 		panic(http.ErrAbortHandler)
 	}
 	return nil

@@ -268,6 +268,10 @@ func (s *Server) routes() {
 	v1.GET("/imports/:id", s.getImport, requireRole(models.Roles...))
 	v1.GET("/export/:file", s.exportDataset)
 
+	// The published list of compliant models, and its changes: public.
+	v1.GET("/compliant-models", s.listCompliantModels)
+	v1.GET("/compliant-models/changes", s.listCompliantChanges)
+
 	// Verify, feeds and permalinks are public; inspections, findings and
 	// compliance summaries are private trader data (api/inspection.go).
 	v1.GET("/verify", s.verify)
