@@ -162,70 +162,6 @@ func LoadCorpus(path string) (*Corpus, error) {
 	return &c, nil
 }
 
-// distractorsFor is d without the records that would be right answers to
-// c's queries (the same model key, organization name or tax code as one of
-// c's), with every id prefixed by "x" so none collides with c's.
-func (d *Corpus) distractorsFor(c *Corpus) *Corpus {
-	keys, names, taxes := map[string]bool{}, map[string]bool{}, map[string]bool{}
-	for _, m := range c.Models {
-		keys[fold.Key(m.ModelNumber)] = true
-	}
-	for _, o := range c.Organizations {
-		names[fold.Text(o.Name)], taxes[o.TaxCode] = true, true
-	}
-	for _, ct := range c.Certificates {
-		keys["cert:"+fold.Key(ct.Number)] = true
-	}
-	for _, w := range c.Warnings {
-		keys["warning:"+fold.Key(w.Reference)] = true
-		for _, cve := range w.CVEIDs {
-			keys["cve:"+cve] = true
-		}
-	}
-	out := &Corpus{}
-	kept := map[string]bool{}
-	for _, m := range d.Models {
-		if !keys[fold.Key(m.ModelNumber)] {
-			kept[m.ID] = true
-			m.ID = "x" + m.ID
-			out.Models = append(out.Models, m)
-		}
-	}
-	for _, o := range d.Organizations {
-		if !names[fold.Text(o.Name)] && !taxes[o.TaxCode] {
-			kept[o.ID] = true
-			o.ID = "x" + o.ID
-			out.Organizations = append(out.Organizations, o)
-		}
-	}
-	ref := func(ids []string) []string {
-		var r []string
-		for _, id := range ids {
-			if kept[id] {
-				r = append(r, "x"+id)
-			}
-		}
-		return r
-	}
-	for _, ct := range d.Certificates {
-		if kept[ct.HolderID] && !keys["cert:"+fold.Key(ct.Number)] {
-			ct.ID, ct.HolderID, ct.ModelIDs = "x"+ct.ID, "x"+ct.HolderID, ref(ct.ModelIDs)
-			out.Certificates = append(out.Certificates, ct)
-		}
-	}
-	for _, w := range d.Warnings {
-		shared := keys["warning:"+fold.Key(w.Reference)]
-		for _, cve := range w.CVEIDs {
-			shared = shared || keys["cve:"+cve]
-		}
-		if !shared {
-			w.ID, w.ModelIDs = "x"+w.ID, ref(w.ModelIDs)
-			out.Warnings = append(out.Warnings, w)
-		}
-	}
-	return out
-}
-
 // Recall is the share of queries that found a wanted record among the
 // first one and the first three hits, overall and by kind of query.
 type Recall struct {
@@ -300,6 +236,7 @@ func MeasureRelevance(t testing.TB, idx search.Index) Recall {
 		t.Logf("distractors from %s: %d models, %d organizations, %d certificates, %d warnings", p,
 			len(d.Models), len(d.Organizations), len(d.Certificates), len(d.Warnings))
 		docs = append(docs, d.Documents()...)
+		qs = widen(qs, c, d)
 		c = &Corpus{Models: append(slices.Clone(c.Models), d.Models...)}
 	}
 	for len(docs) > 0 {
