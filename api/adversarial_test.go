@@ -38,6 +38,16 @@ func TestAdversarialNoPrivateMarkerLeaks(t *testing.T) {
 		pendingCert := e.do(http.MethodPost, "/v1/certificates", vendorB, map[string]any{"number": "ZQXCERT-1",
 			"standard_code": "QCVN 135:2024/BTTTT", "certification_body_org_id": f.body, "method": 1, "issued_on": "2025-03-01",
 			"expires_on": "2028-02-28", "models": []map[string]any{{"camera_model_id": pending}}}).want(http.StatusCreated).str("id")
+		// Public records that name the pending model beside a verified one: a
+		// warning, a confirmed certificate and a C/O. They name it to no outsider.
+		e.create("warnings", map[string]any{"authority_org_id": f.authority, "reference": "77/ADV", "title": "t", "severity": "low",
+			"issued_on": "2025-04-10", "measure": "stop_sale",
+			"affected": []map[string]any{{"camera_model_id": f.model2}, {"camera_model_id": pending}}})
+		e.create("certificates", map[string]any{"number": "QCVN135-ADV-2", "standard_code": "QCVN 135:2024/BTTTT",
+			"certification_body_org_id": f.body, "method": 5, "holder_org_id": orgB, "issued_on": "2025-03-01",
+			"expires_on": "2028-02-29", "models": []map[string]any{{"camera_model_id": f.model2}, {"camera_model_id": pending}}})
+		e.create("origin-certificates", map[string]any{"number": "E25ADV", "form": "E", "issuer": "CCPIT",
+			"exporting_country": "CN", "issued_on": "2025-09-12", "camera_model_ids": []string{f.model2, pending}})
 		// B's listing of its pending model.
 		listing := e.do(http.MethodPost, "/v1/listings", vendorB, map[string]any{"camera_model_id": pending, "channel": "online",
 			"url": "https://zqxshop.example/cam"}).want(http.StatusCreated).str("id")

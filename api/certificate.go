@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -171,6 +172,9 @@ func (s *Server) listCertificates(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := s.store.HideCertificateModels(c.Request().Context(), viewer(c), page.Items); err != nil {
+		return err
+	}
 	return c.JSON(http.StatusOK, certificateList{Items: views(page.Items, certificateView(s.store.Today())), NextCursor: page.NextCursor})
 }
 
@@ -184,7 +188,15 @@ func (s *Server) listCertificates(c echo.Context) error {
 //	@Failure	404	{object}	Problem
 //	@Router		/v1/certificates/{id} [get]
 func (s *Server) getCertificate(c echo.Context) error {
-	return getOne(c, viewAs(c, s.store.ViewCertificate), certificateView(s.store.Today()))
+	return getOne(c, func(ctx context.Context, id string) (*models.Certificate, error) {
+		cert, err := s.store.ViewCertificate(ctx, viewer(c), id)
+		if err != nil {
+			return nil, err
+		}
+		one := []models.Certificate{*cert}
+		err = s.store.HideCertificateModels(ctx, viewer(c), one)
+		return &one[0], err
+	}, certificateView(s.store.Today()))
 }
 
 // createCertificate godoc

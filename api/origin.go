@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -143,6 +144,9 @@ func (s *Server) listOriginCertificates(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := s.store.HideOriginModels(c.Request().Context(), viewer(c), page.Items); err != nil {
+		return err
+	}
 	return c.JSON(http.StatusOK, originCertificateList{Items: views(page.Items, newOriginCertificateResponse), NextCursor: page.NextCursor})
 }
 
@@ -156,7 +160,15 @@ func (s *Server) listOriginCertificates(c echo.Context) error {
 //	@Failure	404	{object}	Problem
 //	@Router		/v1/origin-certificates/{id} [get]
 func (s *Server) getOriginCertificate(c echo.Context) error {
-	return getOne(c, s.store.GetOriginCertificate, newOriginCertificateResponse)
+	return getOne(c, func(ctx context.Context, id string) (*models.OriginCertificate, error) {
+		o, err := s.store.GetOriginCertificate(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		one := []models.OriginCertificate{*o}
+		err = s.store.HideOriginModels(ctx, viewer(c), one)
+		return &one[0], err
+	}, newOriginCertificateResponse)
 }
 
 // createOriginCertificate godoc

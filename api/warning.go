@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -165,6 +166,9 @@ func (s *Server) listWarnings(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := s.store.HideWarningModels(c.Request().Context(), viewer(c), page.Items); err != nil {
+		return err
+	}
 	return c.JSON(http.StatusOK, warningList{Items: views(page.Items, newWarningResponse), NextCursor: page.NextCursor})
 }
 
@@ -178,7 +182,15 @@ func (s *Server) listWarnings(c echo.Context) error {
 //	@Failure	404	{object}	Problem
 //	@Router		/v1/warnings/{id} [get]
 func (s *Server) getWarning(c echo.Context) error {
-	return getOne(c, s.store.GetWarning, newWarningResponse)
+	return getOne(c, func(ctx context.Context, id string) (*models.Warning, error) {
+		w, err := s.store.GetWarning(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		one := []models.Warning{*w}
+		err = s.store.HideWarningModels(ctx, viewer(c), one)
+		return &one[0], err
+	}, newWarningResponse)
 }
 
 // createWarning godoc

@@ -131,6 +131,21 @@ func TestServiceAuthorization(t *testing.T) {
 			want(string(a.Role)+" issues a warning", err, forbidden)
 		}
 
+		// Scope checks the mutation run found untested.
+		other, err := st.CreateWarning(ctx, admin, warningInput("9/OTHER", auth2.ID, verifiedB.ID))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = st.UpdateWarning(ctx, authority, other.ID, models.WarningInput{Title: ptr("changed")}, nil)
+		want("authority changes another authority's warning", err, forbidden)
+		in := certInput("QCVN-C-9", body2.ID, orgB.ID, verifiedB.ID)
+		_, err = st.CreateCertificate(ctx, certifier, in)
+		want("certifier records a certificate of another body", err, forbidden)
+		_, err = st.UpdateCertificate(ctx, vendorA, certB.ID, models.CertificateInput{LotRef: ptr("x")}, nil)
+		want("vendor A edits B's pending submission", err, notFound)
+		_, err = st.UpdateCertificate(ctx, vendorB, certB.ID, models.CertificateInput{LotRef: ptr("LOT-B")}, nil)
+		want("vendor B edits its own pending submission", err, ok)
+
 		// Visibility: who lists B's pending certificate and pending model.
 		for _, c := range []struct {
 			viewer              models.Actor

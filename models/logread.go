@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 
 	"golang.org/x/mod/sumdb/tlog"
 )
@@ -142,7 +143,42 @@ func (s *Store) EventReadable(ctx context.Context, viewer Actor, e *Event) (bool
 		// A deleted record, or one the viewer may not see.
 		return viewer.Privileged(), nil
 	}
-	return err == nil, err
+	if err != nil {
+		return false, err
+	}
+	// A public record's event may name a model the viewer may not see (a
+	// warning about a pending registration): the leaf's bytes cannot be
+	// redacted without breaking its hash, so they are not served.
+	return s.namesOnlyVisibleModels(ctx, viewer, e.Changes)
+}
+
+// idPattern finds ids in an event's changes.
+var idPattern = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
+
+// namesOnlyVisibleModels reports whether every camera model whose id the
+// changes hold is one the viewer may see.
+func (s *Store) namesOnlyVisibleModels(ctx context.Context, viewer Actor, changes string) (bool, error) {
+	if viewer.Privileged() || viewer.Role == RoleCertifier {
+		return true, nil
+	}
+	ids := idPattern.FindAllString(changes, -1)
+	if len(ids) == 0 {
+		return true, nil
+	}
+	all, err := s.ModelRefs(ctx, ids)
+	if err != nil || len(all) == 0 {
+		return err == nil, err
+	}
+	visible, err := s.VisibleModelIDs(ctx, viewer, ids)
+	if err != nil {
+		return false, err
+	}
+	for id := range all {
+		if !visible[id] {
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 // carriesContacts reports whether an organization event's changes hold a
