@@ -78,6 +78,21 @@ func TestManualFindingsAndPhotos(t *testing.T) {
 			e.post(photos, key, "image/jpeg", testImage(t, "jpeg")).want(http.StatusForbidden).problemFields()
 		}
 
+		// A label marked not in the registry, with that photo (and not another inspection's).
+		settle := e.do(http.MethodPost, "/v1/inspections", k.inspector, map[string]any{"trader_org_id": k.f.retailer, "inspected_on": "2026-03-01",
+			"items": []map[string]any{{"model": "ZZ-NOPE-7"}}}).want(http.StatusCreated).str("id")
+		e.do(http.MethodPost, "/v1/inspections/"+settle+"/items/0/resolve", k.inspector, map[string]any{"not_in_registry": true,
+			"label_text": "ZZ-NOPE-7", "photo_ids": []string{jpg["id"].(string)}}).want(http.StatusUnprocessableEntity).problemFields()
+		own := e.post("/v1/inspections/"+settle+"/photos", k.inspector, "image/jpeg", testImage(t, "jpeg")).want(http.StatusCreated).str("id")
+		it := e.do(http.MethodPost, "/v1/inspections/"+settle+"/items/0/resolve", k.inspector, map[string]any{"not_in_registry": true,
+			"label_text": "ZZ-NOPE-7", "photo_ids": []string{own}}).want(http.StatusOK).json()["items"].([]any)[0].(map[string]any)
+		if ids := it["photo_ids"].([]any); len(ids) != 1 || ids[0] != own {
+			t.Errorf("settled item's photos %v", it["photo_ids"])
+		}
+		if ids := e.do(http.MethodGet, "/v1/findings/"+it["finding_id"].(string), k.inspector, nil).want(http.StatusOK).json()["photo_ids"].([]any); len(ids) != 1 || ids[0] != own {
+			t.Errorf("the unregistered finding's photos %v", ids)
+		}
+
 		// A manual finding with that photo.
 		body := map[string]any{"violation": "no_vietnamese_label", "notes": "Hộp không có nhãn phụ tiếng Việt", "item_position": 0,
 			"photo_ids": []string{jpg["id"].(string)}}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 
 	"gorm.io/gorm"
 )
@@ -259,6 +260,13 @@ func (s *Store) ResolveInspectionItem(ctx context.Context, actor Actor, id strin
 		if err := v.Err(); err != nil {
 			return err
 		}
+		if len(in.PhotoIDs) > 0 {
+			var n int64
+			if err := tx.Model(&Photo{}).Where("id IN ? AND inspection_id = ?", in.PhotoIDs, id).Count(&n).Error; err != nil {
+				return fmt.Errorf("check photos: %w", err)
+			}
+			v.Check(int(n) == len(slices.Compact(slices.Sorted(slices.Values(in.PhotoIDs)))), "photo_ids", "must be photos of this inspection")
+		}
 		finding = s.settleItem(&v, "", insp, it, &typed[0], in, chosen)
 		if err := v.Err(); err != nil {
 			return err
@@ -283,6 +291,12 @@ func (s *Store) ResolveInspectionItem(ctx context.Context, actor Actor, id strin
 			it.FindingID = finding.ID
 			if err := tx.Create(finding).Error; err != nil {
 				return translate(err, "finding")
+			}
+			// The label's photos are the finding's evidence.
+			if len(in.PhotoIDs) > 0 {
+				if err := tx.Model(&Photo{}).Where("id IN ?", in.PhotoIDs).Update("finding_id", finding.ID).Error; err != nil {
+					return fmt.Errorf("attach photos: %w", err)
+				}
 			}
 			return log.created("finding", finding.ID, finding)
 		}
