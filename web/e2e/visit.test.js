@@ -122,6 +122,7 @@ test('a draft survives a reload, an offline spell, a closed tab and logging out'
   await page.locator('#trader-name', { hasText: 'Hoàng Long' }).waitFor();
 
   await ctx.setOffline(true);
+  await page.waitForFunction(() => navigator.onLine === false);
   try {
     await addItem(page, 'Y33-1080P');
     const queued = items(page).nth(1);
@@ -189,6 +190,7 @@ test('a submit made offline is queued and sent once when the network returns', a
   page.on('request', (r) => { if (r.method() === 'POST' && new URL(r.url()).pathname === '/v1/inspections') posts.push(r.headers()['idempotency-key']); });
 
   await ctx.setOffline(true);
+  await page.waitForFunction(() => navigator.onLine === false);
   try {
     await page.click('#submit-insp');
     const entry = page.locator('#outbox .ob').first();
@@ -476,6 +478,34 @@ test('the record page: share link, findings confirmed with a reason, a near matc
     await page.click('#record-pdf');
     await page.locator('#record-msg', { hasText: 'Không tải được PDF' }).waitFor();
   }
+  await done(page);
+});
+
+test('changes made on a record page while offline wait in the outbox and are sent when it returns', async () => {
+  const k = await newKey();
+  const insp = await recordOf(k, [{ model: 'QTX-9412AIP' }], 'offline record');
+  const page = await open();
+  await login(page, k);
+  await page.goto(`${base}/#inspection/${insp.id}`);
+  const f = page.locator('#record .finding').first();
+  await f.waitFor();
+  const fid = await f.getAttribute('data-id');
+  await ctx.setOffline(true);
+  await page.waitForFunction(() => navigator.onLine === false);
+  try {
+    await f.locator('button[data-to="dismissed"]').click();
+    await f.locator('form.move textarea').fill('Hàng trưng bày, không bán');
+    await f.locator('form.move button[type="submit"]').click();
+    await page.locator('#record-msg', { hasText: 'hộp thư đi' }).waitFor();
+    await page.locator('#record-outbox .ob[data-state="queued"]').waitFor();
+    assert.equal((await getJSON('/v1/findings/' + fid, auth(k))).status, 'open', 'nothing sent while offline');
+  } finally {
+    await ctx.setOffline(false);
+  }
+  await page.locator(`#record .finding[data-id="${fid}"][data-status="dismissed"]`).waitFor({ timeout: 20_000 });
+  const after = await getJSON('/v1/findings/' + fid, auth(k));
+  assert.equal(after.status, 'dismissed');
+  assert.equal(after.status_reason, 'Hàng trưng bày, không bán');
   await done(page);
 });
 

@@ -405,8 +405,9 @@ async function renderOutbox() {
   const unsent = [...list.filter((e) => e.state !== 'sent'), ...list.filter(recent).slice(0, 5)];
   fill($('outbox'), unsent.length ? [h('h3', {}, t('outbox')), h('ul', { class: 'plain outbox' }, unsent.map((e) => h('li', { class: 'ob', dataset: { state: e.state } },
     h('span', { class: `state s-${e.state}` }, t('ob_' + e.state)), ' ',
-    h('strong', {}, e.trader?.name || ''), ' ', h('span', { class: 'sub' }, t('nItems', e.body.items.length)),
-    e.state === 'sent' && e.result ? [' ', h('a', { href: '#inspection/' + e.result.id }, e.result.number || t('openRecord'))] : null,
+    e.kind === 'action' ? [h('strong', {}, e.label), ' ', h('a', { href: '#inspection/' + e.inspection }, t('openRecord'))]
+      : [h('strong', {}, e.trader?.name || ''), ' ', h('span', { class: 'sub' }, t('nItems', e.body.items.length))],
+    e.kind !== 'action' && e.state === 'sent' && e.result ? [' ', h('a', { href: '#inspection/' + e.result.id }, e.result.number || t('openRecord'))] : null,
     e.error && e.state !== 'sent' ? h('p', { class: 'sub' }, e.error.split('\n')[0]) : null,
     e.state === 'queued' ? h('button', { type: 'button', class: 'link', onclick: () => box.pump() }, t('sendNow')) : null,
     e.state === 'failed' || e.state === 'sent' ? h('button', { type: 'button', class: 'link', onclick: () => box.forget(e.id) }, t('forget')) : null)))] : []);

@@ -150,7 +150,9 @@ async function send(e) {
   await outbox.put(e);
   changed(e);
   try {
-    if (!e.result) {
+    if (e.kind === 'action') {
+      await sendAction(e);
+    } else if (!e.result) {
       e.result = await api('/v1/inspections', { method: 'POST', body: e.body, headers: { 'Idempotency-Key': e.key } })
         .catch((err) => recorded(err));
       await outbox.put(e);
@@ -158,7 +160,7 @@ async function send(e) {
     // The visit is recorded now: a step the server refuses is said on the
     // entry, and never makes the visit be sent again.
     const refused = [];
-    for (const step of e.steps || []) {
+    for (const step of e.kind === 'action' ? [] : e.steps || []) {
       if (step.done) continue;
       try {
         await runStep(e, step);
@@ -200,6 +202,31 @@ async function recorded(err) {
   const insp = await api(at[1]);
   const fs = await api(`/v1/findings?inspection=${encodeURIComponent(insp.id)}&limit=500`);
   return { ...insp, findings: fs.items };
+}
+
+// sendAction sends a change made on a record page while the network was
+// away: its photos first (each once, keeping its server id), then the
+// request itself, naming them in photoField. A POST carries the entry's
+// Idempotency-Key.
+async function sendAction(e) {
+  for (const step of e.steps || []) {
+    if (step.done) continue;
+    step.serverID = (await api(step.path, { method: 'POST', raw: step.blob, headers: { 'Idempotency-Key': `${e.key}.${step.n}` } })).id;
+    step.done = true;
+    await outbox.put(e);
+  }
+  const body = e.photoField && e.steps?.length ? { ...e.body, [e.photoField]: [...(e.body[e.photoField] || []), ...e.steps.map((x) => x.serverID)] } : e.body;
+  e.result = await api(e.path, { method: e.method, body, headers: e.method === 'POST' ? { 'Idempotency-Key': e.key } : {} });
+}
+
+/**
+ * Queues a change made on a record page (settling an item, moving a
+ * finding, a manual finding with photos) to be sent when the network
+ * returns. photos are blobs uploaded to photoPath first.
+ */
+export async function enqueueAction({ label, inspection, method, path, body, photos = [], photoPath = '', photoField = '' }) {
+  const steps = photos.map((blob, i) => ({ n: i + 1, path: photoPath, blob }));
+  await enqueue({ id: newID(), kind: 'action', key: newID(), label, inspection, method, path, body, steps, photoField });
 }
 
 // runStep uploads a photo (keeping its server id in the step) or settles

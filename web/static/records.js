@@ -5,15 +5,39 @@
 // needing confirmation, and the findings workflow: a manual finding with
 // photos, and confirm / dismiss / resolve with a reason.
 
-import { api, key, qs } from './api.js';
+import { api, key, qs, ApiError } from './api.js';
 import { t, code, day } from './i18n.js';
 import { h, fill, badge, reasons, modelName, showError } from './render.js';
 import { shrink, photoList } from './photos.js';
-import { newID } from './outbox.js';
+import { newID, enqueueAction, list as outboxList, onChange as onOutbox } from './outbox.js';
 import { picker } from './items.js';
 
 const $ = (id) => document.getElementById(id);
 const orgs = new Map();
+
+// offline is true when err means the network, not the server, said no:
+// the change then goes to the outbox, to be sent when the network returns.
+const offline = (err) => navigator.onLine === false || (err instanceof ApiError && err.kind !== 'http');
+
+async function queued(action) {
+  await enqueueAction({ inspection: current.insp.id, ...action });
+  $('record-msg').textContent = t('queuedOffline');
+}
+
+// The record's changes waiting in the outbox, with their state; when one
+// is sent, the record is read again.
+onOutbox(async (e) => {
+  if (!current) return;
+  if (e.kind === 'action' && e.state === 'sent' && e.inspection === current.insp.id) { await showRecord(current.insp.id); return; }
+  paintPending();
+});
+async function paintPending() {
+  const el = $('record-outbox');
+  if (!el || !current) return;
+  const mine = (await outboxList()).filter((e) => e.kind === 'action' && e.inspection === current.insp.id && e.state !== 'sent');
+  fill(el, mine.length ? h('ul', { class: 'plain outbox' }, mine.map((e) => h('li', { class: 'ob', dataset: { state: e.state } },
+    h('span', { class: `state s-${e.state}` }, t('ob_' + e.state)), ' ', e.label, e.error ? h('p', { class: 'sub' }, e.error.split('\n')[0]) : null))) : null);
+}
 
 /** An organization's name, fetched once. */
 async function org(id) {
@@ -76,7 +100,10 @@ export async function showRecord(id) {
     const [tr, office] = await Promise.all([org(insp.trader_org_id), org(insp.office_org_id)]);
     current = { insp, findings: fs.items, tr, office };
     render();
+    paintPending();
   } catch (err) {
+    // Offline, the record on the screen stays, and says why it is not fresh.
+    if (current?.insp.id === id && offline(err)) { $('record-msg').textContent = err.message; return; }
     current = null;
     fill(el, h('div', { class: 'error', role: 'alert' }, err.message));
   }
@@ -102,6 +129,7 @@ function render() {
       h('p', { class: 'share no-print' }, h('label', { for: 'share-url' }, t('shareLink')),
         h('input', { id: 'share-url', type: 'url', readonly: true, value: shareURL(insp.id) })),
       h('p', { id: 'record-msg', class: 'status no-print', role: 'status', 'aria-live': 'polite' }),
+      h('div', { id: 'record-outbox', class: 'no-print' }),
       h('h2', {}, t('itemsStep')),
       h('ol', { class: 'items' }, insp.items.map(itemRow)),
       h('h2', {}, t('findingsTitle')),
@@ -130,18 +158,20 @@ function itemRow(it) {
 async function resolveItem(it, p, files = []) {
   const msg = $('record-msg');
   const body = p.not_in_registry ? { not_in_registry: true, label_text: p.label_text } : { camera_model_id: p.camera_model_id };
+  const base = `/v1/inspections/${encodeURIComponent(current.insp.id)}`;
+  const blobs = p.not_in_registry ? await Promise.all(files.map((f) => shrink(f))) : [];
+  const uploaded = [];
+  const key = newID();
   try {
-    if (p.not_in_registry && files.length) {
-      body.photo_ids = [];
-      for (const f of files) {
-        body.photo_ids.push((await api(`/v1/inspections/${encodeURIComponent(current.insp.id)}/photos`, { method: 'POST', raw: await shrink(f) })).id);
-      }
-    }
-    await api(`/v1/inspections/${encodeURIComponent(current.insp.id)}/items/${it.position}/resolve`, { method: 'POST', body });
+    for (const b of blobs.slice()) { uploaded.push((await api(base + '/photos', { method: 'POST', raw: b, headers: { 'Idempotency-Key': `${key}.${uploaded.length + 1}` } })).id); blobs.shift(); }
+    if (uploaded.length) body.photo_ids = uploaded;
+    await api(`${base}/items/${it.position}/resolve`, { method: 'POST', body, headers: { 'Idempotency-Key': key } });
     await showRecord(current.insp.id);
     $('record-msg').textContent = t('resolved');
   } catch (err) {
-    msg.textContent = err.message;
+    if (!offline(err)) { msg.textContent = err.message; return; }
+    await queued({ label: t('act_resolve', it.model), method: 'POST', path: `${base}/items/${it.position}/resolve`,
+      body: { ...body, photo_ids: uploaded }, photos: blobs, photoPath: base + '/photos', photoField: 'photo_ids' });
   }
 }
 
@@ -194,12 +224,15 @@ function openMove(form, f, to) {
   form.onsubmit = async (e) => {
     e.preventDefault();
     if (!note.value.trim()) { showError(err, { message: t('needReason') }); note.focus(); return; }
+    const path = '/v1/findings/' + encodeURIComponent(f.id), body = { status: to, note: note.value.trim() };
     try {
-      await api('/v1/findings/' + encodeURIComponent(f.id), { method: 'PATCH', body: { status: to, note: note.value.trim() } });
+      await api(path, { method: 'PATCH', body });
       await showRecord(current.insp.id);
       $('record-msg').textContent = t('moved', t('s_' + to));
     } catch (ex) {
-      showError(err, ex);
+      if (!offline(ex)) { showError(err, ex); return; }
+      form.hidden = true;
+      await queued({ label: t('act_move', code('f_', f.violation), t('to_' + to)), method: 'PATCH', path, body });
     }
   };
   note.focus();
@@ -267,7 +300,14 @@ function manualForm(insp) {
       await showRecord(insp.id);
       $('record-msg').textContent = t('manualAdded');
     } catch (ex) {
-      showError(err, ex);
+      if (!offline(ex)) { showError(err, ex); return; }
+      await queued({ label: t('act_manual', code('f_', sel.value)), method: 'POST', path: base + '/findings',
+        body: { ...body, photo_ids: photos.filter((p) => p.serverID).map((p) => p.serverID) },
+        photos: photos.filter((p) => !p.serverID).map((p) => p.blob), photoPath: base + '/photos', photoField: 'photo_ids' });
+      delete form.dataset.key;
+      note.value = '';
+      photos.length = 0;
+      paintPhotos();
     }
   });
   return form;
