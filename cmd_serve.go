@@ -61,6 +61,13 @@ func serveCmd(cfg *config, log *slog.Logger) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			// Build the model-number matcher now rather than on the first
+			// verify or search (it reads every verified model once).
+			go func() {
+				if err := st.Matcher().Warm(ctx); err != nil {
+					log.Warn("matcher warm-up failed; it is built on first use", slog.String("error", err.Error()))
+				}
+			}()
 			idx, indexer := startSearch(ctx, cfg, st, log)
 			if idx != nil {
 				defer idx.Close()

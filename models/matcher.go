@@ -57,6 +57,13 @@ func newMatcher(db *gorm.DB) *Matcher { return &Matcher{db: db} }
 // Matcher returns the store's model-number matcher.
 func (s *Store) Matcher() *Matcher { return s.matcher }
 
+// Warm builds the matcher, or brings it up to date: a server calls it at
+// start so that the first query does not wait for the build.
+func (m *Matcher) Warm(ctx context.Context) error {
+	_, err := m.current(ctx, -1)
+	return err
+}
+
 // Find ranks the verified models the typed text may mean (see match.Index
 // Find). limit bounds the candidates, 0 for all.
 func (m *Matcher) Find(ctx context.Context, text, brand string, limit int) (match.Result, error) {
