@@ -234,3 +234,93 @@ func TestPermissionMatrixInREADME(t *testing.T) {
 }
 
 var _ = http.MethodGet
+
+// TestPermissionMatrixOwnCellsOnOthers tries every "own" cell (but for
+// POST, whose scope the services' tests cover with bodies naming another
+// organization) on another organization's object: it must be refused with
+// 403 or, where the object is not the caller's to know of, 404, and write
+// nothing. TestPermissionMatrix tries the same cells on the caller's own.
+func TestPermissionMatrixOwnCellsOnOthers(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *testEnv) {
+		e.withSearch(t)
+		w := newRoleWorld(t, e)
+		f := fixture{}
+		// The fixture's organizations, found again by their names.
+		for _, o := range e.do("GET", "/v1/organizations?limit=500", e.admin, nil).want(200).json()["items"].([]any) {
+			m := o.(map[string]any)
+			switch m["name"] {
+			case "Cửa hàng Điện tử Đà Nẵng":
+				f.retailer = m["id"].(string)
+			case "Quatest 1":
+				f.body = m["id"].(string)
+			}
+		}
+		otherBody := e.create("organizations", map[string]any{"name": "Quatest 3", "kind": "certification_body"})
+		otherAuth := e.create("organizations", map[string]any{"name": "Cục khác", "kind": "authority"})
+		model2 := e.create("models", map[string]any{"brand": "Uniview", "model_number": "IPC2122LB", "status": "verified"})
+		others := map[string]string{
+			"{org}":   f.retailer,
+			"{model}": model2,
+			"{cert}": e.create("certificates", map[string]any{"number": "OTHER-1", "standard_code": "QCVN 135:2024/BTTTT",
+				"certification_body_org_id": otherBody, "method": 1, "holder_org_id": f.retailer, "issued_on": "2025-05-01",
+				"expires_on": "2028-05-01", "models": []map[string]any{{"camera_model_id": model2}}}),
+			"{origin}": e.create("origin-certificates", map[string]any{"number": "E-OTHER", "form": "E", "issuer": "CCPIT",
+				"holder_org_id": f.retailer, "exporting_country": "CN", "issued_on": "2025-09-01", "camera_model_ids": []string{model2}}),
+			"{warning}": e.create("warnings", map[string]any{"authority_org_id": otherAuth, "reference": "9/OTHER", "title": "t",
+				"severity": "low", "issued_on": "2025-04-10", "measure": "update_firmware", "affected": []map[string]any{{"camera_model_id": model2}}}),
+			"{listing}": e.create("listings", map[string]any{"trader_org_id": f.retailer, "camera_model_id": model2, "channel": "online",
+				"url": "https://other.example/x"}),
+		}
+		insp := e.do("POST", "/v1/inspections", w.keys["inspector"], map[string]any{"trader_org_id": f.retailer,
+			"place": "1 Lê Lợi", "items": []map[string]any{{"model": "IPC2122LB", "brand": "Uniview", "quantity": 1}}}).want(201)
+		others["{inspection}"] = insp.str("id")
+		if fid, _ := insp.json()["items"].([]any)[0].(map[string]any)["finding_id"].(string); fid != "" {
+			others["{finding}"] = fid
+		}
+		job := e.upload(e.admin, map[string]string{"entity": "models", "dry_run": "true"}, "m.csv", []byte("brand,model_number\nA,B\n")).
+			want(http.StatusAccepted).str("id")
+		others["{import}"] = job
+		tried := 0
+		for _, p := range permissionMatrix {
+			if p.method == "POST" {
+				continue
+			}
+			for i, role := range roleOrder {
+				if p.cells[i] != "own" {
+					continue
+				}
+				path := p.path
+				for k, v := range others {
+					path = strings.ReplaceAll(path, k, v)
+				}
+				path = w.path(role, path)
+				tried++
+				t.Run(p.method+" "+p.path+" as "+role+" on another's", func(t *testing.T) {
+					e := e.with(t)
+					before := e.eventCount()
+					r := e.do(p.method, path, w.keys[role], p.body)
+					if !strings.Contains(p.path, "{") {
+						// A list: the caller's own only, none of the others'.
+						r.want(200)
+						for _, id := range others {
+							if strings.Contains(r.Body.String(), id) {
+								t.Fatalf("%s lists another organization's %s", path, id)
+							}
+						}
+						return
+					}
+					if r.Code != 403 && r.Code != 404 {
+						t.Fatalf("%s %s: %d, want 403 or 404: %s", p.method, path, r.Code, r.Body.String())
+					}
+					r.problemFields()
+					if e.eventCount() != before {
+						t.Fatal("a refused request wrote to the change log")
+					}
+				})
+			}
+		}
+		if tried < 15 {
+			t.Fatalf("only %d own cells tried", tried)
+		}
+	})
+}
