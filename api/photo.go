@@ -102,7 +102,7 @@ func readPhoto(c echo.Context) ([]byte, error) {
 				break
 			}
 		}
-	case strings.HasPrefix(mt, "image/") || mt == "application/octet-stream":
+	case mt == "" || strings.HasPrefix(mt, "image/") || mt == "application/octet-stream":
 		src = r.Body
 	default:
 		return nil, problem(http.StatusUnsupportedMediaType, "unsupported-media-type", "Unsupported media type",
