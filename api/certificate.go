@@ -206,13 +206,14 @@ func (s *Server) getCertificate(c echo.Context) error {
 //	@Accept		json
 //	@Produce	json
 //	@Security	BearerKey
-//	@Param		body	body		certificateRequest	true	"the certificate; number, standard_code, certification_body_org_id, method, holder_org_id, issued_on and models are required, and expires_on for methods 1 and 5"
-//	@Success	201		{object}	certificateResponse
-//	@Failure	400		{object}	Problem
-//	@Failure	401		{object}	Problem
-//	@Failure	403		{object}	Problem
-//	@Failure	409		{object}	Problem	"the number is taken"
-//	@Failure	422		{object}	Problem
+//	@Param		Idempotency-Key	header		string				false	"a unique key per record: a repeat of the same request replays the first answer; another request with it is 422; while the first runs, 409"
+//	@Param		body			body		certificateRequest	true	"the certificate; number, standard_code, certification_body_org_id, method, holder_org_id, issued_on and models are required, and expires_on for methods 1 and 5"
+//	@Success	201				{object}	certificateResponse
+//	@Failure	400				{object}	Problem
+//	@Failure	401				{object}	Problem
+//	@Failure	403				{object}	Problem
+//	@Failure	409				{object}	Problem	"the number is taken"
+//	@Failure	422				{object}	Problem
 //	@Router		/v1/certificates [post]
 func (s *Server) createCertificate(c echo.Context) error {
 	view := certificateView(s.store.Today())

@@ -139,12 +139,13 @@ func (s *Server) getListing(c echo.Context) error {
 //	@Accept		json
 //	@Produce	json
 //	@Security	BearerKey
-//	@Param		body	body		listingRequest	true	"the listing; trader_org_id, camera_model_id and channel are required"
-//	@Success	201		{object}	listingResponse
-//	@Failure	400		{object}	Problem
-//	@Failure	401		{object}	Problem
-//	@Failure	403		{object}	Problem
-//	@Failure	422		{object}	Problem
+//	@Param		Idempotency-Key	header		string			false	"a unique key per record: a repeat of the same request replays the first answer; another request with it is 422; while the first runs, 409"
+//	@Param		body			body		listingRequest	true	"the listing; trader_org_id, camera_model_id and channel are required"
+//	@Success	201				{object}	listingResponse
+//	@Failure	400				{object}	Problem
+//	@Failure	401				{object}	Problem
+//	@Failure	403				{object}	Problem
+//	@Failure	422				{object}	Problem
 //	@Router		/v1/listings [post]
 func (s *Server) createListing(c echo.Context) error {
 	if mustActor(c).Role == models.RoleVendor {

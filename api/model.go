@@ -149,13 +149,14 @@ func (s *Server) getModel(c echo.Context) error {
 //	@Accept		json
 //	@Produce	json
 //	@Security	BearerKey
-//	@Param		body	body		modelRequest	true	"the model; brand and model_number are required. An admin's registration is verified unless it says \"status\":\"pending\". A vendor's is registered to its organization (registrant_org_id may be sent only as that) and pending until an admin verifies it; it may not send status"
-//	@Success	201		{object}	modelResponse
-//	@Failure	400		{object}	Problem
-//	@Failure	401		{object}	Problem
-//	@Failure	403		{object}	Problem
-//	@Failure	409		{object}	Problem	"the brand already has this model_key"
-//	@Failure	422		{object}	Problem
+//	@Param		Idempotency-Key	header		string			false	"a unique key per record: a repeat of the same request replays the first answer; another request with it is 422; while the first runs, 409"
+//	@Param		body			body		modelRequest	true	"the model; brand and model_number are required. An admin's registration is verified unless it says \"status\":\"pending\". A vendor's is registered to its organization (registrant_org_id may be sent only as that) and pending until an admin verifies it; it may not send status"
+//	@Success	201				{object}	modelResponse
+//	@Failure	400				{object}	Problem
+//	@Failure	401				{object}	Problem
+//	@Failure	403				{object}	Problem
+//	@Failure	409				{object}	Problem	"the brand already has this model_key"
+//	@Failure	422				{object}	Problem
 //	@Router		/v1/models [post]
 func (s *Server) createModel(c echo.Context) error {
 	if mustActor(c).Role == models.RoleVendor {

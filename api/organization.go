@@ -143,13 +143,14 @@ func (s *Server) getOrganization(c echo.Context) error {
 //	@Accept		json
 //	@Produce	json
 //	@Security	BearerKey
-//	@Param		body	body		organizationRequest	true	"the organization; name and kind are required"
-//	@Success	201		{object}	organizationResponse
-//	@Failure	400		{object}	Problem
-//	@Failure	401		{object}	Problem
-//	@Failure	403		{object}	Problem
-//	@Failure	409		{object}	Problem	"the tax code is taken"
-//	@Failure	422		{object}	Problem
+//	@Param		Idempotency-Key	header		string				false	"a unique key per record: a repeat of the same request replays the first answer; another request with it is 422; while the first runs, 409"
+//	@Param		body			body		organizationRequest	true	"the organization; name and kind are required"
+//	@Success	201				{object}	organizationResponse
+//	@Failure	400				{object}	Problem
+//	@Failure	401				{object}	Problem
+//	@Failure	403				{object}	Problem
+//	@Failure	409				{object}	Problem	"the tax code is taken"
+//	@Failure	422				{object}	Problem
 //	@Router		/v1/organizations [post]
 func (s *Server) createOrganization(c echo.Context) error {
 	return createOne[organizationRequest](c, "organizations", s.store.CreateOrganization, organizationView(viewer(c)))

@@ -178,13 +178,14 @@ func (s *Server) getOriginCertificate(c echo.Context) error {
 //	@Accept		json
 //	@Produce	json
 //	@Security	BearerKey
-//	@Param		body	body		originCertificateRequest	true	"the C/O; number, form, issuer, exporting_country, issued_on and camera_model_ids are required"
-//	@Success	201		{object}	originCertificateResponse
-//	@Failure	400		{object}	Problem
-//	@Failure	401		{object}	Problem
-//	@Failure	403		{object}	Problem
-//	@Failure	409		{object}	Problem
-//	@Failure	422		{object}	Problem
+//	@Param		Idempotency-Key	header		string						false	"a unique key per record: a repeat of the same request replays the first answer; another request with it is 422; while the first runs, 409"
+//	@Param		body			body		originCertificateRequest	true	"the C/O; number, form, issuer, exporting_country, issued_on and camera_model_ids are required"
+//	@Success	201				{object}	originCertificateResponse
+//	@Failure	400				{object}	Problem
+//	@Failure	401				{object}	Problem
+//	@Failure	403				{object}	Problem
+//	@Failure	409				{object}	Problem
+//	@Failure	422				{object}	Problem
 //	@Router		/v1/origin-certificates [post]
 func (s *Server) createOriginCertificate(c echo.Context) error {
 	if mustActor(c).Role == models.RoleVendor {

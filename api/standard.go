@@ -100,13 +100,14 @@ func (s *Server) getStandard(c echo.Context) error {
 //	@Accept		json
 //	@Produce	json
 //	@Security	BearerKey
-//	@Param		body	body		standardRequest	true	"the standard; code, title and effective_from are required"
-//	@Success	201		{object}	standardResponse
-//	@Failure	400		{object}	Problem
-//	@Failure	401		{object}	Problem
-//	@Failure	403		{object}	Problem
-//	@Failure	409		{object}	Problem
-//	@Failure	422		{object}	Problem
+//	@Param		Idempotency-Key	header		string			false	"a unique key per record: a repeat of the same request replays the first answer; another request with it is 422; while the first runs, 409"
+//	@Param		body			body		standardRequest	true	"the standard; code, title and effective_from are required"
+//	@Success	201				{object}	standardResponse
+//	@Failure	400				{object}	Problem
+//	@Failure	401				{object}	Problem
+//	@Failure	403				{object}	Problem
+//	@Failure	409				{object}	Problem
+//	@Failure	422				{object}	Problem
 //	@Router		/v1/standards [post]
 func (s *Server) createStandard(c echo.Context) error {
 	return createOne[standardRequest](c, "standards", s.store.CreateStandard, newStandardResponse)

@@ -200,13 +200,14 @@ func (s *Server) getWarning(c echo.Context) error {
 //	@Accept		json
 //	@Produce	json
 //	@Security	BearerKey
-//	@Param		body	body		warningRequest	true	"the warning; authority_org_id, reference, title, severity, issued_on, measure and affected are required"
-//	@Success	201		{object}	warningResponse
-//	@Failure	400		{object}	Problem
-//	@Failure	401		{object}	Problem
-//	@Failure	403		{object}	Problem
-//	@Failure	409		{object}	Problem	"the reference is taken"
-//	@Failure	422		{object}	Problem
+//	@Param		Idempotency-Key	header		string			false	"a unique key per record: a repeat of the same request replays the first answer; another request with it is 422; while the first runs, 409"
+//	@Param		body			body		warningRequest	true	"the warning; authority_org_id, reference, title, severity, issued_on, measure and affected are required"
+//	@Success	201				{object}	warningResponse
+//	@Failure	400				{object}	Problem
+//	@Failure	401				{object}	Problem
+//	@Failure	403				{object}	Problem
+//	@Failure	409				{object}	Problem	"the reference is taken"
+//	@Failure	422				{object}	Problem
 //	@Router		/v1/warnings [post]
 func (s *Server) createWarning(c echo.Context) error {
 	if mustActor(c).Role == models.RoleAuthority {
