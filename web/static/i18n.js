@@ -157,6 +157,7 @@ const vi = {
   err5xx: 'Máy chủ gặp lỗi. Hãy thử lại sau.',
   errOther: 'Yêu cầu không thành công.',
   footer: 'Dữ liệu từ cơ sở dữ liệu đăng ký camera giám sát.',
+  compliantList: 'Danh mục camera hợp quy',
   apiDocs: 'Tài liệu API',
   // the shop visit: drafts, outbox, picker, scanning, records, findings
   itemQueued: 'Chờ mạng',
@@ -394,6 +395,7 @@ const en = {
   err5xx: 'The server failed. Try again later.',
   errOther: 'The request failed.',
   footer: 'Data from the surveillance-camera registry.',
+  compliantList: 'List of compliant cameras',
   apiDocs: 'API documentation',
   // the shop visit
   itemQueued: 'Waiting for network',
