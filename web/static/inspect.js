@@ -365,6 +365,9 @@ async function submit() {
   // The draft is emptied for the next shop (the trader's compliance stays
   // in view); the entry keeps a copy, to give back if the server refuses it.
   draft = blank({ date: d.date });
+  $('trader-q').value = '';
+  $('trader-status').textContent = '';
+  fill($('trader-results'));
   shown = entry.id;
   await flush();
   paint();
