@@ -36,7 +36,7 @@ func main() {
 		fail(err)
 	}
 	defer os.RemoveAll(tmp)
-	killed, survived, tried := 0, []string{}, 0
+	killed, survived, broken, tried := 0, []string{}, []string{}, 0
 	start := time.Now()
 	for i, m := range mutants {
 		if re != nil && !re.MatchString(m.name) {
@@ -71,7 +71,9 @@ func main() {
 			survived = append(survived, m.name)
 			fmt.Printf("SURVIVED  %-70s (%s)\n", m.name, t)
 		case strings.Contains(string(out), "[build failed]") || strings.Contains(string(out), "setup failed"):
-			fail(fmt.Errorf("mutant %q does not compile:\n%s", m.name, out))
+			// A mutant that does not compile tests nothing: an error of the set.
+			broken = append(broken, m.name)
+			fmt.Printf("BROKEN    %-70s (does not compile)\n%s", m.name, out)
 		default:
 			killed++
 			fmt.Printf("killed    %-70s (%s)\n", m.name, t)
@@ -80,7 +82,11 @@ func main() {
 			os.Stdout.Write(out)
 		}
 	}
-	fmt.Printf("\n%d mutants: %d killed, %d survived (%s)\n", tried, killed, len(survived), time.Since(start).Round(time.Second))
+	fmt.Printf("\n%d mutants: %d killed, %d survived, %d do not compile (%s)\n", tried, killed, len(survived), len(broken),
+		time.Since(start).Round(time.Second))
+	if len(broken) > 0 {
+		os.Exit(2)
+	}
 	if len(survived) > 0 {
 		for _, s := range survived {
 			fmt.Println("survivor:", s)

@@ -92,12 +92,12 @@ var mutants = []mutant{
 	{name: "requireRole lets every role through", file: "api/auth.go",
 		find: "if !slices.Contains(roles, a.Role) {", replace: "if !slices.Contains(roles, a.Role) && false {", pkgs: apiPkgs},
 	{name: "an import job is read by any key", file: "api/import.go",
-		find: "if a.Role != models.RoleAdmin && job.CreatorKey != a.KeyID {", replace: "if false {", pkgs: apiPkgs},
+		find: "if a.Role != models.RoleAdmin && job.CreatorKey != a.KeyID {", replace: "if a.Role != models.RoleAdmin && job.CreatorKey != a.KeyID && false {", pkgs: apiPkgs},
 	{name: "history shows contacts to everyone", file: "api/audit.go",
 		find: `return []string{"email", "phone"}, nil`, replace: "return nil, nil", pkgs: apiPkgs},
 	{name: "history of a listing ignores the model's visibility", file: "api/audit.go",
 		find: "_, err := s.store.ViewListing(ctx, v, id)", replace: "_, err := s.store.GetListing(ctx, id)", pkgs: apiPkgs},
-	{name: "/metrics for everyone", file: "api/strict.go", find: "if !ok {\n\t\t\treturn problem(http.StatusNotFound", replace: "if false {\n\t\t\treturn problem(http.StatusNotFound", pkgs: apiPkgs},
+	{name: "/metrics for everyone", file: "api/strict.go", find: "if !ok {\n\t\t\treturn problem(http.StatusNotFound", replace: "if !ok && false {\n\t\t\treturn problem(http.StatusNotFound", pkgs: apiPkgs},
 	// The verdict rules (models/verdict/rules.go).
 	{name: "a C/O counts before its issue date", file: "models/verdict/rules.go",
 		find: "o.Valid = !q.Day.Before(o.IssuedOn) && !revoked", replace: "o.Valid = !revoked", pkgs: verdictPkgs},
@@ -112,5 +112,5 @@ var mutants = []mutant{
 	{name: "no certificate is no breach", file: "models/verdict/rules.go",
 		find: "failing = VerdictNonCompliant", replace: "failing = EffectInfo", pkgs: verdictPkgs},
 	{name: "firmware outside every range still applies", file: "models/verdict/rules.go",
-		find: `if q.Firmware == "" || FirmwareInRange(q.Firmware, r.IntroducedIn, r.FixedIn) {`, replace: "if true {", pkgs: verdictPkgs},
+		find: `if q.Firmware == "" || FirmwareInRange(q.Firmware, r.IntroducedIn, r.FixedIn) {`, replace: "if q.Firmware == \"\" || FirmwareInRange(q.Firmware, r.IntroducedIn, r.FixedIn) || true {", pkgs: verdictPkgs},
 }
