@@ -174,6 +174,9 @@ func (c *contract) cases() {
 	c.do(call{method: post, path: "/v1/verify", role: "public", want: 200,
 		body: map[string]any{"items": []map[string]any{{"brand": "Dahua", "model": "IPC-HFW1230S-S5"}, {"model": "NOPE-1"}}}})
 	c.do(call{method: get, path: "/v1/search?q=hikvision", role: "public", want: 200})
+	c.do(call{method: get, path: "/v1/compliant-models?brand=Hikvision", role: "public", want: 200})
+	c.do(call{method: get, path: "/v1/compliant-models/changes?from=2025-01-01&to=2026-03-01", role: "public", want: 200})
+	c.do(call{method: get, path: "/v1/compliant-models/changes", role: "public", want: 422})
 	for _, file := range []string{"models.csv", "listings.json", "certificates.ndjson", "warnings.xlsx"} {
 		c.do(call{method: get, path: "/v1/export/" + file, role: "admin", want: 200})
 	}
