@@ -75,8 +75,11 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 			return problem(http.StatusConflict, "idempotency-key-in-flight", "Request in progress",
 				"a request with this Idempotency-Key is still being processed; retry shortly")
 		case errors.As(err, &done):
+			if loc := resourcePath(done.Resource); loc != "" {
+				c.Response().Header().Set(echo.HeaderLocation, loc)
+			}
 			return problem(http.StatusConflict, "idempotency-key-done", "Request already carried out",
-				"a request with this Idempotency-Key was carried out ("+done.Resource+"), but its answer was lost; read the record instead of retrying")
+				"a request with this Idempotency-Key was carried out ("+done.Resource+"), but its answer was lost; read the record at Location instead of retrying")
 		case err != nil:
 			return err
 		case stored != nil:
@@ -122,6 +125,22 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return nil
 	}
+}
+
+// collectionOf maps the change log's entity names to their collections.
+var collectionOf = map[string]string{
+	"organization": "organizations", "camera_model": "models", "standard": "standards", "certificate": "certificates",
+	"origin_certificate": "origin-certificates", "warning": "warnings", "listing": "listings", "inspection": "inspections",
+	"finding": "findings", "photo": "photos",
+}
+
+// resourcePath is the path of a record named "entity/id", or "".
+func resourcePath(resource string) string {
+	entity, id, ok := strings.Cut(resource, "/")
+	if col := collectionOf[entity]; ok && col != "" && id != "" {
+		return "/v1/" + col + "/" + id
+	}
+	return ""
 }
 
 // requestFingerprint identifies a request: its method, path, content type

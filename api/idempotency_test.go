@@ -122,6 +122,14 @@ func TestIdempotencyKeyInFlightAndLostAnswer(t *testing.T) {
 		if r.json()["type"] != "/problems/idempotency-key-done" {
 			t.Errorf("lost answer retried: %s", r.Body)
 		}
+		// It says where the record is.
+		var id string
+		if err := e.store.DB().QueryRow("SELECT id FROM inspections").Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		if loc := r.Header().Get("Location"); loc != "/v1/inspections/"+id {
+			t.Errorf("Location %q, want the inspection carried out", loc)
+		}
 		if n, f := e.inspectionCount(); n != 1 || f != 2 {
 			t.Errorf("%d inspections and %d findings, want 1 and 2", n, f)
 		}
