@@ -570,3 +570,78 @@ test('Enter closes the keyboard and shows the verdict; type follows the phone\'s
   await cdp.detach();
   await done(page);
 });
+
+test('a whole shop visit, as the issue checks it: ten items typed with mistakes and scanned, a reload, an offline spell, submitted twice, printed', async () => {
+  const k = await newKey();
+  const page = await open();
+  await login(page, k);
+  await chooseTrader(page, 'hoang long', 'Hoàng Long');
+  const posts = [];
+  page.on('request', (r) => { if (r.method() === 'POST' && new URL(r.url()).pathname === '/v1/inspections') posts.push(r.headers()['idempotency-key']); });
+  const typed = ['ds 2cd1023', 'hik 1023', 'C200', 'QTX-94l2AIP', 'qtx9412aip', 'Y33-1080P'];
+  for (const m of typed) await addItem(page, m);
+  // A box's e-label, scanned.
+  const qr = Buffer.from(await (await fetch(base + '/m/hikvision/ds2cd1023g0ei/qr.png')).arrayBuffer());
+  await page.click('#scan-btn');
+  await page.setInputFiles('#scan-file', { name: 'label.png', mimeType: 'image/png', buffer: qr });
+  await page.waitForFunction(() => document.querySelectorAll('#items .item').length === 7, null, { timeout: 30_000 });
+  await page.waitForFunction(() => [...document.querySelectorAll('#items .item')].every((li) => li.dataset.state !== 'waiting'));
+  // A reload in the middle of the visit.
+  await page.waitForTimeout(400);
+  await page.reload();
+  await page.locator('#trader-name', { hasText: 'Hoàng Long' }).waitFor();
+  assert.equal(await items(page).count(), 7, 'nothing lost in the reload');
+  // An offline spell: three more, checked when the network returns.
+  await ctx.setOffline(true);
+  await page.waitForFunction(() => navigator.onLine === false);
+  try {
+    for (const m of ['DS-2CD1023G0E-I', 'ZX-NOPE-4411', 'ds2cd2143g2iu']) await addItem(page, m);
+    assert.equal(await page.locator('#items .item[data-state="waiting"]').count(), 3);
+  } finally {
+    await ctx.setOffline(false);
+  }
+  await page.waitForFunction(() => [...document.querySelectorAll('#items .item')].every((li) => li.dataset.state !== 'waiting'), null, { timeout: 20_000 });
+  assert.equal(await items(page).count(), 10);
+  // The unknown label is recorded as such; every near match, and every
+  // label verify did not match but search suggests a model for ("hik 1023",
+  // as the lookup finds it), is picked by the inspector.
+  const nope = page.locator('#items .item', { hasText: 'ZX-NOPE-4411' });
+  await nope.locator('summary', { hasText: 'Không có trong sổ đăng ký' }).click();
+  await nope.locator('.pick-none button').click();
+  await nope.locator('.picked').waitFor();
+  for (let i = 0; i < 10; i++) {
+    const li = items(page).nth(i);
+    const pick = li.locator('.picker button.pick').first();
+    if (await pick.count()) {
+      await pick.click();
+      await li.locator('.picked').waitFor();
+    }
+  }
+  await page.waitForFunction(() => document.querySelectorAll('#items .item[data-state="pick"]').length === 0);
+  assert.equal(await page.locator('#items .item .picker').count(), 0, 'nothing left to pick');
+  const marker = 'visit ' + Date.now();
+  await page.fill('#insp-notes', marker);
+  // Submitted twice.
+  await page.locator('#submit-insp').dblclick();
+  await page.locator('#insp-result .outcome').waitFor({ timeout: 20_000 });
+  assert.equal(posts.length, 1, 'sent once');
+  const [insp, ...more] = await inspectionsWith(k, await traderID('Hoàng Long'), marker);
+  assert.equal(more.length, 0, 'one inspection');
+  assert.equal(insp.items.length, 10);
+  assert.equal(insp.status, 'complete', 'every item settled by the inspector');
+  // Each finding is about an exact match or the inspector's explicit mark.
+  const fs = (await getJSON(`/v1/findings?inspection=${insp.id}&limit=500`, auth(k))).items;
+  for (const f of fs) {
+    const it = insp.items.find((x) => x.position === f.item_position);
+    assert.ok(it && ['exact', 'not_in_registry'].includes(it.resolution), `finding ${f.violation} on ${it?.model}: ${it?.resolution}`);
+  }
+  assert.ok(fs.some((f) => f.violation === 'unregistered_model' && f.model === 'ZX-NOPE-4411') || !fs.some((f) => f.violation === 'unregistered_model'));
+  // Printed.
+  await page.locator('#insp-result .record-link').click();
+  await page.locator('#record-h', { hasText: insp.number }).waitFor();
+  const pdf = await page.pdf({ format: 'A4' });
+  if (process.env.PDF_OUT) (await import('node:fs')).writeFileSync(process.env.PDF_OUT, pdf);
+  const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
+  assert.ok(pages >= 1 && pages <= 4, `the printout has ${pages} pages`);
+  await done(page);
+});

@@ -39,7 +39,19 @@ export async function verifyPending(items, at) {
     if (err.kind === 'http') for (const it of todo) it.err = { message: err.message };
   }
   for (const it of todo) if (it.v && it.pick?.camera_model_id) await verifyPick(it, at);
+  await Promise.all(todo.filter((it) => it.v?.match === 'none' && it.model).map(suggest));
   return true;
+}
+
+// suggest asks search, as the lookup does, for the models a label that
+// verify did not match could be ("hik 1023"): the inspector may pick one.
+async function suggest(it) {
+  try {
+    const res = await api('/v1/search' + qs({ q: it.model, type: 'model', limit: 5 }));
+    it.suggest = res.items.filter((x) => x.type === 'model').map((x) => ({ id: x.id, brand: x.item.brand, model_number: x.item.model_number }));
+  } catch {
+    it.suggest = [];
+  }
 }
 
 /** Verifies the model the inspector picked for an item. */
@@ -90,8 +102,8 @@ export function renderItems(items, { at, onChange, onRemove }) {
         h('button', { type: 'button', class: 'link remove', 'aria-label': t('itemRemove', model), onclick: () => onRemove(it) }, t('remove'))),
       matched && state === 'done' && v.model.model_number.toLowerCase() !== String(model).toLowerCase() ? h('p', { class: 'sub' }, '→ ' + matched) : null,
       state === 'done' && it.v?.match === 'none' && !it.pick ? picker({
-        candidates: [], label: it.model, optional: true,
-        onPick: (p, files) => { it.pick = p; onChange(it, files); },
+        candidates: it.suggest || [], label: it.model, optional: true,
+        onPick: async (p, files) => { it.pick = p; await verifyPick(it, at()); onChange(it, files); },
       }) : null,
       state === 'pick' ? picker({
         candidates: candidatesOf(it.v),
@@ -136,7 +148,7 @@ export function picker({ candidates, label, onPick, optional = false }) {
       onPick({ not_in_registry: true, label_text: v }, [...photo.files]);
     } }, t('notInRegistry')));
   return h('fieldset', { class: optional ? 'picker optional' : 'picker' },
-    h('legend', {}, candidates.length ? t('pickLegend') : t('noneLegend')),
+    h('legend', {}, optional && candidates.length ? t('suggestLegend') : candidates.length ? t('pickLegend') : t('noneLegend')),
     candidates.length ? h('ul', { class: 'plain' }, candidates.map((c) => h('li', {},
       h('button', { type: 'button', class: 'secondary pick', dataset: { id: c.id }, onclick: () => onPick({ camera_model_id: c.id, brand: c.brand, model_number: c.model_number }) },
         modelName(c))))) : null,
