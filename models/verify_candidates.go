@@ -27,25 +27,28 @@ func matchModels(r reader, qs []parsedQuery) ([]verdict.Match, map[string]*Model
 	if r.snap != nil {
 		head = r.snap.modelHead
 	}
-	type decided struct {
-		kind string
-		ids  []string
-	}
-	ds := make([]decided, len(qs))
+	ds := make([]matchDecision, len(qs))
 	var need []string
 	seen := map[string]bool{}
 	for i, q := range qs {
-		res, err := r.matcher.findAt(ctx, head, q.Model, q.Brand, 0)
-		if err != nil {
-			return nil, nil, fmt.Errorf("match models: %w", err)
+		d, ok := r.snap.decided(q.Model, q.Brand)
+		if !ok {
+			res, err := r.matcher.findAt(ctx, head, q.Model, q.Brand, 0)
+			if err != nil {
+				return nil, nil, fmt.Errorf("match models: %w", err)
+			}
+			kind, cs := res.Decide()
+			d.kind = matchKind(kind)
+			for _, c := range cs[:min(len(cs), verdict.MaxCandidates)] {
+				d.ids = append(d.ids, c.ID)
+			}
+			r.snap.decide(q.Model, q.Brand, d)
 		}
-		kind, cs := res.Decide()
-		ds[i].kind = matchKind(kind)
-		for _, c := range cs[:min(len(cs), verdict.MaxCandidates)] {
-			ds[i].ids = append(ds[i].ids, c.ID)
-			if !seen[c.ID] {
-				seen[c.ID] = true
-				need = append(need, c.ID)
+		ds[i] = d
+		for _, id := range d.ids {
+			if !seen[id] {
+				seen[id] = true
+				need = append(need, id)
 			}
 		}
 	}
