@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/http/httptest"
+	"path"
 	"strings"
 	"testing"
 )
@@ -100,5 +101,50 @@ func TestServiceWorkerScope(t *testing.T) {
 	}
 	if rec := get(t, "/static/app.js"); rec.Header().Get("Service-Worker-Allowed") != "" {
 		t.Error("only the worker says Service-Worker-Allowed")
+	}
+}
+
+// TestOfflineShell keeps the service worker's list of the shell's files in
+// step with the files: each one it caches exists, and every module the
+// first load imports is in it, so the page opens offline.
+func TestOfflineShell(t *testing.T) {
+	sw := string(assets["sw.js"].data)
+	start := strings.Index(sw, "const SHELL = [")
+	end := strings.Index(sw[start:], "];")
+	if start < 0 || end < 0 {
+		t.Fatal("sw.js has no SHELL list")
+	}
+	shell := map[string]bool{}
+	for _, f := range strings.Split(sw[start+len("const SHELL = ["):start+end], ",") {
+		p := strings.Trim(strings.TrimSpace(f), "'")
+		shell[p] = true
+		if p != "/" && assets[strings.TrimPrefix(p, StaticPrefix)].data == nil {
+			t.Errorf("sw.js caches %s, which does not exist", p)
+		}
+	}
+	// The static imports of the first load, from app.js down.
+	seen := map[string]bool{}
+	var walk func(name string)
+	walk = func(name string) {
+		if seen[name] {
+			return
+		}
+		seen[name] = true
+		if !shell[StaticPrefix+name] {
+			t.Errorf("%s is loaded on the first load but not cached by sw.js", name)
+		}
+		for _, line := range strings.Split(string(assets[name].data), "\n") {
+			if !strings.HasPrefix(line, "import ") {
+				continue
+			}
+			if i := strings.Index(line, "'./"); i >= 0 {
+				dep := line[i+3:]
+				walk(path.Join(path.Dir(name), dep[:strings.Index(dep, "'")]))
+			}
+		}
+	}
+	walk("app.js")
+	if len(seen) < 5 {
+		t.Errorf("found only %d modules from app.js: %v", len(seen), seen)
 	}
 }
