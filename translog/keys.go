@@ -182,7 +182,7 @@ func NewCosignatureVerifier(vkey string) (note.Verifier, error) {
 	}
 	h, err := strconv.ParseUint(parts[1], 16, 32)
 	pub := ed25519.PublicKey(raw[1:])
-	if err != nil || uint32(h) != cosigKeyHash(parts[0], pub) {
+	if err != nil || len(parts[1]) != 8 || uint32(h) != cosigKeyHash(parts[0], pub) {
 		return nil, errors.New("cosignature key: the hash does not match the key")
 	}
 	return &cosigVerifier{name: parts[0], hash: uint32(h), pub: pub}, nil
