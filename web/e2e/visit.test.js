@@ -347,6 +347,13 @@ test('the record page: share link, findings confirmed with a reason, a near matc
     assert.equal(after.items[1].resolution, 'exact');
   }
 
+  // In English, the record is drawn again in English.
+  await page.click('#lang');
+  await page.locator('#record-h', { hasText: 'Record' }).waitFor();
+  await page.locator('#record', { hasText: 'Inspecting office' }).waitFor();
+  await page.click('#lang');
+  await page.locator('#record-h', { hasText: 'Biên bản' }).waitFor();
+
   // The list of past inspections finds it by its number.
   if (insp.number) {
     await page.click('#inspection a[href="#inspections"]');

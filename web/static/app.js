@@ -27,6 +27,8 @@ $('lang').addEventListener('click', () => {
   // The API words its verdicts in the language asked for, so ask again.
   lookup.rerun();
   inspect.relabel();
+  // The records are drawn in the page's words, and the API's: again.
+  if (location.hash.startsWith('#inspection')) route();
 });
 
 // ---- network state -----------------------------------------------------
