@@ -67,6 +67,10 @@ func serveCmd(cfg *config, log *slog.Logger) *cobra.Command {
 				if err := st.Matcher().Warm(ctx); err != nil {
 					log.Warn("matcher warm-up failed; it is built on first use", slog.String("error", err.Error()))
 				}
+				// And verify's snapshot of the rows it reads, likewise.
+				if err := st.WarmVerify(ctx); err != nil {
+					log.Warn("verify warm-up failed; its snapshot is built on first use", slog.String("error", err.Error()))
+				}
 			}()
 			idx, indexer := startSearch(ctx, cfg, st, log)
 			if idx != nil {

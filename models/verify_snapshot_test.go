@@ -105,3 +105,19 @@ func TestVerifySnapshotMatchesQueries(t *testing.T) {
 		}
 	})
 }
+
+// TestWarmVerify: warming builds the snapshot, so that the first verify
+// finds it at the change log's head, and answers as usual.
+func TestWarmVerify(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *models.Store) {
+		w := newVerdictWorld(t, st)
+		if err := st.WarmVerify(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		// The Hikvision's old firmware is under an update-firmware warning.
+		v, err := st.Verify(t.Context(), models.VerifyQuery{Model: w.hik.ModelNumber, Brand: "Hikvision", At: "2026-08-20"})
+		if err != nil || v.Match != models.MatchExact || v.Verdict != models.VerdictWarning || v.Model.ID != w.hik.ID {
+			t.Fatalf("%s %s %v", v.Match, v.Verdict, err)
+		}
+	})
+}
