@@ -252,7 +252,7 @@ func (s *Server) permalink(c echo.Context) error {
 		QRPath:   permalinkPath(v.Model) + "/qr.svg",
 		APIPath:  "/v1/verify?brand=" + v.Model.BrandKey + "&model=" + v.Model.ModelKey,
 		PagePath: "/?brand=" + url.QueryEscape(v.Model.BrandKey) + "&model=" + url.QueryEscape(v.Model.ModelKey),
-		Log:      s.logFootnote(c)}
+		Log:      s.logFootnote(c, lang)}
 	if v.Model.Kind != "" {
 		view.Kind = t.kindLabel(v.Model.Kind)
 	}

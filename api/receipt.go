@@ -115,13 +115,16 @@ func (s *Server) receipt(c echo.Context, answers []verifyResponse) (*receiptResp
 // logFootnote is the permalink page's line about the log: the checkpoint
 // size and fingerprint the page's verdict can be checked against, or ""
 // without a signing key.
-func (s *Server) logFootnote(c echo.Context) string {
+func (s *Server) logFootnote(c echo.Context, lang string) string {
 	if s.logSigner == nil {
 		return ""
 	}
 	cp, _, err := s.signedCheckpoint(c)
 	if err != nil {
 		return ""
+	}
+	if lang == models.LangEN {
+		return "Verifiable change log: " + strconv.FormatInt(cp.Size, 10) + " events, fingerprint " + cp.Fingerprint()
 	}
 	return "Sổ thay đổi kiểm chứng được: " + strconv.FormatInt(cp.Size, 10) + " sự kiện, dấu vân tay " + cp.Fingerprint()
 }

@@ -120,7 +120,7 @@ func (s *Server) getInspectionRecord(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	pdf, err := renderRecord(rec, lang, s.publicBase(c)+"/#inspection/"+rec.Inspection.ID)
+	pdf, err := renderRecord(rec, lang, s.publicBase(c)+"/#inspection/"+rec.Inspection.ID, s.logFootnote(c, lang))
 	if err != nil {
 		return err
 	}
@@ -134,8 +134,11 @@ func (s *Server) getInspectionRecord(c echo.Context) error {
 	return c.Blob(http.StatusOK, "application/pdf", pdf)
 }
 
-// renderRecord draws the record on A4 pages.
-func renderRecord(rec *models.InspectionRecord, lang, pageURL string) ([]byte, error) {
+// renderRecord draws the record on A4 pages. logLine names the signed
+// checkpoint of the change log that holds the inspection (its size and
+// fingerprint), against which the record's verdicts can be checked; it is
+// empty when the registry signs no checkpoints.
+func renderRecord(rec *models.InspectionRecord, lang, pageURL, logLine string) ([]byte, error) {
 	t := recordTexts[lang]
 	insp := rec.Inspection
 	number := ""
@@ -317,6 +320,11 @@ func renderRecord(rec *models.InspectionRecord, lang, pageURL string) ([]byte, e
 	p.SetXY(left+half, y+35)
 	p.SetFont("DejaVu", "B", 10)
 	p.CellFormat(half, 5.5, insp.Inspector, "", 0, "C", false, 0, "")
+	if logLine != "" {
+		p.SetXY(left, y+46)
+		p.SetFont("DejaVu", "", 8)
+		p.MultiCell(body, 4.5, logLine, "", "L", false)
+	}
 
 	var out bytes.Buffer
 	if err := p.Output(&out); err != nil {

@@ -72,3 +72,30 @@ func TestInspectionRecordPDF(t *testing.T) {
 		e.do(http.MethodGet, "/v1/inspections/01a24b6d-4244-728b-8bf5-20feb91ec281/record.pdf", k.inspector, nil).want(http.StatusNotFound)
 	})
 }
+
+// TestInspectionRecordNamesTheCheckpoint: with a signing key, the record
+// names the log's signed checkpoint (its size and fingerprint) that holds
+// the inspection, as the permalink page does; without one it says nothing
+// of the log.
+func TestInspectionRecordNamesTheCheckpoint(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *testEnv) {
+		k := newInspectionKeys(t, e)
+		insp := e.do(http.MethodPost, "/v1/inspections", k.inspector, k.shelfBody()).want(http.StatusCreated).json()
+		path := "/v1/inspections/" + insp["id"].(string) + "/record.pdf"
+		if text := pdfText(t, e.do(http.MethodGet, path, k.inspector, nil).want(http.StatusOK).Body.Bytes()); strings.Contains(text, "Sổ thay đổi") {
+			t.Fatalf("a registry without a signing key names a checkpoint:\n%s", text)
+		}
+
+		e.withLogKey(t)
+		cp := e.do(http.MethodGet, "/v1/log/checkpoint", "", nil).want(http.StatusOK).Body.String()
+		size := strings.Split(cp, "\n")[1]
+		text := pdfText(t, e.do(http.MethodGet, path, k.inspector, nil).want(http.StatusOK).Body.Bytes())
+		if !strings.Contains(text, "Sổ thay đổi kiểm chứng được: "+size+" sự kiện, dấu vân tay "+size+"@") {
+			t.Fatalf("the record does not name the checkpoint of size %s:\n%s", size, text)
+		}
+		en := pdfText(t, e.do(http.MethodGet, path+"?lang=en", k.inspector, nil).want(http.StatusOK).Body.Bytes())
+		if !strings.Contains(en, "Verifiable change log: "+size+" events, fingerprint "+size+"@") {
+			t.Fatalf("the English record does not name the checkpoint:\n%s", en)
+		}
+	})
+}
