@@ -40,7 +40,7 @@ func keysCmd(cfg *config) *cobra.Command {
 			return nil
 		},
 	}
-	create.Flags().StringVar(&in.role, "role", "", "admin, authority, certifier, inspector, vendor or procurement")
+	create.Flags().StringVar(&in.role, "role", "", "admin, authority, certifier, inspector, vendor, procurement or operator")
 	create.Flags().StringVar(&in.org, "org", "", "organization id the key acts for (required but for admin and procurement)")
 	create.Flags().StringVar(&in.name, "name", "", "a label for the key's holder")
 	create.Flags().DurationVar(&in.expires, "expires-in", 0, "optional lifetime, such as 720h")

@@ -116,6 +116,8 @@ func TestAdversarialNoPrivateMarkerLeaks(t *testing.T) {
 			{"vendor A", e.key(models.RoleVendor, f.importer), false},
 			{"vendor A's other org", e.key(models.RoleVendor, f.retailer), false},
 			{"procurement", e.key(models.RoleProcurement, ""), false},
+			{"operator", e.key(models.RoleOperator, e.create("organizations",
+				map[string]any{"name": "Nhà mạng A", "kind": "operator"})), false},
 			{"certifier of another body", e.key(models.RoleCertifier, e.create("organizations",
 				map[string]any{"name": "Quatest 3", "kind": "certification_body"})), true},
 		}

@@ -12,7 +12,7 @@ import (
 // keyRequest creates an API key.
 type keyRequest struct {
 	// Role is admin, authority, certifier, inspector, vendor or procurement.
-	Role string `json:"role" example:"inspector" enums:"admin,authority,certifier,inspector,vendor,procurement" create:"required"`
+	Role string `json:"role" example:"inspector" enums:"admin,authority,certifier,inspector,vendor,procurement,operator" create:"required"`
 	// OrgID scopes the key to an organization; required for every role but admin and procurement.
 	OrgID string `json:"org_id"`
 	Name  string `json:"name" example:"Đội QLTT số 3, Đà Nẵng"`

@@ -36,8 +36,8 @@ type organizationRequest struct {
 	ContactFields
 	// Name is the registered name.
 	Name *string `json:"name" example:"Công ty TNHH Thiết bị An ninh Đà Nẵng" create:"required"`
-	// Kind is one of manufacturer, importer, distributor, retailer, online_seller, certification_body, authority, market_surveillance.
-	Kind *string `json:"kind" example:"retailer" enums:"manufacturer,importer,distributor,retailer,online_seller,certification_body,authority,market_surveillance" create:"required"`
+	// Kind is one of manufacturer, importer, distributor, retailer, online_seller, certification_body, authority, market_surveillance, operator.
+	Kind *string `json:"kind" example:"retailer" enums:"manufacturer,importer,distributor,retailer,online_seller,certification_body,authority,market_surveillance,operator" create:"required"`
 	// TaxCode is the enterprise tax code (MST), check digit validated: 10 digits, or NNNNNNNNNN-NNN for a branch. Send "" to remove.
 	TaxCode *string `json:"tax_code" example:"0100233488"`
 	// Country is an ISO 3166-1 alpha-2 code; VN when omitted.

@@ -12,7 +12,7 @@ import (
 )
 
 // roleOrder is the column order of the permission matrix.
-var roleOrder = []string{"public", "procurement", "vendor", "inspector", "certifier", "authority", "admin"}
+var roleOrder = []string{"public", "procurement", "vendor", "operator", "inspector", "certifier", "authority", "admin"}
 
 // permission is one row of the matrix: an endpoint, and for each role in
 // roleOrder whether it may call it: "✓" (yes), "own" (yes, for its own
@@ -20,13 +20,13 @@ var roleOrder = []string{"public", "procurement", "vendor", "inspector", "certif
 // "403" (its role may not).
 type permission struct {
 	method, path string
-	cells        [7]string
+	cells        [8]string
 	body         any
 }
 
 var (
-	all       = [7]string{"✓", "✓", "✓", "✓", "✓", "✓", "✓"}
-	adminOnly = [7]string{"401", "403", "403", "403", "403", "403", "✓"}
+	all       = [8]string{"✓", "✓", "✓", "✓", "✓", "✓", "✓", "✓"}
+	adminOnly = [8]string{"401", "403", "403", "403", "403", "403", "403", "✓"}
 )
 
 // permissionMatrix is the matrix of docs/api.md; TestPermissionMatrixInREADME
@@ -34,13 +34,13 @@ var (
 var permissionMatrix = []permission{
 	{"GET", "/v1/organizations", all, nil},
 	{"GET", "/v1/organizations/{org}", all, nil},
-	{"POST", "/v1/organizations", [7]string{"401", "403", "403", "✓", "403", "403", "✓"}, map[string]any{"name": "Cửa hàng mới", "kind": "retailer"}},
-	{"PATCH", "/v1/organizations/{org}", [7]string{"401", "403", "own", "403", "403", "403", "✓"}, map[string]any{"phone": "+84 24 3825 1234"}},
+	{"POST", "/v1/organizations", [8]string{"401", "403", "403", "403", "✓", "403", "403", "✓"}, map[string]any{"name": "Cửa hàng mới", "kind": "retailer"}},
+	{"PATCH", "/v1/organizations/{org}", [8]string{"401", "403", "own", "403", "403", "403", "403", "✓"}, map[string]any{"phone": "+84 24 3825 1234"}},
 	{"DELETE", "/v1/organizations/{org}", adminOnly, nil},
 	{"GET", "/v1/models", all, nil},
 	{"GET", "/v1/models/{model}", all, nil},
-	{"POST", "/v1/models", [7]string{"401", "403", "own", "403", "403", "403", "✓"}, map[string]any{"brand": "Imou", "model_number": "IPC-A22EP"}},
-	{"PATCH", "/v1/models/{model}", [7]string{"401", "403", "own", "403", "403", "403", "✓"}, map[string]any{"name": "Camera"}},
+	{"POST", "/v1/models", [8]string{"401", "403", "own", "403", "403", "403", "403", "✓"}, map[string]any{"brand": "Imou", "model_number": "IPC-A22EP"}},
+	{"PATCH", "/v1/models/{model}", [8]string{"401", "403", "own", "403", "403", "403", "403", "✓"}, map[string]any{"name": "Camera"}},
 	{"DELETE", "/v1/models/{model}", adminOnly, nil},
 	{"GET", "/v1/standards", all, nil},
 	{"GET", "/v1/standards/{standard}", all, nil},
@@ -48,24 +48,24 @@ var permissionMatrix = []permission{
 	{"PATCH", "/v1/standards/{standard}", adminOnly, map[string]any{"issued_by": "Bộ Công an"}},
 	{"GET", "/v1/certificates", all, nil},
 	{"GET", "/v1/certificates/{cert}", all, nil},
-	{"POST", "/v1/certificates", [7]string{"401", "403", "own", "403", "own", "403", "✓"}, map[string]any{"number": "X-1"}},
-	{"PATCH", "/v1/certificates/{cert}", [7]string{"401", "403", "own", "403", "own", "403", "✓"}, map[string]any{"lot_ref": "L-2"}},
+	{"POST", "/v1/certificates", [8]string{"401", "403", "own", "403", "403", "own", "403", "✓"}, map[string]any{"number": "X-1"}},
+	{"PATCH", "/v1/certificates/{cert}", [8]string{"401", "403", "own", "403", "403", "own", "403", "✓"}, map[string]any{"lot_ref": "L-2"}},
 	{"GET", "/v1/origin-certificates", all, nil},
 	{"GET", "/v1/origin-certificates/{origin}", all, nil},
-	{"POST", "/v1/origin-certificates", [7]string{"401", "403", "own", "403", "403", "403", "✓"}, map[string]any{"number": "E-1"}},
-	{"PATCH", "/v1/origin-certificates/{origin}", [7]string{"401", "403", "own", "403", "403", "403", "✓"}, map[string]any{"invoice_ref": "INV-2"}},
+	{"POST", "/v1/origin-certificates", [8]string{"401", "403", "own", "403", "403", "403", "403", "✓"}, map[string]any{"number": "E-1"}},
+	{"PATCH", "/v1/origin-certificates/{origin}", [8]string{"401", "403", "own", "403", "403", "403", "403", "✓"}, map[string]any{"invoice_ref": "INV-2"}},
 	{"GET", "/v1/warnings", all, nil},
 	{"GET", "/v1/warnings/{warning}", all, nil},
-	{"POST", "/v1/warnings", [7]string{"401", "403", "403", "403", "403", "own", "✓"}, map[string]any{"reference": "1/X"}},
-	{"PATCH", "/v1/warnings/{warning}", [7]string{"401", "403", "403", "403", "403", "own", "✓"}, map[string]any{"summary": "Cập nhật"}},
+	{"POST", "/v1/warnings", [8]string{"401", "403", "403", "403", "403", "403", "own", "✓"}, map[string]any{"reference": "1/X"}},
+	{"PATCH", "/v1/warnings/{warning}", [8]string{"401", "403", "403", "403", "403", "403", "own", "✓"}, map[string]any{"summary": "Cập nhật"}},
 	{"GET", "/v1/listings", all, nil},
 	{"GET", "/v1/listings/{listing}", all, nil},
-	{"POST", "/v1/listings", [7]string{"401", "403", "own", "✓", "403", "403", "✓"}, map[string]any{"channel": "shop"}},
-	{"PATCH", "/v1/listings/{listing}", [7]string{"401", "403", "own", "✓", "403", "403", "✓"}, map[string]any{"price_vnd": 1000}},
-	{"DELETE", "/v1/listings/{listing}", [7]string{"401", "403", "own", "✓", "403", "403", "✓"}, nil},
+	{"POST", "/v1/listings", [8]string{"401", "403", "own", "403", "✓", "403", "403", "✓"}, map[string]any{"channel": "shop"}},
+	{"PATCH", "/v1/listings/{listing}", [8]string{"401", "403", "own", "403", "✓", "403", "403", "✓"}, map[string]any{"price_vnd": 1000}},
+	{"DELETE", "/v1/listings/{listing}", [8]string{"401", "403", "own", "403", "✓", "403", "403", "✓"}, nil},
 	{"GET", "/v1/certificates/{cert}/history", all, nil},
 	{"GET", "/v1/provinces", all, nil},
-	{"GET", "/v1/audit", [7]string{"401", "403", "403", "403", "403", "✓", "✓"}, nil},
+	{"GET", "/v1/audit", [8]string{"401", "403", "403", "403", "403", "403", "✓", "✓"}, nil},
 	{"GET", "/v1/search?q=hikvision", all, nil},
 	{"GET", "/v1/verify?model=DS-2CD1023G0E-I", all, nil},
 	{"POST", "/v1/verify", all, map[string]any{"items": []map[string]any{{"model": "DS-2CD1023G0E-I"}}}},
@@ -74,15 +74,15 @@ var permissionMatrix = []permission{
 	{"GET", "/m/{brand}/{model_key}", all, nil},
 	{"GET", "/m/{brand}/{model_key}/qr.png", all, nil},
 	{"GET", "/m/{brand}/{model_key}/qr.svg", all, nil},
-	{"POST", "/v1/inspections", [7]string{"401", "403", "403", "✓", "403", "403", "✓"}, map[string]any{"trader_org_id": "0190a000-0000-7000-8000-00000000dead"}},
-	{"GET", "/v1/inspections", [7]string{"401", "403", "own", "✓", "403", "✓", "✓"}, nil},
-	{"GET", "/v1/inspections/{inspection}", [7]string{"401", "403", "own", "✓", "403", "✓", "✓"}, nil},
-	{"GET", "/v1/findings", [7]string{"401", "403", "own", "✓", "403", "✓", "✓"}, nil},
-	{"GET", "/v1/findings/{finding}", [7]string{"401", "403", "own", "✓", "403", "✓", "✓"}, nil},
-	{"PATCH", "/v1/findings/{finding}", [7]string{"401", "403", "403", "✓", "403", "403", "✓"}, map[string]any{"status": "confirmed", "note": "Biên bản 12/BB-QLTT"}},
-	{"GET", "/v1/organizations/{org}/compliance", [7]string{"401", "403", "own", "✓", "403", "✓", "✓"}, nil},
-	{"POST", "/v1/imports", [7]string{"401", "403", "own", "403", "403", "403", "✓"}, nil},
-	{"GET", "/v1/imports/{import}", [7]string{"401", "own", "own", "own", "own", "own", "✓"}, nil},
+	{"POST", "/v1/inspections", [8]string{"401", "403", "403", "403", "✓", "403", "403", "✓"}, map[string]any{"trader_org_id": "0190a000-0000-7000-8000-00000000dead"}},
+	{"GET", "/v1/inspections", [8]string{"401", "403", "own", "403", "✓", "403", "✓", "✓"}, nil},
+	{"GET", "/v1/inspections/{inspection}", [8]string{"401", "403", "own", "403", "✓", "403", "✓", "✓"}, nil},
+	{"GET", "/v1/findings", [8]string{"401", "403", "own", "403", "✓", "403", "✓", "✓"}, nil},
+	{"GET", "/v1/findings/{finding}", [8]string{"401", "403", "own", "403", "✓", "403", "✓", "✓"}, nil},
+	{"PATCH", "/v1/findings/{finding}", [8]string{"401", "403", "403", "403", "✓", "403", "403", "✓"}, map[string]any{"status": "confirmed", "note": "Biên bản 12/BB-QLTT"}},
+	{"GET", "/v1/organizations/{org}/compliance", [8]string{"401", "403", "own", "403", "✓", "403", "✓", "✓"}, nil},
+	{"POST", "/v1/imports", [8]string{"401", "403", "own", "403", "403", "403", "403", "✓"}, nil},
+	{"GET", "/v1/imports/{import}", [8]string{"401", "own", "own", "own", "own", "own", "own", "✓"}, nil},
 	{"GET", "/v1/export/{export}", all, nil},
 	{"GET", "/", all, nil},
 	{"GET", "/v1/keys", adminOnly, nil},
@@ -102,9 +102,10 @@ func newRoleWorld(t *testing.T, e *testEnv) roleWorld {
 	f := e.fixture()
 	ctx := t.Context()
 	office := e.create("organizations", map[string]any{"name": "Chi cục QLTT Đà Nẵng", "kind": "market_surveillance"})
-	orgs := map[string]string{"vendor": f.importer, "inspector": office, "certifier": f.body, "authority": f.authority}
+	isp := e.create("organizations", map[string]any{"name": "Nhà mạng VNPT Đà Nẵng", "kind": "operator"})
+	orgs := map[string]string{"vendor": f.importer, "operator": isp, "inspector": office, "certifier": f.body, "authority": f.authority}
 	w := roleWorld{keys: map[string]string{"admin": e.admin}, ids: map[string]map[string]string{}}
-	for _, role := range roleOrder[1:6] {
+	for _, role := range roleOrder[1 : len(roleOrder)-1] {
 		_, secret, err := e.store.CreateKey(ctx, models.System("test"), models.NewKeyInput{Role: models.Role(role), OrgID: orgs[role]})
 		if err != nil {
 			t.Fatal(err)

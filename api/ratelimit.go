@@ -29,6 +29,7 @@ var DefaultRates = map[string]Rate{
 	"inspector":   {PerSecond: 50, Burst: 100},
 	"certifier":   {PerSecond: 50, Burst: 100},
 	"authority":   {PerSecond: 50, Burst: 100},
+	"operator":    {PerSecond: 50, Burst: 100},
 	"admin":       {PerSecond: 200, Burst: 400},
 }
 

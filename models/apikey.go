@@ -26,10 +26,13 @@ const (
 	RoleInspector   Role = "inspector"
 	RoleVendor      Role = "vendor"
 	RoleProcurement Role = "procurement"
+	// RoleOperator keeps the fleets of cameras its own organization runs
+	// (an agency, an ISP).
+	RoleOperator Role = "operator"
 )
 
 // Roles lists every role, in the order of the permission matrix.
-var Roles = []Role{RoleProcurement, RoleVendor, RoleInspector, RoleCertifier, RoleAuthority, RoleAdmin}
+var Roles = []Role{RoleProcurement, RoleVendor, RoleOperator, RoleInspector, RoleCertifier, RoleAuthority, RoleAdmin}
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool {
@@ -107,6 +110,8 @@ var keyOrgKinds = map[Role][]string{
 	RoleCertifier: {OrgCertificationBody},
 	RoleAuthority: {OrgAuthority, OrgMarketSurveillance},
 	RoleInspector: {OrgMarketSurveillance, OrgAuthority},
+	// RoleOperator is not listed: any organization may run cameras. An ISP
+	// or an agency that is none of the other kinds is of kind operator.
 }
 
 // CreateKey makes a new random key and stores its hash. The returned secret
@@ -117,7 +122,7 @@ func (s *Store) CreateKey(ctx context.Context, actor Actor, in NewKeyInput) (*AP
 		return nil, "", err
 	}
 	var v ValidationError
-	v.Check(in.Role.Valid(), "role", "must be one of admin, authority, certifier, inspector, vendor, procurement")
+	v.Check(in.Role.Valid(), "role", "must be one of admin, authority, certifier, inspector, vendor, procurement, operator")
 	v.Check(len(in.Name) <= 200, "name", "must be at most 200 characters")
 	if in.Role.Valid() && in.Role != RoleAdmin && in.Role != RoleProcurement {
 		v.Check(in.OrgID != "", "org_id", "is required for the %s role", in.Role)

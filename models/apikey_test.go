@@ -93,6 +93,7 @@ func TestAPIKeyValidation(t *testing.T) {
 			{"unknown role", models.NewKeyInput{Role: "root"}, []string{"role"}},
 			{"vendor without organization", models.NewKeyInput{Role: models.RoleVendor}, []string{"org_id"}},
 			{"inspector without organization", models.NewKeyInput{Role: models.RoleInspector}, []string{"org_id"}},
+			{"operator without organization", models.NewKeyInput{Role: models.RoleOperator}, []string{"org_id"}},
 			{"expired already", models.NewKeyInput{Role: models.RoleAdmin, ExpiresAt: &past}, []string{"expires_at"}},
 			{"everything at once", models.NewKeyInput{Role: models.RoleCertifier, Name: strings.Repeat("n", 201), ExpiresAt: &pinned}, []string{"org_id", "name", "expires_at"}},
 			{"organization missing", models.NewKeyInput{Role: models.RoleVendor, OrgID: "0190a000-0000-7000-8000-00000000dead"}, []string{"org_id"}},

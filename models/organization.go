@@ -20,11 +20,13 @@ const (
 	OrgCertificationBody  = "certification_body"
 	OrgAuthority          = "authority"
 	OrgMarketSurveillance = "market_surveillance"
+	// OrgOperator runs cameras and sells none: an ISP, an agency.
+	OrgOperator = "operator"
 )
 
 // OrgKinds lists every organization kind.
 var OrgKinds = []string{OrgManufacturer, OrgImporter, OrgDistributor, OrgRetailer, OrgOnlineSeller,
-	OrgCertificationBody, OrgAuthority, OrgMarketSurveillance}
+	OrgCertificationBody, OrgAuthority, OrgMarketSurveillance, OrgOperator}
 
 // Organization is any party the registry knows: a manufacturer, importer,
 // distributor, retailer or online seller (a trader, when it has a tax code),
