@@ -27,6 +27,8 @@ type permission struct {
 var (
 	all       = [8]string{"✓", "✓", "✓", "✓", "✓", "✓", "✓", "✓"}
 	adminOnly = [8]string{"401", "403", "403", "403", "403", "403", "403", "✓"}
+	fleetRead = [8]string{"401", "403", "403", "own", "403", "403", "✓", "✓"}
+	fleetKeep = [8]string{"401", "403", "403", "own", "403", "403", "403", "✓"}
 )
 
 // permissionMatrix is the matrix of docs/api.md; TestPermissionMatrixInREADME
@@ -84,6 +86,16 @@ var permissionMatrix = []permission{
 	{"POST", "/v1/imports", [8]string{"401", "403", "own", "403", "403", "403", "403", "✓"}, nil},
 	{"GET", "/v1/imports/{import}", [8]string{"401", "own", "own", "own", "own", "own", "own", "✓"}, nil},
 	{"GET", "/v1/export/{export}", all, nil},
+	{"GET", "/v1/fleets", [8]string{"401", "403", "403", "✓", "403", "403", "✓", "✓"}, nil},
+	{"POST", "/v1/fleets", [8]string{"401", "403", "403", "✓", "403", "403", "403", "✓"}, map[string]any{"name": "Camera trụ sở"}},
+	{"GET", "/v1/fleets/{fleet}", fleetRead, nil},
+	{"PATCH", "/v1/fleets/{fleet}", fleetKeep, map[string]any{"security_level": 3}},
+	{"GET", "/v1/fleets/{fleet}/devices", fleetRead, nil},
+	{"POST", "/v1/fleets/{fleet}/devices", fleetKeep, map[string]any{"model": "DS-2CD1023G0E-I", "quantity": 2}},
+	{"DELETE", "/v1/fleets/{fleet}/devices/{device}", fleetKeep, nil},
+	{"GET", "/v1/fleets/{fleet}/report", fleetRead, nil},
+	{"GET", "/v1/fleets/{fleet}/report.csv", fleetRead, nil},
+	{"DELETE", "/v1/fleets/{fleet}", fleetKeep, nil},
 	{"GET", "/", all, nil},
 	{"GET", "/v1/keys", adminOnly, nil},
 	{"POST", "/v1/keys", adminOnly, map[string]any{"role": "procurement"}},
@@ -122,6 +134,9 @@ func newRoleWorld(t *testing.T, e *testEnv) roleWorld {
 	listing := e.do("POST", "/v1/listings", w.keys["vendor"], map[string]any{"camera_model_id": f.model, "channel": "online",
 		"url": "https://shopee.vn/x"}).want(201).str("id")
 	spare := e.create("organizations", map[string]any{"name": "Spare", "kind": "distributor"})
+	// The operator's own fleet, with a device.
+	fleet := e.do("POST", "/v1/fleets", w.keys["operator"], map[string]any{"name": "Camera trụ sở"}).want(201).str("id")
+	device := e.do("POST", "/v1/fleets/"+fleet+"/devices", w.keys["operator"], map[string]any{"model": "DS-2CD1023G0E-I"}).want(201).str("id")
 	// An inspection of the vendor's own organization, with a finding: the
 	// Dahua model has no certificate.
 	insp := e.do("POST", "/v1/inspections", w.keys["inspector"], map[string]any{"trader_org_id": f.importer,
@@ -134,7 +149,8 @@ func newRoleWorld(t *testing.T, e *testEnv) roleWorld {
 	base := map[string]string{"{org}": spare, "{model}": f.model, "{standard}": "0190a000-0000-7000-8000-000000000011",
 		"{cert}": f.cert, "{origin}": f.origin, "{warning}": f.warning, "{listing}": f.listing,
 		"{brand}": "hikvision", "{model_key}": "ds2cd1023g0ei", "{inspection}": insp.str("id"), "{finding}": finding,
-		"{import}": "0190a000-0000-7000-8000-00000000beef", "{export}": "models.csv"}
+		"{import}": "0190a000-0000-7000-8000-00000000beef", "{export}": "models.csv",
+		"{fleet}": fleet, "{device}": device}
 	for _, role := range roleOrder {
 		ids := map[string]string{}
 		for k, v := range base {

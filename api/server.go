@@ -272,6 +272,9 @@ func (s *Server) routes() {
 	v1.GET("/compliant-models", s.listCompliantModels)
 	v1.GET("/compliant-models/changes", s.listCompliantChanges)
 
+	// Fleets: an operator's installed cameras (api/fleet.go).
+	s.fleetRoutes(v1)
+
 	// Verify, feeds and permalinks are public; inspections, findings and
 	// compliance summaries are private trader data (api/inspection.go).
 	v1.GET("/verify", s.verify)

@@ -116,6 +116,9 @@ func (s *Store) EventReadable(ctx context.Context, viewer Actor, e *Event) (bool
 		return viewer.Role == RoleAdmin, nil
 	case "inspection", "finding":
 		return viewer.Privileged(), nil
+	case "fleet", "fleet_device":
+		// An operator's inventory: admins and authorities read every fleet.
+		return viewer.Role == RoleAdmin || viewer.Role == RoleAuthority, nil
 	case "organization":
 		var o *Organization
 		if o, err = s.GetOrganization(ctx, e.EntityID); err == nil {
