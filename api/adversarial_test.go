@@ -66,13 +66,22 @@ func TestAdversarialNoPrivateMarkerLeaks(t *testing.T) {
 			[]byte("brand,model_number,kind\nZqxbrand,ZQXROW-1,zqxkind\n")).want(http.StatusAccepted).str("id")
 		e.waitJob(vendorB, "/v1/imports/"+job)
 
+		// B's fleet of installed cameras (an operator key of B): private to B,
+		// admins and authorities.
+		operatorB := e.key(models.RoleOperator, orgB)
+		fleet := e.do(http.MethodPost, "/v1/fleets", operatorB, map[string]any{"name": "zqxfleet", "description": "zqxfdesc"}).
+			want(http.StatusCreated).str("id")
+		device := e.do(http.MethodPost, "/v1/fleets/"+fleet+"/devices", operatorB, map[string]any{"model": "DS-2CD1023G0E-I",
+			"location": "zqxdevloc", "external_id": "ZQXTAG-1"}).want(http.StatusCreated).str("id")
+
 		if _, err := ix.CatchUp(t.Context()); err != nil {
 			t.Fatal(err)
 		}
-		markers := []string{"zqxmail", "9876 5432", "ZQXCERT", "zqxplace", "zqxnotes", "ZQXLABEL", "zqxfile", "ZQXROW", "zqxkind"}
+		markers := []string{"zqxmail", "9876 5432", "ZQXCERT", "zqxplace", "zqxnotes", "ZQXLABEL", "zqxfile", "ZQXROW", "zqxkind",
+			"zqxfleet", "zqxfdesc", "zqxdevloc", "ZQXTAG"}
 		// A listing of the pending model is private as the model is.
 		modelMarkers := []string{"Zqxbrand", "ZQXPEND", "zqxname", "zqxshop", pending}
-		privateIDs := []string{orgB, pending, pendingCert, listing, inspection, finding, job}
+		privateIDs := []string{orgB, pending, pendingCert, listing, inspection, finding, job, fleet, device}
 
 		// Every GET route, with every private id in its parameters.
 		var paths []string

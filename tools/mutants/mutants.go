@@ -88,6 +88,16 @@ var mutants = []mutant{
 		find: "return !visible[id(l)]", replace: "return !visible[id(l)] && false", pkgs: apiPkgs},
 	{name: "a log leaf may name invisible models", file: "models/logread.go",
 		find: "if !visible[id] {\n\t\t\treturn false, nil", replace: "if !visible[id] && false {\n\t\t\treturn false, nil", pkgs: apiPkgs},
+	// Fleets (models/fleet*.go): an operator's own organization's only.
+	{name: "seesFleet sees every fleet", file: "models/fleet.go",
+		find:    "return viewer.Role == RoleAdmin || viewer.Role == RoleAuthority || (viewer.Role == RoleOperator && viewer.Owns(&f.OrgID))",
+		replace: "return true", pkgs: apiPkgs},
+	{name: "FindFleets lists other organizations' fleets to an operator", file: "models/fleet.go",
+		find: `q = q.Where("org_id = ?", f.Viewer.OrgID)`, replace: "q = q", pkgs: apiPkgs},
+	{name: "a fleet's log leaf is read by anyone", file: "models/logread.go",
+		find: "return viewer.Role == RoleAdmin || viewer.Role == RoleAuthority, nil", replace: "return true, nil", pkgs: apiPkgs},
+	{name: "a fleet row matched only possibly counts compliant", file: "models/fleet_report.go",
+		find: "if rows[i].ToFix && rows[i].Verdict == VerdictCompliant {", replace: "if false {", pkgs: apiPkgs},
 	// The API's role checks and read surfaces.
 	{name: "requireRole lets every role through", file: "api/auth.go",
 		find: "if !slices.Contains(roles, a.Role) {", replace: "if !slices.Contains(roles, a.Role) && false {", pkgs: apiPkgs},
