@@ -297,6 +297,10 @@ func TestPermissionMatrixOwnCellsOnOthers(t *testing.T) {
 		job := e.upload(e.admin, map[string]string{"entity": "models", "dry_run": "true"}, "m.csv", []byte("brand,model_number\nA,B\n")).
 			want(http.StatusAccepted).str("id")
 		others["{import}"] = job
+		// Another organization's fleet, with a device.
+		others["{fleet}"] = e.create("fleets", map[string]any{"name": "Camera Cục khác", "org_id": otherAuth})
+		others["{device}"] = e.do("POST", "/v1/fleets/"+others["{fleet}"]+"/devices", e.admin, map[string]any{"model": "IPC2122LB"}).
+			want(http.StatusCreated).str("id")
 		tried := 0
 		for _, p := range permissionMatrix {
 			if p.method == "POST" {
