@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"camreg/models/verdict"
 )
@@ -22,6 +23,8 @@ import (
 // (five MAXes, one per entity), and a cold one ran five more queries.
 type verifyCache struct {
 	mu sync.RWMutex
+	// building is set while one verify builds the snapshot whole.
+	building atomic.Bool
 	// head is the change log's seq the snapshot holds every write up to
 	// (rows read later may be newer still); -1 before it is built.
 	head      int64
@@ -100,32 +103,55 @@ func newVerifyCache() *verifyCache { return &verifyCache{head: -1} }
 // one by one; past it (a bulk import), the snapshot is built afresh.
 const maxDelta = 20_000
 
-// advance brings the snapshot to head at least. A snapshot already past
-// head (another verify moved it on) serves as it is: it is newer.
-func (c *verifyCache) advance(r reader, head int64) error {
+// advance brings the snapshot to head at least, and reports whether it
+// did. A snapshot already past head (another verify moved it on) serves as
+// it is: it is newer. When the snapshot must be built whole (at first, or
+// after more than maxDelta events), one verify builds it without holding
+// the lock, and verifies meanwhile report false and read the database, as
+// a transaction does: none waits for the build.
+func (c *verifyCache) advance(r reader, head int64) (bool, error) {
 	c.mu.RLock()
 	at := c.head
 	c.mu.RUnlock()
 	if at >= head && at >= 0 {
-		return nil
+		return true, nil
+	}
+	if c.building.Load() {
+		return false, nil
 	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	if c.head >= head && c.head >= 0 {
-		return nil
+		c.mu.Unlock()
+		return true, nil
 	}
 	if c.head >= 0 {
 		done, err := c.apply(r, head)
 		if err != nil {
-			// Half applied: start afresh next time.
+			// Half applied: start afresh.
 			c.head = -1
-			return err
 		}
-		if done {
-			return nil
+		if err != nil || done {
+			c.mu.Unlock()
+			return err == nil, err
 		}
 	}
-	return c.build(r)
+	c.mu.Unlock()
+	if !c.building.CompareAndSwap(false, true) {
+		return false, nil
+	}
+	defer c.building.Store(false)
+	fresh := newVerifyCache()
+	if err := fresh.build(r); err != nil {
+		return false, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if fresh.head >= c.head {
+		c.head, c.modelHead, c.standards, c.byID, c.rows, c.docs =
+			fresh.head, fresh.modelHead, fresh.standards, fresh.byID, fresh.rows, fresh.docs
+		c.forgetDecisions()
+	}
+	return c.head >= head, nil
 }
 
 // build reads every row verify reads. It labels the snapshot with the head

@@ -152,10 +152,13 @@ func (s *Store) reader(ctx context.Context) (reader, error) {
 	if err != nil {
 		return r, err
 	}
-	if err := s.cache.advance(r, head); err != nil {
+	ok, err := s.cache.advance(r, head)
+	if err != nil {
 		return r, err
 	}
-	r.snap = s.cache
+	if ok {
+		r.snap = s.cache
+	}
 	return r, nil
 }
 
