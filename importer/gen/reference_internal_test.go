@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"camreg/models"
 	"camreg/fold"
+	"camreg/models"
 )
 
 // Model numbers are unique per brand only if the folded prefixes of a
