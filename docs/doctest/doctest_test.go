@@ -11,7 +11,8 @@
 //
 // A block fails when it exits non-zero (the session runs with set -e and
 // stops there); a file fails when the server answered any request of its
-// session with a 5xx. A block is skipped only when an HTML comment right
+// session with a 5xx, or with a 429 (an example cut short by the rate limit
+// shows a reader nothing of what it says). A block is skipped only when an HTML comment right
 // before it says why: <!-- doctest: skip: needs PostgreSQL -->.
 package doctest
 
@@ -109,7 +110,7 @@ func TestParseBlocks(t *testing.T) {
 }
 
 // recorder is a reverse proxy in front of the server that remembers the
-// requests answered with a 5xx.
+// requests answered with a 5xx or a 429.
 type recorder struct {
 	mu     sync.Mutex
 	failed []string
@@ -174,7 +175,11 @@ func serve(t *testing.T, dir, data string, rec *recorder) int {
 	t.Cleanup(func() { logf.Close() })
 	cmd := exec.Command(filepath.Join(dir, "bin", "camreg"), "serve", "--demo")
 	cmd.Dir = dir
-	cmd.Env = append(cleanEnv(), "CAMREG_DATA="+data, "CAMREG_ADDR=127.0.0.1:"+strconv.Itoa(port), "CAMREG_SEARCH=bleve")
+	// The examples run in milliseconds, one after another, where a reader
+	// takes minutes over them: the public per-IP limit (20/s, burst 40) is
+	// raised so that the guides together do not drain it.
+	cmd.Env = append(cleanEnv(), "CAMREG_DATA="+data, "CAMREG_ADDR=127.0.0.1:"+strconv.Itoa(port), "CAMREG_SEARCH=bleve",
+		"CAMREG_RATE_LIMITS=public=1000:2000")
 	cmd.Stdout, cmd.Stderr = logf, logf
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -215,7 +220,7 @@ func serve(t *testing.T, dir, data string, rec *recorder) int {
 	target, _ := url.Parse(base)
 	proxy := httputil.NewSingleHostReverseProxy(target)
 	proxy.ModifyResponse = func(resp *http.Response) error {
-		if resp.StatusCode >= 500 {
+		if resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests {
 			rec.mu.Lock()
 			rec.failed = append(rec.failed, fmt.Sprintf("%s %s → %d", resp.Request.Method, resp.Request.URL.RequestURI(), resp.StatusCode))
 			rec.mu.Unlock()
@@ -345,7 +350,7 @@ func runFile(t *testing.T, file string, blocks []block, dir, data string, rewrit
 		t.Errorf("%s: the session failed after its last block: %v\n%s", file, err, tail(out, 4000))
 	}
 	if failed := rec.take(); len(failed) > 0 {
-		t.Errorf("%s: the server answered with a 5xx:\n  %s", file, strings.Join(failed, "\n  "))
+		t.Errorf("%s: the server answered with a 5xx or a 429:\n  %s", file, strings.Join(failed, "\n  "))
 	}
 }
 
