@@ -17,8 +17,9 @@ func (c *contract) cases() {
 	c.f = f
 	e := c.e
 	office := e.create("organizations", map[string]any{"name": "Chi cục QLTT Đà Nẵng", "kind": "market_surveillance", "province": "48"})
+	carrier := e.create("organizations", map[string]any{"name": "Nhà mạng Sông Hàn", "kind": "operator"})
 	for role, org := range map[models.Role]string{models.RoleVendor: f.importer, models.RoleCertifier: f.body,
-		models.RoleAuthority: f.authority, models.RoleInspector: office, models.RoleProcurement: ""} {
+		models.RoleAuthority: f.authority, models.RoleInspector: office, models.RoleProcurement: "", models.RoleOperator: carrier} {
 		_, secret, err := e.store.CreateKey(c.t.Context(), models.System("test"), models.NewKeyInput{Role: role, OrgID: org, Name: string(role)})
 		if err != nil {
 			c.t.Fatal(err)
@@ -152,6 +153,25 @@ func (c *contract) cases() {
 		body: map[string]any{"not_in_registry": true, "label_text": "ZZ-NOPE-1 4MP"}})
 	c.ids["{n}"] = "0"
 
+	// Fleets: an operator's own, and an admin's for an organization; devices
+	// one at a time and in bulk; the report as JSON, CSV and XLSX.
+	fleet := c.do(call{method: post, path: "/v1/fleets", role: "operator", want: 201,
+		body: map[string]any{"name": "Thuê bao Đà Nẵng", "security_level": 2}}).str("id")
+	c.ids["fleets"] = fleet
+	c.do(call{method: post, path: "/v1/fleets", role: "operator", want: 201, body: map[string]any{"name": "Trụ sở", "org_id": carrier}})
+	c.do(call{method: post, path: "/v1/fleets", role: "operator", want: 403, body: map[string]any{"name": "X", "org_id": f.importer}})
+	spareFleet := c.do(call{method: post, path: "/v1/fleets", role: "admin", want: 201, body: map[string]any{"name": "Kho", "org_id": carrier}}).str("id")
+	c.do(call{method: patch, path: "/v1/fleets/" + fleet, role: "operator", want: 200, body: map[string]any{"description": "camera thuê bao"}})
+	c.do(call{method: get, path: "/v1/fleets/" + fleet, role: "vendor", want: 403})
+	device := c.do(call{method: post, path: "/v1/fleets/" + fleet + "/devices", role: "operator", want: 201,
+		body: map[string]any{"model": "DS-2CD1023G0E-I", "location": "Trạm 1"}}).json()
+	c.ids["devices"], _ = device["id"].(string)
+	c.do(call{method: post, path: "/v1/fleets/" + fleet + "/devices", role: "operator", want: 201,
+		body: map[string]any{"items": []map[string]any{{"brand": "Dahua", "model": "IPC-HFW1230S-S5", "quantity": 3}, {"model": "ZZ-NOPE-1"}}}})
+	for _, r := range []string{"/report", "/report.csv", "/report.xlsx", "/devices"} {
+		c.do(call{method: get, path: "/v1/fleets/" + fleet + r, role: "operator", want: 200})
+	}
+
 	// Imports: a multipart upload, then its job.
 	var up bytes.Buffer
 	mw := multipart.NewWriter(&up)
@@ -199,6 +219,12 @@ func (c *contract) cases() {
 	c.logCases()
 
 	// Deletions last, of objects made above.
+	if dev := c.ids["devices"]; dev != "" {
+		c.do(call{method: del, path: "/v1/fleets/" + fleet + "/devices/" + dev, role: "operator", want: 204})
+	} else {
+		c.t.Errorf("adding a device answered no id: %v", device)
+	}
+	c.do(call{method: del, path: "/v1/fleets/" + spareFleet, role: "admin", want: 204})
 	c.do(call{method: del, path: "/v1/models/" + model, role: "admin", want: 204})
 	c.do(call{method: del, path: "/v1/organizations/" + org, role: "admin", want: 204})
 	c.do(call{method: del, path: "/v1/organizations/" + f.importer, role: "admin", want: 409})

@@ -21,14 +21,14 @@ import (
 //	@Produce		application/vnd.openxmlformats-officedocument.spreadsheetml.sheet
 //	@Produce		application/x-ndjson
 //	@Produce		json
-//	@Param			file	path		string	true	"<entity>.<format>, such as listings.csv or models.xlsx; entity is organizations, models, certificates, origin-certificates, warnings, listings or compliant-models (the published list: csv, xlsx or ndjson); format csv, xlsx, ndjson or json"
-//	@Param			at		query		string	false	"compliant-models only: the date of the list, YYYY-MM-DD (today when omitted)"
-//	@Param			brand	query		string	false	"compliant-models only: brand"
-//	@Param			kind	query		string	false	"compliant-models only: kind of camera"
-//	@Param			standard	query	string	false	"compliant-models only: code of the certificate's standard"
-//	@Param			q		query		string	false	"compliant-models only: words of the brand, model number or name"
-//	@Success		200		{file}		file
-//	@Failure		404		{object}	Problem
+//	@Param			file		path		string	true	"<entity>.<format>, such as listings.csv or models.xlsx; entity is organizations, models, certificates, origin-certificates, warnings, listings or compliant-models (the published list: csv, xlsx or ndjson); format csv, xlsx, ndjson or json"
+//	@Param			at			query		string	false	"compliant-models only: the date of the list, YYYY-MM-DD (today when omitted)"
+//	@Param			brand		query		string	false	"compliant-models only: brand"
+//	@Param			kind		query		string	false	"compliant-models only: kind of camera"
+//	@Param			standard	query		string	false	"compliant-models only: code of the certificate's standard"
+//	@Param			q			query		string	false	"compliant-models only: words of the brand, model number or name"
+//	@Success		200			{file}		file
+//	@Failure		404			{object}	Problem
 //	@Router			/v1/export/{file} [get]
 func (s *Server) exportDataset(c echo.Context) error {
 	file := c.Param("file")

@@ -16,7 +16,7 @@ import (
 
 // fleetRequest is an admin's fleet: it names the organization.
 type fleetRequest struct {
-	OrgID *string `json:"org_id" create:"required"`
+	OrgID *string `json:"org_id"`
 	FleetFields
 }
 

@@ -15,7 +15,7 @@ import (
 type deviceFields struct {
 	Brand *string `json:"brand" example:"Hikvision"`
 	// Model is the model text as read on the camera or in the inventory.
-	Model    *string `json:"model" example:"DS-2CD1023G0E-I" create:"required"`
+	Model    *string `json:"model" example:"DS-2CD1023G0E-I"`
 	Firmware *string `json:"firmware" example:"V5.7.3 build 220112"`
 	// Quantity is the number of cameras of the row, 1 when omitted.
 	Quantity *int `json:"quantity" example:"12" minimum:"1" maximum:"1000000"`
@@ -108,9 +108,9 @@ func (s *Server) listFleetDevices(c echo.Context) error {
 //	@Accept			json
 //	@Produce		json
 //	@Security		BearerKey
-//	@Param			id		path		string				true	"fleet id"
-//	@Param			body	body		deviceAddRequest	true	"one device, or items"
-//	@Success		201		{object}	deviceList
+//	@Param			id		path		string					true	"fleet id"
+//	@Param			body	body		deviceAddRequest		true	"one device, or items"
+//	@Success		201		{object}	map[string]interface{}	"the device (one added), or {items} (several)"
 //	@Failure		400		{object}	Problem
 //	@Failure		403		{object}	Problem
 //	@Failure		404		{object}	Problem

@@ -168,6 +168,16 @@ func completeOperation(path, method string, op obj, src *source) string {
 		}
 	}
 	produces, _ := op["produces"].([]any)
+	if len(produces) > 0 && !containsAny(produces, "application/json") {
+		// A file, a feed or a page: a success without a schema is the file.
+		for code, r := range responses {
+			if n, err := strconv.Atoi(code); err == nil && n < 300 && n != 204 {
+				if resp, _ := r.(obj); resp["schema"] == nil {
+					resp["schema"] = obj{"type": "file"}
+				}
+			}
+		}
+	}
 	if !containsAny(produces, problemType) {
 		op["produces"] = append(produces, problemType)
 	}
