@@ -28,15 +28,21 @@ const ViolationOther = "other"
 var Violations = []string{ReasonNoCertificate, ReasonCertificateExpired, ReasonCertificateRevoked, ReasonCertificateSuspended,
 	ReasonWarnedModel, ReasonBannedModel, ReasonNoOriginProof, ReasonUnregistered, ViolationOther}
 
-// findingMoves is a finding's lifecycle: an inspection opens it; an
-// inspector confirms it (or dismisses it as a mistake); a confirmed
-// finding is resolved when the trader has put things right, or dismissed.
-// Resolved and dismissed are final.
-var findingMoves = map[string][]string{
-	FindingOpen:      {FindingConfirmed, FindingDismissed},
-	FindingConfirmed: {FindingResolved, FindingDismissed},
-	FindingResolved:  {},
-	FindingDismissed: {},
+// findingStatus is a finding's lifecycle, the status machine certificates,
+// C/Os and warnings share: an inspection opens it; an inspector confirms it
+// (or dismisses it as a mistake); a confirmed finding is resolved when the
+// trader has put things right, or dismissed. Resolved and dismissed are
+// final. Every move needs a reason (the inspector's note).
+var findingStatus = statusRules{
+	initial:    FindingOpen,
+	statuses:   FindingStatuses,
+	needReason: []string{FindingConfirmed, FindingResolved, FindingDismissed},
+	transitions: map[string][]string{
+		FindingOpen:      {FindingConfirmed, FindingDismissed},
+		FindingConfirmed: {FindingResolved, FindingDismissed},
+		FindingResolved:  {},
+		FindingDismissed: {},
+	},
 }
 
 // Finding is a violation recorded against a trader during an inspection:
@@ -93,7 +99,7 @@ func (s *Store) UpdateFinding(ctx context.Context, actor Actor, id string, in Fi
 		return nil, err
 	}
 	var v ValidationError
-	v.enum("status", &in.Status, true, FindingStatuses...)
+	v.enum("status", &in.Status, true, findingStatus.statuses...)
 	note := v.text("note", &in.Note, true, 2000)
 	if err := v.Err(); err != nil {
 		return nil, err
@@ -108,12 +114,8 @@ func (s *Store) UpdateFinding(ctx context.Context, actor Actor, id string, in Fi
 			return err
 		}
 		from := f.Status.Status
-		if !slices.Contains(findingMoves[from], in.Status) {
-			allowed := findingMoves[from]
-			if len(allowed) == 0 {
-				return Conflict("finding %s is %s, which is final", id, from)
-			}
-			return Conflict("finding %s is %s: it can become %s, not %s", id, from, joinComma(allowed), in.Status)
+		if err := findingStatus.move("finding", id, from, in.Status); err != nil {
+			return err
 		}
 		f.Status = Status{Status: in.Status, StatusReason: note, StatusChangedOn: s.Today()}
 		before := f.Version
@@ -225,10 +227,7 @@ func (s *Store) FindFindings(ctx context.Context, viewer Actor, f FindingFilter,
 		v.enum("violation", &f.Violation, false, Violations...)
 		q = q.Where("violation = ?", f.Violation)
 	}
-	if f.Status != "" {
-		v.enum("status", &f.Status, false, FindingStatuses...)
-		q = q.Where("status = ?", f.Status)
-	}
+	q = findingStatus.filter(&v, q, f.Status)
 	q = dateRange(&v, q, "observed_on", f.From, f.To)
 	if err := v.Err(); err != nil {
 		return Page[Finding]{}, err

@@ -103,6 +103,21 @@ func (r statusRules) apply(v *ValidationError, st *Status, status, reason, chang
 	st.Status, st.StatusReason, st.StatusChangedOn = want, rs, d
 }
 
+// move checks a move made as a step of its own (a finding's confirmation,
+// say) rather than through apply's field changes: a move the machine does
+// not allow is a conflict with the document's current status, naming the
+// moves it allows. Errors: ErrConflict.
+func (r statusRules) move(what, id, from, to string) error {
+	if slices.Contains(r.transitions[from], to) {
+		return nil
+	}
+	allowed := r.transitions[from]
+	if len(allowed) == 0 {
+		return Conflict("%s %s is %s, which is final", what, id, from)
+	}
+	return Conflict("%s %s is %s: it can become %s, not %s", what, id, from, joinComma(allowed), to)
+}
+
 func joinComma(s []string) string {
 	out := ""
 	for i, x := range s {

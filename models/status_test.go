@@ -64,3 +64,27 @@ func TestStatusFilters(t *testing.T) {
 		}
 	})
 }
+
+// TestFindingLifecycleIsAStatusMachine: findings move through the same
+// status machine as certificates, C/Os and warnings; a move it does not
+// allow is a conflict naming what is allowed, and final statuses allow none.
+func TestFindingLifecycleIsAStatusMachine(t *testing.T) {
+	for _, c := range []struct {
+		from, to, want string
+	}{
+		{models.FindingOpen, models.FindingConfirmed, ""},
+		{models.FindingOpen, models.FindingDismissed, ""},
+		{models.FindingConfirmed, models.FindingResolved, ""},
+		{models.FindingOpen, models.FindingResolved, "it can become confirmed, dismissed, not resolved"},
+		{models.FindingResolved, models.FindingOpen, "which is final"},
+		{models.FindingDismissed, models.FindingConfirmed, "which is final"},
+	} {
+		err := models.FindingMove("f1", c.from, c.to)
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("%s → %s: %v", c.from, c.to, err)
+		case c.want != "" && (!errors.Is(err, models.ErrConflict) || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("%s → %s: %v, want a conflict saying %q", c.from, c.to, err, c.want)
+		}
+	}
+}
