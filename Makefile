@@ -27,6 +27,7 @@ test: ## Run the whole test suite: Go tests (PostgreSQL too with CAMREG_TEST_PG)
 		echo "note: CAMREG_TEST_PG is not set, so the PostgreSQL variants of the tests are skipped (make test-pg runs them)"; \
 	fi
 	$(GO) test -count=1 ./...
+	$(MAKE) --no-print-directory faults-ci
 	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory test-meili; \
 	else echo "note: npm is not installed, so the search suite's Meilisearch variant is skipped (make test-meili)"; fi
 	@if command -v npm >/dev/null && [ -x /usr/bin/chromium ]; then $(MAKE) --no-print-directory test-e2e; \
@@ -43,6 +44,10 @@ faults: ## Fault tests on loopback (kill -9, PostgreSQL restart, Meilisearch dow
 .PHONY: mutants
 mutants: ## Mutation tests: each committed mutant of the authorization code and verdict rules (tools/mutants) must fail the tests (about 15 min)
 	$(GO) run ./tools/mutants
+
+.PHONY: faults-ci
+faults-ci: ## The fault subset make test runs (about 3 minutes): kill -9 during writes, a CLI import and an HTTP import job; PostgreSQL restarted and frozen (those need CAMREG_TEST_PG and root, and skip saying so otherwise)
+	CAMREG_FAULTS=1 $(GO) test -count=1 -timeout=20m -run '^TestFault(KillServerDuringWrites|KillCLIImport|KillServerDuringHTTPImport|PostgresRestart|PostgresFrozen)$$' ./api/systemtest/
 
 .PHONY: fuzz
 fuzz: ## Run each fuzz target for 20 s
