@@ -240,11 +240,6 @@ func (s *Store) changeModel(tx *gorm.DB, actor Actor, m *Model, in ModelInput, i
 			return Model{}, err
 		}
 	}
-	if actor.Role == RoleVendor && m.Status == ModelVerified && (m.BrandKey != before.BrandKey || m.ModelKey != before.ModelKey) {
-		// A verified registration whose identity changes must be
-		// verified again.
-		m.Status = ModelPending
-	}
 	if in.RegistrantOrgID != nil {
 		s.checkOrgRef(tx, v, "registrant_org_id", m.RegistrantOrgID)
 	}
@@ -252,13 +247,21 @@ func (s *Store) changeModel(tx *gorm.DB, actor Actor, m *Model, in ModelInput, i
 }
 
 // verifiedFactsKept refuses a vendor's change to the facts of a verified
-// model that the verdict reads: its origin (proof of origin), firmware
-// versions (warning ranges), kind and HS code. An admin verified them; an
-// admin changes them. Sending the model back to pending instead would take
-// it out of verify's exact matches: a vendor could then hide a ban on its
-// own model by editing a field. The error names every field.
+// model that the verdict reads: its identity (brand and model number, as
+// their keys: a change of case or punctuation is allowed), origin (proof of
+// origin), firmware versions (warning ranges), kind and HS code. An admin
+// verified them; an admin changes them. Sending the model back to pending
+// instead would take it out of verify's exact matches: a vendor could then
+// turn a ban on its own model into "not found in the registry" by renaming
+// it or editing a field. The error names every field.
 func verifiedFactsKept(before, after *Model) error {
 	var changed []string
+	if after.BrandKey != before.BrandKey {
+		changed = append(changed, "brand")
+	}
+	if after.ModelKey != before.ModelKey {
+		changed = append(changed, "model_number")
+	}
 	if after.OriginCountry != before.OriginCountry {
 		changed = append(changed, "origin_country")
 	}
