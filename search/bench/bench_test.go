@@ -38,10 +38,10 @@ import (
 	"github.com/google/uuid"
 
 	"camreg/api"
+	"camreg/fold"
 	"camreg/migrations"
 	"camreg/models"
 	"camreg/search"
-	"camreg/fold"
 	"camreg/search/searchtest"
 )
 
