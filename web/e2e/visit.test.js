@@ -359,8 +359,12 @@ test('the record page: share link, findings confirmed with a reason, a near matc
     await page.click('#inspection a[href="#inspections"]');
     await page.fill('#past-number', insp.number);
     await page.click('#past-form button[type="submit"]');
-    await page.locator(`#past .past-row[data-id="${insp.id}"]`).waitFor();
-    assert.equal(await page.locator('#past .past-row').count(), 1);
+    // The unfiltered list shown before holds this row too: wait for the
+    // filtered answer, in which it is the only one.
+    await page.waitForFunction((id) => {
+      const rows = document.querySelectorAll('#past .past-row');
+      return rows.length === 1 && rows[0].dataset.id === id;
+    }, insp.id);
     await page.locator(`#past .past-row a`).click();
     await page.locator('#record-h', { hasText: insp.number }).waitFor();
   }
