@@ -1,6 +1,7 @@
 package api
 
 import (
+	"io"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -43,21 +44,29 @@ func (s *Server) exportDataset(c echo.Context) error {
 	if importer.CheckEntity(entity) != nil || !slices.Contains(importer.ExportFormats, format) {
 		return notFoundExport()
 	}
+	return s.streamFile(c, format, file, func(w io.Writer) error {
+		return importer.ExportAs(c.Request().Context(), s.store, viewer(c), entity, format, w)
+	})
+}
+
+// streamFile sends a download of the given export format, named name, that
+// write streams into the answer. The caller checks everything it can
+// before: once the 200 is sent, an error can only cut the stream short (a
+// truncated file, never a silently complete-looking one), and is logged.
+func (s *Server) streamFile(c echo.Context, format, name string, write func(w io.Writer) error) error {
 	// A large export takes longer than the server's write timeout for
 	// ordinary answers.
 	_ = http.NewResponseController(c.Response().Writer).SetWriteDeadline(time.Now().Add(30 * time.Minute))
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, importer.ContentType(format))
-	h.Set(echo.HeaderContentDisposition, `attachment; filename="`+file+`"`)
+	h.Set(echo.HeaderContentDisposition, `attachment; filename="`+name+`"`)
 	c.Response().WriteHeader(http.StatusOK)
 	if isHead(c) {
 		return nil
 	}
-	if err := importer.ExportAs(c.Request().Context(), s.store, viewer(c), entity, format, c.Response()); err != nil {
-		// The status is sent; all that is left is to cut the stream short
-		// (a truncated file, never a silently complete-looking one) and log.
+	if err := write(c.Response()); err != nil {
 		s.log.Error("export failed mid-stream", slog.String("request_id", requestID(c)),
-			slog.String("file", file), slog.String("error", err.Error()))
+			slog.String("file", name), slog.String("error", err.Error()))
 		panic(http.ErrAbortHandler)
 	}
 	return nil
@@ -80,20 +89,9 @@ func (s *Server) exportCompliant(c echo.Context, format string) error {
 	}
 	at := s.dayOr(f.At)
 	f.At = at
-	_ = http.NewResponseController(c.Response().Writer).SetWriteDeadline(time.Now().Add(30 * time.Minute))
-	h := c.Response().Header()
-	h.Set(echo.HeaderContentType, importer.ContentType(format))
-	h.Set(echo.HeaderContentDisposition, `attachment; filename="compliant-models-`+at+`.`+format+`"`)
-	c.Response().WriteHeader(http.StatusOK)
-	if isHead(c) {
-		return nil
-	}
-	if err := importer.ExportCompliant(c.Request().Context(), s.store, f, at, format, c.Response()); err != nil {
-		s.log.Error("export failed mid-stream", slog.String("request_id", requestID(c)),
-			slog.String("file", "compliant-models."+format), slog.String("error", err.Error()))
-		panic(http.ErrAbortHandler)
-	}
-	return nil
+	return s.streamFile(c, format, "compliant-models-"+at+"."+format, func(w io.Writer) error {
+		return importer.ExportCompliant(c.Request().Context(), s.store, f, at, format, w)
+	})
 }
 
 func notFoundExport() error {

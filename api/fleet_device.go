@@ -1,7 +1,7 @@
 package api
 
 import (
-	"log/slog"
+	"io"
 	"net/http"
 	"time"
 
@@ -312,18 +312,7 @@ func (s *Server) exportFleetReport(c echo.Context, format string) error {
 		return err
 	}
 	day := s.dayOr(at)
-	_ = http.NewResponseController(c.Response().Writer).SetWriteDeadline(time.Now().Add(30 * time.Minute))
-	h := c.Response().Header()
-	h.Set(echo.HeaderContentType, importer.ContentType(format))
-	h.Set(echo.HeaderContentDisposition, `attachment; filename="fleet-`+id+`-`+day+`.`+format+`"`)
-	c.Response().WriteHeader(http.StatusOK)
-	if isHead(c) {
-		return nil
-	}
-	if err := importer.ExportFleetReport(ctx, s.store, mustActor(c), id, day, format, c.Response()); err != nil {
-		s.log.Error("fleet report export failed mid-stream", slog.String("request_id", requestID(c)),
-			slog.String("fleet", id), slog.String("error", err.Error()))
-		panic(http.ErrAbortHandler)
-	}
-	return nil
+	return s.streamFile(c, format, "fleet-"+id+"-"+day+"."+format, func(w io.Writer) error {
+		return importer.ExportFleetReport(ctx, s.store, mustActor(c), id, day, format, w)
+	})
 }
