@@ -284,6 +284,9 @@ test('scanning: a camreg QR e-label and an EAN-13 barcode, read by the lazily lo
   const patch = await fetch(`${base}/v1/models/${m.id}`, { method: 'PATCH', headers: { ...auth(admin).headers, 'Content-Type': 'application/json' }, body: JSON.stringify({ gtins: [code] }) });
   assert.ok(patch.ok, `PATCH gtins: ${patch.status} ${await patch.text()}`);
   await page.click('#scan-btn');
+  // The scanner's module loads on the first click and only then listens to
+  // the file input: a file set before that would be lost.
+  await page.locator('#scanner').waitFor();
   await page.setInputFiles('#scan-file', { name: 'box.png', mimeType: 'image/png', buffer: dataURLBuffer(png) });
   await page.waitForFunction(() => document.querySelectorAll('#items .item')[1]?.dataset.verdict);
   const second = await items(page).nth(1).innerText();
@@ -498,6 +501,7 @@ test('a whole shop visit, as the issue checks it: ten items typed with mistakes 
   // A box's e-label, scanned.
   const qr = Buffer.from(await (await fetch(base + '/m/hikvision/ds2cd1023g0ei/qr.png')).arrayBuffer());
   await page.click('#scan-btn');
+  await page.locator('#scanner').waitFor(); // its module listens to the file input once loaded
   await page.setInputFiles('#scan-file', { name: 'label.png', mimeType: 'image/png', buffer: qr });
   await page.waitForFunction(() => document.querySelectorAll('#items .item').length === 7, null, { timeout: 30_000 });
   await page.waitForFunction(() => [...document.querySelectorAll('#items .item')].every((li) => li.dataset.state !== 'waiting'));
