@@ -83,7 +83,7 @@ func serveCmd(cfg *config, log *slog.Logger) *cobra.Command {
 			srv := api.New(st, api.Config{Addr: cfg.addr, Logger: log, Rates: rates, ImportLimits: limits,
 				MetricsToken:   os.Getenv("CAMREG_METRICS_TOKEN"),
 				TrustedProxies: splitList(cfg.proxies), CORSOrigins: splitList(cfg.cors),
-				Search: idx, SearchLag: indexerErr(indexer), PublicURL: cfg.publicURL,
+				Search: idx, SearchLag: indexerErr(indexer), SearchProgress: indexerProgress(indexer), PublicURL: cfg.publicURL,
 				LogSigner: signer})
 			log.Info("serving", slog.String("addr", cfg.addr), slog.String("database", string(st.Dialect())),
 				slog.String("docs", "/swagger/index.html"))
@@ -146,6 +146,15 @@ func startSearch(ctx context.Context, cfg *config, st *models.Store, log *slog.L
 	// The API searches through the registry's matcher, so the model hits
 	// of a model number agree with verify; the indexer writes the engine.
 	return search.WithMatcher(idx, search.StoreMatcher{Store: st}), ix
+}
+
+// indexerProgress is the indexer's lag reader for /readyz and /metrics,
+// nil without one.
+func indexerProgress(ix *search.Indexer) func(context.Context) (search.Progress, error) {
+	if ix == nil {
+		return nil
+	}
+	return ix.Progress
 }
 
 // indexerErr is the indexer's error reporter for /readyz, nil without one.

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -49,7 +50,7 @@ func (e *testEnv) withSearch(t *testing.T) (*bleve.Index, *search.Indexer) {
 		generous[tier] = Rate{PerSecond: 1e6, Burst: 1e6}
 	}
 	e.srv = New(e.store, Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Rates: generous,
-		Search: idx, SearchLag: ix.Err})
+		Search: idx, SearchLag: ix.Err, SearchProgress: ix.Progress})
 	return idx, ix
 }
 
@@ -247,6 +248,70 @@ func TestSearchLagMetric(t *testing.T) {
 		e.catchUp()
 		if got := lag(); got != "0" {
 			t.Fatalf("after the next catch-up: lag %s, want 0", got)
+		}
+	})
+}
+
+// /metrics gives each indexer's lag in events and seconds, its rate and
+// its rebuilds; /readyz gives the lag and calls an index whose oldest
+// unapplied event is old "catching_up", still 200 (verify does not use
+// search).
+func TestIndexerLagMetrics(t *testing.T) {
+	eachEnv(t, func(t *testing.T, te *testEnv) {
+		e := newSearchEnv(t, te)
+		metric := func(name string) string {
+			t.Helper()
+			for _, line := range strings.Split(e.do(http.MethodGet, "/metrics", e.admin, nil).want(http.StatusOK).Body.String(), "\n") {
+				if v, ok := strings.CutPrefix(line, name+`{indexer="search"} `); ok {
+					return v
+				}
+			}
+			t.Fatalf("/metrics lacks %s", name)
+			return ""
+		}
+		ready := func() (string, map[string]any) {
+			t.Helper()
+			r := e.do(http.MethodGet, "/readyz", "", nil).want(http.StatusOK).json()
+			return r["checks"].(map[string]any)["search"].(string), r["search_lag"].(map[string]any)
+		}
+		if got := metric("camreg_indexer_lag_events"); got != "0" {
+			t.Fatalf("after the catch-up: lag %s events, want 0", got)
+		}
+		if check, lag := ready(); check != "ok" || lag["events"] != 0.0 || lag["seconds"] != 0.0 {
+			t.Fatalf("readyz in step: %s %v", check, lag)
+		}
+		applied := metric("camreg_indexer_events_applied_total")
+		if applied == "0" {
+			t.Errorf("events applied: %s, want the fixture's", applied)
+		}
+
+		// Two events written an hour ago (by the store's clock) and not
+		// applied: an hour behind.
+		e.store.SetClock(func() time.Time { return time.Now().Add(-time.Hour) })
+		e.create("organizations", map[string]any{"name": "Cửa hàng mới", "kind": "retailer"})
+		e.create("organizations", map[string]any{"name": "Cửa hàng mới nữa", "kind": "retailer"})
+		e.store.SetClock(time.Now)
+		if got := metric("camreg_indexer_lag_events"); got != "2" {
+			t.Errorf("after two writes: lag %s events, want 2", got)
+		}
+		if got, err := strconv.ParseFloat(metric("camreg_indexer_lag_seconds"), 64); err != nil || got < 3500 || got > 3700 {
+			t.Errorf("lag %v seconds (%v), want about 3600", got, err)
+		}
+		if check, lag := ready(); check != "catching_up" || lag["events"] != 2.0 || lag["seconds"].(float64) < 3500 {
+			t.Errorf("readyz an hour behind: %s %v", check, lag)
+		}
+		e.catchUp()
+		if got := metric("camreg_indexer_lag_events"); got != "0" {
+			t.Errorf("after the next catch-up: lag %s events, want 0", got)
+		}
+		if got := metric("camreg_indexer_lag_seconds"); got != "0" {
+			t.Errorf("after the next catch-up: lag %s seconds, want 0", got)
+		}
+		if got := metric("camreg_indexer_rebuilds_total"); got != "0" {
+			t.Errorf("rebuilds %s: a lag of two events is replayed", got)
+		}
+		if check, _ := ready(); check != "ok" {
+			t.Errorf("readyz after the catch-up: %s", check)
 		}
 	})
 }

@@ -47,6 +47,9 @@ type Config struct {
 	// reports the indexer's last error (the index is behind), for /readyz.
 	Search    search.Index
 	SearchLag func() error
+	// SearchProgress, when set, reads how far the index is behind the
+	// change log (search.Indexer.Progress), for /readyz and /metrics.
+	SearchProgress func(context.Context) (search.Progress, error)
 	// MetricsToken, when set, lets a scraper that sends it as its bearer
 	// key read /metrics from anywhere (CAMREG_METRICS_TOKEN); loopback
 	// and admin keys may read it without.
@@ -73,8 +76,9 @@ type Server struct {
 	limiter *rateLimiter
 	started time.Time
 	// search is the full-text index; searchLag its indexer's last error.
-	search    search.Index
-	searchLag func() error
+	search         search.Index
+	searchLag      func() error
+	searchProgress func(context.Context) (search.Progress, error)
 	// publicURL is Config.PublicURL without a trailing slash.
 	publicURL string
 	// dbTrouble is when a request last met an unavailable database, for /readyz.
@@ -101,13 +105,17 @@ func New(store *models.Store, cfg Config) *Server {
 	}
 	s := &Server{store: store, log: lg, echo: echo.New(), metrics: newMetrics(),
 		limiter: newRateLimiter(cfg.Rates), started: time.Now(), search: cfg.Search, searchLag: cfg.SearchLag,
-		publicURL: strings.TrimRight(cfg.PublicURL, "/"), searchSlots: newSearchSlots(),
+		searchProgress: cfg.SearchProgress,
+		publicURL:      strings.TrimRight(cfg.PublicURL, "/"), searchSlots: newSearchSlots(),
 		admission: newAdmission(), importLimits: cfg.ImportLimits, logSigner: cfg.LogSigner, metricsTok: cfg.MetricsToken}
 	if s.importLimits.Bytes <= 0 {
 		s.importLimits.Bytes = defaultUploadBytes
 	}
 	if s.search != nil {
 		s.metrics.watchSearchLag(store, s.search)
+	}
+	if s.searchProgress != nil {
+		s.metrics.registry.MustRegister(indexerCollector{name: "search", progress: s.searchProgress})
 	}
 	e := s.echo
 	e.IPExtractor = echo.ExtractIPDirect()
@@ -314,6 +322,8 @@ func (s *Server) routes() {
 type healthResponse struct {
 	Status string            `json:"status" example:"ok"`
 	Checks map[string]string `json:"checks,omitempty"`
+	// SearchLag is how far the search index is behind the change log.
+	SearchLag *searchLagResponse `json:"search_lag,omitempty"`
 }
 
 // healthz godoc
@@ -329,12 +339,13 @@ func (s *Server) healthz(c echo.Context) error {
 
 // readyz godoc
 //
-//	@Summary	Readiness: the database answers and requests are not queueing for a slot (503 if not); search is reported as "degraded" when its engine is down or its index is behind
-//	@Tags		operations
-//	@Produce	json
-//	@Success	200	{object}	healthResponse
-//	@Failure	503	{object}	healthResponse
-//	@Router		/readyz [get]
+//	@Summary		Readiness: the database answers and requests are not queueing for a slot (503 if not); search is reported as "degraded" when its engine is down or its indexer failing, "catching_up" when its index is far behind (still 200)
+//	@Description	search_lag gives the index's lag behind the change log (events, and the age of the oldest not applied). A lagging index never makes /readyz 503: verify, reads and writes do not use it.
+//	@Tags			operations
+//	@Produce		json
+//	@Success		200	{object}	healthResponse
+//	@Failure		503	{object}	healthResponse
+//	@Router			/readyz [get]
 func (s *Server) readyz(c echo.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
 	defer cancel()
@@ -359,19 +370,25 @@ func (s *Server) readyz(c echo.Context) error {
 	}
 	// Search is derived data: writes and reads of the registry work
 	// without it, so a search outage degrades readiness but does not fail it.
+	// A lagging index is reported, never 503: see indexlag.go.
+	var lag *searchLagResponse
 	if s.search != nil {
 		checks["search"] = "ok"
+		l, behind := s.searchLagCheck(ctx)
+		lag = l
 		if err := s.search.Ping(ctx); err != nil {
 			s.log.Warn("readiness: search engine unreachable", slog.String("error", err.Error()))
 			checks["search"] = "degraded"
 		} else if s.searchLag != nil && s.searchLag() != nil {
 			checks["search"] = "degraded"
+		} else if behind {
+			checks["search"] = "catching_up"
 		}
 		if checks["search"] != "ok" {
-			return c.JSON(http.StatusOK, healthResponse{Status: "degraded", Checks: checks})
+			return c.JSON(http.StatusOK, healthResponse{Status: "degraded", Checks: checks, SearchLag: lag})
 		}
 	}
-	return c.JSON(http.StatusOK, healthResponse{Status: "ok", Checks: checks})
+	return c.JSON(http.StatusOK, healthResponse{Status: "ok", Checks: checks, SearchLag: lag})
 }
 
 func (s *Server) openAPI(c echo.Context) error {

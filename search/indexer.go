@@ -36,13 +36,24 @@ type Indexer struct {
 	Log     *slog.Logger
 	// Interval is how often Run polls the change log; 300 ms by default.
 	Interval time.Duration
-	// Batch is how many events one step reads; 500 by default.
+	// Batch is how many events one step reads; 1000 (the most
+	// FindEvents gives) by default. Records named several times in a step
+	// are built once.
 	Batch int
+	// RebuildLag is the lag, in events, from which CatchUp rebuilds the
+	// index from the rows rather than replaying (catchup.go): 0 decides by
+	// the registry's size, a negative value never rebuilds.
+	RebuildLag int64
 
 	nudge   chan struct{}
 	once    sync.Once
 	mu      sync.Mutex
 	lastErr error
+	// Progress counters (catchup.go), under mu.
+	rebuilding bool
+	rate       float64
+	applied    int64
+	rebuilds   int64
 }
 
 func (ix *Indexer) init() {
@@ -111,17 +122,28 @@ func (ix *Indexer) Run(ctx context.Context) {
 }
 
 // CatchUp applies every event after the index's cursor and returns how
-// many it read.
+// many it read (or a rebuild from the rows covered, when the index was far
+// behind: see catchup.go).
 func (ix *Indexer) CatchUp(ctx context.Context) (int, error) {
 	batch := ix.Batch
-	if batch <= 0 {
-		batch = 500
+	if batch <= 0 || batch > 1000 {
+		batch = 1000
 	}
-	total := 0
+	start := time.Now()
+	rebuilt, err := ix.catchUpByRebuild(ctx)
+	if err != nil {
+		return 0, err
+	}
+	total, steps := int(rebuilt), 0
+	if rebuilt > 0 {
+		steps = 2
+	}
 	for {
 		n, err := ix.step(ctx, batch)
 		total += n
+		steps++
 		if err != nil || n < batch {
+			ix.record(int64(total), time.Since(start), steps)
 			return total, err
 		}
 	}
@@ -268,7 +290,7 @@ func (ix *Indexer) apply(ctx context.Context, refs []ref, named map[ref]bool) er
 		}
 	}
 	for len(upserts) > 0 {
-		n := min(len(upserts), 500)
+		n := min(len(upserts), 1000)
 		if err := ix.Index.Upsert(ctx, upserts[:n]); err != nil {
 			return err
 		}
@@ -287,9 +309,15 @@ func Reindex(ctx context.Context, store *models.Store, idx Index) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	return reindexAt(ctx, store, idx, head)
+}
+
+// reindexAt rebuilds idx from the rows, read after head was: head becomes
+// its cursor.
+func reindexAt(ctx context.Context, store *models.Store, idx Index, head int64) (int, error) {
 	b := &Builder{Store: store}
 	n := 0
-	err = idx.Rebuild(ctx, head, func(put func([]Document) error) error {
+	err := idx.Rebuild(ctx, head, func(put func([]Document) error) error {
 		return b.All(ctx, func(docs []Document) error {
 			n += len(docs)
 			return put(docs)

@@ -171,7 +171,24 @@ func Open(root string, opts Options) (*Index, error) {
 		return nil, fmt.Errorf("open search index %s: %w", name, err)
 	}
 	ix.idx, ix.current = idx, name
+	ix.removeOrphans()
 	return ix, nil
+}
+
+// removeOrphans removes index directories that CURRENT does not name and
+// no process holds open: what a rebuild killed before its swap (a server
+// catching up, or camreg reindex) left behind. A rebuild in progress
+// holds its directory's lock, and is left alone.
+func (ix *Index) removeOrphans() {
+	entries, err := os.ReadDir(ix.root)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if name := e.Name(); e.IsDir() && strings.HasPrefix(name, "idx-") && name != ix.current && !ix.serverRunning(name) {
+			_ = os.RemoveAll(filepath.Join(ix.root, name))
+		}
+	}
 }
 
 func newDirName() string { return "idx-" + strconv.FormatInt(time.Now().UnixNano(), 36) }

@@ -83,6 +83,9 @@ func RunSuite(t *testing.T, f Factory) {
 	t.Run("matcher", func(t *testing.T) {
 		testdb.Each(t, func(t *testing.T, st *models.Store) { runMatcher(t, f, st) })
 	})
+	t.Run("far behind", func(t *testing.T) {
+		testdb.Each(t, func(t *testing.T, st *models.Store) { runFarBehind(t, f, st) })
+	})
 }
 
 // runMatcher checks the backend behind search.WithMatcher with the

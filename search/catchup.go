@@ -1,0 +1,176 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"camreg/models"
+)
+
+// Catching up from far behind.
+//
+// Replaying the change log costs about one document build (a few queries)
+// per event, while Reindex reads every table once and writes in big
+// batches: on the national set replay ran at ~550 events/s and reindex at
+// ~5,300 documents/s (issue #18). So when an index is far behind (a new or
+// restored index, a bulk import), CatchUp rebuilds it from the rows with
+// the backend's Rebuild, whose cursor is the log's head read before the
+// rows, and then replays only the events written meanwhile. A rebuild
+// never loses an event: it is built beside the live index and swapped in
+// with its cursor (bleve: the new directory holds it; Meilisearch: the
+// cursor is set after the swap; postgres: after the commit), so a crash or
+// a failure midway leaves the live index and its cursor as they were, and
+// the next CatchUp starts again.
+
+const (
+	// minRebuildLag is the lag under which CatchUp always replays: a few
+	// seconds of replay at worst.
+	minRebuildLag = 2000
+	// rebuildShare: CatchUp rebuilds when the lag is at least the
+	// registry's indexable records divided by rebuildShare. A rebuild costs
+	// one pass over every record; replay one build per event, measured ~10
+	// times dearer per record on the national set (BENCHMARKS.md, "Catching
+	// up"), so the switch is at about a tenth of the records; a little
+	// lower, since a rebuild also gives a compact index.
+	rebuildShare = 12
+)
+
+// Progress is how far an indexer is behind the change log.
+type Progress struct {
+	// Cursor is the last event the index reflects, Head the log's last.
+	Cursor int64 `json:"cursor"`
+	Head   int64 `json:"head"`
+	// Events is Head - Cursor; Seconds is how old the oldest event not
+	// yet applied is (0 when none is).
+	Events  int64   `json:"events"`
+	Seconds float64 `json:"seconds"`
+	// Rebuilding is true while the index is being rebuilt from the rows.
+	Rebuilding bool `json:"rebuilding"`
+	// EventsPerSecond is the rate of the last catch-up that had more than
+	// one step of work (replayed, or covered by a rebuild).
+	EventsPerSecond float64 `json:"events_per_second"`
+	// Applied counts the events applied since the indexer started
+	// (replayed, or covered by a rebuild), Rebuilds the rebuilds.
+	Applied  int64 `json:"applied"`
+	Rebuilds int64 `json:"rebuilds"`
+}
+
+// Progress reads the index's cursor and the log's head now.
+func (ix *Indexer) Progress(ctx context.Context) (Progress, error) {
+	ix.mu.Lock()
+	p := Progress{Rebuilding: ix.rebuilding, EventsPerSecond: ix.rate, Applied: ix.applied, Rebuilds: ix.rebuilds}
+	ix.mu.Unlock()
+	cursor, err := ix.Index.Cursor(ctx)
+	if err != nil {
+		return p, fmt.Errorf("read search cursor: %w", err)
+	}
+	head, err := headSeq(ctx, ix.Store)
+	if err != nil {
+		return p, err
+	}
+	p.Cursor, p.Head, p.Events = cursor, head, max(head-cursor, 0)
+	if p.Events > 0 {
+		next, err := ix.Store.FindEvents(ctx, models.EventFilter{AfterSeq: cursor, Limit: 1})
+		if err != nil {
+			return p, err
+		}
+		if len(next) > 0 {
+			p.Seconds = max(time.Since(next[0].At).Seconds(), 0)
+		}
+	}
+	return p, nil
+}
+
+// catchUpByRebuild rebuilds the index from the rows when it is far enough
+// behind that a rebuild is faster than replay, and returns how many events
+// the rebuild covered (0 when it did not rebuild).
+func (ix *Indexer) catchUpByRebuild(ctx context.Context) (n int64, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			n, err = 0, fmt.Errorf("search engine panicked during a rebuild: %v", r)
+		}
+	}()
+	if r, ok := ix.Index.(interface{ Refresh() error }); ok {
+		if err := r.Refresh(); err != nil {
+			return 0, err
+		}
+	}
+	cursor, err := ix.Index.Cursor(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("read search cursor: %w", err)
+	}
+	head, err := headSeq(ctx, ix.Store)
+	if err != nil {
+		return 0, err
+	}
+	lag := head - cursor
+	if ok, err := ix.shouldRebuild(ctx, lag); err != nil || !ok {
+		return 0, err
+	}
+	if ix.Log != nil {
+		ix.Log.Info("search index far behind: rebuilding it from the rows",
+			slog.Int64("cursor", cursor), slog.Int64("head", head), slog.Int64("events", lag))
+	}
+	ix.mu.Lock()
+	ix.rebuilding = true
+	ix.mu.Unlock()
+	defer func() {
+		ix.mu.Lock()
+		ix.rebuilding = false
+		ix.mu.Unlock()
+	}()
+	start := time.Now()
+	docs, err := reindexAt(ctx, ix.Store, ix.Index, head)
+	if err != nil {
+		return 0, err
+	}
+	ix.mu.Lock()
+	ix.rebuilds++
+	ix.mu.Unlock()
+	if ix.Log != nil {
+		ix.Log.Info("search index rebuilt", slog.Int("documents", docs), slog.Int64("events", lag),
+			slog.Duration("took", time.Since(start)))
+	}
+	return lag, nil
+}
+
+// shouldRebuild decides between rebuild and replay for a lag of lag events.
+func (ix *Indexer) shouldRebuild(ctx context.Context, lag int64) (bool, error) {
+	switch {
+	case ix.RebuildLag < 0 || lag <= 0:
+		return false, nil
+	case ix.RebuildLag > 0:
+		return lag >= ix.RebuildLag, nil
+	case lag < minRebuildLag:
+		return false, nil
+	}
+	records, err := countRecords(ctx, ix.Store)
+	if err != nil {
+		return false, err
+	}
+	return lag*rebuildShare >= records, nil
+}
+
+// countRecords counts the rows that may become documents (deleted and
+// private ones included: an estimate of a rebuild's work).
+func countRecords(ctx context.Context, store *models.Store) (int64, error) {
+	var n int64
+	err := store.DB().QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM organizations) + (SELECT COUNT(*) FROM camera_models)
+		+ (SELECT COUNT(*) FROM conformity_certificates) + (SELECT COUNT(*) FROM warnings)`).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count records to index: %w", err)
+	}
+	return n, nil
+}
+
+// record notes n events applied in d by one catch-up.
+func (ix *Indexer) record(n int64, d time.Duration, steps int) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ix.applied += n
+	if steps > 1 && d > 0 {
+		ix.rate = float64(n) / d.Seconds()
+	}
+}
