@@ -78,4 +78,3 @@ func grepLines(s, sub string) string {
 	}
 	return strings.Join(out, "; ")
 }
-
