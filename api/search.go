@@ -39,8 +39,12 @@ type searchResponse struct {
 	// Total is how many records match (Meilisearch estimates it).
 	Total int `json:"total"`
 	// Facets count the matches by type, brand, province code and status.
-	Facets     search.Facets `json:"facets"`
-	NextCursor string        `json:"next_cursor"`
+	Facets search.Facets `json:"facets"`
+	// FacetsExact tells whether the facet counts are exact: they are up to
+	// 2,000 matches; beyond, they are estimated from a fixed sample of the
+	// matches (chosen by a hash of each record's id) scaled to the total.
+	FacetsExact bool   `json:"facets_exact"`
+	NextCursor  string `json:"next_cursor"`
 }
 
 // searchRegistry godoc
@@ -48,7 +52,7 @@ type searchResponse struct {
 //	@Summary		Search models, traders, certificates and warnings
 //	@Description	Full-text search over the public registry, tolerant of missing Vietnamese diacritics (đ included), typos, and model numbers typed without dashes, in lower case, in part ("2cd1023") or with O for 0. An exact model number, certificate number, warning reference or tax code ranks first.
 //	@Description	`status` filters by a model's compliance status (`certified`: covered by a valid, unexpired certificate; `warned`: named by an active warning; `uncertified`), a certificate's status (`valid`, `suspended`, `revoked`, `expired`) or a warning's (`active`, `withdrawn`).
-//	@Description	Records holding every word of `q` are the answer when there are any; only when none does are records holding most of the words returned. Total and facet counts cover every match of that answer, not one page. Pending registrations and submissions are not searchable.
+//	@Description	Records holding every word of `q` are the answer when there are any; only when none does are records holding most of the words returned. Total and facet counts cover every match of that answer, not one page; up to 2,000 matches the facets are exact, beyond they are estimated from a sample of the matches scaled to the total, and `facets_exact` is false. Pending registrations and submissions are not searchable.
 //	@Tags			search
 //	@Produce		json
 //	@Param			q			query		string	false	"what to look for"	example(camera hikvison da nang)
@@ -119,16 +123,17 @@ func (s *Server) searchRegistry(c echo.Context) error {
 	if !ok {
 		viewer = models.Public
 	}
-	out := searchResponse{Items: make([]searchHit, 0, len(res.Hits)), Total: res.Total, Facets: res.Facets}
+	out := searchResponse{Items: make([]searchHit, 0, len(res.Hits)), Total: res.Total, Facets: res.Facets, FacetsExact: res.FacetsExact}
+	items, err := s.loadHits(c.Request().Context(), viewer, res.Hits)
+	if err != nil {
+		return err
+	}
 	for _, h := range res.Hits {
-		item, err := s.loadHit(c.Request().Context(), viewer, h)
-		if errors.Is(err, models.ErrNotFound) {
+		item, ok := items[hitKey{h.Type, h.EntityID}]
+		if !ok {
 			// The index is a moment behind a delete (or the viewer may
 			// not see the record): the database decides.
 			continue
-		}
-		if err != nil {
-			return err
 		}
 		out.Items = append(out.Items, searchHit{Type: string(h.Type), ID: h.EntityID, Title: h.Title,
 			Highlight: h.Highlight, Score: h.Score, Item: item})
@@ -139,35 +144,60 @@ func (s *Server) searchRegistry(c echo.Context) error {
 	return c.JSON(http.StatusOK, out)
 }
 
-// loadHit reads a hit's record from the database as the viewer may see it.
-func (s *Server) loadHit(ctx context.Context, viewer models.Actor, h search.Hit) (any, error) {
-	switch h.Type {
-	case search.TypeModel:
-		m, err := s.store.ViewModel(ctx, viewer, h.EntityID)
-		if err != nil {
-			return nil, err
-		}
-		return newModelResponse(m), nil
-	case search.TypeOrganization:
-		o, err := s.store.GetOrganization(ctx, h.EntityID)
-		if err != nil {
-			return nil, err
-		}
-		return organizationView(viewer)(o), nil
-	case search.TypeCertificate:
-		cert, err := s.store.ViewCertificate(ctx, viewer, h.EntityID)
-		if err != nil {
-			return nil, err
-		}
-		return certificateView(s.store.Today())(cert), nil
-	case search.TypeWarning:
-		w, err := s.store.GetWarning(ctx, h.EntityID)
-		if err != nil {
-			return nil, err
-		}
-		return newWarningResponse(w), nil
+type hitKey struct {
+	t  search.Type
+	id string
+}
+
+// loadHits reads the hits' records from the database as the viewer may see
+// them, in one query per type (and one more for the covered or affected
+// models of certificates and warnings), however long the page: a hit the
+// viewer may not see, or that names nothing, is absent.
+func (s *Server) loadHits(ctx context.Context, viewer models.Actor, hits []search.Hit) (map[hitKey]any, error) {
+	ids := map[search.Type][]string{}
+	for _, h := range hits {
+		ids[h.Type] = append(ids[h.Type], h.EntityID)
 	}
-	return nil, fmt.Errorf("search hit of unknown type %q: %w", h.Type, models.ErrNotFound)
+	out := make(map[hitKey]any, len(hits))
+	if len(ids[search.TypeModel]) > 0 {
+		ms, err := s.store.ViewModels(ctx, viewer, ids[search.TypeModel])
+		if err != nil {
+			return nil, err
+		}
+		for id, m := range ms {
+			out[hitKey{search.TypeModel, id}] = newModelResponse(m)
+		}
+	}
+	if len(ids[search.TypeOrganization]) > 0 {
+		orgs, err := s.store.GetOrganizations(ctx, ids[search.TypeOrganization])
+		if err != nil {
+			return nil, err
+		}
+		view := organizationView(viewer)
+		for id, o := range orgs {
+			out[hitKey{search.TypeOrganization, id}] = view(o)
+		}
+	}
+	if len(ids[search.TypeCertificate]) > 0 {
+		cs, err := s.store.ViewCertificates(ctx, viewer, ids[search.TypeCertificate])
+		if err != nil {
+			return nil, err
+		}
+		view := certificateView(s.store.Today())
+		for id, c := range cs {
+			out[hitKey{search.TypeCertificate, id}] = view(c)
+		}
+	}
+	if len(ids[search.TypeWarning]) > 0 {
+		ws, err := s.store.GetWarnings(ctx, ids[search.TypeWarning])
+		if err != nil {
+			return nil, err
+		}
+		for id, w := range ws {
+			out[hitKey{search.TypeWarning, id}] = newWarningResponse(w)
+		}
+	}
+	return out, nil
 }
 
 func searchUnavailable() error {

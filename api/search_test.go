@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
@@ -121,6 +122,43 @@ func TestSearch(t *testing.T) {
 			}
 			if n := facets["brand"].(map[string]any)["Hikvision"]; n != float64(1) {
 				t.Errorf("brand facet %v", facets["brand"])
+			}
+		})
+
+		t.Run("items in the engine's order, as GET shows them", func(t *testing.T) {
+			// Every record, of every type, in one page: the items are loaded
+			// by type in one query each, and must come back in the
+			// engine's order, each as its own GET shows it.
+			ids, body := e.hits("limit=100")
+			res, err := e.idx.Search(context.Background(), search.Query{Limit: 100})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want []string
+			for _, h := range res.Hits {
+				want = append(want, h.EntityID)
+			}
+			if !slices.Equal(ids, want) {
+				t.Fatalf("items %v, want the engine's order %v", ids, want)
+			}
+			types := map[string]bool{}
+			collection := map[string]string{"model": "models", "organization": "organizations",
+				"certificate": "certificates", "warning": "warnings"}
+			for _, it := range body["items"].([]any) {
+				hit := it.(map[string]any)
+				types[hit["type"].(string)] = true
+				got, _ := json.Marshal(hit["item"])
+				one, _ := json.Marshal(e.do(http.MethodGet, "/v1/"+collection[hit["type"].(string)]+"/"+hit["id"].(string), "", nil).
+					want(http.StatusOK).json())
+				if string(got) != string(one) {
+					t.Errorf("%s %s: item\n%s\nwant GET's\n%s", hit["type"], hit["id"], got, one)
+				}
+			}
+			if len(types) != 4 {
+				t.Errorf("the page holds types %v, want all four", types)
+			}
+			if body["facets_exact"] != true {
+				t.Errorf("facets_exact %v on %d matches", body["facets_exact"], len(ids))
 			}
 		})
 

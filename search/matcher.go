@@ -122,7 +122,7 @@ func (x *matched) Search(ctx context.Context, q Query) (*Result, error) {
 		}
 		all = append(all, h)
 	}
-	out := &Result{Total: first.Total + len(added), Facets: copyFacets(first.Facets)}
+	out := &Result{Total: first.Total + len(added), Facets: copyFacets(first.Facets), FacetsExact: first.FacetsExact}
 	for _, m := range ms {
 		if added[m.ID] {
 			out.Facets.Type[string(TypeModel)]++

@@ -104,6 +104,69 @@ type Query struct {
 	// Limit is the page size, 1 to MaxLimit; Offset is where the page starts.
 	Limit  int
 	Offset int
+	// FacetExactUpTo is how many matches the facets are counted exactly
+	// up to; beyond, they are estimated (see Result.FacetsExact). 0 means
+	// FacetExactMatches; tests set it low.
+	FacetExactUpTo int
+}
+
+// FacetExactMatches is how many matches facets are counted exactly up to.
+// Counting a facet reads every match's values: over the 165,000 records
+// that hold a common word of the national registry, that cost more than
+// finding and ranking them. Beyond this many, a sample of the matches is
+// counted (SampleBuckets) and scaled to the total.
+const FacetExactMatches = 2000
+
+// FacetLimit is q's bound on exact facet counting.
+func (q Query) FacetLimit() int {
+	if q.FacetExactUpTo > 0 {
+		return q.FacetExactUpTo
+	}
+	return FacetExactMatches
+}
+
+// SampleBuckets is how many buckets Document.Sample spreads documents
+// over: an estimate counts the matches in the first n buckets, a share
+// n/SampleBuckets of every kind of record, whatever the query.
+const SampleBuckets = 256
+
+// SampleOf is the sample bucket of a document id, which each backend
+// indexes with the document (as "sample"): FNV-1a, so that every
+// backend and every rebuild puts a document in the same bucket.
+func SampleOf(id string) int {
+	h := uint32(2166136261)
+	for i := 0; i < len(id); i++ {
+		h ^= uint32(id[i])
+		h *= 16777619
+	}
+	return int(h % SampleBuckets)
+}
+
+// SampleShare is how many buckets to count so that about limit of total
+// matches fall in them: at least one bucket, at most all.
+func SampleShare(total, limit int) int {
+	if total <= 0 {
+		return SampleBuckets
+	}
+	n := (SampleBuckets*limit + total - 1) / total
+	return max(1, min(SampleBuckets, n))
+}
+
+// ScaleFacets turns the counts over a sample into estimates for total
+// matches, of which sampled fell in the sample: each count times
+// total/sampled, rounded, and at least 1 (a value seen is held by some
+// match). With no match in the sample the facets stay empty.
+func ScaleFacets(f Facets, sampled, total int) Facets {
+	scale := func(m map[string]int) map[string]int {
+		out := make(map[string]int, len(m))
+		for k, v := range m {
+			if sampled > 0 {
+				out[k] = max(1, int(float64(v)*float64(total)/float64(sampled)+0.5))
+			}
+		}
+		return out
+	}
+	return Facets{Type: scale(f.Type), Brand: scale(f.Brand), Province: scale(f.Province), Status: scale(f.Status)}
 }
 
 // Paging limits of a search.
@@ -140,6 +203,10 @@ type Result struct {
 	Hits   []Hit
 	Total  int
 	Facets Facets
+	// FacetsExact says whether Facets are exact counts: true up to
+	// q.FacetLimit() matches; beyond, the counts are estimates from the
+	// matches in a sample of SampleShare buckets, scaled by ScaleFacets.
+	FacetsExact bool
 }
 
 // Index is a search index over the registry. Implementations are safe for

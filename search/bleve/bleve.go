@@ -118,6 +118,7 @@ func Mapping() (mapping.IndexMapping, error) {
 	doc.AddFieldMappingsAt("keys", kw(false, false))
 	doc.AddFieldMappingsAt("loose_keys", kw(false, false))
 	doc.AddFieldMappingsAt("key_suffixes", kw(false, false))
+	doc.AddFieldMappingsAt("sample", kw(false, false))
 	im.DefaultMapping = doc
 	return im, nil
 }
@@ -316,8 +317,13 @@ func fields(d search.Document) map[string]any {
 		"type": string(d.Type), "entity_id": d.EntityID, "title": d.Title, "body": d.Body,
 		"brand": d.Brand, "brand_key": d.BrandKey, "province": d.Province, "status": d.Status,
 		"keys": d.Keys, "loose_keys": d.LooseKeys, "key_suffixes": d.KeySuffixes,
+		"sample": sampleTerm(search.SampleOf(d.ID)),
 	}
 }
+
+// sampleTerm is a sample bucket as an indexed term, zero-padded so that
+// the terms sort as the numbers do.
+func sampleTerm(b int) string { return fmt.Sprintf("%03d", b) }
 
 // Delete removes documents.
 func (ix *Index) Delete(_ context.Context, ids []string) error {

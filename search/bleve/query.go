@@ -46,21 +46,23 @@ func run(ctx context.Context, idx blevelib.Index, q search.Query) (*search.Resul
 	return runPlan(ctx, idx, q, nil)
 }
 
+// runPlan finds the page of hits and the total, and then counts the
+// facets: over every match up to q.FacetLimit() matches, and beyond over
+// the matches in a sample of buckets, scaled to the total. Counting facets
+// reads each counted match's values, which cost more than finding and
+// ranking a broad query's matches.
 func runPlan(ctx context.Context, idx blevelib.Index, q search.Query, text query.Query) (*search.Result, error) {
-	req := blevelib.NewSearchRequestOptions(buildQuery(text, q), q.Limit, q.Offset, false)
+	base := buildQuery(text, q)
+	req := blevelib.NewSearchRequestOptions(base, q.Limit, q.Offset, false)
 	req.Fields = []string{"type", "entity_id", "title"}
 	req.Highlight = blevelib.NewHighlightWithStyle(html.Name)
 	req.Highlight.Fields = []string{"title", "body"}
-	for _, f := range []string{"type", "brand", "province", "status"} {
-		req.AddFacet(f, blevelib.NewFacetRequest(f, 100))
-	}
 	res, err := idx.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("bleve search: %w", err)
 	}
-	out := &search.Result{Total: int(res.Total), Hits: make([]search.Hit, 0, len(res.Hits)),
-		Facets: search.Facets{Type: facet(res, "type"), Brand: facet(res, "brand"),
-			Province: facet(res, "province"), Status: facet(res, "status")}}
+	out := &search.Result{Total: int(res.Total), Hits: make([]search.Hit, 0, len(res.Hits)), FacetsExact: true,
+		Facets: search.Facets{Type: map[string]int{}, Brand: map[string]int{}, Province: map[string]int{}, Status: map[string]int{}}}
 	for _, h := range res.Hits {
 		hit := search.Hit{Type: search.Type(str(h.Fields["type"])), EntityID: str(h.Fields["entity_id"]),
 			Title: str(h.Fields["title"]), Score: h.Score}
@@ -72,7 +74,50 @@ func runPlan(ctx context.Context, idx blevelib.Index, q search.Query, text query
 		}
 		out.Hits = append(out.Hits, hit)
 	}
+	if out.Total == 0 {
+		return out, nil
+	}
+	counted := base
+	if out.Total > q.FacetLimit() {
+		n := search.SampleShare(out.Total, q.FacetLimit())
+		in := query.NewTermRangeInclusiveQuery(sampleTerm(0), sampleTerm(n), &yes, &no)
+		in.SetField("sample")
+		counted = query.NewConjunctionQuery([]query.Query{base, in})
+	}
+	facets, sampled, err := countFacets(ctx, idx, counted)
+	if err != nil {
+		return nil, err
+	}
+	if counted != base && sampled == 0 {
+		// An index built before the sample buckets: count every match.
+		counted = base
+		if facets, _, err = countFacets(ctx, idx, base); err != nil {
+			return nil, err
+		}
+	}
+	out.Facets = facets
+	if counted != base {
+		out.Facets = search.ScaleFacets(facets, sampled, out.Total)
+		out.FacetsExact = false
+	}
 	return out, nil
+}
+
+var yes, no = true, false
+
+// countFacets counts the facets over every match of q, without scoring.
+func countFacets(ctx context.Context, idx blevelib.Index, q query.Query) (search.Facets, int, error) {
+	req := blevelib.NewSearchRequestOptions(q, 0, 0, false)
+	req.Score = "none"
+	for _, f := range []string{"type", "brand", "province", "status"} {
+		req.AddFacet(f, blevelib.NewFacetRequest(f, 100))
+	}
+	res, err := idx.SearchInContext(ctx, req)
+	if err != nil {
+		return search.Facets{}, 0, fmt.Errorf("bleve facets: %w", err)
+	}
+	return search.Facets{Type: facet(res, "type"), Brand: facet(res, "brand"),
+		Province: facet(res, "province"), Status: facet(res, "status")}, int(res.Total), nil
 }
 
 func str(v any) string {

@@ -107,7 +107,7 @@ func Settings() *ms.Settings {
 		// Keys first: Meilisearch's attribute rule then prefers a match in
 		// a model key over one in running text.
 		SearchableAttributes: []string{"title", "keys", "loose_keys", "key_suffixes", "folded", "body"},
-		FilterableAttributes: []string{"type", "brand", "brand_key", "province", "status", "keys", "loose_keys"},
+		FilterableAttributes: []string{"type", "brand", "brand_key", "province", "status", "keys", "loose_keys", "sample"},
 		SortableAttributes:   []string{"title", "type"},
 		DisplayedAttributes:  []string{"id", "type", "entity_id", "title", "body"},
 		RankingRules:         []string{"words", "typo", "proximity", "attribute", "sort", "exactness"},
@@ -204,11 +204,22 @@ func (ix *Index) enqueue(ctx context.Context, uid string, docs []search.Document
 		return nil, nil
 	}
 	pk := "id"
-	task, err := ix.client.Index(uid).AddDocumentsWithContext(ctx, docs, &ms.DocumentOptions{PrimaryKey: &pk})
+	sampled := make([]sampledDocument, len(docs))
+	for i, d := range docs {
+		sampled[i] = sampledDocument{Document: d, Sample: search.SampleOf(d.ID)}
+	}
+	task, err := ix.client.Index(uid).AddDocumentsWithContext(ctx, sampled, &ms.DocumentOptions{PrimaryKey: &pk})
 	if err != nil {
 		return nil, unavailable("add documents", err)
 	}
 	return task, nil
+}
+
+// sampledDocument is a document as Meilisearch stores it: with its sample
+// bucket, which facet estimates filter by.
+type sampledDocument struct {
+	search.Document
+	Sample int `json:"sample"`
 }
 
 // Delete removes documents and waits until they are gone.
@@ -322,7 +333,8 @@ func filters(q search.Query) []string {
 var facetNames = []string{"type", "brand", "province", "status"}
 
 // Search answers q with one multi-search of up to three disjoint tiers:
-// exact keys, loose keys, words.
+// exact keys, loose keys, words; and then counts the facets with another
+// (see facets).
 func (ix *Index) Search(ctx context.Context, q search.Query) (*search.Result, error) {
 	if err := ix.ensure(ctx); err != nil {
 		return nil, err
@@ -332,7 +344,7 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (*search.Result, er
 	want := q.Offset + q.Limit
 	req := func(text string, extra ...string) *ms.SearchRequest {
 		r := &ms.SearchRequest{
-			IndexUID: ix.cfg.Index, Query: text, Limit: int64(want), Facets: facetNames,
+			IndexUID: ix.cfg.Index, Query: text, Limit: int64(want),
 			AttributesToRetrieve:  []string{"type", "entity_id", "title"},
 			AttributesToHighlight: []string{"title", "body"},
 			HighlightPreTag:       markOpen, HighlightPostTag: markClose,
@@ -362,20 +374,14 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (*search.Result, er
 		queries = append(queries, req(""))
 		tierScore = []float64{0}
 	}
-	res, err := ix.client.MultiSearchWithContext(ctx, &ms.MultiSearchRequest{Queries: queries})
+	res, err := ix.multi(ctx, queries)
 	if err != nil {
-		ix.mu.Lock()
-		ix.ready = false
-		ix.mu.Unlock()
-		return nil, unavailable("search", err)
+		return nil, err
 	}
-	out := &search.Result{Facets: search.Facets{Type: map[string]int{}, Brand: map[string]int{}, Province: map[string]int{}, Status: map[string]int{}}}
+	out := &search.Result{}
 	var all []search.Hit
 	for i, r := range res.Results {
 		out.Total += int(r.EstimatedTotalHits)
-		if err := addFacets(&out.Facets, r.FacetDistribution); err != nil {
-			return nil, err
-		}
 		for _, h := range r.Hits {
 			hit, err := decodeHit(h)
 			if err != nil {
@@ -392,7 +398,91 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (*search.Result, er
 	if out.Hits == nil {
 		out.Hits = []search.Hit{}
 	}
-	return out, nil
+	return out, ix.facets(ctx, q, queries, out)
+}
+
+// facets counts out's facets with the tiers' queries again, without hits.
+// Meilisearch counts facets over every match, which over a broad query of
+// the national registry costs more than the search: up to q.FacetLimit()
+// matches (by the first search's estimate) every match is counted, and
+// the total is the count's exhaustive one; beyond, only the matches in a
+// sample of buckets are, and the counts are scaled to the total.
+func (ix *Index) facets(ctx context.Context, q search.Query, tiers []*ms.SearchRequest, out *search.Result) error {
+	out.Facets = search.Facets{Type: map[string]int{}, Brand: map[string]int{}, Province: map[string]int{}, Status: map[string]int{}}
+	out.FacetsExact = true
+	if out.Total == 0 {
+		return nil
+	}
+	count := func(extra string) (search.Facets, int, error) {
+		f := search.Facets{Type: map[string]int{}, Brand: map[string]int{}, Province: map[string]int{}, Status: map[string]int{}}
+		queries := make([]*ms.SearchRequest, len(tiers))
+		for i, t := range tiers {
+			c := *t
+			// No hits (a page of none), only the facets.
+			c.Limit, c.Page, c.HitsPerPage, c.Facets = 0, 1, &noHits, facetNames
+			c.AttributesToRetrieve, c.AttributesToHighlight, c.ShowRankingScore = []string{"id"}, nil, false
+			if extra != "" {
+				filter := extra
+				if fs, ok := c.Filter.(string); ok && fs != "" {
+					filter = fs + " AND " + extra
+				}
+				c.Filter = filter
+			}
+			queries[i] = &c
+		}
+		res, err := ix.multi(ctx, queries)
+		if err != nil {
+			return f, 0, err
+		}
+		for _, r := range res.Results {
+			if err := addFacets(&f, r.FacetDistribution); err != nil {
+				return f, 0, err
+			}
+		}
+		// Every document has a type: the type counts add up to the
+		// matches counted, which no page bound caps.
+		n := 0
+		for _, v := range f.Type {
+			n += v
+		}
+		return f, n, nil
+	}
+	if out.Total <= q.FacetLimit() {
+		f, n, err := count("")
+		if err != nil {
+			return err
+		}
+		out.Facets, out.Total = f, n
+		return nil
+	}
+	n := search.SampleShare(out.Total, q.FacetLimit())
+	f, sampled, err := count(fmt.Sprintf("sample < %d", n))
+	if err != nil {
+		return err
+	}
+	if sampled == 0 {
+		// An index built before the sample buckets: count every match.
+		f, _, err = count("")
+		out.Facets = f
+		return err
+	}
+	out.Facets, out.FacetsExact = search.ScaleFacets(f, sampled, out.Total), false
+	return nil
+}
+
+var noHits int64
+
+// multi sends one multi-search; a failure marks the engine as needing its
+// settings again.
+func (ix *Index) multi(ctx context.Context, queries []*ms.SearchRequest) (*ms.MultiSearchResponse, error) {
+	res, err := ix.client.MultiSearchWithContext(ctx, &ms.MultiSearchRequest{Queries: queries})
+	if err != nil {
+		ix.mu.Lock()
+		ix.ready = false
+		ix.mu.Unlock()
+		return nil, unavailable("search", err)
+	}
+	return res, nil
 }
 
 func clone(s []string) []string { return append([]string(nil), s...) }

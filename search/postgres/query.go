@@ -353,13 +353,16 @@ func (s *statement) text(text string, ws []string, typos map[string][]string, sh
 }
 
 // run answers q with one statement: the matches are found once, then
-// counted by facet and paged, and both come back as rows of one result,
-// told apart by their first column.
+// counted, counted by facet and paged, and all come back as rows of one
+// result, told apart by their first column. Up to q.FacetLimit() matches
+// every match is counted by facet; beyond, only those in a sample of
+// buckets (a hash of the id), and the counts are scaled to the total.
 func (ix *Index) run(ctx context.Context, st *statement, q search.Query) (*search.Result, error) {
 	args := append([]any(nil), st.args...)
 	limit := "$" + strconv.Itoa(len(args)+1)
 	offset := "$" + strconv.Itoa(len(args)+2)
-	args = append(args, q.Limit, q.Offset)
+	exactUpTo := "$" + strconv.Itoa(len(args)+3)
+	args = append(args, q.Limit, q.Offset, q.FacetLimit())
 	title, body := "''", "''"
 	if st.highlight != "" {
 		hl := func(col string) string {
@@ -367,38 +370,51 @@ func (ix *Index) run(ctx context.Context, st *statement, q search.Query) (*searc
 		}
 		title, body = hl("title"), hl("body")
 	}
-	// A facet row is (type, brand, province, status, count); a hit row
-	// is (type, entity_id, title, id, score) and its highlights.
+	// A facet row is (type, brand, province, status, count); the total
+	// row is the count of matches and the count of the matches sampled
+	// (the same when they were all counted); a hit row is (type,
+	// entity_id, title, id, score) and its highlights.
 	rows, err := ix.db.QueryContext(ctx, st.declare()+`, matches AS MATERIALIZED (
 			SELECT id, type, brand, province, status, `+st.score+` AS score
 			FROM search_documents WHERE `+st.where+`),
+		total AS (SELECT count(*) AS n FROM matches),
+		counted AS MATERIALIZED (SELECT m.type, m.brand, m.province, m.status FROM matches m, total t
+			WHERE t.n <= `+exactUpTo+`::int
+				OR (hashtext(m.id) & `+strconv.Itoa(search.SampleBuckets-1)+`) < ceil(`+strconv.Itoa(search.SampleBuckets)+`.0 * `+exactUpTo+`::int / t.n)),
 		page AS (SELECT d.id, d.type, d.entity_id, d.title, d.body, m.score
 			FROM (SELECT id, score FROM matches ORDER BY score DESC, id LIMIT `+limit+` OFFSET `+offset+`) m
 			JOIN search_documents d ON d.id = m.id)
 		SELECT 'facet' AS kind, type, brand, province, status, count(*)::float8 AS score, '' AS title_hl, '' AS body_hl
-			FROM matches GROUP BY type, brand, province, status
+			FROM counted GROUP BY type, brand, province, status
 		UNION ALL
 		SELECT 'hit', type, entity_id, title, id, score, `+title+`, `+body+` FROM page
+		UNION ALL
+		SELECT 'total', '', '', '', '', t.n::float8, (SELECT count(*) FROM counted)::text, '' FROM total t
 		ORDER BY kind, score DESC, status`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("postgres search: %w: %w", search.ErrUnavailable, err)
 	}
 	defer rows.Close()
 	res := &search.Result{Hits: []search.Hit{}, Facets: search.Facets{Type: map[string]int{}, Brand: map[string]int{},
-		Province: map[string]int{}, Status: map[string]int{}}}
+		Province: map[string]int{}, Status: map[string]int{}}, FacetsExact: true}
+	sampled := 0
 	for rows.Next() {
 		var kind, typ, a, b, c, titleHL, bodyHL string
 		var n float64
 		if err := rows.Scan(&kind, &typ, &a, &b, &c, &n, &titleHL, &bodyHL); err != nil {
 			return nil, err
 		}
-		if kind == "hit" {
+		switch kind {
+		case "hit":
 			res.Hits = append(res.Hits, search.Hit{Type: search.Type(typ), EntityID: a, Title: b, Score: n,
 				Highlight: highlight(titleHL, bodyHL)})
 			continue
+		case "total":
+			res.Total = int(n)
+			sampled, _ = strconv.Atoi(titleHL)
+			continue
 		}
 		count := int(n)
-		res.Total += count
 		for f, v := range map[*map[string]int]string{&res.Facets.Type: typ, &res.Facets.Brand: a,
 			&res.Facets.Province: b, &res.Facets.Status: c} {
 			if v != "" {
@@ -406,7 +422,13 @@ func (ix *Index) run(ctx context.Context, st *statement, q search.Query) (*searc
 			}
 		}
 	}
-	return res, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if sampled < res.Total {
+		res.Facets, res.FacetsExact = search.ScaleFacets(res.Facets, sampled, res.Total), false
+	}
+	return res, nil
 }
 
 // highlight is the first of the fragments that marks a word, escaped as

@@ -77,6 +77,7 @@ func fixture() []search.Document {
 // RunSuite runs the shared suite against the backend that f makes.
 func RunSuite(t *testing.T, f Factory) {
 	t.Run("documents", func(t *testing.T) { runDocuments(t, f) })
+	t.Run("facet bounds", func(t *testing.T) { runFacetBounds(t, f) })
 	t.Run("indexer", func(t *testing.T) {
 		testdb.Each(t, func(t *testing.T, st *models.Store) { runIndexer(t, f, st) })
 	})
