@@ -48,7 +48,7 @@ func TestFaultKillDuringCatchUp(t *testing.T) {
 		killedAt := time.Now()
 		srv.p.kill()
 		srv.restart(t)
-		converged := waitIndexed(t, srv, nil, key, catchUpRows, 3*time.Minute)
+		converged := waitIndexed(t, srv, nil, key, catchUpRows, 10*time.Minute)
 		if l := lag(); l == nil || l["events"] != 0.0 || l["rebuilding"] != false {
 			t.Errorf("readyz after the catch-up: %v", l)
 		}

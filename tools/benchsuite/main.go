@@ -147,6 +147,7 @@ func (s *suite) run(ctx context.Context, markdown bool) error {
 		{"import into SQLite", s.importSQLite, true},
 		{"import into PostgreSQL", s.importPostgres, false},
 		{"reindex", s.reindexAll, true},
+		{"catch-up of an empty index by serve", s.catchUpAll, false},
 		{"serve: start-up, search, verify and memory", s.serveAll, false},
 		{"relevance", s.relevance, false},
 	}

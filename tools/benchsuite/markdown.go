@@ -88,6 +88,19 @@ func render(r *Report, jsonPath string) string {
 		}
 		w("\n")
 	}
+	if len(r.CatchUp) > 0 {
+		w("### Catch-up (`camreg serve` started on an empty index over the loaded registry, until `/readyz` says it is in step)\n\n")
+		w("| Backend | Database | Events behind | Catch-up time | Events/s | Rebuilds | Reindex time | Catch-up ÷ reindex |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n")
+		for _, c := range r.CatchUp {
+			ratio := ""
+			if c.ReindexSeconds > 0 {
+				ratio = fmt.Sprintf("%.2f", c.Seconds/c.ReindexSeconds)
+			}
+			w("| %s | %s | %s | %s | %s | %d | %s | %s |\n", c.Backend, c.Database, thousands(int(c.Events)), duration(c.Seconds),
+				thousands(int(c.EventsPerSec)), c.Rebuilds, duration(c.ReindexSeconds), ratio)
+		}
+		w("\n")
+	}
 	if len(r.Search) > 0 || len(r.Relevance) > 0 {
 		w("### Search (`camreg load --mix search=100`; relevance: each backend's `TestRelevance`)\n\n")
 		w("| Backend | Database | Clients | Requests/s | p50 | p99 | max | Errors | recall@1 | recall@3 |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")

@@ -24,6 +24,7 @@ type Report struct {
 	Gen          GenResult         `json:"gen"`
 	Imports      []ImportResult    `json:"imports"`
 	Reindex      []ReindexResult   `json:"reindex"`
+	CatchUp      []CatchUpResult   `json:"catch_up"`
 	Startup      []StartupResult   `json:"startup"`
 	Search       []LoadResult      `json:"search"`
 	Relevance    []RelevanceResult `json:"relevance"`
