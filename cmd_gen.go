@@ -19,11 +19,13 @@ import (
 // imports it in order through the same path as import.
 func genCmd(cfg *config) *cobra.Command {
 	var (
-		seed  uint64
-		scale string
-		out   string
-		load  bool
-		n     gen.Counts
+		seed    uint64
+		scale   string
+		out     string
+		load    bool
+		n       gen.Counts
+		devices int
+		badRows bool
 	)
 	cmd := &cobra.Command{
 		Use:   "gen --seed N --scale national|medium|small --out DIR [--load]",
@@ -35,7 +37,13 @@ seed and counts give byte-identical files. national is 200,000 traders,
 100,000 models, 30,000 certificates, 20,000 C/Os, 3,000 warnings and
 2,000,000 listings; medium and small are a tenth and a hundredth of it.
 Count flags override the scale's. --load then imports the files into the
-configured database (CAMREG_DB / --db).`,
+configured database (CAMREG_DB / --db).
+
+--devices N writes only devices.csv instead: a fleet's inventory of N rows
+(Vietnamese headers, asset tags as external ids) naming the models of the
+dataset of the same seed and scale, some typed loosely and some unknown;
+--bad-rows makes about one row in 500 invalid. Import it with
+'camreg import devices devices.csv --fleet ID'.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			counts, ok := gen.Scales[scale]
@@ -57,6 +65,18 @@ configured database (CAMREG_DB / --db).`,
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			start := time.Now()
+			if devices > 0 {
+				if err := os.MkdirAll(out, 0o755); err != nil {
+					return err
+				}
+				path := filepath.Join(out, gen.DevicesFile)
+				rows, sum, err := gen.WriteDevices(ctx, gen.Config{Seed: seed, Scale: name, Counts: counts}, path, devices, badRows)
+				if err != nil {
+					return err
+				}
+				fmt.Printf("wrote %s: %d rows, sha256 %s, in %s\n", path, rows, sum, time.Since(start).Round(time.Millisecond))
+				return nil
+			}
 			m, err := gen.Generate(ctx, gen.Config{Seed: seed, Scale: name, Counts: counts}, out)
 			if err != nil {
 				return err
@@ -94,6 +114,8 @@ configured database (CAMREG_DB / --db).`,
 	f.IntVar(&n.Origins, "origins", 0, "certificates of origin (C/Os), overriding the scale's")
 	f.IntVar(&n.Warnings, "warnings", 0, "warnings, overriding the scale's")
 	f.IntVar(&n.Listings, "listings", 0, "listings, overriding the scale's")
+	f.IntVar(&devices, "devices", 0, "write only devices.csv, a fleet inventory of this many rows")
+	f.BoolVar(&badRows, "bad-rows", false, "with --devices: make about one row in 500 invalid")
 	_ = cmd.MarkFlagRequired("out")
 	return cmd
 }

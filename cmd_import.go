@@ -29,7 +29,7 @@ func importCmd(cfg *config) *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "import <entity> <file>",
-		Short: "Import a CSV, XLSX, JSON or NDJSON file of " + strings.Join(importer.Entities, ", "),
+		Short: "Import a CSV, XLSX, JSON or NDJSON file of " + strings.Join(importer.ImportEntities, ", "),
 		Long: `Import upserts the rows of a file on their natural keys, through the same
 services as the API: each row is validated, written to the change log and
 reaches the search index. Headers may be English or Vietnamese, with or
@@ -37,12 +37,22 @@ without diacritics. By default nothing is written unless every row is valid;
 --skip-invalid writes the valid rows. Invalid rows are listed with their
 line (or sheet row) and every reason; --report saves them as CSV or JSON.
 
+devices imports a fleet's inventory into the fleet --fleet names, in one
+transaction: rows with an external id (Mã thiết bị) are upserted on it,
+the others added; --replace makes the file the fleet's whole inventory.
+
 Exit status: 0 when every row was valid, 1 otherwise (or on any error).`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Entity = args[0]
-			if err := importer.CheckEntity(opts.Entity); err != nil {
+			if err := importer.CheckImportEntity(opts.Entity); err != nil {
 				return err
+			}
+			if (opts.Entity == "devices") != (opts.FleetID != "") {
+				return fmt.Errorf("--fleet names the fleet of a devices import, and only of one")
+			}
+			if opts.Replace && opts.Entity != "devices" {
+				return fmt.Errorf("--replace is for a devices import")
 			}
 			m, err := importer.ParseMap(maps)
 			if err != nil {
@@ -91,6 +101,8 @@ Exit status: 0 when every row was valid, 1 otherwise (or on any error).`,
 	f.StringVar(&opts.Sheet, "sheet", "", "the XLSX sheet to read (default: the first)")
 	f.StringArrayVar(&maps, "map", nil, "map a header to a column, as 'header=column' (repeatable)")
 	f.StringVar(&report, "report", "", "write the invalid rows to this file: .json for JSON, else CSV")
+	f.StringVar(&opts.FleetID, "fleet", "", "devices: the id of the fleet to import into")
+	f.BoolVar(&opts.Replace, "replace", false, "devices: the file replaces the fleet's whole inventory (default: merge on external_id, add the rest)")
 	f.IntVar(&batchSize, "batch-size", importer.DefaultBatchSize, "rows per transaction")
 	for _, l := range importer.LimitSettings {
 		f.String(l.Flag, "", l.Help+" (env "+l.Env+")")
@@ -148,6 +160,9 @@ func printSummary(w io.Writer, sum *importer.Summary, report string) {
 	}
 	fmt.Fprintf(w, "%s %d %s rows: %d created, %d updated, %d unchanged, %d invalid\n",
 		verb, sum.Rows, sum.Entity, sum.Created, sum.Updated, sum.Unchanged, sum.Invalid)
+	if sum.Replaced > 0 {
+		fmt.Fprintf(w, "replaced the %d rows the fleet held before\n", sum.Replaced)
+	}
 	const shown = 20
 	for i, e := range sum.Errors {
 		if i == shown {

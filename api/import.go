@@ -38,8 +38,12 @@ const staleAfter = 5 * time.Minute
 // importJobResponse is an import job as the API shows it: its state, its
 // counts, and the invalid rows with every reason.
 type importJobResponse struct {
-	ID          string `json:"id"`
-	Entity      string `json:"entity" example:"listings"`
+	ID     string `json:"id"`
+	Entity string `json:"entity" example:"listings"`
+	// FleetID is the fleet a devices import writes into.
+	FleetID string `json:"fleet_id,omitempty"`
+	// Replace: the devices file replaces the fleet's whole inventory.
+	Replace     bool   `json:"replace,omitempty"`
 	Format      string `json:"format" example:"csv"`
 	Filename    string `json:"filename" example:"listings.csv"`
 	DryRun      bool   `json:"dry_run"`
@@ -67,7 +71,7 @@ type importJobResponse struct {
 }
 
 func newImportJobResponse(j *models.ImportJob, now time.Time) importJobResponse {
-	r := importJobResponse{ID: j.ID, Entity: j.Entity, Format: j.Format, Filename: j.Filename, DryRun: j.DryRun,
+	r := importJobResponse{ID: j.ID, Entity: j.Entity, FleetID: j.FleetID, Replace: j.ReplaceInventory, Format: j.Format, Filename: j.Filename, DryRun: j.DryRun,
 		SkipInvalid: j.SkipInvalid, Status: j.Status, Phase: j.Phase, Rows: j.RowsDone, BytesDone: j.BytesDone,
 		BytesTotal: j.BytesTotal, Created: j.Created, Updated: j.Updated, Unchanged: j.Unchanged, Invalid: j.Invalid,
 		Error: j.Error, Position: posKind(j.Format), Errors: []importer.RowError{}, CreatedAt: j.CreatedAt,
@@ -92,13 +96,15 @@ func posKind(format string) string {
 
 // createImport godoc
 //
-//	@Summary		Import a file of registry rows, in the background
-//	@Description	Send a CSV, XLSX, JSON or NDJSON file (at most 50 MiB) as multipart/form-data. Its rows are upserted on their natural keys through the same services as the API, in transactions of 500 rows. Headers may be English or Vietnamese (see the README for each entity's columns). By default nothing is written unless every row is valid; `skip_invalid` writes the valid rows. The answer is 202 with the job; poll its Location. An admin imports anything; a vendor imports models (registered to its organization), certificates of origin and listings of its own organization only, and rows that touch another organization's objects are reported as invalid.
+//	@Summary		Import a file of registry rows or of a fleet's devices, in the background
+//	@Description	Send a CSV, XLSX, JSON or NDJSON file (at most 50 MiB) as multipart/form-data. Its rows are upserted on their natural keys through the same services as the API, in transactions of 500 rows. Headers may be English or Vietnamese (see the README for each entity's columns). By default nothing is written unless every row is valid; `skip_invalid` writes the valid rows. The answer is 202 with the job; poll its Location. An admin imports anything; a vendor imports models (registered to its organization), certificates of origin and listings of its own organization only, and rows that touch another organization's objects are reported as invalid. An operator imports `devices` into a fleet of its own organization (`fleet_id`; another organization's fleet is 404), and an admin into any: rows with an `external_id` are upserted on it, the others added; `replace` makes the file the fleet's whole inventory. A devices file is written in one transaction, whole or not at all.
 //	@Tags			imports
 //	@Accept			mpfd
 //	@Produce		json
 //	@Param			file			formData	file	true	"the file"
-//	@Param			entity			formData	string	true	"organizations, models, certificates, origin-certificates, warnings or listings"
+//	@Param			entity			formData	string	true	"organizations, models, certificates, origin-certificates, warnings, listings or devices"
+//	@Param			fleet_id		formData	string	false	"devices: the fleet to import into"
+//	@Param			replace			formData	bool	false	"devices: the file replaces the fleet's inventory (default: merge on external_id)"
 //	@Param			format			formData	string	false	"csv, xlsx, json or ndjson; detected when omitted"
 //	@Param			sheet			formData	string	false	"the XLSX sheet to read; the first when omitted"
 //	@Param			encoding		formData	string	false	"utf-8, utf-16 or windows-1258, for CSV and JSON; detected when omitted (TCVN3 and VNI files are refused)"
@@ -174,17 +180,21 @@ func (s *Server) createImport(c echo.Context) error {
 		return ""
 	}
 	for k := range form {
-		if !slices.Contains([]string{"entity", "format", "sheet", "encoding", "dry_run", "skip_invalid", "map"}, k) {
-			v.Add(k, "is not a field of an import; the fields are file, entity, format, sheet, encoding, dry_run, skip_invalid and map")
+		if !slices.Contains([]string{"entity", "fleet_id", "replace", "format", "sheet", "encoding", "dry_run", "skip_invalid", "map"}, k) {
+			v.Add(k, "is not a field of an import; the fields are file, entity, fleet_id, replace, format, sheet, encoding, dry_run, skip_invalid and map")
 		}
 	}
-	opts := importer.Options{Entity: first("entity"), Format: first("format"), Sheet: first("sheet"), Actor: actor,
+	opts := importer.Options{Entity: first("entity"), FleetID: first("fleet_id"), Format: first("format"), Sheet: first("sheet"), Actor: actor,
 		MaxReported: maxReportedRows}
 	switch {
 	case opts.Entity == "":
-		v.Add("entity", "is required: one of %s", strings.Join(importer.Entities, ", "))
-	case importer.CheckEntity(opts.Entity) != nil:
-		v.Add("entity", "must be one of %s", strings.Join(importer.Entities, ", "))
+		v.Add("entity", "is required: one of %s", strings.Join(importer.ImportEntities, ", "))
+	case importer.CheckImportEntity(opts.Entity) != nil:
+		v.Add("entity", "must be one of %s", strings.Join(importer.ImportEntities, ", "))
+	case opts.Entity == "devices" && opts.FleetID == "":
+		v.Add("fleet_id", "is required with entity devices: the fleet to import into")
+	case opts.Entity != "devices" && opts.FleetID != "":
+		v.Add("fleet_id", "is only for entity devices")
 	}
 	opts.Encoding = first("encoding")
 	if opts.Encoding != "" && !slices.Contains(importer.Encodings, opts.Encoding) {
@@ -196,7 +206,7 @@ func (s *Server) createImport(c echo.Context) error {
 	for _, f := range []struct {
 		name string
 		dst  *bool
-	}{{"dry_run", &opts.DryRun}, {"skip_invalid", &opts.SkipInvalid}} {
+	}{{"dry_run", &opts.DryRun}, {"skip_invalid", &opts.SkipInvalid}, {"replace", &opts.Replace}} {
 		if s := first(f.name); s != "" {
 			b, err := strconv.ParseBool(s)
 			v.Check(err == nil, f.name, "must be true or false")
@@ -219,6 +229,18 @@ func (s *Server) createImport(c echo.Context) error {
 	if actor.Role == models.RoleVendor && !slices.Contains(importer.VendorEntities, opts.Entity) {
 		return forbidden("a vendor may import only " + strings.Join(importer.VendorEntities, ", "))
 	}
+	if actor.Role == models.RoleOperator && opts.Entity != "devices" {
+		return forbidden("an operator may import only devices, into its own organization's fleets")
+	}
+	if opts.Replace && opts.Entity != "devices" {
+		return fieldProblem([]models.FieldError{{Field: "replace", Message: "is only for entity devices"}})
+	}
+	if opts.Entity == "devices" {
+		// Another organization's fleet is 404 now, not a failed job later.
+		if err := s.store.CheckDeviceImport(c.Request().Context(), actor, opts.FleetID); err != nil {
+			return err
+		}
+	}
 	if opts.Format == "" {
 		opts.Format = detectFormat(path, filename)
 	}
@@ -231,7 +253,7 @@ func (s *Server) createImport(c echo.Context) error {
 		}
 		return problem(http.StatusUnprocessableEntity, "bad-file", "Unreadable import file", err.Error())
 	}
-	job := &models.ImportJob{Entity: opts.Entity, Format: opts.Format, Filename: filename, DryRun: opts.DryRun,
+	job := &models.ImportJob{Entity: opts.Entity, FleetID: opts.FleetID, ReplaceInventory: opts.Replace, Format: opts.Format, Filename: filename, DryRun: opts.DryRun,
 		SkipInvalid: opts.SkipInvalid, CreatorKey: actor.KeyID}
 	if actor.OrgID != "" {
 		org := actor.OrgID

@@ -83,7 +83,7 @@ var permissionMatrix = []permission{
 	{"GET", "/v1/findings/{finding}", [8]string{"401", "403", "own", "403", "✓", "403", "✓", "✓"}, nil},
 	{"PATCH", "/v1/findings/{finding}", [8]string{"401", "403", "403", "403", "✓", "403", "403", "✓"}, map[string]any{"status": "confirmed", "note": "Biên bản 12/BB-QLTT"}},
 	{"GET", "/v1/organizations/{org}/compliance", [8]string{"401", "403", "own", "403", "✓", "403", "✓", "✓"}, nil},
-	{"POST", "/v1/imports", [8]string{"401", "403", "own", "403", "403", "403", "403", "✓"}, nil},
+	{"POST", "/v1/imports", [8]string{"401", "403", "own", "own", "403", "403", "403", "✓"}, nil},
 	{"GET", "/v1/imports/{import}", [8]string{"401", "own", "own", "own", "own", "own", "own", "✓"}, nil},
 	{"GET", "/v1/export/{export}", all, nil},
 	{"GET", "/v1/fleets", [8]string{"401", "403", "403", "✓", "403", "403", "✓", "✓"}, nil},

@@ -272,7 +272,7 @@ func (s *Server) routes() {
 	// Bulk import and export. A vendor imports only its own organization's
 	// models, C/Os and listings (the importer checks every row); any key
 	// reads its own import jobs, an admin all of them.
-	v1.POST("/imports", s.createImport, requireRole(models.RoleAdmin, models.RoleVendor))
+	v1.POST("/imports", s.createImport, requireRole(models.RoleAdmin, models.RoleVendor, models.RoleOperator))
 	v1.GET("/imports/:id", s.getImport, requireRole(models.Roles...))
 	v1.GET("/export/:file", s.exportDataset)
 

@@ -28,8 +28,14 @@ const DefaultMaxReported = 10000
 // Options are the settings of one import.
 type Options struct {
 	// Entity is a collection name: organizations, models, certificates,
-	// origin-certificates, warnings or listings.
+	// origin-certificates, warnings or listings; or devices, with FleetID.
 	Entity string
+	// FleetID is the fleet that devices are imported into.
+	FleetID string
+	// Replace makes a devices file the fleet's whole inventory: the stored
+	// rows are removed in the import's transaction. Without it, rows with
+	// an external id are upserted on it and the others are added.
+	Replace bool
 	// Format is csv, xlsx, json or ndjson; empty detects it.
 	Format string
 	// Sheet is the XLSX sheet to read; empty reads the first.
@@ -101,6 +107,9 @@ type Summary struct {
 	// Warnings are remarks on the file as a whole, such as headers that
 	// match no column.
 	Warnings []string `json:"warnings,omitempty"`
+	// Replaced counts the stored device rows a replacing import removed
+	// (or, in a dry run, would remove).
+	Replaced int `json:"replaced,omitempty"`
 }
 
 // RowError is one invalid row, with every reason.
@@ -142,7 +151,7 @@ var errRowInvalid = errors.New("invalid row")
 // It returns ErrRowsInvalid (with the summary) when rows are invalid and
 // nothing was written; other errors are the file's or the database's.
 func Import(ctx context.Context, st *models.Store, path string, opts Options) (*Summary, error) {
-	if err := CheckEntity(opts.Entity); err != nil {
+	if err := CheckImportEntity(opts.Entity); err != nil {
 		return nil, err
 	}
 	if err := checkActor(opts.Actor, opts.Entity); err != nil {
@@ -183,6 +192,9 @@ func Import(ctx context.Context, st *models.Store, path string, opts Options) (*
 	r := &run{st: st, opts: opts, h: h, path: path, refs: newRefCache(opts.Actor), encoding: encoding}
 	sum := &Summary{Entity: opts.Entity, Format: opts.Format, DryRun: opts.DryRun, Errors: []RowError{}, PosKind: posKind(opts.Format)}
 	defer byLine(sum)
+	if opts.Entity == "devices" {
+		return sum, r.devices(ctx, sum)
+	}
 	if opts.DryRun || !opts.SkipInvalid {
 		if err := r.pass(ctx, sum, false); err != nil {
 			return sum, err
@@ -218,6 +230,12 @@ func checkActor(a models.Actor, entity string) error {
 	switch a.Role {
 	case models.RoleAdmin:
 		return nil
+	case models.RoleOperator:
+		if entity == "devices" && a.OrgID != "" {
+			// Only into its own organization's fleets (models.ImportDevices).
+			return nil
+		}
+		return models.Forbidden("an operator may import only devices, into its own organization's fleets")
 	case models.RoleVendor:
 		if a.OrgID == "" {
 			return models.Forbidden("a vendor key must belong to an organization to import")

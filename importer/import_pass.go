@@ -25,6 +25,8 @@ type run struct {
 	h        *headerMap
 	path     string
 	refs     *refCache
+	// addDevices writes device rows into the fleet (import_devices.go).
+	addDevices models.DeviceAdder
 }
 
 // countingReader counts the bytes read, for progress.
@@ -235,6 +237,8 @@ func (r *run) checkOrWrite(ctx context.Context, batch []record, mode models.Batc
 			return nil, err
 		}
 		return viaBatch(ctx, r, batch, mode, (*rowCtx).modelInput, r.st.UpsertModels)
+	case "devices":
+		return r.deviceBatch(ctx, batch, mode)
 	}
 	return r.rowByRow(ctx, batch, mode)
 }

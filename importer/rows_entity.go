@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 
+	"golang.org/x/text/unicode/norm"
+
 	"camreg/fold"
 	"camreg/models"
 )
@@ -38,6 +40,11 @@ func (r *run) naturalKey(rec record) string {
 		return docKey(v("number")) + " / " + strings.ToUpper(v("exporting_country"))
 	case "warnings":
 		return docKey(v("reference"))
+	case "devices":
+		if v("external_id") == "" {
+			return ""
+		}
+		return "external_id " + norm.NFC.String(v("external_id"))
 	case "listings":
 		if v("trader") == "" || v("model_number") == "" {
 			return ""

@@ -13,6 +13,11 @@ import (
 // refers only to those before it.
 var Entities = []string{"organizations", "models", "certificates", "origin-certificates", "warnings", "listings"}
 
+// ImportEntities are what the importer reads: the registry's Entities, and
+// a fleet's devices (an operator's inventory, imported into one fleet with
+// Options.FleetID; it is private, so it is not in the public export).
+var ImportEntities = append(slices.Clone(Entities), "devices")
+
 // column is one field of an entity's file: its canonical (English) name,
 // which the exporter writes, and the other headers the importer accepts
 // for it, English and Vietnamese. Headers are compared after fold.Key, so
@@ -110,6 +115,14 @@ var schemas = map[string][]column{
 		{name: "last_seen_on", aliases: []string{"Ngày ghi nhận cuối", "Ngày cập nhật", "last seen"}},
 		{name: "source", aliases: []string{"Nguồn", "Nguồn tin"}},
 	},
+	"devices": {
+		{name: "external_id", aliases: []string{"Mã thiết bị", "Mã nội bộ", "Mã tài sản", "Số hiệu thiết bị", "asset tag", "asset id", "device id"}},
+		{name: "brand", aliases: []string{"Hãng", "Hãng sản xuất", "Thương hiệu", "Nhãn hiệu", "make", "manufacturer"}},
+		{name: "model", aliases: []string{"Model", "Mã model", "Số model", "Kiểu loại", "Mã sản phẩm", "model_number", "model no"}},
+		{name: "firmware", aliases: []string{"Firmware", "Phiên bản firmware", "Phiên bản phần mềm", "firmware version"}},
+		{name: "quantity", aliases: []string{"Số lượng", "SL", "qty", "count"}},
+		{name: "location", aliases: []string{"Vị trí", "Hệ thống", "Vị trí / Hệ thống", "Vị trí lắp đặt", "Địa điểm", "Hệ thống thông tin", "system", "site"}},
+	},
 }
 
 // required are the columns a file of each entity must have: its natural
@@ -121,6 +134,7 @@ var required = map[string][]string{
 	"origin-certificates": {"number", "exporting_country"},
 	"warnings":            {"reference"},
 	"listings":            {"trader", "model_number"},
+	"devices":             {"model"},
 }
 
 // Columns returns the canonical column names of an entity, in the order
@@ -148,6 +162,14 @@ func Aliases(entity, col string) []string {
 func CheckEntity(entity string) error {
 	if !slices.Contains(Entities, entity) {
 		return fmt.Errorf("unknown entity %q: use one of %s", entity, strings.Join(Entities, ", "))
+	}
+	return nil
+}
+
+// CheckImportEntity reports whether entity is one the importer reads.
+func CheckImportEntity(entity string) error {
+	if !slices.Contains(ImportEntities, entity) {
+		return fmt.Errorf("unknown entity %q: use one of %s", entity, strings.Join(ImportEntities, ", "))
 	}
 	return nil
 }

@@ -20,13 +20,17 @@ const (
 // imports are written through the services, each with its change-log
 // event, and the job itself writes no event.
 type ImportJob struct {
-	ID          string `gorm:"primaryKey"`
-	Entity      string
-	Format      string
-	Filename    string
-	Status      string
-	DryRun      bool
-	SkipInvalid bool
+	ID     string `gorm:"primaryKey"`
+	Entity string
+	// FleetID is the fleet a devices import writes into.
+	FleetID string
+	// ReplaceInventory: the devices file replaces the fleet's inventory.
+	ReplaceInventory bool
+	Format           string
+	Filename         string
+	Status           string
+	DryRun           bool
+	SkipInvalid      bool
 	// CreatorKey is the id of the API key that started the job; only it
 	// (and an admin) may read the job.
 	CreatorKey string

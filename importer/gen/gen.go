@@ -274,6 +274,7 @@ const (
 	streamWarnings
 	streamListings
 	streamWeights
+	streamDevices
 )
 
 // stream hands out a generator positioned for one row: reseeding the same
