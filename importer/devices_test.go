@@ -62,7 +62,6 @@ func fleetRows(t *testing.T, st *models.Store, fleetID string) []string {
 	return out
 }
 
-
 const devicesCSV = "\ufeffMã thiết bị;Hãng;Mã model;Phiên bản firmware;Số lượng;Vị trí / Hệ thống\n" +
 	"TB-1;Hikvision;DS-2CD1023G0E-I;V5.5.0;2;Tầng 1\n" +
 	"TB-2;Dahua;IPC-HFW1230S;;1;Cổng chính\n" +
