@@ -81,7 +81,10 @@ func TestOWASP_API1_BOLA(t *testing.T) {
 				t.Fatal(err)
 			}
 			cert := w.ids["admin"]["{cert}"]
-			e.do("PATCH", "/v1/certificates/"+cert, certB, map[string]any{"status": "revoked", "status_reason": "x"}).want(404)
+			// The certificate is public: refused (403), not hidden.
+			e.do("PATCH", "/v1/certificates/"+cert, certB, map[string]any{"status": "revoked", "status_reason": "x"}).want(403)
+			// A pending submission to another body is not its to know of: 404.
+			e.do("PATCH", "/v1/certificates/"+w.fresh(t, "vendor", "{cert}")["{cert}"], certB, map[string]any{"lot_ref": "x"}).want(404)
 			if got := e.do("GET", "/v1/certificates/"+cert, "", nil).want(200).str("status"); got != "valid" {
 				t.Fatalf("status %q", got)
 			}
@@ -199,6 +202,7 @@ func TestOWASP_API3_BOPLA(t *testing.T) {
 			if pending == "" {
 				t.Fatal("no pending model")
 			}
+			sub := e.do("GET", "/v1/certificates/"+w.ids["vendor"]["{cert}"], e.admin, nil).want(200).str("number")
 			for _, tc := range []struct {
 				path, key, secret string
 				visible           bool
@@ -208,8 +212,8 @@ func TestOWASP_API3_BOPLA(t *testing.T) {
 				{"/v1/export/models.ndjson", "", "VP-SECRET-1", false},
 				{"/v1/export/models.ndjson", w.keys["procurement"], "VP-SECRET-1", false},
 				{"/v1/export/models.ndjson", vendor, "VP-SECRET-1", true},
-				{"/v1/export/certificates.csv", "", "SUB-1", false},
-				{"/v1/export/certificates.csv", w.keys["certifier"], "SUB-1", true},
+				{"/v1/export/certificates.csv", "", sub, false},
+				{"/v1/export/certificates.csv", w.keys["certifier"], sub, true},
 			} {
 				body := e.do("GET", tc.path, tc.key, nil).want(200).Body.String()
 				if strings.Contains(body, tc.secret) != tc.visible {

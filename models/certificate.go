@@ -388,6 +388,11 @@ func authorizeCertificateChange(actor Actor, c *Certificate, in CertificateInput
 	switch actor.Role {
 	case RoleCertifier:
 		if !actor.Owns(&c.CertificationBodyOrgID) {
+			// Another body's certificate: 403 when the certifier may
+			// read it anyway (it is public), 404 when it may not know of it.
+			if canSeeCertificate(actor, c) {
+				return Forbidden("a certifier changes only its own body's certificates")
+			}
 			return notFound
 		}
 		if in.CertificationBodyOrgID != nil && *in.CertificationBodyOrgID != actor.OrgID {
