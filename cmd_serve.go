@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -141,6 +142,17 @@ func startSearch(ctx context.Context, cfg *config, st *models.Store, log *slog.L
 	}
 	ix := &search.Indexer{Store: st, Index: idx, Builder: &search.Builder{Store: st}, Log: log,
 		Interval: 300 * time.Millisecond}
+	// CAMREG_SEARCH_REBUILD_LAG overrides when a far-behind index is
+	// rebuilt from the rows rather than replayed (search/catchup.go):
+	// events, or -1 for never.
+	if v := os.Getenv("CAMREG_SEARCH_REBUILD_LAG"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < -1 {
+			log.Warn("CAMREG_SEARCH_REBUILD_LAG ignored: give a number of events, or -1 for never", slog.String("value", v))
+		} else {
+			ix.RebuildLag = n
+		}
+	}
 	go ix.Run(ctx)
 	log.Info("search indexer started", slog.String("backend", cfg.search))
 	// The API searches through the registry's matcher, so the model hits

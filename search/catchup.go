@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -122,9 +123,29 @@ func (ix *Indexer) catchUpByRebuild(ctx context.Context) (n int64, err error) {
 		ix.mu.Unlock()
 	}()
 	start := time.Now()
-	docs, err := reindexAt(ctx, ix.Store, ix.Index, head)
-	if err != nil {
-		return 0, err
+	var docs int
+	rebuild := func() (err error) {
+		docs, err = reindexAt(ctx, ix.Store, ix.Index, head)
+		return err
+	}
+	if sh, ok := ix.Index.(sharedIndex); ok {
+		if c, ok := sh.RebuildLease(); ok {
+			ran, err := withLease(ctx, c, rebuild)
+			if err != nil {
+				return 0, err
+			}
+			if !ran {
+				// Another process rebuilds the shared index: wait for it
+				// rather than replay into an index about to be replaced.
+				return 0, errRebuiltElsewhere
+			}
+			rebuild = nil
+		}
+	}
+	if rebuild != nil {
+		if err := rebuild(); err != nil {
+			return 0, err
+		}
 	}
 	ix.mu.Lock()
 	ix.rebuilds++
@@ -136,6 +157,10 @@ func (ix *Indexer) catchUpByRebuild(ctx context.Context) (n int64, err error) {
 	return lag, nil
 }
 
+// errRebuiltElsewhere: another process holds the shared index's rebuild
+// lease. CatchUp answers it as done for now.
+var errRebuiltElsewhere = errors.New("another process is rebuilding the shared search index")
+
 // shouldRebuild decides between rebuild and replay for a lag of lag events.
 func (ix *Indexer) shouldRebuild(ctx context.Context, lag int64) (bool, error) {
 	switch {
@@ -146,9 +171,18 @@ func (ix *Indexer) shouldRebuild(ctx context.Context, lag int64) (bool, error) {
 	case lag < minRebuildLag:
 		return false, nil
 	}
-	records, err := countRecords(ctx, ix.Store)
-	if err != nil {
-		return false, err
+	ix.mu.Lock()
+	records, at := ix.records, ix.recordsAt
+	ix.mu.Unlock()
+	if time.Since(at) > time.Minute {
+		n, err := countRecords(ctx, ix.Store)
+		if err != nil {
+			return false, err
+		}
+		records = n
+		ix.mu.Lock()
+		ix.records, ix.recordsAt = n, time.Now()
+		ix.mu.Unlock()
 	}
 	return lag*rebuildShare >= records, nil
 }

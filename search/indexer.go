@@ -54,6 +54,9 @@ type Indexer struct {
 	rate       float64
 	applied    int64
 	rebuilds   int64
+	// records is the registry's size, counted at recordsAt (catchup.go).
+	records   int64
+	recordsAt time.Time
 }
 
 func (ix *Indexer) init() {
@@ -131,6 +134,9 @@ func (ix *Indexer) CatchUp(ctx context.Context) (int, error) {
 	}
 	start := time.Now()
 	rebuilt, err := ix.catchUpByRebuild(ctx)
+	if errors.Is(err, errRebuiltElsewhere) {
+		return 0, nil
+	}
 	if err != nil {
 		return 0, err
 	}

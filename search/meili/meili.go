@@ -237,6 +237,14 @@ func (ix *Index) Delete(ctx context.Context, ids []string) error {
 	return ix.wait(ctx, task)
 }
 
+// RebuildLease is the cursor in the database, when it is one: several
+// processes share one Meilisearch index, and only one rebuilds it at a
+// time (search/lease.go).
+func (ix *Index) RebuildLease() (search.DBCursor, bool) {
+	c, ok := ix.cfg.Cursor.(search.DBCursor)
+	return c, ok
+}
+
 // Cursor reads the cursor from the database.
 func (ix *Index) Cursor(ctx context.Context) (int64, error) { return ix.cfg.Cursor.Get(ctx) }
 

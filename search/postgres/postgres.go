@@ -220,6 +220,11 @@ func (ix *Index) Delete(ctx context.Context, ids []string) error {
 	return nil
 }
 
+// RebuildLease is the cursor in search_cursors: every process on the
+// database shares the index, and only one rebuilds it at a time
+// (search/lease.go).
+func (ix *Index) RebuildLease() (search.DBCursor, bool) { return ix.cursor, true }
+
 // Cursor reads the cursor from search_cursors.
 func (ix *Index) Cursor(ctx context.Context) (int64, error) { return ix.cursor.Get(ctx) }
 
