@@ -249,12 +249,16 @@ func mergeDevice(old FleetDevice, in DeviceInput, checked *FleetDevice) FleetDev
 	return old
 }
 
-// byExternalID loads the fleet's stored rows with these external ids.
+// byExternalID loads the fleet's stored rows with these external ids. The
+// query repeats the unique index's condition (external_id <> ''): SQLite
+// uses a partial index only for a query that states its condition, and
+// without it read the fleet's every row for each batch (a re-import of
+// 1,000,000 rows ran at 107 rows/s).
 func (imp *deviceImport) byExternalID(ext []string) (map[string]*FleetDevice, error) {
 	out := make(map[string]*FleetDevice, len(ext))
 	for _, chunk := range chunks(ext, imp.s.bindVars()-1) {
 		var rows []FleetDevice
-		if err := imp.tx.Session(&gorm.Session{}).Where("fleet_id = ? AND external_id IN ?", imp.fleetID, chunk).Find(&rows).Error; err != nil {
+		if err := imp.tx.Session(&gorm.Session{}).Where("fleet_id = ? AND external_id <> '' AND external_id IN ?", imp.fleetID, chunk).Find(&rows).Error; err != nil {
 			return nil, fmt.Errorf("look up devices of fleet %s by external id: %w", imp.fleetID, err)
 		}
 		for i := range rows {
