@@ -250,7 +250,7 @@ func mergeDevice(old FleetDevice, in DeviceInput, checked *FleetDevice) FleetDev
 }
 
 // byExternalID loads the fleet's stored rows with these external ids. The
-// query repeats the unique index's condition (external_id <> ''): SQLite
+// query repeats the unique index's condition (external_id <> ”): SQLite
 // uses a partial index only for a query that states its condition, and
 // without it read the fleet's every row for each batch (a re-import of
 // 1,000,000 rows ran at 107 rows/s).
