@@ -58,6 +58,9 @@ func serveCmd(cfg *config, log *slog.Logger) *cobra.Command {
 			if u, err := url.Parse(cfg.publicURL); cfg.publicURL != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
 				return fmt.Errorf("public URL %q: give an absolute http(s) URL such as https://camreg.example.vn", cfg.publicURL)
 			}
+			if err := servePprof(ctx, os.Getenv("CAMREG_PPROF_ADDR"), log); err != nil {
+				return err
+			}
 			signer, err := serveLogSigner(cfg, demo, log)
 			if err != nil {
 				return err

@@ -54,6 +54,8 @@ type Store struct {
 	// cache is verify's in-memory snapshot of the rows it reads, kept
 	// current from the change log (verify_cache.go).
 	cache *verifyCache
+	// heads coalesces verify's reads of the change log's head (verify_head.go).
+	heads *headReads
 	// tree caches the log tree's frontier between appends (logtree.go).
 	tree *treeCache
 	// noTree skips the log tree on append; only the paired benchmark sets
@@ -82,7 +84,7 @@ func Open(dsn string) (*Store, error) {
 		}
 		dialector = sqlite.Open(sqliteDSN(dsn))
 	}
-	st := &Store{dialect: dialect, now: time.Now, cache: newVerifyCache(), tree: &treeCache{}}
+	st := &Store{dialect: dialect, now: time.Now, cache: newVerifyCache(), heads: &headReads{}, tree: &treeCache{}}
 	db, err := gorm.Open(dialector, &gorm.Config{
 		Logger:                 logger.Discard,
 		SkipDefaultTransaction: true,

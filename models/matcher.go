@@ -85,6 +85,20 @@ func (m *Matcher) findAt(ctx context.Context, head int64, text, brand string, li
 	return res, err
 }
 
+// decideAt decides how the typed text matched (see match.Index Decide),
+// with the head as findAt takes it.
+func (m *Matcher) decideAt(ctx context.Context, head int64, text, brand string) (match.Kind, []match.Candidate, error) {
+	st, err := m.current(ctx, head)
+	if err != nil {
+		return match.None, nil, err
+	}
+	k, cs, err := st.ix.Decide(match.Query{Text: text, Brand: brand})
+	if errors.Is(err, match.ErrTooLong) {
+		return match.None, nil, nil
+	}
+	return k, cs, err
+}
+
 // Candidates is Find with each model's brand and number, for search.
 func (m *Matcher) Candidates(ctx context.Context, text, brand string, limit int) ([]MatchCandidate, error) {
 	st, err := m.current(ctx, -1)

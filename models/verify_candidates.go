@@ -33,11 +33,10 @@ func matchModels(r reader, qs []parsedQuery) ([]verdict.Match, map[string]*Model
 	for i, q := range qs {
 		d, ok := r.snap.decided(q.Model, q.Brand)
 		if !ok {
-			res, err := r.matcher.findAt(ctx, head, q.Model, q.Brand, 0)
+			kind, cs, err := r.matcher.decideAt(ctx, head, q.Model, q.Brand)
 			if err != nil {
 				return nil, nil, fmt.Errorf("match models: %w", err)
 			}
-			kind, cs := res.Decide()
 			d.kind = matchKind(kind)
 			for _, c := range cs[:min(len(cs), verdict.MaxCandidates)] {
 				d.ids = append(d.ids, c.ID)

@@ -148,7 +148,7 @@ func (s *Store) reader(ctx context.Context) (reader, error) {
 	if _, pooled := r.db.Statement.ConnPool.(*sql.DB); !pooled || s.cache == nil {
 		return r, nil
 	}
-	head, err := readHead(r)
+	head, err := s.heads.read(r)
 	if err != nil {
 		return r, err
 	}
@@ -170,8 +170,10 @@ var verifyEntities = []string{"camera_model", "certificate", "origin_certificate
 // readHead reads the change log's head: its latest seq, one probe of the
 // primary key, and a statement short enough that SQLite parses it in
 // microseconds (the driver parses every statement anew).
+const headQuery = "SELECT COALESCE(MAX(seq), 0) FROM events"
+
 func readHead(r reader) (int64, error) {
-	rows, err := r.query("SELECT COALESCE(MAX(seq), 0) FROM events")
+	rows, err := r.query(headQuery)
 	if err != nil {
 		return 0, fmt.Errorf("read the change-log head: %w", err)
 	}

@@ -60,7 +60,7 @@ type suite struct {
 func main() {
 	s := &suite{log: os.Stderr}
 	var noMarkdown bool
-	var markdownFrom string
+	var markdownFrom, noop, ceiling, ceilingDB string
 	flag.StringVar(&s.scale, "scale", envOr("BENCH_SCALE", "national"), "camreg gen's --scale: national or small (env BENCH_SCALE)")
 	flag.IntVar(&s.seed, "seed", 1, "camreg gen's --seed")
 	flag.StringVar(&s.dir, "dir", os.Getenv("BENCH_DIR"), "work dir: the dataset, the databases, the indexes and the logs (env BENCH_DIR; default $TMPDIR/camreg-bench-<scale>)")
@@ -71,7 +71,24 @@ func main() {
 	flag.DurationVar(&s.readyTimeout, "ready-timeout", 10*time.Minute, "how long camreg serve may take to answer /readyz")
 	flag.BoolVar(&noMarkdown, "no-markdown", false, "leave BENCHMARKS.md alone (the JSON is still written)")
 	flag.StringVar(&markdownFrom, "markdown-from", "", "only rewrite BENCHMARKS.md's generated section from this JSON result of an earlier run")
+	flag.StringVar(&noop, "noop", "", "only serve echo's no-op JSON answer on this address (the ceiling verify is compared with)")
+	flag.StringVar(&ceiling, "ceiling", "", "only run the wrk runs of verify near the ceiling against the camreg serve at this URL, over --dir's gen/models.csv")
+	flag.StringVar(&ceilingDB, "ceiling-db", "SQLite", "with --ceiling: the database the server runs on, for the table")
 	flag.Parse()
+	if noop != "" {
+		if err := serveNoop(noop); err != nil {
+			fmt.Fprintln(os.Stderr, "benchsuite:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if ceiling != "" {
+		if err := ceilingOnly(ceiling, ceilingDB, s); err != nil {
+			fmt.Fprintln(os.Stderr, "benchsuite:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if markdownFrom != "" {
 		if err := rewriteFrom(markdownFrom); err != nil {
 			fmt.Fprintln(os.Stderr, "benchsuite:", err)

@@ -123,6 +123,7 @@ func render(r *Report, jsonPath string) string {
 		}
 		w("\n")
 	}
+	writeCeiling(&b, *r)
 	if len(r.ServerRSS) > 0 {
 		w("### Memory and the servers' own logs\n\n| Server | Peak RSS over its start-up and load runs | 5xx in its request log |\n| --- | --- | --- |\n")
 		for _, s := range r.ServerRSS {

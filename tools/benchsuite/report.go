@@ -29,6 +29,7 @@ type Report struct {
 	Search       []LoadResult      `json:"search"`
 	Relevance    []RelevanceResult `json:"relevance"`
 	Verify       []LoadResult      `json:"verify"`
+	Ceiling      []WrkResult       `json:"verify_ceiling"`
 	ServerRSS    []ServerRSS       `json:"server_peak_rss"`
 	MeiliPeakRSS int64             `json:"meilisearch_peak_rss_bytes,omitempty"`
 	PGDatabase   string            `json:"postgres_database,omitempty"`
