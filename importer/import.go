@@ -67,6 +67,10 @@ type Options struct {
 	// afterCommit is called with the rows committed so far after each
 	// committed batch; the kill test uses it to know when to strike.
 	afterCommit func(rows int)
+	// rowByRow sends organizations, certificates, C/Os and warnings
+	// through the single-row services, one row at a time, as before the
+	// batch services: the test that compares the two paths sets it.
+	rowByRow bool
 }
 
 // Progress reports how far an import has come.

@@ -172,7 +172,7 @@ func orgCacheKey(ref string, kinds []string) string {
 // the cache does not hold yet: organizations named by tax code in orgCol
 // (kinds as the row will ask), and camera models in modelCol. A reference
 // by name is left for the row, which resolves it as before.
-func (rc *refCache) prefetch(ctx context.Context, st *models.Store, batch []record, orgCol string, kinds []string, modelCol string) error {
+func (rc *refCache) prefetch(ctx context.Context, st *models.Store, batch []record, orgCol string, kinds []string, modelCol string, list bool) error {
 	orgs := map[string][]string{} // tax code -> cache keys
 	var pairs [][2]string
 	for _, rec := range batch {
@@ -184,7 +184,19 @@ func (rc *refCache) prefetch(ctx context.Context, st *models.Store, batch []reco
 				}
 			}
 		}
-		if item := strings.TrimSpace(rec.values[modelCol]); modelCol != "" && item != "" {
+		items := []string{strings.TrimSpace(rec.values[modelCol])}
+		if list {
+			// A list of models, each "model | option=value" (rowCtx.models).
+			items = splitList(items[0])
+			for i, it := range items {
+				items[i], _, _ = strings.Cut(it, "|")
+				items[i] = strings.TrimSpace(items[i])
+			}
+		}
+		for _, item := range items {
+			if modelCol == "" || item == "" {
+				continue
+			}
 			for _, t := range modelTries(strings.TrimSpace(rec.values["brand"]), item) {
 				if _, ok := rc.get(rc.models, t[0]+"\x00"+t[1]); !ok {
 					pairs = append(pairs, t)

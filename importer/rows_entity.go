@@ -101,12 +101,20 @@ func (c *rowCtx) finish(out outcome, err error) (outcome, error) {
 	return out, err
 }
 
-func (c *rowCtx) organization() (outcome, error) {
-	in := models.OrganizationInput{
+// organizationInput is the row as an organization, for the batch service
+// (models.UpsertOrganizations), which finds it by tax code or name.
+func (c *rowCtx) organizationInput() models.OrganizationInput {
+	return models.OrganizationInput{
 		Name: c.str("name"), Kind: c.enum("kind", "org_kind"), TaxCode: c.taxCode("tax_code"),
 		Address: c.str("address"), Province: c.str("province"), Country: c.str("country"),
 		Website: c.str("website"), Email: c.str("email"), Phone: c.str("phone"),
 	}
+}
+
+// organization upserts the row through the single-row services (the
+// row-by-row path, kept to compare the batch services with).
+func (c *rowCtx) organization() (outcome, error) {
+	in := c.organizationInput()
 	var ex *models.Organization
 	if in.TaxCode != nil {
 		if tc, err := models.CheckTaxCode(*in.TaxCode); err == nil {
@@ -166,7 +174,9 @@ func (c *rowCtx) modelInput() models.ModelInput {
 	return in
 }
 
-func (c *rowCtx) certificate() (outcome, error) {
+// certificateInput is the row as a conformity certificate, for the
+// batch service (models.UpsertCertificates).
+func (c *rowCtx) certificateInput() models.CertificateInput {
 	in := models.CertificateInput{
 		Number: c.str("number"), StandardCode: c.str("standard_code"),
 		CertificationBodyOrgID: c.org("certification_body", models.OrgCertificationBody),
@@ -187,6 +197,11 @@ func (c *rowCtx) certificate() (outcome, error) {
 		})
 		in.Models = &ms
 	}
+	return in
+}
+
+func (c *rowCtx) certificate() (outcome, error) {
+	in := c.certificateInput()
 	var ex *models.Certificate
 	if in.Number != nil {
 		x, err := c.st.CertificateByNumber(c.ctx, *in.Number)
@@ -203,7 +218,9 @@ func (c *rowCtx) certificate() (outcome, error) {
 	}))
 }
 
-func (c *rowCtx) origin() (outcome, error) {
+// originInput is the row as a certificate of origin, for the batch
+// service (models.UpsertOriginCertificates).
+func (c *rowCtx) originInput() models.OriginCertificateInput {
 	in := models.OriginCertificateInput{
 		Number: c.str("number"), Form: c.str("form"), Issuer: c.str("issuer"),
 		ExportingCountry: c.str("exporting_country"), IssuedOn: c.date("issued_on"),
@@ -220,6 +237,11 @@ func (c *rowCtx) origin() (outcome, error) {
 		slices.Sort(ids)
 		in.CameraModelIDs = &ids
 	}
+	return in
+}
+
+func (c *rowCtx) origin() (outcome, error) {
+	in := c.originInput()
 	var ex *models.OriginCertificate
 	if in.Number != nil && in.ExportingCountry != nil {
 		x, err := c.st.OriginCertificateByNumber(c.ctx, *in.Number, *in.ExportingCountry)
@@ -239,7 +261,9 @@ func (c *rowCtx) origin() (outcome, error) {
 	}))
 }
 
-func (c *rowCtx) warning() (outcome, error) {
+// warningInput is the row as a warning, for the batch service
+// (models.UpsertWarnings).
+func (c *rowCtx) warningInput() models.WarningInput {
 	in := models.WarningInput{
 		Reference:      c.str("reference"),
 		AuthorityOrgID: c.org("authority", models.OrgAuthority, models.OrgMarketSurveillance),
@@ -259,6 +283,11 @@ func (c *rowCtx) warning() (outcome, error) {
 		})
 		in.Affected = &as
 	}
+	return in
+}
+
+func (c *rowCtx) warning() (outcome, error) {
+	in := c.warningInput()
 	var ex *models.Warning
 	if in.Reference != nil {
 		x, err := c.st.WarningByReference(c.ctx, *in.Reference)

@@ -161,6 +161,13 @@ type batchEntity[T, In any, K comparable] struct {
 	create func(In) (*T, error)
 	change func(row *T, in In) (T, error)
 	record func(*T) *Record
+	// save, when set, ends an update instead of saveIfChanged: an entity
+	// whose event names a status change, or that has child rows, saves as
+	// its single-row update does (saveCertificate, ...).
+	save func(before, row *T, in In) (bool, error)
+	// children, when set, inserts the child rows of the created rows
+	// (covered or affected models), after the rows themselves.
+	children func(rows []*T) error
 }
 
 // upsertBatch checks every row as the single-row services do and, unless
@@ -192,7 +199,7 @@ func upsertBatch[T, In any, K comparable](b *Store, tx *gorm.DB, log *changeLog,
 			before, err := e.change(&row, r.In)
 			res.Outcome, res.Err = Unchanged, err
 			if err == nil && !r.Hold {
-				if res.Outcome, err = b.batchSave(tx, log, mode, e.entity, e.what, e.record(&row), before, &row); err != nil {
+				if res.Outcome, err = batchSave(b, tx, log, mode, e, &before, &row, r.In); err != nil {
 					return nil, err
 				}
 			}
@@ -207,8 +214,18 @@ func upsertBatch[T, In any, K comparable](b *Store, tx *gorm.DB, log *changeLog,
 			creates = append(creates, row)
 		}
 	}
-	if err := insertRows(tx, b.bindVars(), creates, e.what); err != nil {
+	ins := tx
+	if e.children != nil {
+		// The children go in their own multi-row INSERTs below.
+		ins = tx.Omit(clause.Associations)
+	}
+	if err := insertRows(ins, b.bindVars(), creates, e.what); err != nil {
 		return nil, fmt.Errorf("%w (another writer stored one of the batch's rows meanwhile; run the batch again)", err)
+	}
+	if e.children != nil && len(creates) > 0 {
+		if err := e.children(creates); err != nil {
+			return nil, err
+		}
 	}
 	return results, nil
 }
@@ -222,7 +239,7 @@ func (s *Store) runBatch(ctx context.Context, actor Actor, mode BatchMode, fn fu
 	bind := func(tx *gorm.DB) *Store {
 		b := *s
 		b.db = tx
-		b.refs = &refCache{orgKinds: map[string]string{}, models: map[string]bool{}}
+		b.refs = newRefCache()
 		return &b
 	}
 	log := &changeLog{actor: actor}
@@ -264,7 +281,7 @@ func (s *Store) runBatch(ctx context.Context, actor Actor, mode BatchMode, fn fu
 // batchSave ends the update of one row of a batch: in BatchValidate it
 // only tells whether the row would change; otherwise it saves a row that
 // changed, with its event, as the single-row update does.
-func (s *Store) batchSave(tx *gorm.DB, log *changeLog, mode BatchMode, entity, what string, rec *Record, before, row any) (Outcome, error) {
+func batchSave[T, In any, K comparable](s *Store, tx *gorm.DB, log *changeLog, mode BatchMode, e batchEntity[T, In, K], before, row *T, in In) (Outcome, error) {
 	if mode == BatchValidate {
 		diff, err := diffJSON(before, row)
 		if err != nil || len(diff) == 0 {
@@ -272,7 +289,13 @@ func (s *Store) batchSave(tx *gorm.DB, log *changeLog, mode BatchMode, entity, w
 		}
 		return Updated, nil
 	}
-	changed, err := s.saveIfChanged(tx, log, entity, what, rec, before, row)
+	var changed bool
+	var err error
+	if e.save != nil {
+		changed, err = e.save(before, row, in)
+	} else {
+		changed, err = s.saveIfChanged(tx, log, e.entity, e.what, e.record(row), before, row)
+	}
 	if err != nil || !changed {
 		return Unchanged, err
 	}

@@ -193,35 +193,6 @@ func sortCovered(ms []CoveredModel) {
 	})
 }
 
-// checkModelRefs records a field error for each id that names no model the
-// actor may see: another organization's pending registration is answered
-// as an id that names nothing.
-func checkModelRefs(tx *gorm.DB, actor Actor, v *ValidationError, field string, ids []string) {
-	want := []string{}
-	for _, id := range ids {
-		if ValidID(id) {
-			want = append(want, id)
-		}
-	}
-	if len(want) == 0 {
-		return
-	}
-	var found []string
-	if err := visibleModels(tx.Session(&gorm.Session{NewDB: true}).Model(&Model{}), actor).Where("id IN ?", want).Pluck("id", &found).Error; err != nil {
-		v.lookupFailed(fmt.Errorf("check camera models: %w", err))
-		return
-	}
-	have := map[string]bool{}
-	for _, id := range found {
-		have[id] = true
-	}
-	for i, id := range ids {
-		if ValidID(id) && !have[id] {
-			v.Add(fmt.Sprintf("%s[%d].camera_model_id", field, i), "no camera model has id %s", id)
-		}
-	}
-}
-
 // checkOrgKind records a field error unless ref names an organization of
 // one of the kinds.
 func checkOrgKind(tx *gorm.DB, v *ValidationError, field, ref string, kinds ...string) {
@@ -252,18 +223,14 @@ func containsStr(list []string, s string) bool {
 }
 
 func (s *Store) checkCertificateRefs(tx *gorm.DB, actor Actor, v *ValidationError, c *Certificate, in CertificateInput, create bool) {
-	if in.StandardCode != nil || create {
-		var n int64
-		tx.Model(&Standard{}).Where("code = ?", c.StandardCode).Count(&n)
-		if c.StandardCode != "" && n == 0 {
-			v.Add("standard_code", "no standard has code %q", c.StandardCode)
-		}
+	if (in.StandardCode != nil || create) && c.StandardCode != "" && !s.standardExists(tx, v, c.StandardCode) {
+		v.Add("standard_code", "no standard has code %q", c.StandardCode)
 	}
 	if in.CertificationBodyOrgID != nil || create {
-		checkOrgKind(tx, v, "certification_body_org_id", c.CertificationBodyOrgID, OrgCertificationBody)
+		s.checkOrgKindCached(tx, v, "certification_body_org_id", c.CertificationBodyOrgID, OrgCertificationBody)
 	}
 	if in.HolderOrgID != nil || create {
-		checkOrgKind(tx, v, "holder_org_id", c.HolderOrgID)
+		s.checkOrgKindCached(tx, v, "holder_org_id", c.HolderOrgID)
 	}
 	if in.Models != nil || create {
 		// The input's order, not c.Models' sorted one, so that an error's
@@ -274,13 +241,38 @@ func (s *Store) checkCertificateRefs(tx *gorm.DB, actor Actor, v *ValidationErro
 				ids = append(ids, m.CameraModelID)
 			}
 		}
-		checkModelRefs(tx, actor, v, "models", ids)
+		s.checkModelRefs(tx, actor, v, "models", ids)
 	}
 }
 
 // CreateCertificate validates and stores a certificate with its covered
 // models. Errors: ErrInvalid, ErrConflict (the number is taken).
 func (s *Store) CreateCertificate(ctx context.Context, actor Actor, in CertificateInput) (*Certificate, error) {
+	var c *Certificate
+	err := s.write(ctx, actor, func(tx *gorm.DB, log *changeLog) error {
+		var err error
+		if c, err = s.newCertificate(tx, actor, in); err != nil {
+			return err
+		}
+		if err := tx.Omit(clause.Associations).Create(c).Error; err != nil {
+			return certConflict(err, c)
+		}
+		if err := tx.Create(&c.Models).Error; err != nil {
+			return translate(err, "covered models")
+		}
+		return log.created("certificate", c.ID, c)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// newCertificate builds the certificate actor records from in, and checks
+// it: the role, what a certifier or vendor may set, every field and every
+// reference. The single and the batch services (batch_docs.go) both create
+// through it. Errors: ErrForbidden, ErrInvalid.
+func (s *Store) newCertificate(tx *gorm.DB, actor Actor, in CertificateInput) (*Certificate, error) {
 	if err := actor.may("record certificates", RoleAdmin, RoleCertifier, RoleVendor); err != nil {
 		return nil, err
 	}
@@ -308,23 +300,8 @@ func (s *Store) CreateCertificate(ctx context.Context, actor Actor, in Certifica
 	}
 	c := &Certificate{Record: s.newRecord()}
 	v := in.apply(c, s.Today(), true)
-	err := s.write(ctx, actor, func(tx *gorm.DB, log *changeLog) error {
-		s.checkCertificateRefs(tx, actor, v, c, in, true)
-		if err := v.Err(); err != nil {
-			return err
-		}
-		if err := tx.Omit(clause.Associations).Create(c).Error; err != nil {
-			return certConflict(err, c)
-		}
-		if err := tx.Create(&c.Models).Error; err != nil {
-			return translate(err, "covered models")
-		}
-		return log.created("certificate", c.ID, c)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return c, nil
+	s.checkCertificateRefs(tx, actor, v, c, in, true)
+	return c, v.Err()
 }
 
 func certConflict(err error, c *Certificate) error {
@@ -345,36 +322,53 @@ func (s *Store) UpdateCertificate(ctx context.Context, actor Actor, id string, i
 		if c, err = getCertificate(tx, id); err != nil {
 			return err
 		}
-		if err := authorizeCertificateChange(actor, c, in); err != nil {
+		before, err := s.changeCertificate(tx, actor, c, in, ifVersion)
+		if err != nil {
 			return err
 		}
-		if err := checkVersion(c.Version, ifVersion); err != nil {
-			return err
-		}
-		before := *c
-		before.Models = append([]CoveredModel(nil), c.Models...)
-		v := in.apply(c, s.Today(), false)
-		s.checkCertificateRefs(tx, actor, v, c, in, false)
-		if err := v.Err(); err != nil {
-			return err
-		}
-		changed, err := log.updated(statusAction(before.Status, c.Status), "certificate", c.ID, before, c)
-		if err != nil || !changed {
-			return err
-		}
-		s.touch(&c.Record)
-		if err := saveVersioned(tx, c, c.ID, before.Version, "certificate"); err != nil {
-			return certConflict(err, c)
-		}
-		if in.Models != nil {
-			return replaceChildren(tx, "certificate_id", c.ID, c.Models, "covered models")
-		}
-		return nil
+		_, err = s.saveCertificate(tx, log, &before, c, in)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return c, nil
+}
+
+// changeCertificate applies in to the stored certificate c (with its
+// covered models), as actor may change it, and returns c as it was. The
+// single and the batch services both update through it. Errors:
+// ErrNotFound, ErrForbidden, ErrPrecondition, ErrInvalid.
+func (s *Store) changeCertificate(tx *gorm.DB, actor Actor, c *Certificate, in CertificateInput, ifVersion *int) (Certificate, error) {
+	if err := authorizeCertificateChange(actor, c, in); err != nil {
+		return Certificate{}, err
+	}
+	if err := checkVersion(c.Version, ifVersion); err != nil {
+		return Certificate{}, err
+	}
+	before := *c
+	before.Models = append([]CoveredModel(nil), c.Models...)
+	v := in.apply(c, s.Today(), false)
+	s.checkCertificateRefs(tx, actor, v, c, in, false)
+	return before, v.Err()
+}
+
+// saveCertificate saves a changed certificate, with its event (a status
+// change or an update) and, when in names them, its covered models; an
+// unchanged one is left alone. It reports whether c changed.
+func (s *Store) saveCertificate(tx *gorm.DB, log *changeLog, before, c *Certificate, in CertificateInput) (bool, error) {
+	changed, err := log.updated(statusAction(before.Status, c.Status), "certificate", c.ID, before, c)
+	if err != nil || !changed {
+		return false, err
+	}
+	s.touch(&c.Record)
+	if err := saveVersioned(tx, c, c.ID, before.Version, "certificate"); err != nil {
+		return false, certConflict(err, c)
+	}
+	if in.Models != nil {
+		return true, replaceChildren(tx, "certificate_id", c.ID, c.Models, "covered models")
+	}
+	return true, nil
 }
 
 // authorizeCertificateChange: a certifier changes, confirms, suspends and

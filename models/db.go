@@ -238,7 +238,7 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) error {
 		bound.db = tx
 		if s.batch == nil {
 			bound.batch = &[]Event{}
-			bound.refs = &refCache{orgKinds: map[string]string{}, models: map[string]bool{}}
+			bound.refs = newRefCache()
 		}
 		if err := fn(&bound); err != nil {
 			return err

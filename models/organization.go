@@ -122,6 +122,26 @@ func (in OrganizationInput) apply(o *Organization, create bool) error {
 // CreateOrganization validates and stores a new organization. Errors:
 // ErrInvalid, ErrConflict (the tax code is taken).
 func (s *Store) CreateOrganization(ctx context.Context, actor Actor, in OrganizationInput) (*Organization, error) {
+	o, err := s.newOrganization(actor, in)
+	if err != nil {
+		return nil, err
+	}
+	err = s.write(ctx, actor, func(tx *gorm.DB, log *changeLog) error {
+		if err := tx.Create(o).Error; err != nil {
+			return s.orgConflict(err, o)
+		}
+		return log.created("organization", o.ID, o)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// newOrganization builds the organization actor registers from in, and
+// checks it: the role and every field. The single and the batch services
+// (batch_org.go) both create through it. Errors: ErrForbidden, ErrInvalid.
+func (s *Store) newOrganization(actor Actor, in OrganizationInput) (*Organization, error) {
 	if err := actor.may("register organizations", RoleAdmin, RoleInspector); err != nil {
 		return nil, err
 	}
@@ -132,15 +152,6 @@ func (s *Store) CreateOrganization(ctx context.Context, actor Actor, in Organiza
 	}
 	o := &Organization{Record: s.newRecord()}
 	if err := in.apply(o, true); err != nil {
-		return nil, err
-	}
-	err := s.write(ctx, actor, func(tx *gorm.DB, log *changeLog) error {
-		if err := tx.Create(o).Error; err != nil {
-			return s.orgConflict(err, o)
-		}
-		return log.created("organization", o.ID, o)
-	})
-	if err != nil {
 		return nil, err
 	}
 	return o, nil
@@ -164,33 +175,11 @@ func (s *Store) UpdateOrganization(ctx context.Context, actor Actor, id string, 
 		if o, err = get[Organization](tx, id, "organization"); err != nil {
 			return err
 		}
-		if err := actor.may("change organizations", RoleAdmin, RoleVendor); err != nil {
+		before, err := s.changeOrganization(actor, o, in, ifVersion)
+		if err != nil {
 			return err
 		}
-		if actor.Role == RoleVendor {
-			// A vendor keeps its own contact details up to date; its
-			// identity (name, kind, tax code) is the registry's to change.
-			if !actor.Owns(&o.ID) {
-				return Forbidden("a vendor changes its own organization only")
-			}
-			if err := forbidFields(actor.Role, map[string]bool{"name": in.Name != nil, "kind": in.Kind != nil,
-				"tax_code": in.TaxCode != nil, "country": in.Country != nil}); err != nil {
-				return err
-			}
-		}
-		if err := checkVersion(o.Version, ifVersion); err != nil {
-			return err
-		}
-		before := *o
-		if err := in.apply(o, false); err != nil {
-			return err
-		}
-		changed, err := log.updated(ActionUpdate, "organization", o.ID, before, o)
-		if err != nil || !changed {
-			return err
-		}
-		s.touch(&o.Record)
-		if err := saveVersioned(tx, o, o.ID, before.Version, "organization"); err != nil {
+		if _, err := s.saveIfChanged(tx, log, "organization", "organization", &o.Record, before, o); err != nil {
 			return s.orgConflict(err, o)
 		}
 		return nil
@@ -199,6 +188,32 @@ func (s *Store) UpdateOrganization(ctx context.Context, actor Actor, id string, 
 		return nil, err
 	}
 	return o, nil
+}
+
+// changeOrganization applies in to the stored organization o, as actor may
+// change it, and returns o as it was. The single and the batch services
+// both update through it. Errors: ErrForbidden, ErrPrecondition,
+// ErrInvalid.
+func (s *Store) changeOrganization(actor Actor, o *Organization, in OrganizationInput, ifVersion *int) (Organization, error) {
+	if err := actor.may("change organizations", RoleAdmin, RoleVendor); err != nil {
+		return Organization{}, err
+	}
+	if actor.Role == RoleVendor {
+		// A vendor keeps its own contact details up to date; its
+		// identity (name, kind, tax code) is the registry's to change.
+		if !actor.Owns(&o.ID) {
+			return Organization{}, Forbidden("a vendor changes its own organization only")
+		}
+		if err := forbidFields(actor.Role, map[string]bool{"name": in.Name != nil, "kind": in.Kind != nil,
+			"tax_code": in.TaxCode != nil, "country": in.Country != nil}); err != nil {
+			return Organization{}, err
+		}
+	}
+	if err := checkVersion(o.Version, ifVersion); err != nil {
+		return Organization{}, err
+	}
+	before := *o
+	return before, in.apply(o, false)
 }
 
 // DeleteOrganization forgets an organization that nothing refers to. An

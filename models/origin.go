@@ -137,7 +137,7 @@ func (in OriginCertificateInput) apply(o *OriginCertificate, today Date, create 
 
 func (s *Store) checkOriginRefs(tx *gorm.DB, actor Actor, v *ValidationError, o *OriginCertificate, in OriginCertificateInput, create bool) {
 	if o.HolderOrgID != nil && in.HolderOrgID != nil {
-		checkOrgKind(tx, v, "holder_org_id", *o.HolderOrgID)
+		s.checkOrgKindCached(tx, v, "holder_org_id", *o.HolderOrgID)
 	}
 	if in.CameraModelIDs != nil || create {
 		// The input's order, not o.Models' sorted one, so that an error's
@@ -147,7 +147,7 @@ func (s *Store) checkOriginRefs(tx *gorm.DB, actor Actor, v *ValidationError, o 
 			ids = *in.CameraModelIDs
 		}
 		var mv ValidationError
-		checkModelRefs(tx, actor, &mv, "camera_model_ids", ids)
+		s.checkModelRefs(tx, actor, &mv, "camera_model_ids", ids)
 		v.lookupFailed(mv.lookup)
 		for _, e := range mv.Errors {
 			e.Field = strings.TrimSuffix(e.Field, ".camera_model_id")
@@ -159,6 +159,31 @@ func (s *Store) checkOriginRefs(tx *gorm.DB, actor Actor, v *ValidationError, o 
 // CreateOriginCertificate validates and stores a C/O. Errors: ErrInvalid,
 // ErrConflict (the same number from the same country exists).
 func (s *Store) CreateOriginCertificate(ctx context.Context, actor Actor, in OriginCertificateInput) (*OriginCertificate, error) {
+	var o *OriginCertificate
+	err := s.write(ctx, actor, func(tx *gorm.DB, log *changeLog) error {
+		var err error
+		if o, err = s.newOrigin(tx, actor, in); err != nil {
+			return err
+		}
+		if err := tx.Omit(clause.Associations).Create(o).Error; err != nil {
+			return originConflict(err, o)
+		}
+		if err := tx.Create(&o.Models).Error; err != nil {
+			return translate(err, "covered models")
+		}
+		return log.created("origin_certificate", o.ID, o)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// newOrigin builds the C/O actor records from in, and checks it: the role,
+// what a vendor may set, every field and every reference. The single and
+// the batch services (batch_docs.go) both create through it. Errors:
+// ErrForbidden, ErrInvalid.
+func (s *Store) newOrigin(tx *gorm.DB, actor Actor, in OriginCertificateInput) (*OriginCertificate, error) {
 	if err := actor.may("record certificates of origin", RoleAdmin, RoleVendor); err != nil {
 		return nil, err
 	}
@@ -178,23 +203,8 @@ func (s *Store) CreateOriginCertificate(ctx context.Context, actor Actor, in Ori
 	o := &OriginCertificate{Record: s.newRecord()}
 	v := in.apply(o, s.Today(), true)
 	o.DeclaredByVendor = actor.Role == RoleVendor
-	err := s.write(ctx, actor, func(tx *gorm.DB, log *changeLog) error {
-		s.checkOriginRefs(tx, actor, v, o, in, true)
-		if err := v.Err(); err != nil {
-			return err
-		}
-		if err := tx.Omit(clause.Associations).Create(o).Error; err != nil {
-			return originConflict(err, o)
-		}
-		if err := tx.Create(&o.Models).Error; err != nil {
-			return translate(err, "covered models")
-		}
-		return log.created("origin_certificate", o.ID, o)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return o, nil
+	s.checkOriginRefs(tx, actor, v, o, in, true)
+	return o, v.Err()
 }
 
 // forbidConfirm refuses "confirmed" from anyone but an admin.
@@ -222,55 +232,71 @@ func (s *Store) UpdateOriginCertificate(ctx context.Context, actor Actor, id str
 		if o, err = getOrigin(tx, id); err != nil {
 			return err
 		}
-		if err := actor.may("change certificates of origin", RoleAdmin, RoleVendor); err != nil {
+		before, err := s.changeOrigin(tx, actor, o, in, ifVersion)
+		if err != nil {
 			return err
 		}
-		if actor.Role == RoleVendor {
-			if !actor.Owns(o.HolderOrgID) {
-				return Forbidden("a vendor changes its own organization's certificates of origin only")
-			}
-			if err := forbidFields(actor.Role, map[string]bool{"status": in.Status != nil, "status_reason": in.StatusReason != nil,
-				"status_changed_on": in.StatusChangedOn != nil, "holder_org_id": in.HolderOrgID != nil}); err != nil {
-				return err
-			}
-		}
-		if err := checkVersion(o.Version, ifVersion); err != nil {
-			return err
-		}
-		if err := forbidConfirm(actor, in); err != nil {
-			return err
-		}
-		before := *o
-		before.Models = append([]OriginModel(nil), o.Models...)
-		v := in.apply(o, s.Today(), false)
-		switch {
-		case actor.Role == RoleVendor:
-			// A vendor's change is its word again, whatever was confirmed.
-			o.DeclaredByVendor = true
-		case in.Confirmed != nil:
-			o.DeclaredByVendor = !*in.Confirmed
-		}
-		s.checkOriginRefs(tx, actor, v, o, in, false)
-		if err := v.Err(); err != nil {
-			return err
-		}
-		changed, err := log.updated(statusAction(before.Status, o.Status), "origin_certificate", o.ID, before, o)
-		if err != nil || !changed {
-			return err
-		}
-		s.touch(&o.Record)
-		if err := saveVersioned(tx, o, o.ID, before.Version, "certificate of origin"); err != nil {
-			return originConflict(err, o)
-		}
-		if in.CameraModelIDs != nil {
-			return replaceChildren(tx, "origin_certificate_id", o.ID, o.Models, "covered models")
-		}
-		return nil
+		_, err = s.saveOrigin(tx, log, &before, o, in)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return o, nil
+}
+
+// changeOrigin applies in to the stored C/O o (with its models), as actor
+// may change it, and returns o as it was. The single and the batch
+// services both update through it. Errors: ErrForbidden, ErrPrecondition,
+// ErrInvalid.
+func (s *Store) changeOrigin(tx *gorm.DB, actor Actor, o *OriginCertificate, in OriginCertificateInput, ifVersion *int) (OriginCertificate, error) {
+	if err := actor.may("change certificates of origin", RoleAdmin, RoleVendor); err != nil {
+		return OriginCertificate{}, err
+	}
+	if actor.Role == RoleVendor {
+		if !actor.Owns(o.HolderOrgID) {
+			return OriginCertificate{}, Forbidden("certificate of origin %s belongs to another organization; a vendor may change only its own", o.Number)
+		}
+		if err := forbidFields(actor.Role, map[string]bool{"status": in.Status != nil, "status_reason": in.StatusReason != nil,
+			"status_changed_on": in.StatusChangedOn != nil, "holder_org_id": in.HolderOrgID != nil}); err != nil {
+			return OriginCertificate{}, err
+		}
+	}
+	if err := checkVersion(o.Version, ifVersion); err != nil {
+		return OriginCertificate{}, err
+	}
+	if err := forbidConfirm(actor, in); err != nil {
+		return OriginCertificate{}, err
+	}
+	before := *o
+	before.Models = append([]OriginModel(nil), o.Models...)
+	v := in.apply(o, s.Today(), false)
+	switch {
+	case actor.Role == RoleVendor:
+		// A vendor's change is its word again, whatever was confirmed.
+		o.DeclaredByVendor = true
+	case in.Confirmed != nil:
+		o.DeclaredByVendor = !*in.Confirmed
+	}
+	s.checkOriginRefs(tx, actor, v, o, in, false)
+	return before, v.Err()
+}
+
+// saveOrigin saves a changed C/O, with its event and, when in names them,
+// its models; an unchanged one is left alone. It reports whether o changed.
+func (s *Store) saveOrigin(tx *gorm.DB, log *changeLog, before, o *OriginCertificate, in OriginCertificateInput) (bool, error) {
+	changed, err := log.updated(statusAction(before.Status, o.Status), "origin_certificate", o.ID, before, o)
+	if err != nil || !changed {
+		return false, err
+	}
+	s.touch(&o.Record)
+	if err := saveVersioned(tx, o, o.ID, before.Version, "certificate of origin"); err != nil {
+		return false, originConflict(err, o)
+	}
+	if in.CameraModelIDs != nil {
+		return true, replaceChildren(tx, "origin_certificate_id", o.ID, o.Models, "covered models")
+	}
+	return true, nil
 }
 
 func getOrigin(tx *gorm.DB, id string) (*OriginCertificate, error) {

@@ -15,6 +15,66 @@ import (
 type refCache struct {
 	orgKinds map[string]string
 	models   map[string]bool
+	// standards holds whether a standard code exists (standards are not
+	// written by the batches that use the cache).
+	standards map[string]bool
+}
+
+func newRefCache() *refCache {
+	return &refCache{orgKinds: map[string]string{}, models: map[string]bool{}, standards: map[string]bool{}}
+}
+
+// standardExists reports whether a standard has the code, remembering the
+// answer for the rest of the batch; a failed lookup is recorded on v.
+func (s *Store) standardExists(tx *gorm.DB, v *ValidationError, code string) bool {
+	if s.refs != nil {
+		if ok, known := s.refs.standards[code]; known {
+			return ok
+		}
+	}
+	var n int64
+	if err := tx.Session(&gorm.Session{NewDB: true}).Model(&Standard{}).Where("code = ?", code).Count(&n).Error; err != nil {
+		v.lookupFailed(fmt.Errorf("check standard %s: %w", code, err))
+		return true
+	}
+	if s.refs != nil {
+		s.refs.standards[code] = n > 0
+	}
+	return n > 0
+}
+
+// checkModelRefs records a field error for each id that names no model the
+// actor may see: another organization's pending registration is answered
+// as an id that names nothing. Within a batch, models found before (or
+// preloaded, preloadRefs) are not asked for again.
+func (s *Store) checkModelRefs(tx *gorm.DB, actor Actor, v *ValidationError, field string, ids []string) {
+	known := func(id string) bool { return s.refs != nil && s.refs.models[id] }
+	want := []string{}
+	for _, id := range ids {
+		if ValidID(id) && !known(id) {
+			want = append(want, id)
+		}
+	}
+	if len(want) == 0 {
+		return
+	}
+	var found []string
+	if err := visibleModels(tx.Session(&gorm.Session{NewDB: true}).Model(&Model{}), actor).Where("id IN ?", want).Pluck("id", &found).Error; err != nil {
+		v.lookupFailed(fmt.Errorf("check camera models: %w", err))
+		return
+	}
+	have := map[string]bool{}
+	for _, id := range found {
+		have[id] = true
+		if s.refs != nil {
+			s.refs.models[id] = true
+		}
+	}
+	for i, id := range ids {
+		if ValidID(id) && !have[id] && !known(id) {
+			v.Add(fmt.Sprintf("%s[%d].camera_model_id", field, i), "no camera model has id %s", id)
+		}
+	}
 }
 
 // checkOrgKindCached is checkOrgKind, remembering what it found for the

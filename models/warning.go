@@ -189,7 +189,7 @@ func sortAffected(as []AffectedModel) {
 
 func (s *Store) checkWarningRefs(tx *gorm.DB, actor Actor, v *ValidationError, w *Warning, in WarningInput, create bool) {
 	if in.AuthorityOrgID != nil || create {
-		checkOrgKind(tx, v, "authority_org_id", w.AuthorityOrgID, OrgAuthority, OrgMarketSurveillance)
+		s.checkOrgKindCached(tx, v, "authority_org_id", w.AuthorityOrgID, OrgAuthority, OrgMarketSurveillance)
 	}
 	if in.Affected != nil || create {
 		// The input's order, not w.Affected's sorted one, so that an
@@ -200,28 +200,17 @@ func (s *Store) checkWarningRefs(tx *gorm.DB, actor Actor, v *ValidationError, w
 				ids = append(ids, a.CameraModelID)
 			}
 		}
-		checkModelRefs(tx, actor, v, "affected", ids)
+		s.checkModelRefs(tx, actor, v, "affected", ids)
 	}
 }
 
 // CreateWarning validates and stores a warning with its affected models.
 // Errors: ErrInvalid, ErrConflict (the reference is taken).
 func (s *Store) CreateWarning(ctx context.Context, actor Actor, in WarningInput) (*Warning, error) {
-	if err := actor.may("issue warnings", RoleAdmin, RoleAuthority); err != nil {
-		return nil, err
-	}
-	if actor.Role == RoleAuthority {
-		// An authority warns in its own name only.
-		if in.AuthorityOrgID != nil && *in.AuthorityOrgID != actor.OrgID {
-			return nil, Forbidden("an authority issues warnings in its own organization's name only")
-		}
-		in.AuthorityOrgID = strPtr(actor.OrgID)
-	}
-	w := &Warning{Record: s.newRecord()}
-	v := in.apply(w, s.Today(), true)
+	var w *Warning
 	err := s.write(ctx, actor, func(tx *gorm.DB, log *changeLog) error {
-		s.checkWarningRefs(tx, actor, v, w, in, true)
-		if err := v.Err(); err != nil {
+		var err error
+		if w, err = s.newWarning(tx, actor, in); err != nil {
 			return err
 		}
 		if err := tx.Omit(clause.Associations).Create(w).Error; err != nil {
@@ -236,6 +225,27 @@ func (s *Store) CreateWarning(ctx context.Context, actor Actor, in WarningInput)
 		return nil, err
 	}
 	return w, nil
+}
+
+// newWarning builds the warning actor issues from in, and checks it: the
+// role, the authority's own name, every field and every reference. The
+// single and the batch services (batch_docs.go) both create through it.
+// Errors: ErrForbidden, ErrInvalid.
+func (s *Store) newWarning(tx *gorm.DB, actor Actor, in WarningInput) (*Warning, error) {
+	if err := actor.may("issue warnings", RoleAdmin, RoleAuthority); err != nil {
+		return nil, err
+	}
+	if actor.Role == RoleAuthority {
+		// An authority warns in its own name only.
+		if in.AuthorityOrgID != nil && *in.AuthorityOrgID != actor.OrgID {
+			return nil, Forbidden("an authority issues warnings in its own organization's name only")
+		}
+		in.AuthorityOrgID = strPtr(actor.OrgID)
+	}
+	w := &Warning{Record: s.newRecord()}
+	v := in.apply(w, s.Today(), true)
+	s.checkWarningRefs(tx, actor, v, w, in, true)
+	return w, v.Err()
 }
 
 func warningConflict(err error, w *Warning) error {
@@ -256,45 +266,62 @@ func (s *Store) UpdateWarning(ctx context.Context, actor Actor, id string, in Wa
 		if w, err = getWarning(tx, id); err != nil {
 			return err
 		}
-		if err := actor.may("change warnings", RoleAdmin, RoleAuthority); err != nil {
+		before, err := s.changeWarning(tx, actor, w, in, ifVersion)
+		if err != nil {
 			return err
 		}
-		if actor.Role == RoleAuthority {
-			if !actor.Owns(&w.AuthorityOrgID) {
-				return Forbidden("an authority changes only the warnings it issued")
-			}
-			if in.AuthorityOrgID != nil && *in.AuthorityOrgID != actor.OrgID {
-				return Forbidden("an authority cannot issue a warning in another organization's name")
-			}
-		}
-		if err := checkVersion(w.Version, ifVersion); err != nil {
-			return err
-		}
-		before := *w
-		before.Affected = append([]AffectedModel(nil), w.Affected...)
-		before.CVEIDs = append(StringList(nil), w.CVEIDs...)
-		v := in.apply(w, s.Today(), false)
-		s.checkWarningRefs(tx, actor, v, w, in, false)
-		if err := v.Err(); err != nil {
-			return err
-		}
-		changed, err := log.updated(statusAction(before.Status, w.Status), "warning", w.ID, before, w)
-		if err != nil || !changed {
-			return err
-		}
-		s.touch(&w.Record)
-		if err := saveVersioned(tx, w, w.ID, before.Version, "warning"); err != nil {
-			return warningConflict(err, w)
-		}
-		if in.Affected != nil {
-			return replaceChildren(tx, "warning_id", w.ID, w.Affected, "affected models")
-		}
-		return nil
+		_, err = s.saveWarning(tx, log, &before, w, in)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return w, nil
+}
+
+// changeWarning applies in to the stored warning w (with its affected
+// models), as actor may change it, and returns w as it was. The single and
+// the batch services both update through it. Errors: ErrForbidden,
+// ErrPrecondition, ErrInvalid.
+func (s *Store) changeWarning(tx *gorm.DB, actor Actor, w *Warning, in WarningInput, ifVersion *int) (Warning, error) {
+	if err := actor.may("change warnings", RoleAdmin, RoleAuthority); err != nil {
+		return Warning{}, err
+	}
+	if actor.Role == RoleAuthority {
+		if !actor.Owns(&w.AuthorityOrgID) {
+			return Warning{}, Forbidden("an authority changes only the warnings it issued")
+		}
+		if in.AuthorityOrgID != nil && *in.AuthorityOrgID != actor.OrgID {
+			return Warning{}, Forbidden("an authority cannot issue a warning in another organization's name")
+		}
+	}
+	if err := checkVersion(w.Version, ifVersion); err != nil {
+		return Warning{}, err
+	}
+	before := *w
+	before.Affected = append([]AffectedModel(nil), w.Affected...)
+	before.CVEIDs = append(StringList(nil), w.CVEIDs...)
+	v := in.apply(w, s.Today(), false)
+	s.checkWarningRefs(tx, actor, v, w, in, false)
+	return before, v.Err()
+}
+
+// saveWarning saves a changed warning, with its event (a status change or
+// an update) and, when in names them, its affected models; an unchanged
+// one is left alone. It reports whether w changed.
+func (s *Store) saveWarning(tx *gorm.DB, log *changeLog, before, w *Warning, in WarningInput) (bool, error) {
+	changed, err := log.updated(statusAction(before.Status, w.Status), "warning", w.ID, before, w)
+	if err != nil || !changed {
+		return false, err
+	}
+	s.touch(&w.Record)
+	if err := saveVersioned(tx, w, w.ID, before.Version, "warning"); err != nil {
+		return false, warningConflict(err, w)
+	}
+	if in.Affected != nil {
+		return true, replaceChildren(tx, "warning_id", w.ID, w.Affected, "affected models")
+	}
+	return true, nil
 }
 
 func getWarning(tx *gorm.DB, id string) (*Warning, error) {
