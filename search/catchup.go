@@ -199,12 +199,14 @@ func countRecords(ctx context.Context, store *models.Store) (int64, error) {
 	return n, nil
 }
 
-// record notes n events applied in d by one catch-up.
-func (ix *Indexer) record(n int64, d time.Duration, steps int) {
+// record notes n more events applied by a catch-up that has applied
+// total in d and steps steps so far: the rate is that of the catch-up
+// under way, once it is longer than one step.
+func (ix *Indexer) record(n int64, total int, d time.Duration, steps int) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	ix.applied += n
 	if steps > 1 && d > 0 {
-		ix.rate = float64(n) / d.Seconds()
+		ix.rate = float64(total) / d.Seconds()
 	}
 }

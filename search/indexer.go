@@ -144,12 +144,13 @@ func (ix *Indexer) CatchUp(ctx context.Context) (int, error) {
 	if rebuilt > 0 {
 		steps = 2
 	}
+	ix.record(rebuilt, total, time.Since(start), steps)
 	for {
 		n, err := ix.step(ctx, batch)
 		total += n
 		steps++
+		ix.record(int64(n), total, time.Since(start), steps)
 		if err != nil || n < batch {
-			ix.record(int64(total), time.Since(start), steps)
 			return total, err
 		}
 	}
