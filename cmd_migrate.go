@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"text/tabwriter"
@@ -39,7 +40,7 @@ func migrateCmd(cfg *config) *cobra.Command {
 			} else if added > 0 {
 				fmt.Printf("log tree built over %d earlier events\n", added)
 			}
-			return nil
+			return rekey(ctx, st, os.Stdout)
 		}),
 	}, &cobra.Command{
 		Use: "down", Short: "Undo the latest migration", Args: cobra.NoArgs,
@@ -81,4 +82,39 @@ func migrateCmd(cfg *config) *cobra.Command {
 		}),
 	})
 	return cmd
+}
+
+// rekey recomputes the natural keys stored by an older fold (models.Store.Rekey)
+// and says what it changed and which lookalike duplicates it found.
+func rekey(ctx context.Context, st *models.Store, w io.Writer) error {
+	r, err := st.Rekey(ctx)
+	if err != nil {
+		return err
+	}
+	if r.From >= r.To {
+		return nil
+	}
+	total := 0
+	for _, n := range r.Changed {
+		total += n
+	}
+	fmt.Fprintf(w, "natural keys recomputed (fold keys version %d to %d): %d rows changed", r.From, r.To, total)
+	for _, t := range []string{"camera_models", "organizations", "conformity_certificates", "origin_certificates", "warnings"} {
+		if r.Changed[t] > 0 {
+			fmt.Fprintf(w, ", %s %d", t, r.Changed[t])
+		}
+	}
+	fmt.Fprintln(w)
+	if total > 0 {
+		fmt.Fprintln(w, "the search index holds keys of its own: run camreg reindex")
+	}
+	for _, c := range r.Collisions {
+		if c.Kept {
+			fmt.Fprintf(w, "COLLISION %s %s (%s): its new key %q is %s's; it keeps its old key until one of the two is renamed or removed\n",
+				c.Table, c.ID, c.Text, c.Key, c.With)
+		} else {
+			fmt.Fprintf(w, "note: %s %s (%s) now shares its name key %q with %s\n", c.Table, c.ID, c.Text, c.Key, c.With)
+		}
+	}
+	return nil
 }

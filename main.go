@@ -125,6 +125,11 @@ func open(ctx context.Context, cfg *config, migrate bool) (*models.Store, error)
 			st.Close()
 			return nil, fmt.Errorf("build the log tree: %w", err)
 		}
+		// Keys stored by an older fold are recomputed.
+		if err := rekey(ctx, st, os.Stderr); err != nil {
+			st.Close()
+			return nil, err
+		}
 	}
 	return st, nil
 }

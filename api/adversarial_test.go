@@ -33,7 +33,7 @@ func TestAdversarialNoPrivateMarkerLeaks(t *testing.T) {
 		vendorB := e.key(models.RoleVendor, orgB)
 		// B's pending registration: brand, model number and name are private until verified.
 		pending := e.do(http.MethodPost, "/v1/models", vendorB, map[string]any{"brand": "Zqxbrand", "model_number": "ZQXPEND-77",
-			"name": "zqxname camera", "kind": "ip", "origin_country": "CN"}).want(http.StatusCreated).str("id")
+			"name": "zqxname camera", "kind": "ip", "origin_country": "CN", "gtins": []string{"8934567890120"}}).want(http.StatusCreated).str("id")
 		// B's certificate submission: pending until its body confirms it.
 		pendingCert := e.do(http.MethodPost, "/v1/certificates", vendorB, map[string]any{"number": "ZQXCERT-1",
 			"standard_code": "QCVN 135:2024/BTTTT", "certification_body_org_id": f.body, "method": 1, "issued_on": "2025-03-01",
@@ -112,7 +112,7 @@ func TestAdversarialNoPrivateMarkerLeaks(t *testing.T) {
 			}
 		}
 		paths = append(paths, "/v1/search?q=zqxbrand", "/v1/search?q=ZQXPEND-77", "/v1/search?q=zqxmail",
-			"/v1/verify?model=ZQXPEND-77", "/v1/verify?model=ZQXPEND-77&brand=Zqxbrand", "/v1/feed.json?brand=Zqxbrand",
+			"/v1/verify?model=ZQXPEND-77", "/v1/verify?model=ZQXPEND-77&brand=Zqxbrand", "/v1/verify?gtin=8934567890120", "/v1/feed.json?brand=Zqxbrand",
 			"/v1/listings?model="+pending, "/v1/certificates?model="+pending, "/v1/findings?trader="+orgB,
 			"/v1/inspections?trader="+orgB, "/v1/audit?entity_id="+orgB)
 
@@ -158,6 +158,9 @@ func TestAdversarialNoPrivateMarkerLeaks(t *testing.T) {
 			}
 			check("POST /v1/verify ZQXPEND-77 Zqxbrand ZQXLABEL-9", e.do(http.MethodPost, "/v1/verify", o.key, map[string]any{"items": []map[string]any{
 				{"model": "ZQXPEND-77", "brand": "Zqxbrand"}, {"model": "ZQXLABEL-9"}}}))
+			// The pending model's GTIN (on its box) names it to no one.
+			check("POST /v1/verify gtin", e.do(http.MethodPost, "/v1/verify", o.key, map[string]any{"items": []map[string]any{
+				{"gtin": "8934567890120"}, {"gtin": "08934567890120", "model": "x"}}}))
 			// Errors of writes that name B's private objects.
 			if o.key != "" {
 				check("POST listing of B's pending model "+pending, e.do(http.MethodPost, "/v1/listings", o.key, map[string]any{

@@ -37,3 +37,29 @@ func TestConfusablesCollide(t *testing.T) {
 		}
 	}
 }
+
+// TestNumberKeyLookalikes: a document number written with lookalike
+// letters, full-width digits or invisible marks keys as the real one, and
+// punctuation still tells numbers apart.
+func TestNumberKeyLookalikes(t *testing.T) {
+	real := NumberKey("QCVN135-Q1-2025-0012")
+	for _, s := range []string{
+		"qcvn135-q1-2025-0012",
+		"QCVN 135-Q1-2025-0012",
+		"QСVN135-Q1-2025-0012",            // Cyrillic С
+		"QCVN１３５-Q1-2025-0012",            // full-width digits
+		"QCVN135\u200d-Q1-2025-0012",      // zero-width joiner
+		"\u200fQCVN135-Q1-2025-0012",      // right-to-left mark
+		"QCVN135-Q1-2025-0012\u200b",      // zero-width space
+		"ＱＣＶＮ135-Q1-2025-0012",            // full-width letters
+		"QCVN135-Q1-2025-0012\u2060",      // word joiner
+		"QCVN135-\u0051\u200c1-2025-0012", // zero-width non-joiner
+	} {
+		if got := NumberKey(s); got != real {
+			t.Errorf("NumberKey(%q) = %q, want %q", s, got, real)
+		}
+	}
+	if NumberKey("12/2025") == NumberKey("122025") {
+		t.Error("punctuation no longer tells numbers apart")
+	}
+}

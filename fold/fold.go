@@ -153,3 +153,29 @@ func isASCII(s string) bool {
 	}
 	return true
 }
+
+// KeyVersion numbers the keys that Key, LooseKey, NumberKey and Text make.
+// Bump it whenever one of them changes what it returns for some input: the
+// registry then recomputes every stored key once (models.Store.Rekey), so
+// rows written with the old keys meet the new ones. 2: lookalike letters
+// keyed by their skeleton, document numbers by NumberKey.
+const KeyVersion = 2
+
+// NumberKey folds a document number (a certificate's, a C/O's, a warning's
+// reference) for lookups that ignore case and spacing: "VN 123/2025-QCVN"
+// and "vn123/2025-qcvn" are one key. Punctuation is kept. Full-width forms
+// are folded to ASCII, invisible format characters (zero-width joiners,
+// bidirectional marks) dropped, and letters of other scripts that look like
+// Latin ones keyed as those letters, so a lookalike number collides with the
+// real one.
+func NumberKey(s string) string {
+	if !isASCII(s) {
+		s = strings.Map(func(r rune) rune {
+			if unicode.Is(unicode.Cf, r) {
+				return -1
+			}
+			return r
+		}, lookalikes(s))
+	}
+	return strings.ToLower(strings.Join(strings.Fields(s), ""))
+}

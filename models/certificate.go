@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"camreg/fold"
 	"camreg/models/verdict"
 
 	"gorm.io/gorm"
@@ -529,8 +530,7 @@ func loadChildren[P identified, C any](db *gorm.DB, parents []P, column string, 
 	return nil
 }
 
-// keyOf folds a document number for lookups that ignore case and spaces:
-// "VN 123/2025-QCVN" and "vn123/2025-qcvn" are one key.
-func keyOf(s string) string {
-	return strings.ToLower(strings.Join(strings.Fields(s), ""))
-}
+// keyOf folds a document number for lookups that ignore case, spaces and
+// lookalike letters: "VN 123/2025-QCVN" and "vn123/2025-qcvn" are one key
+// (fold.NumberKey).
+func keyOf(s string) string { return fold.NumberKey(s) }

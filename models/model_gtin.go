@@ -109,7 +109,7 @@ func isGTINTaken(err error) bool {
 }
 
 // WithGTINs completes verify queries that name a GTIN (gtins[i], "" for
-// none): a GTIN that belongs to a model becomes that model's number and
+// none): a GTIN that belongs to a verified model becomes its number and
 // brand, so that verify matches it exactly as it matches typed text; an
 // unknown GTIN is looked up as typed text, and is "not found in the
 // registry". field names the i-th GTIN in errors. Two queries whatever the
@@ -149,7 +149,10 @@ func (s *Store) WithGTINs(ctx context.Context, qs []VerifyQuery, gtins []string,
 	byID := map[string]Model{}
 	if len(ids) > 0 {
 		var ms []Model
-		if err := db.Where("id IN ?", ids).Find(&ms).Error; err != nil {
+		// Only a verified model's GTIN stands for it: a pending
+		// registration is private (its GTIN must not name it to whoever
+		// scans the box), and verify matches verified models only.
+		if err := db.Where("id IN ? AND status = ?", ids, ModelVerified).Find(&ms).Error; err != nil {
 			return fmt.Errorf("load GTINs' models: %w", err)
 		}
 		for _, m := range ms {
