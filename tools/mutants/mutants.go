@@ -108,7 +108,7 @@ var mutants = []mutant{
 	{name: "a vendor changes its verified model's origin", file: "models/model.go",
 		find: "if after.OriginCountry != before.OriginCountry {", replace: "if false {", pkgs: modelsPkgs},
 	{name: "exports ignore the viewer", file: "importer/export.go",
-		find: "if err := exportRows(ctx, st, viewer, entity, out.row); err != nil {",
+		find:    "if err := exportRows(ctx, st, viewer, entity, out.row); err != nil {",
 		replace: "if err := exportRows(ctx, st, models.System(\"m\"), entity, out.row); err != nil {", pkgs: apiPkgs},
 	{name: "a lookalike document number keeps its invisible marks", file: "fold/fold.go",
 		find: "if unicode.Is(unicode.Cf, r) {", replace: "if false {", pkgs: []string{"./fold/"}},
