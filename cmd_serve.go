@@ -84,11 +84,16 @@ func serveCmd(cfg *config, log *slog.Logger) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			alerts, err := startAlerts(ctx, st, log)
+			if err != nil {
+				return err
+			}
 			srv := api.New(st, api.Config{Addr: cfg.addr, Logger: log, Rates: rates, ImportLimits: limits,
 				MetricsToken:   os.Getenv("CAMREG_METRICS_TOKEN"),
 				TrustedProxies: splitList(cfg.proxies), CORSOrigins: splitList(cfg.cors),
 				Search: idx, SearchLag: indexerErr(indexer), SearchProgress: indexerProgress(indexer), PublicURL: cfg.publicURL,
-				LogSigner: signer})
+				LogSigner: signer, Webhooks: alerts.policy, NudgeSender: alerts.sender.Nudge,
+				Collectors: alerts.metrics.Collectors()})
 			log.Info("serving", slog.String("addr", cfg.addr), slog.String("database", string(st.Dialect())),
 				slog.String("docs", "/swagger/index.html"))
 			return srv.Start(ctx)

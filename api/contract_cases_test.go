@@ -172,6 +172,49 @@ func (c *contract) cases() {
 		c.do(call{method: get, path: "/v1/fleets/" + fleet + r, role: "operator", want: 200})
 	}
 
+	// Alerts and webhooks: a webhook on the fleet, then a warning on the
+	// model of its device makes an alert and a delivery (the alert
+	// processor runs by hand here; no sender runs, so it stays pending).
+	hook := c.do(call{method: post, path: "/v1/webhooks", role: "operator", want: 201,
+		body:    map[string]any{"url": "https://93.184.215.14/camreg", "events": []string{"*"}, "fleet_id": fleet},
+		headers: []string{"Idempotency-Key", "contract-hook-1"}}).str("id")
+	c.ids["webhooks"] = hook
+	c.do(call{method: post, path: "/v1/webhooks", role: "operator", want: 422,
+		body: map[string]any{"url": "http://93.184.215.14/camreg", "events": []string{"*"}, "fleet_id": fleet}})
+	c.do(call{method: post, path: "/v1/webhooks", role: "operator", want: 422,
+		body: map[string]any{"url": "https://10.0.0.7/camreg", "events": []string{"warning.issued"}, "fleet_id": fleet}})
+	c.do(call{method: post, path: "/v1/webhooks", role: "authority", want: 403,
+		body: map[string]any{"url": "https://93.184.215.14/camreg", "events": []string{"*"}, "fleet_id": fleet}})
+	alertStep := func() {
+		for {
+			r, err := e.store.AlertStep(c.t.Context(), 500)
+			if err != nil {
+				c.t.Fatalf("alert step: %v", err)
+			}
+			if r.Events == 0 {
+				return
+			}
+		}
+	}
+	alertStep()
+	c.do(call{method: post, path: "/v1/warnings", role: "authority", want: 201, body: map[string]any{
+		"authority_org_id": f.authority, "reference": "77/CATTT-HOOK", "title": "Cập nhật firmware", "severity": "medium",
+		"issued_on": "2026-02-01", "measure": "update_firmware", "affected": []map[string]any{{"camera_model_id": f.model}}}})
+	alertStep()
+	for _, r := range []string{"/alerts", "/feed.json", "/feed.atom"} {
+		c.do(call{method: get, path: "/v1/fleets/" + fleet + r, role: "operator", want: 200})
+		c.do(call{method: get, path: "/v1/fleets/" + fleet + r, role: "vendor", want: 403})
+	}
+	c.do(call{method: get, path: "/v1/webhooks", role: "operator", want: 200})
+	c.do(call{method: get, path: "/v1/webhooks/" + hook, role: "operator", want: 200})
+	deliveries := c.do(call{method: get, path: "/v1/webhooks/" + hook + "/deliveries", role: "operator", want: 200}).json()
+	if items, _ := deliveries["items"].([]any); len(items) == 1 {
+		c.ids["deliveries"], _ = items[0].(map[string]any)["id"].(string)
+		c.do(call{method: post, path: "/v1/webhooks/" + hook + "/deliveries/" + c.ids["deliveries"] + "/resend", role: "operator", want: 202})
+	} else {
+		c.t.Errorf("the warning made %d deliveries, want 1: %v", len(items), deliveries)
+	}
+
 	// Imports: a multipart upload, then its job.
 	var up bytes.Buffer
 	mw := multipart.NewWriter(&up)
@@ -224,6 +267,7 @@ func (c *contract) cases() {
 	} else {
 		c.t.Errorf("adding a device answered no id: %v", device)
 	}
+	c.do(call{method: del, path: "/v1/webhooks/" + hook, role: "operator", want: 204})
 	c.do(call{method: del, path: "/v1/fleets/" + spareFleet, role: "admin", want: 204})
 	c.do(call{method: del, path: "/v1/models/" + model, role: "admin", want: 204})
 	c.do(call{method: del, path: "/v1/organizations/" + org, role: "admin", want: 204})

@@ -21,6 +21,10 @@ import (
 // draft.
 const IdempotencyKeyHeader = "Idempotency-Key"
 
+// replayBodyKey names, in the echo context, the body a handler wants kept
+// for replays instead of the one it answered.
+const replayBodyKey = "camreg.replayBody"
+
 // maxIdempotencyKey bounds a key's length.
 const maxIdempotencyKey = 255
 
@@ -120,6 +124,11 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 		hd := c.Response().Header()
 		a := models.StoredAnswer{Status: c.Response().Status, Location: hd.Get(echo.HeaderLocation),
 			ContentType: hd.Get(echo.HeaderContentType), ETag: hd.Get("ETag"), Body: rec.buf.Bytes()}
+		if kept, ok := c.Get(replayBodyKey).([]byte); ok {
+			// The handler's answer holds a secret shown once: the replay
+			// is the answer without it (api/webhook.go).
+			a.Body = kept
+		}
 		if err := s.store.FinishIdempotencyKey(bg, k, a); err != nil {
 			s.log.Error("store idempotent answer", "err", err)
 		}

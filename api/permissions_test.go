@@ -107,7 +107,7 @@ func routeOf(path string) string {
 			segs[i] = "{model}"
 		case seg == "{export}":
 			segs[i] = "{file}"
-		case seg == "{index}", seg == "{n}", seg == "{brand}":
+		case seg == "{index}", seg == "{n}", seg == "{brand}", seg == "{delivery}":
 		case strings.HasPrefix(seg, "{"):
 			segs[i] = "{id}"
 		}
@@ -241,6 +241,9 @@ func TestPermissionMatrixOwnCellsOnOthers(t *testing.T) {
 		others["{fleet}"] = e.create("fleets", map[string]any{"name": "Camera Cục khác", "org_id": otherAuth})
 		others["{device}"] = e.do("POST", "/v1/fleets/"+others["{fleet}"]+"/devices", e.admin, map[string]any{"model": "IPC2122LB"}).
 			want(http.StatusCreated).str("id")
+		for k, v := range e.webhookWithDelivery(otherAuth, "other") {
+			others[k] = v
+		}
 		tried := 0
 		for _, p := range permissionMatrix {
 			if p.method == "POST" {
@@ -271,11 +274,11 @@ func TestPermissionMatrixOwnCellsOnOthers(t *testing.T) {
 						return
 					}
 					// Another organization's private object (an inspection
-					// and what hangs from it, a fleet, an import job) is not
+					// and what hangs from it, a fleet, a webhook, an import job) is not
 					// the caller's to know of, nor is its compliance summary: 404. A public one is there
 					// for all to see, but not the caller's to change: 403.
 					want := http.StatusForbidden
-					for _, private := range []string{"{inspection}", "{finding}", "{photo}", "{fleet}", "{import}", "/compliance"} {
+					for _, private := range []string{"{inspection}", "{finding}", "{photo}", "{fleet}", "{webhook}", "{import}", "/compliance"} {
 						if strings.Contains(p.path, private) {
 							want = http.StatusNotFound
 						}

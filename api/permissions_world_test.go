@@ -62,6 +62,9 @@ func newRoleWorld(t *testing.T, e *testEnv) *roleWorld {
 	spare := e.create("organizations", map[string]any{"name": "Spare", "kind": "distributor"})
 	// The operator's own fleet, with a device.
 	fleet := w.own(t, "operator", "{fleet}")
+	w.vars["{ispfleet}"] = fleet["{fleet}"]
+	// Its webhook, with a delivery.
+	hook := w.own(t, "operator", "{webhook}")
 	// An inspection of the vendor's own organization, with a finding (the
 	// Dahua model has no certificate), an unsure item and a photo.
 	insp := w.inspection(t, f.importer)
@@ -72,6 +75,9 @@ func newRoleWorld(t *testing.T, e *testEnv) *roleWorld {
 		base[k] = v
 	}
 	for k, v := range fleet {
+		base[k] = v
+	}
+	for k, v := range hook {
 		base[k] = v
 	}
 	for _, role := range roleOrder {
@@ -173,6 +179,8 @@ func (w *roleWorld) fresh(t *testing.T, role, p string) map[string]string {
 		fleet := e.create("fleets", map[string]any{"name": "Camera " + u, "org_id": w.vars["{isp}"]})
 		device := e.do("POST", "/v1/fleets/"+fleet+"/devices", e.admin, map[string]any{"model": "DS-2CD1023G0E-I"}).want(201).str("id")
 		return map[string]string{"{fleet}": fleet, "{device}": device}
+	case "{webhook}", "{delivery}":
+		return e.webhookWithDelivery(w.vars["{isp}"], u)
 	case "{key}":
 		_, key, err := e.store.CreateKey(t.Context(), models.System("test"), models.NewKeyInput{Role: models.RoleProcurement})
 		if err != nil {

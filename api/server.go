@@ -25,6 +25,7 @@ import (
 	"camreg/models"
 	"camreg/search"
 	"camreg/web"
+	"camreg/webhook"
 )
 
 // Config holds the server's settings.
@@ -64,6 +65,15 @@ type Config struct {
 	// LogSigner signs the log's checkpoints and verdict receipts with the
 	// registry's key; nil answers them 503, saying how to make one.
 	LogSigner note.Signer
+	// Webhooks is the policy a webhook's URL is checked against on
+	// registration (https and public unless AllowPrivate).
+	Webhooks webhook.Policy
+	// NudgeSender, when set, asks the webhook sender to look for due
+	// deliveries now (after a re-send).
+	NudgeSender func()
+	// Collectors are more Prometheus metrics for /metrics (the alerts' and
+	// webhooks').
+	Collectors []prometheus.Collector
 }
 
 // Server is the HTTP API. Its handlers are methods, and its dependencies
@@ -95,6 +105,10 @@ type Server struct {
 	logSigner note.Signer
 	// metricsTok is Config.MetricsToken (strict.go).
 	metricsTok string
+	// webhooks checks webhook URLs (webhook.go); nudgeSender is
+	// Config.NudgeSender.
+	webhooks    webhook.Policy
+	nudgeSender func()
 }
 
 // New builds the server and its routes over a migrated store.
@@ -107,7 +121,9 @@ func New(store *models.Store, cfg Config) *Server {
 		limiter: newRateLimiter(cfg.Rates), started: time.Now(), search: cfg.Search, searchLag: cfg.SearchLag,
 		searchProgress: cfg.SearchProgress,
 		publicURL:      strings.TrimRight(cfg.PublicURL, "/"), searchSlots: newSearchSlots(),
-		admission: newAdmission(), importLimits: cfg.ImportLimits, logSigner: cfg.LogSigner, metricsTok: cfg.MetricsToken}
+		admission: newAdmission(), importLimits: cfg.ImportLimits, logSigner: cfg.LogSigner, metricsTok: cfg.MetricsToken,
+		webhooks: cfg.Webhooks, nudgeSender: cfg.NudgeSender}
+	s.metrics.registry.MustRegister(cfg.Collectors...)
 	if s.importLimits.Bytes <= 0 {
 		s.importLimits.Bytes = defaultUploadBytes
 	}
@@ -282,6 +298,9 @@ func (s *Server) routes() {
 
 	// Fleets: an operator's installed cameras (api/fleet.go).
 	s.fleetRoutes(v1)
+	// Their alerts and webhooks (api/alert.go, api/webhook.go).
+	s.alertRoutes(v1)
+	s.webhookRoutes(v1)
 
 	// Verify, feeds and permalinks are public; inspections, findings and
 	// compliance summaries are private trader data (api/inspection.go).

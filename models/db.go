@@ -66,6 +66,9 @@ type Store struct {
 	// matcher is the model-number matcher over verified models
 	// (matcher.go), shared by verify, inspection items and search.
 	matcher *Matcher
+	// webhookKey seals webhook secrets at rest (webhook.go); nil stores
+	// them as they are.
+	webhookKey []byte
 }
 
 // Open connects to the database named by dsn (a SQLite path or a postgres://
