@@ -16,6 +16,10 @@ import (
 // the CSV holds every row.
 const MaxReportToFix = 1000
 
+// maxReportKnown bounds the verifications a report keeps to reuse: an
+// inventory of a million rows of as many distinct models keeps memory flat.
+const maxReportKnown = 20_000
+
 // FleetReportRow is one device row and verify's answer for it.
 type FleetReportRow struct {
 	Device FleetDevice
@@ -74,6 +78,7 @@ func (s *Store) EachFleetReportBatch(ctx context.Context, viewer Actor, fleetID,
 		return err
 	}
 	after := ""
+	known := map[VerifyQuery]Verification{}
 	for {
 		var ds []FleetDevice
 		if err := db.Where("fleet_id = ? AND id > ?", fleetID, after).Order("id").Limit(MaxVerifyItems).Find(&ds).Error; err != nil {
@@ -82,17 +87,40 @@ func (s *Store) EachFleetReportBatch(ctx context.Context, viewer Actor, fleetID,
 		if len(ds) == 0 {
 			return fn(f, day, nil)
 		}
-		qs := make([]VerifyQuery, len(ds))
-		for i, d := range ds {
-			qs[i] = VerifyQuery{Model: d.Model, Brand: d.Brand, Firmware: d.Firmware, At: day.String()}
+		// An inventory names a few models many times: each distinct
+		// brand, model text and firmware is verified once per report.
+		var fresh []VerifyQuery
+		batch := map[VerifyQuery]Verification{}
+		for _, d := range ds {
+			q := VerifyQuery{Model: d.Model, Brand: d.Brand, Firmware: d.Firmware, At: day.String()}
+			if _, ok := known[q]; ok {
+				continue
+			}
+			if _, ok := batch[q]; !ok {
+				batch[q] = Verification{}
+				fresh = append(fresh, q)
+			}
 		}
-		vs, err := s.VerifyMany(ctx, qs)
-		if err != nil {
-			return fmt.Errorf("verify devices of fleet %s: %w", fleetID, err)
+		if len(fresh) > 0 {
+			vs, err := s.VerifyMany(ctx, fresh)
+			if err != nil {
+				return fmt.Errorf("verify devices of fleet %s: %w", fleetID, err)
+			}
+			for i, q := range fresh {
+				batch[q] = vs[i]
+				if len(known) < maxReportKnown {
+					known[q] = vs[i]
+				}
+			}
 		}
 		rows := make([]FleetReportRow, len(ds))
-		for i := range ds {
-			rows[i] = FleetReportRow{Device: ds[i], Verification: vs[i], Verdict: vs[i].Verdict, ToFix: vs[i].Match != MatchExact}
+		for i, d := range ds {
+			q := VerifyQuery{Model: d.Model, Brand: d.Brand, Firmware: d.Firmware, At: day.String()}
+			v, ok := known[q]
+			if !ok {
+				v = batch[q]
+			}
+			rows[i] = FleetReportRow{Device: ds[i], Verification: v, Verdict: v.Verdict, ToFix: v.Match != MatchExact}
 			if rows[i].ToFix && rows[i].Verdict == VerdictCompliant {
 				rows[i].Verdict = VerdictUnknown
 			}
