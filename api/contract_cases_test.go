@@ -126,6 +126,8 @@ func (c *contract) cases() {
 		c.ids["photos"] = photo
 		c.do(call{method: get, path: "/v1/photos/" + photo, role: "inspector", want: 200})
 		c.do(call{method: get, path: "/v1/photos/" + photo, role: "public", want: 401})
+		c.do(call{method: get, path: "/v1/inspections/" + insp.str("id") + "/photos", role: "inspector", want: 200})
+		c.do(call{method: get, path: "/v1/inspections/" + insp.str("id") + "/photos", role: "procurement", want: 403})
 		c.do(call{method: post, path: "/v1/findings/" + fid + "/photos", role: "inspector", want: 201,
 			body: testImage(c.t, "png"), contentType: "image/png"})
 		c.do(call{method: post, path: "/v1/findings/" + fid + "/photos", role: "inspector", want: 415,

@@ -171,16 +171,17 @@ func (s *Server) getFinding(c echo.Context) error {
 //	@Accept			json
 //	@Produce		json
 //	@Security		BearerKey
-//	@Param			id			path		string			true	"finding id"
-//	@Param			If-Match	header		string			false	"the ETag last read; a stale one gets 412"
-//	@Param			body		body		findingRequest	true	"the new status and the note"
-//	@Success		200			{object}	findingResponse
-//	@Failure		401			{object}	Problem
-//	@Failure		403			{object}	Problem
-//	@Failure		404			{object}	Problem
-//	@Failure		409			{object}	Problem
-//	@Failure		412			{object}	Problem
-//	@Failure		422			{object}	Problem
+//	@Param			id				path		string			true	"finding id"
+//	@Param			If-Match		header		string			false	"the ETag last read; a stale one gets 412"
+//	@Param			Idempotency-Key	header		string			false	"one key per change: a repeat of the same request replays the first answer (a retry whose answer was lost is not a 409); another request with it is 422; while the first runs, 409"
+//	@Param			body			body		findingRequest	true	"the new status and the note"
+//	@Success		200				{object}	findingResponse
+//	@Failure		401				{object}	Problem
+//	@Failure		403				{object}	Problem
+//	@Failure		404				{object}	Problem
+//	@Failure		409				{object}	Problem
+//	@Failure		412				{object}	Problem
+//	@Failure		422				{object}	Problem
 //	@Router			/v1/findings/{id} [patch]
 func (s *Server) updateFinding(c echo.Context) error {
 	return updateOne[findingRequest](c, s.store.UpdateFinding, findingView(responseLang(c)))

@@ -65,82 +65,89 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 			return problem(http.StatusBadRequest, "bad-request", "Unreadable body", "the request body could not be read")
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
-		k := &models.IdempotencyKey{Scope: actor.KeyID, Key: key,
-			Fingerprint: requestFingerprint(r.Method, r.URL.Path, r.Header.Get(echo.HeaderContentType), body)}
-
-		ctx := r.Context()
-		stored, err := s.store.ClaimIdempotencyKey(ctx, k)
-		var done *models.KeyDoneError
-		switch {
-		case errors.Is(err, models.ErrKeyReused):
-			return problem(http.StatusUnprocessableEntity, "idempotency-key-reused", "Idempotency key already used",
-				"this Idempotency-Key was used with a different request; use a new key for a new request")
-		case errors.Is(err, models.ErrKeyInFlight):
-			return problem(http.StatusConflict, "idempotency-key-in-flight", "Request in progress",
-				"a request with this Idempotency-Key is still being processed; retry shortly")
-		case errors.As(err, &done):
-			if loc := resourcePath(done.Resource); loc != "" {
-				c.Response().Header().Set(echo.HeaderLocation, loc)
-			}
-			return problem(http.StatusConflict, "idempotency-key-done", "Request already carried out",
-				"a request with this Idempotency-Key was carried out ("+done.Resource+"), but its answer was lost; read the record at Location instead of retrying")
-		case err != nil:
-			return err
-		case stored != nil:
-			hd := c.Response().Header()
-			if stored.Location != "" {
-				hd.Set(echo.HeaderLocation, stored.Location)
-			}
-			if stored.ETag != "" {
-				hd.Set("ETag", stored.ETag)
-			}
-			hd.Set("Idempotent-Replayed", "true")
-			ct := stored.ContentType
-			if ct == "" {
-				ct = echo.MIMEApplicationJSON
-			}
-			return c.Blob(stored.Status, ct, stored.Body)
-		}
-
-		c.SetRequest(r.WithContext(models.WithIdempotencyKey(ctx, k)))
-		rec := &answerRecorder{ResponseWriter: c.Response().Writer}
-		c.Response().Writer = rec
-		herr := next(c)
-		c.Response().Writer = rec.ResponseWriter
-		// A context that outlives a client who hung up: the answer must be
-		// kept exactly when the write committed.
-		bg := context.WithoutCancel(ctx)
-		if !k.Marked() {
-			if err := s.store.ReleaseIdempotencyKey(bg, k); err != nil {
-				s.log.Error("release idempotency key", "err", err)
-			}
-			return herr
-		}
-		if herr != nil || !c.Response().Committed {
-			// The write committed but no answer was written: repeats are
-			// told so (409) rather than running again.
-			return herr
-		}
-		hd := c.Response().Header()
-		a := models.StoredAnswer{Status: c.Response().Status, Location: hd.Get(echo.HeaderLocation),
-			ContentType: hd.Get(echo.HeaderContentType), ETag: hd.Get("ETag"), Body: rec.buf.Bytes()}
-		if kept, ok := c.Get(replayBodyKey).([]byte); ok {
-			// The handler's answer holds a secret shown once: the replay
-			// is the answer without it (api/webhook.go).
-			a.Body = kept
-		}
-		if err := s.store.FinishIdempotencyKey(bg, k, a); err != nil {
-			s.log.Error("store idempotent answer", "err", err)
-		}
-		return nil
+		return s.runIdempotent(c, &models.IdempotencyKey{Scope: actor.KeyID, Key: key,
+			Fingerprint: requestFingerprint(r.Method, r.URL.Path, r.Header.Get(echo.HeaderContentType), body)}, next)
 	}
+}
+
+// runIdempotent runs next once for the claimed key k (its fingerprint made
+// by the caller): a repeat replays the stored answer, another request with
+// the key is a 422, a repeat while the first runs or after an answer that
+// was lost in a crash is a 409.
+func (s *Server) runIdempotent(c echo.Context, k *models.IdempotencyKey, next echo.HandlerFunc) error {
+	r := c.Request()
+	ctx := r.Context()
+	stored, err := s.store.ClaimIdempotencyKey(ctx, k)
+	var done *models.KeyDoneError
+	switch {
+	case errors.Is(err, models.ErrKeyReused):
+		return problem(http.StatusUnprocessableEntity, "idempotency-key-reused", "Idempotency key already used",
+			"this Idempotency-Key was used with a different request; use a new key for a new request")
+	case errors.Is(err, models.ErrKeyInFlight):
+		return problem(http.StatusConflict, "idempotency-key-in-flight", "Request in progress",
+			"a request with this Idempotency-Key is still being processed; retry shortly")
+	case errors.As(err, &done):
+		if loc := resourcePath(done.Resource); loc != "" {
+			c.Response().Header().Set(echo.HeaderLocation, loc)
+		}
+		return problem(http.StatusConflict, "idempotency-key-done", "Request already carried out",
+			"a request with this Idempotency-Key was carried out ("+done.Resource+"), but its answer was lost; read the record at Location instead of retrying")
+	case err != nil:
+		return err
+	case stored != nil:
+		hd := c.Response().Header()
+		if stored.Location != "" {
+			hd.Set(echo.HeaderLocation, stored.Location)
+		}
+		if stored.ETag != "" {
+			hd.Set("ETag", stored.ETag)
+		}
+		hd.Set("Idempotent-Replayed", "true")
+		ct := stored.ContentType
+		if ct == "" {
+			ct = echo.MIMEApplicationJSON
+		}
+		return c.Blob(stored.Status, ct, stored.Body)
+	}
+
+	c.SetRequest(r.WithContext(models.WithIdempotencyKey(ctx, k)))
+	rec := &answerRecorder{ResponseWriter: c.Response().Writer}
+	c.Response().Writer = rec
+	herr := next(c)
+	c.Response().Writer = rec.ResponseWriter
+	// A context that outlives a client who hung up: the answer must be
+	// kept exactly when the write committed.
+	bg := context.WithoutCancel(ctx)
+	if !k.Marked() {
+		if err := s.store.ReleaseIdempotencyKey(bg, k); err != nil {
+			s.log.Error("release idempotency key", "err", err)
+		}
+		return herr
+	}
+	if herr != nil || !c.Response().Committed {
+		// The write committed but no answer was written: repeats are
+		// told so (409) rather than running again.
+		return herr
+	}
+	hd := c.Response().Header()
+	a := models.StoredAnswer{Status: c.Response().Status, Location: hd.Get(echo.HeaderLocation),
+		ContentType: hd.Get(echo.HeaderContentType), ETag: hd.Get("ETag"), Body: rec.buf.Bytes()}
+	if kept, ok := c.Get(replayBodyKey).([]byte); ok {
+		// The handler's answer holds a secret shown once: the replay
+		// is the answer without it (api/webhook.go).
+		a.Body = kept
+	}
+	if err := s.store.FinishIdempotencyKey(bg, k, a); err != nil {
+		s.log.Error("store idempotent answer", "err", err)
+	}
+	return nil
 }
 
 // collectionOf maps the change log's entity names to their collections.
 var collectionOf = map[string]string{
 	"organization": "organizations", "camera_model": "models", "standard": "standards", "certificate": "certificates",
 	"origin_certificate": "origin-certificates", "warning": "warnings", "listing": "listings", "inspection": "inspections",
-	"finding": "findings", "photo": "photos",
+	"finding": "findings", "photo": "photos", "import_job": "imports",
 }
 
 // resourcePath is the path of a record named "entity/id", or "".

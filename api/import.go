@@ -2,11 +2,14 @@ package api
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"mime/multipart"
 	"net/http"
 	"os"
@@ -111,10 +114,12 @@ func posKind(format string) string {
 //	@Param			dry_run			formData	bool	false	"validate every row, write nothing"
 //	@Param			skip_invalid	formData	bool	false	"write the valid rows, report the invalid ones"
 //	@Param			map				formData	string	false	"header=column, to map an unknown header (repeatable)"
+//	@Param			Idempotency-Key	header		string	false	"one key per upload: the same fields and file sent again replay the first answer (the same job), whatever the multipart boundary; another upload with it is 422; while the first runs, 409"
 //	@Success		202				{object}	importJobResponse
 //	@Failure		400				{object}	Problem
 //	@Failure		401				{object}	Problem
 //	@Failure		403				{object}	Problem
+//	@Failure		409				{object}	Problem	"a request with this Idempotency-Key is still running"
 //	@Failure		413				{object}	Problem
 //	@Failure		422				{object}	Problem
 //	@Security		BearerKey
@@ -122,6 +127,17 @@ func posKind(format string) string {
 func (s *Server) createImport(c echo.Context) error {
 	actor := mustActor(c)
 	req := c.Request()
+	// An Idempotency-Key is read first (a bad one is refused before the
+	// upload); the request's fingerprint is its fields and the file's
+	// bytes, not the multipart body, whose boundary changes per send.
+	idemKey := ""
+	if raw, present := req.Header[IdempotencyKeyHeader]; present {
+		k, err := parseIdempotencyKey(raw)
+		if err != nil {
+			return err
+		}
+		idemKey = k
+	}
 	maxUploadBytes := s.importLimits.Bytes
 	tooLarge := problem(http.StatusRequestEntityTooLarge, "body-too-large", "Upload too large",
 		fmt.Sprintf("the file must be at most %d bytes (CAMREG_IMPORT_MAX_BYTES)", maxUploadBytes))
@@ -253,24 +269,59 @@ func (s *Server) createImport(c echo.Context) error {
 		}
 		return problem(http.StatusUnprocessableEntity, "bad-file", "Unreadable import file", err.Error())
 	}
+	if idemKey != "" {
+		fp, err := uploadFingerprint(form, filename, path)
+		if err != nil {
+			return err
+		}
+		return s.runIdempotent(c, &models.IdempotencyKey{Scope: actor.KeyID, Key: idemKey, Fingerprint: fp}, func(c echo.Context) error {
+			return s.startImport(c, actor, opts, filename, &path)
+		})
+	}
+	return s.startImport(c, actor, opts, filename, &path)
+}
+
+// startImport records the job and starts it on the file at *path, which
+// the job then owns (*path is cleared, so the caller keeps it).
+func (s *Server) startImport(c echo.Context, actor models.Actor, opts importer.Options, filename string, path *string) error {
 	job := &models.ImportJob{Entity: opts.Entity, FleetID: opts.FleetID, ReplaceInventory: opts.Replace, Format: opts.Format, Filename: filename, DryRun: opts.DryRun,
 		SkipInvalid: opts.SkipInvalid, CreatorKey: actor.KeyID}
 	if actor.OrgID != "" {
 		org := actor.OrgID
 		job.CreatorOrg = &org
 	}
-	if fi, err := os.Stat(path); err == nil {
+	if fi, err := os.Stat(*path); err == nil {
 		job.BytesTotal = fi.Size()
 	}
 	if err := s.store.CreateImportJob(c.Request().Context(), job); err != nil {
 		return err
 	}
 	resp := newImportJobResponse(job, time.Now())
-	file := path
+	file := *path
 	s.imports.start(func(ctx context.Context) { s.runImport(ctx, job, file, opts) })
-	path = ""
+	*path = ""
 	c.Response().Header().Set(echo.HeaderLocation, "/v1/imports/"+job.ID)
 	return c.JSON(http.StatusAccepted, resp)
+}
+
+// uploadFingerprint identifies an upload for its Idempotency-Key: the form
+// fields (sorted), the file's name and the SHA-256 of its bytes.
+func uploadFingerprint(form map[string][]string, filename, path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", fmt.Errorf("read the upload: %w", err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	keys := slices.Sorted(maps.Keys(form))
+	fmt.Fprintf(h, "POST /v1/imports\n%q\n", filename)
+	for _, k := range keys {
+		fmt.Fprintf(h, "%q=%q\n", k, form[k])
+	}
+	if _, err := io.Copy(h, f); err != nil {
+		return "", fmt.Errorf("read the upload: %w", err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // saveUpload copies a file part to a temporary file, keeping its

@@ -17,7 +17,7 @@ import (
 
 // upload posts a multipart import: fields, and a file part when filename
 // is not empty.
-func (e *testEnv) upload(key string, fields map[string]string, filename string, content []byte) response {
+func (e *testEnv) upload(key string, fields map[string]string, filename string, content []byte, headers ...string) response {
 	e.t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
@@ -33,6 +33,9 @@ func (e *testEnv) upload(key string, fields map[string]string, filename string, 
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	if key != "" {
 		req.Header.Set("Authorization", "Bearer "+key)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
 	}
 	rec := httptest.NewRecorder()
 	e.srv.Handler().ServeHTTP(rec, req)

@@ -131,6 +131,7 @@ var permissionMatrix = []permission{
 		"items": []map[string]any{{"model": "IPC-HFW1230S-S5", "brand": "Dahua", "quantity": 1}}}},
 	{"GET", "/v1/inspections", traderRead, nil},
 	{"GET", "/v1/inspections/{inspection}", traderRead, nil},
+	{"GET", "/v1/inspections/{inspection}/photos", traderRead, nil},
 	{"GET", "/v1/inspections/{inspection}/record.pdf", traderRead, nil},
 	{"POST", "/v1/inspections/{inspection}/findings", inspectWork, map[string]any{"violation": "no_vietnamese_label", "notes": "Không có nhãn phụ"}},
 	{"POST", "/v1/inspections/{inspection}/photos", inspectWork, pngBody{}},

@@ -222,3 +222,38 @@ func (s *Server) getPhoto(c echo.Context) error {
 	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
 	return c.Blob(http.StatusOK, p.ContentType, p.Data)
 }
+
+// photoList is an inspection's photos.
+type photoList struct {
+	Items []photoResponse `json:"items"`
+}
+
+// listInspectionPhotos godoc
+//
+//	@Summary		List an inspection's photos
+//	@Description	Every photo of the inspection, oldest first, without its bytes (each is served at its url): those of the visit as a whole (finding_id null), of its findings, and of labels marked not in the registry. Only to those who may read the inspection: inspectors, authorities and admins, and the inspected trader's vendors; another organization's inspection is 404. At most 500.
+//	@Tags			findings
+//	@Produce		json
+//	@Security		BearerKey
+//	@Param			id	path		string	true	"inspection id"
+//	@Success		200	{object}	photoList
+//	@Failure		401	{object}	Problem
+//	@Failure		403	{object}	Problem
+//	@Failure		404	{object}	Problem
+//	@Router			/v1/inspections/{id}/photos [get]
+func (s *Server) listInspectionPhotos(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	photos, err := s.store.InspectionPhotos(c.Request().Context(), mustActor(c), id)
+	if err != nil {
+		return err
+	}
+	out := photoList{Items: make([]photoResponse, len(photos))}
+	for i := range photos {
+		out.Items[i] = photoView(&photos[i])
+	}
+	c.Response().Header().Set("Cache-Control", "private, no-store")
+	return c.JSON(http.StatusOK, out)
+}

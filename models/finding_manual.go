@@ -226,3 +226,26 @@ func (s *Store) PhotoIDsOf(ctx context.Context, findingID string) ([]string, err
 	}
 	return ids, nil
 }
+
+// InspectionPhotos lists an inspection's photos, oldest first, without
+// their bytes: those of the visit as a whole (FindingID nil), of its
+// findings, and of its labels marked not in the registry. Only a viewer
+// who may read the inspection may list them; for another organization's
+// inspection, a vendor gets ErrNotFound. Errors: ErrForbidden, ErrNotFound.
+func (s *Store) InspectionPhotos(ctx context.Context, viewer Actor, inspectionID string) ([]Photo, error) {
+	insp, err := s.GetInspection(ctx, viewer, inspectionID)
+	if err != nil {
+		return nil, err
+	}
+	photos := []Photo{}
+	err = s.db.WithContext(ctx).Model(&Photo{}).
+		Select("id", "created_at", "inspection_id", "finding_id", "content_type", "size", "sha256").Where("inspection_id = ?", insp.ID).
+		Order("created_at, id").Limit(maxInspectionPhotos).Find(&photos).Error
+	if err != nil {
+		return nil, fmt.Errorf("list photos: %w", err)
+	}
+	return photos, nil
+}
+
+// maxInspectionPhotos bounds the photos listed for one inspection.
+const maxInspectionPhotos = 500

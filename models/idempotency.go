@@ -186,13 +186,20 @@ func WithIdempotencyKey(ctx context.Context, k *IdempotencyKey) context.Context 
 // the write's transaction tx. A claim that is no longer this request's
 // (its lease ran out and another request took the key) refuses the write.
 func markIdempotencyKey(ctx context.Context, tx *gorm.DB, log *changeLog) (*IdempotencyKey, error) {
-	k, _ := ctx.Value(idempotencyCtxKey{}).(*IdempotencyKey)
-	if k == nil || k.marked || isDryRun(ctx) {
-		return nil, nil
-	}
 	resource := ""
 	if len(log.events) > 0 {
 		resource = log.events[0].Entity + "/" + log.events[0].EntityID
+	}
+	return markIdempotencyKeyAs(ctx, tx, resource)
+}
+
+// markIdempotencyKeyAs marks the context's claimed key as committed, the
+// write having made resource ("entity/id"), inside the write's transaction
+// tx; see markIdempotencyKey.
+func markIdempotencyKeyAs(ctx context.Context, tx *gorm.DB, resource string) (*IdempotencyKey, error) {
+	k, _ := ctx.Value(idempotencyCtxKey{}).(*IdempotencyKey)
+	if k == nil || k.marked || isDryRun(ctx) {
+		return nil, nil
 	}
 	res := tx.Model(&idempotencyRow{}).Where("scope = ? AND key = ? AND token = ? AND state = ?", k.Scope, k.Key, k.token, idemPending).
 		Updates(map[string]any{"state": idemCommitted, "resource": resource})

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // The states of an import job.
@@ -67,8 +69,22 @@ func (s *Store) CreateImportJob(ctx context.Context, j *ImportJob) error {
 	if j.Report == "" {
 		j.Report = "[]"
 	}
-	if err := s.db.WithContext(ctx).Create(j).Error; err != nil {
-		return fmt.Errorf("create import job: %w", err)
+	// A request with an Idempotency-Key marks it with the job, in one
+	// transaction: a retried upload never starts a second job.
+	var idem *IdempotencyKey
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(j).Error; err != nil {
+			return fmt.Errorf("create import job: %w", err)
+		}
+		var err error
+		idem, err = markIdempotencyKeyAs(ctx, tx, "import_job/"+j.ID)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if idem != nil {
+		idem.marked = true
 	}
 	return nil
 }
