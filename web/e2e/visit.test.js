@@ -427,6 +427,129 @@ test('changes made on a record page while offline wait in the outbox and are sen
   await done(page);
 });
 
+test('a record opens with no network: the copies kept on the device, marked with their time, and the list of them', async () => {
+  const k = await newKey();
+  // One record opened while online, with a photo of the visit as a whole...
+  const insp = await recordOf(k, [{ model: 'QTX-9412AIP' }], 'bản lưu ' + Date.now());
+  const png = dataURLBuffer(await (async () => {
+    const p = await open();
+    const u = await p.evaluate(() => { const c = document.createElement('canvas'); c.width = 64; c.height = 48; const g = c.getContext('2d'); g.fillStyle = '#2a6'; g.fillRect(0, 0, 64, 48); return c.toDataURL('image/png'); });
+    await p.close();
+    return u;
+  })());
+  const up = await fetch(`${base}/v1/inspections/${insp.id}/photos`, { method: 'POST', headers: { ...auth(k).headers, 'Content-Type': 'image/png' }, body: png });
+  assert.equal(up.status, 201);
+  const page = await open();
+  await login(page, k);
+  // ...and one submitted from this phone, never opened.
+  await chooseTrader(page, 'hoang long', 'Hoàng Long');
+  await addItem(page, 'Y33-1080P');
+  await page.waitForFunction(() => document.querySelector('#items .item')?.dataset.verdict);
+  await page.click('#submit-insp');
+  await page.locator('#outbox .ob[data-state="sent"]').waitFor({ timeout: 20_000 });
+  const sentID = (await page.locator('#insp-result .record-link').getAttribute('href')).replace('#inspection/', '');
+
+  await page.goto(`${base}/#inspection/${insp.id}`);
+  await page.locator('#record .finding').first().waitFor();
+  await page.locator('#visit-photos img').waitFor();
+  assert.equal(await page.locator('#offline-copy').count(), 0, 'online, the record is fresh and not marked');
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  if (!(await page.evaluate(() => !!navigator.serviceWorker.controller))) await page.reload();
+  await page.waitForFunction(() => !!navigator.serviceWorker.controller);
+  await page.locator('#record .finding').first().waitFor();
+
+  const reached = [];
+  page.on('response', (r) => { if (new URL(r.url()).pathname.startsWith('/v1/')) reached.push(r.url()); });
+  await ctx.setOffline(true);
+  await page.waitForFunction(() => navigator.onLine === false);
+  try {
+    const res = await page.reload();
+    assert.ok(res.fromServiceWorker(), 'offline, the shell comes from the service worker');
+    await page.locator('#record-h', { hasText: insp.number }).waitFor();
+    const mark = await page.locator('#offline-copy').innerText();
+    assert.match(mark, /Bản lưu trên máy lúc \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}/, mark);
+    const rec = page.locator('#record .record');
+    assert.match(await rec.innerText(), /QTX-9412AIP/);
+    assert.ok(await page.locator('#record .finding').count() >= 1, 'the findings are in the copy');
+    assert.match(await rec.innerText(), /0\d{9}/, 'the trader\'s tax code is in the copy');
+    await page.locator('#visit-photos img').waitFor(); // the photo, kept on the device
+    await page.click('#record-pdf');
+    await page.locator('#record-msg', { hasText: 'cần có mạng' }).waitFor();
+    await noHorizontalScroll(page);
+    await shot(page, 'record-offline-phone', { height: 1200 });
+
+    // The list: the records opened or sent on this phone, marked too.
+    await page.click('#inspection a[href="#inspections"]');
+    await page.locator('#past-status', { hasText: 'Mất mạng' }).waitFor();
+    const ids = await page.locator('#past .past-row').evaluateAll((rows) => rows.map((r) => r.dataset.id));
+    assert.ok(ids.includes(insp.id) && ids.includes(sentID), `the kept list ${ids} has the opened and the sent records`);
+    await page.locator(`#past .past-row[data-id="${sentID}"] .offline-copy`).waitFor();
+    await page.locator(`#past .past-row[data-id="${sentID}"] a`).click();
+    await page.locator('#offline-copy').waitFor();
+    await page.locator('#record .item', { hasText: 'Y33-1080P' }).waitFor();
+    // A record never opened here says so, instead of a bare error.
+    await page.goto(`${base}/#inspection/0190a000-0000-7000-8000-00000000dead`);
+    await page.locator('#record .error', { hasText: 'chưa được lưu trên máy' }).waitFor();
+    assert.deepEqual(reached, [], 'nothing reached the server while offline');
+  } finally {
+    await ctx.setOffline(false);
+  }
+  // Back online, the record is read fresh again.
+  await page.goto(`${base}/#inspection/${insp.id}`);
+  await page.reload();
+  await page.locator('#record .finding').first().waitFor();
+  assert.equal(await page.locator('#offline-copy').count(), 0);
+  await done(page);
+});
+
+test('a finding\'s move and a manual finding whose answers were lost are sent again with their keys: done once, not failed', async () => {
+  const k = await newKey();
+  const insp = await recordOf(k, [{ model: 'QTX-9412AIP' }], 'lost move ' + Date.now());
+  const page = await open();
+  await login(page, k);
+  await page.goto(`${base}/#inspection/${insp.id}`);
+  const f = page.locator('#record .finding').first();
+  await f.waitFor();
+  const fid = await f.getAttribute('data-id');
+  // The server carries out each first request; its answer is lost.
+  const sent = { PATCH: [], POST: [] };
+  await page.route(/\/v1\/(findings\/[\w-]+|inspections\/[\w-]+\/findings)$/, async (route) => {
+    const r = route.request();
+    if (r.method() === 'GET') return route.continue();
+    sent[r.method()].push({ key: r.headers()['idempotency-key'], body: r.postData() });
+    if (sent[r.method()].length === 1) {
+      await route.fetch();
+      return route.abort('connectionreset');
+    }
+    return route.continue();
+  });
+  await f.locator('button[data-to="confirmed"]').click();
+  await f.locator('form.move textarea').fill('Chủ cửa hàng ký xác nhận');
+  await f.locator('form.move button[type="submit"]').click();
+  await page.locator(`#record .finding[data-id="${fid}"][data-status="confirmed"]`).waitFor({ timeout: 20_000 })
+    .catch(async (e) => { throw new Error(`${e.message}; sent ${JSON.stringify(sent)}; page: ${await page.locator('#record').innerText()}`); });
+  assert.equal(sent.PATCH.length, 2, 'sent twice');
+  assert.ok(sent.PATCH[0].key && sent.PATCH[0].key === sent.PATCH[1].key, 'with one Idempotency-Key');
+  const moved = await getJSON('/v1/findings/' + fid, auth(k));
+  assert.equal(moved.status, 'confirmed');
+  assert.equal(moved.history.length, 2, 'one step, not two');
+
+  await page.selectOption('#mf-violation', 'tampered_label');
+  await page.fill('#mf-note', 'Tem hợp quy bị bóc ' + Date.now());
+  await page.click('#manual-form button[type="submit"]');
+  await page.locator('#record .finding[data-violation="tampered_label"]').waitFor({ timeout: 20_000 })
+    .catch(async (e) => { throw new Error(`${e.message}; sent ${JSON.stringify(sent)}; page: ${await page.locator('#record').innerText()}`); });
+  assert.equal(sent.POST.length, 2);
+  assert.equal(sent.POST[0].key, sent.POST[1].key);
+  const fs = await getJSON(`/v1/findings?inspection=${insp.id}&limit=500`, auth(k));
+  assert.equal(fs.items.filter((x) => x.violation === 'tampered_label').length, 1, 'one manual finding, not two');
+  // Nothing shows as failed, in the record's outbox or anywhere.
+  await page.waitForFunction(() => !document.querySelector('#record-outbox .ob'));
+  assert.equal(await page.locator('.ob[data-state="failed"]').count(), 0);
+  await page.unroute(/\/v1\/(findings\/[\w-]+|inspections\/[\w-]+\/findings)$/);
+  await done(page);
+});
+
 test('a manual finding with a photo shrunk on the phone', async (t) => {
   if (!(await supports('/v1/inspections/{id}/findings'))) { t.skip('the server has no manual findings yet'); return; }
   const k = await newKey();

@@ -26,11 +26,19 @@ const { openDB } = globalThis.idb;
 
 let dbp = null;
 function db() {
-  dbp ??= openDB('camreg', 1, {
-    upgrade(d) {
-      d.createObjectStore('drafts'); // key: owner
-      const o = d.createObjectStore('outbox', { keyPath: 'id' });
-      o.createIndex('owner', 'owner');
+  dbp ??= openDB('camreg', 2, {
+    upgrade(d, old) {
+      if (old < 1) {
+        d.createObjectStore('drafts'); // key: owner
+        const o = d.createObjectStore('outbox', { keyPath: 'id' });
+        o.createIndex('owner', 'owner');
+      }
+      if (old < 2) {
+        // Copies of the records (inspections) the inspector opened or
+        // sent, and of their photos, to open them with no network.
+        d.createObjectStore('records', { keyPath: ['owner', 'id'] }).createIndex('owner', 'owner');
+        d.createObjectStore('photos', { keyPath: ['owner', 'id'] }).createIndex('owner', 'owner');
+      }
     },
   });
   return dbp;
@@ -43,6 +51,9 @@ export async function ownerOf(key) {
   const sum = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(key));
   return [...new Uint8Array(sum).slice(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
+
+/** The owner whose outbox is sent (the key in use), or ''. */
+export const currentOwner = () => owner;
 
 /** A random identifier, for drafts and Idempotency-Keys. */
 export function newID() {
@@ -62,6 +73,28 @@ export const outbox = {
   async get(id) { return (await db()).get('outbox', id); },
   async put(entry) { return (await db()).put('outbox', entry); },
   async remove(id) { return (await db()).delete('outbox', id); },
+};
+
+/** The records kept per owner for offline reading; the oldest go first. */
+export const KEEP_RECORDS = 50;
+
+export const records = {
+  async get(owner, id) { return (await db()).get('records', [owner, id]); },
+  async all(owner) { return (await db()).getAllFromIndex('records', 'owner', owner); },
+  /** Keeps a copy of a record ({insp, findings, tr, office, photos}), stamped savedAt. */
+  async put(owner, rec) {
+    if (!owner || !rec?.insp?.id) return;
+    const d = await db();
+    const old = await d.get('records', [owner, rec.insp.id]);
+    await d.put('records', { ...old, ...rec, owner, id: rec.insp.id, savedAt: Date.now() });
+    const all = (await d.getAllFromIndex('records', 'owner', owner)).sort((a, b) => b.savedAt - a.savedAt);
+    for (const r of all.slice(KEEP_RECORDS)) {
+      await d.delete('records', [owner, r.id]);
+      for (const p of r.photos || []) await d.delete('photos', [owner, p.id]);
+    }
+  },
+  async photo(owner, id) { return (await db()).get('photos', [owner, id]); },
+  async putPhoto(owner, id, blob) { if (owner) await (await db()).put('photos', { owner, id, blob }); },
 };
 
 /** True when the draft holds something worth keeping. */
@@ -174,6 +207,11 @@ async function send(e) {
     e.state = 'sent';
     e.error = refused.join('\n');
     e.sentAt = Date.now();
+    // The record as the server answered it opens with no network too.
+    if (e.kind !== 'action' && e.result?.id) {
+      const { findings = [], ...insp } = e.result;
+      await records.put(owner, { insp, findings, tr: e.trader || null }).catch(() => {});
+    }
     // Sent: the copy of the draft and the photos' bytes are not needed.
     delete e.draft;
     for (const step of e.steps || []) delete step.blob;
@@ -211,22 +249,41 @@ async function recorded(err) {
 async function sendAction(e) {
   for (const step of e.steps || []) {
     if (step.done) continue;
-    step.serverID = (await api(step.path, { method: 'POST', raw: step.blob, headers: { 'Idempotency-Key': `${e.key}.${step.n}` } })).id;
+    step.serverID = (await api(step.path, { method: 'POST', raw: step.blob, headers: { 'Idempotency-Key': step.key || `${e.key}.${step.n}` } })
+      .catch((err) => doneAt(err)))?.id;
     step.done = true;
     await outbox.put(e);
   }
-  const body = e.photoField && e.steps?.length ? { ...e.body, [e.photoField]: [...(e.body[e.photoField] || []), ...e.steps.map((x) => x.serverID)] } : e.body;
-  e.result = await api(e.path, { method: e.method, body, headers: e.method === 'POST' ? { 'Idempotency-Key': e.key } : {} });
+  if (!e.path) return; // photos only
+  const body = e.photoField && e.steps?.length ? { ...e.body, [e.photoField]: [...(e.body[e.photoField] || []), ...e.steps.map((x) => x.serverID).filter(Boolean)] } : e.body;
+  // Every change carries its key (a PATCH too): sent again after a lost
+  // answer, it is replayed as done, not refused as a move already made.
+  e.result = await api(e.path, { method: e.method, body, headers: { 'Idempotency-Key': e.key } }).catch((err) => doneAt(err));
+}
+
+// doneAt reads a 409 idempotency-key-done (the request was carried out,
+// its answer lost in a crash) as done, naming the record; any other error
+// stands.
+function doneAt(err) {
+  const p = err?.problem;
+  if (err?.status === 409 && /idempotency-key-done$/.test(p?.type || '')) {
+    const m = (p.detail || '').match(/\(\w+\/([\w-]+)\)/);
+    return { id: m?.[1] || '', replayed: true };
+  }
+  throw err;
 }
 
 /**
  * Queues a change made on a record page (settling an item, moving a
- * finding, a manual finding with photos) to be sent when the network
- * returns. photos are blobs uploaded to photoPath first.
+ * finding, a manual finding with photos, photos alone when path is empty)
+ * to be sent when the network returns, with key, the Idempotency-Key its
+ * first try used (so that a try whose answer was lost is not done twice).
+ * photos are uploaded to photoPath first.
  */
-export async function enqueueAction({ label, inspection, method, path, body, photos = [], photoPath = '', photoField = '' }) {
-  const steps = photos.map((blob, i) => ({ n: i + 1, path: photoPath, blob }));
-  await enqueue({ id: newID(), kind: 'action', key: newID(), label, inspection, method, path, body, steps, photoField });
+export async function enqueueAction({ label, inspection, method, path, body, key = newID(), photos = [], photoPath = '', photoField = '' }) {
+  // A photo is a blob, or {blob, key} when it was already tried with that key.
+  const steps = photos.map((p, i) => ({ n: i + 1, path: photoPath, blob: p instanceof Blob ? p : p.blob, key: p instanceof Blob ? undefined : p.key }));
+  await enqueue({ id: newID(), kind: 'action', key, label, inspection, method, path, body, steps, photoField });
 }
 
 // runStep uploads a photo (keeping its server id in the step) or settles

@@ -9,7 +9,7 @@ import { api, key, qs, ApiError } from './api.js';
 import { t, code, day } from './i18n.js';
 import { h, fill, badge, reasons, modelName, showError } from './render.js';
 import { shrink, photoList } from './photos.js';
-import { newID, enqueueAction, list as outboxList, onChange as onOutbox } from './outbox.js';
+import { newID, enqueueAction, list as outboxList, onChange as onOutbox, records as kept, ownerOf } from './outbox.js';
 import { picker } from './items.js';
 
 const $ = (id) => document.getElementById(id);
@@ -39,11 +39,41 @@ async function paintPending() {
     h('span', { class: `state s-${e.state}` }, t('ob_' + e.state)), ' ', e.label, e.error ? h('p', { class: 'sub' }, e.error.split('\n')[0]) : null))) : null);
 }
 
-/** An organization's name, fetched once. */
+/** An organization's name, fetched once (again when it failed). */
 async function org(id) {
   if (!id) return null;
-  if (!orgs.has(id)) orgs.set(id, api('/v1/organizations/' + encodeURIComponent(id)).catch(() => null));
+  if (!orgs.has(id)) orgs.set(id, api('/v1/organizations/' + encodeURIComponent(id)).catch(() => { orgs.delete(id); return null; }));
   return orgs.get(id);
+}
+
+// ---- copies kept on the device, for reading with no network ------------------
+
+/** The owner of the key in the tab (records are filed under it). */
+const me = () => ownerOf(key.get());
+
+/** "06/12/2026 15:30" (2026-12-06 in English): when a copy was kept. */
+function when(ms) {
+  const d = new Date(ms), p2 = (n) => String(n).padStart(2, '0');
+  const iso = `${d.getFullYear()}-${p2(d.getMonth() + 1)}-${p2(d.getDate())}`;
+  return `${day(iso)} ${p2(d.getHours())}:${p2(d.getMinutes())}`;
+}
+
+// keep stores the record on the screen, so that it opens offline later.
+async function keep() {
+  if (!current || current.offlineAt) return;
+  const { insp, findings, tr, office, photos } = current;
+  try { await kept.put(await me(), { insp, findings, tr, office, photos }); } catch { /* a full or private-mode store: the page still works */ }
+}
+
+// photoBlob reads a private photo: from the device when it was kept (a
+// photo never changes), else from the server with the key, keeping it.
+async function photoBlob(id) {
+  const o = await me();
+  const hit = await kept.photo(o, id).catch(() => null);
+  if (hit?.blob) return hit.blob;
+  const blob = await fetchBlob('/v1/photos/' + encodeURIComponent(id));
+  kept.putPhoto(o, id, blob).catch(() => {});
+  return blob;
 }
 
 // ---- the list ----------------------------------------------------------------
@@ -57,23 +87,40 @@ export async function showList(more = false) {
   const p = { from: f.from.value, to: f.to.value, province: f.province.value, number: f.number.value, status: f.status.value, limit: 20, cursor: more ? listCursor : '' };
   const list = $('past'), status = $('past-status');
   status.textContent = t('searching');
+  const row = (i, tr, savedAt) => h('li', { class: 'card past-row', dataset: { id: i.id } },
+    h('a', { href: '#inspection/' + i.id }, i.number || i.id.slice(0, 8)), ' · ', day(i.inspected_on),
+    h('p', {}, h('strong', {}, tr?.name || i.trader_org_id)),
+    h('p', { class: 'sub' }, [i.place, t('nItems', i.items.length), i.status ? t('st_' + i.status) : ''].filter(Boolean).join(' · ')),
+    savedAt ? h('p', { class: 'offline-copy' }, t('offlineCopy', when(savedAt))) : null);
   try {
     const res = await api('/v1/inspections' + qs(p));
     listCursor = res.next_cursor || '';
-    const rows = await Promise.all(res.items.map(async (i) => {
-      const tr = await org(i.trader_org_id);
-      return h('li', { class: 'card past-row', dataset: { id: i.id } },
-        h('a', { href: '#inspection/' + i.id }, i.number || i.id.slice(0, 8)), ' · ', day(i.inspected_on),
-        h('p', {}, h('strong', {}, tr?.name || i.trader_org_id)),
-        h('p', { class: 'sub' }, [i.place, t('nItems', i.items.length), i.status ? t('st_' + i.status) : ''].filter(Boolean).join(' · ')));
-    }));
+    const rows = await Promise.all(res.items.map(async (i) => row(i, await org(i.trader_org_id))));
     if (more) $('past').append(...rows); else fill(list, rows);
     status.textContent = more ? '' : t('nResults', res.items.length);
     $('past-more').hidden = !listCursor;
   } catch (err) {
+    // With no network, the records kept on the device, filtered here.
+    const copies = offline(err) && !more ? await keptList(p).catch(() => null) : null;
+    if (copies) {
+      $('past-more').hidden = true;
+      status.textContent = t('offlineList', copies.length);
+      fill(list, copies.length ? copies.map((r) => row(r.insp, r.tr, r.savedAt)) : h('li', {}, t('noOfflineCopies')));
+      return;
+    }
     status.textContent = '';
     fill(list, h('li', { class: 'error', role: 'alert' }, err.message));
   }
+}
+
+// keptList is the owner's kept records that pass the list's filters,
+// the newest visit first.
+async function keptList(p) {
+  const num = p.number.trim().toLowerCase();
+  return (await kept.all(await me())).filter(({ insp: i }) => (!p.from || i.inspected_on >= p.from) && (!p.to || i.inspected_on <= p.to) &&
+    (!p.status || i.status === p.status) && (!num || (i.number || '').toLowerCase().includes(num)) &&
+    (!p.province || [i.province_code, i.province_name].some((x) => (x || '').toLowerCase().includes(p.province.trim().toLowerCase()))))
+    .sort((a, b) => (b.insp.inspected_on || '').localeCompare(a.insp.inspected_on || '') || b.savedAt - a.savedAt);
 }
 
 let ready = false;
@@ -93,31 +140,48 @@ export async function showRecord(id) {
   const el = $('record');
   fill(el, h('p', { class: 'status' }, t('searching')));
   try {
-    const [insp, fs] = await Promise.all([
+    const [insp, fs, ph] = await Promise.all([
       api('/v1/inspections/' + encodeURIComponent(id)),
       api('/v1/findings' + qs({ inspection: id, limit: 500 })),
+      api(`/v1/inspections/${encodeURIComponent(id)}/photos`),
     ]);
     const [tr, office] = await Promise.all([org(insp.trader_org_id), org(insp.office_org_id)]);
-    current = { insp, findings: fs.items, tr, office };
+    current = { insp, findings: fs.items, tr, office, photos: ph.items };
     render();
     paintPending();
+    keep();
   } catch (err) {
-    // Offline, the record on the screen stays, and says why it is not fresh.
-    if (current?.insp.id === id && offline(err)) { $('record-msg').textContent = err.message; return; }
+    if (!offline(err)) {
+      current = null;
+      fill(el, h('div', { class: 'error', role: 'alert' }, err.message));
+      return;
+    }
+    // No network: the copy kept on the device when the record was last
+    // seen or sent, marked as such; changes made on it go to the outbox.
+    const copy = await kept.get(await me(), id).catch(() => null);
+    if (copy) {
+      current = { insp: copy.insp, findings: copy.findings || [], tr: copy.tr, office: copy.office, photos: copy.photos || [], offlineAt: copy.savedAt };
+      render();
+      paintPending();
+      return;
+    }
+    // The record on the screen stays, and says why it is not fresh.
+    if (current?.insp.id === id) { $('record-msg').textContent = err.message; return; }
     current = null;
-    fill(el, h('div', { class: 'error', role: 'alert' }, err.message));
+    fill(el, h('div', { class: 'error', role: 'alert' }, err.message, h('p', {}, t('noOfflineCopy'))));
   }
 }
 
 const shareURL = (id) => new URL('/#inspection/' + id, location.href).href;
 
 function render() {
-  const { insp, findings, tr, office } = current;
+  const { insp, findings, tr, office, offlineAt } = current;
   const title = insp.number ? t('recordOf', insp.number) : t('recordTitle');
   fill($('record'),
     h('article', { class: 'card record', 'aria-labelledby': 'record-h' },
       h('p', { class: 'print-only' }, office?.name || ''),
       h('h1', { id: 'record-h', tabindex: '-1' }, title),
+      offlineAt ? h('p', { class: 'offline-copy', id: 'offline-copy' }, t('offlineCopy', when(offlineAt))) : null,
       h('dl', { class: 'facts' }, [
         [t('inspDate'), day(insp.inspected_on)], [t('inspPlace'), insp.place], [t('office'), office?.name],
         [t('trader'), tr?.name], [t('taxCode'), tr?.tax_code], [t('address'), tr?.address], [t('inspNotes'), insp.notes],
@@ -132,6 +196,7 @@ function render() {
       h('div', { id: 'record-outbox', class: 'no-print' }),
       h('h2', {}, t('itemsStep')),
       h('ol', { class: 'items' }, insp.items.map(itemRow)),
+      visitPhotos(insp),
       h('h2', {}, t('findingsTitle')),
       findings.length ? h('ul', { class: 'plain findings-full' }, findings.map(findingRow)) : h('p', {}, t('noFindings')),
       manualForm(insp),
@@ -159,19 +224,23 @@ async function resolveItem(it, p, files = []) {
   const msg = $('record-msg');
   const body = p.not_in_registry ? { not_in_registry: true, label_text: p.label_text } : { camera_model_id: p.camera_model_id };
   const base = `/v1/inspections/${encodeURIComponent(current.insp.id)}`;
-  const blobs = p.not_in_registry ? await Promise.all(files.map((f) => shrink(f))) : [];
-  const uploaded = [];
   const key = newID();
+  const blobs = p.not_in_registry ? (await Promise.all(files.map((f) => shrink(f)))).map((blob, i) => ({ blob, key: `${key}.${i + 1}` })) : [];
+  const uploaded = [];
   try {
-    for (const b of blobs.slice()) { uploaded.push((await api(base + '/photos', { method: 'POST', raw: b, headers: { 'Idempotency-Key': `${key}.${uploaded.length + 1}` } })).id); blobs.shift(); }
+    while (blobs.length) { uploaded.push((await api(base + '/photos', { method: 'POST', raw: blobs[0].blob, headers: { 'Idempotency-Key': blobs[0].key } })).id); blobs.shift(); }
     if (uploaded.length) body.photo_ids = uploaded;
     await api(`${base}/items/${it.position}/resolve`, { method: 'POST', body, headers: { 'Idempotency-Key': key } });
     await showRecord(current.insp.id);
     $('record-msg').textContent = t('resolved');
   } catch (err) {
     if (!offline(err)) { msg.textContent = err.message; return; }
-    await queued({ label: t('act_resolve', it.model), method: 'POST', path: `${base}/items/${it.position}/resolve`,
-      body: { ...body, photo_ids: uploaded }, photos: blobs, photoPath: base + '/photos', photoField: 'photo_ids' });
+    // The same key: if the settlement got through and only its answer was
+    // lost, the outbox's try is replayed, not refused.
+    // The body byte for byte as sent (no empty photo_ids added): another
+    // body under the same key would be refused as a reused key.
+    await queued({ label: t('act_resolve', it.model), method: 'POST', path: `${base}/items/${it.position}/resolve`, key,
+      body: uploaded.length ? { ...body, photo_ids: uploaded } : body, photos: blobs, photoPath: base + '/photos', photoField: 'photo_ids' });
   }
 }
 
@@ -191,7 +260,7 @@ function findingRow(f) {
     (MOVES[f.status] || []).length ? h('div', { class: 'vline no-print' }, MOVES[f.status].map((to) =>
       h('button', { type: 'button', class: 'secondary', dataset: { to }, onclick: () => openMove(form, f, to) }, t('to_' + to)))) : null,
     form);
-  loadPhotos(f, li.querySelector('.photos-of'));
+  loadPhotos((current.photos || []).filter((p) => p.finding_id === f.id).map((p) => p.id), li.querySelector('.photos-of'));
   return li;
 }
 
@@ -199,18 +268,7 @@ function findingRow(f) {
 function addPhotoTo(f) {
   const id = `fp-${f.id}`;
   const input = h('input', { id, type: 'file', accept: 'image/*', capture: 'environment', class: 'sr-only' });
-  input.addEventListener('change', async () => {
-    const msg = $('record-msg');
-    try {
-      for (const file of input.files) {
-        await api(`/v1/findings/${encodeURIComponent(f.id)}/photos`, { method: 'POST', raw: await shrink(file) });
-      }
-      await showRecord(current.insp.id);
-      $('record-msg').textContent = t('photoAdded');
-    } catch (err) {
-      msg.textContent = err.message;
-    }
-  });
+  input.addEventListener('change', () => addPhotos(input, `/v1/findings/${encodeURIComponent(f.id)}/photos`));
   return h('p', { class: 'no-print' }, input, h('label', { for: id, class: 'link-like' }, t('addPhoto')));
 }
 
@@ -221,31 +279,72 @@ function openMove(form, f, to) {
   fill(form, h('label', { for: id }, t('moveReason', t('to_' + to))), note, err,
     h('button', { type: 'submit', class: 'primary' }, t('save')));
   form.hidden = false;
+  // One Idempotency-Key per change, kept while the same change is sent
+  // again (a tap on Save after a lost answer, or the outbox): the server
+  // replays the first answer, and the move shows as done.
+  let sent = null;
   form.onsubmit = async (e) => {
     e.preventDefault();
     if (!note.value.trim()) { showError(err, { message: t('needReason') }); note.focus(); return; }
     const path = '/v1/findings/' + encodeURIComponent(f.id), body = { status: to, note: note.value.trim() };
+    if (sent?.note !== body.note) sent = { note: body.note, key: newID() };
     try {
-      await api(path, { method: 'PATCH', body });
+      await api(path, { method: 'PATCH', body, headers: { 'Idempotency-Key': sent.key } });
       await showRecord(current.insp.id);
       $('record-msg').textContent = t('moved', t('s_' + to));
     } catch (ex) {
       if (!offline(ex)) { showError(err, ex); return; }
       form.hidden = true;
-      await queued({ label: t('act_move', code('f_', f.violation), t('to_' + to)), method: 'PATCH', path, body });
+      await queued({ label: t('act_move', code('f_', f.violation), t('to_' + to)), method: 'PATCH', path, body, key: sent.key });
     }
   };
   note.focus();
 }
 
-// Photos of a finding are private: their ids come with the finding, read
-// alone; the photos are fetched with the key and shown from blobs.
-async function loadPhotos(f, el) {
-  let ids = [];
-  try { ids = (await api('/v1/findings/' + encodeURIComponent(f.id))).photo_ids || []; } catch { return; }
+// Photos are private: the inspection's list names them (with the finding
+// each belongs to, none for the visit as a whole); each is read with the
+// key, or from the device, and shown from its blob. One that cannot be
+// read now (offline, never kept) is said so.
+async function loadPhotos(ids, el) {
   if (!ids.length) return;
-  const blobs = await Promise.all(ids.map((pid) => fetchBlob('/v1/photos/' + encodeURIComponent(pid)).catch(() => null)));
-  fill(el, photoList(blobs.map((blob, i) => ({ id: ids[i], blob })).filter((p) => p.blob)));
+  const blobs = await Promise.all(ids.map((pid) => photoBlob(pid).catch(() => null)));
+  const shown = blobs.map((blob, i) => ({ id: ids[i], blob })).filter((p) => p.blob);
+  fill(el, photoList(shown), shown.length < ids.length ? h('p', { class: 'sub' }, t('photosNeedNetwork', ids.length - shown.length)) : null);
+}
+
+// visitPhotos lists the photos of the visit as a whole, and adds more.
+function visitPhotos(insp) {
+  const ids = (current.photos || []).filter((p) => !p.finding_id).map((p) => p.id);
+  const el = h('div', { class: 'photos-of', id: 'visit-photos' });
+  loadPhotos(ids, el);
+  const input = h('input', { id: 'vp-add', type: 'file', accept: 'image/*', capture: 'environment', multiple: true, class: 'sr-only' });
+  input.addEventListener('change', () => addPhotos(input, `/v1/inspections/${encodeURIComponent(insp.id)}/photos`));
+  return h('section', { class: 'visit-photos', 'aria-labelledby': 'vp-h' }, h('h2', { id: 'vp-h' }, t('visitPhotos')),
+    ids.length ? null : h('p', { class: 'sub' }, t('noVisitPhotos')), el,
+    h('p', { class: 'no-print' }, input, h('label', { for: 'vp-add', class: 'link-like' }, t('addPhoto'))));
+}
+
+// addPhotos sends the photos chosen in input to path (each with its own
+// Idempotency-Key, kept if it must wait in the outbox).
+async function addPhotos(input, path) {
+  const msg = $('record-msg');
+  const files = [...input.files];
+  input.value = '';
+  const todo = [];
+  for (const f of files) {
+    try { todo.push({ blob: await shrink(f), key: newID() }); } catch { msg.textContent = t('photoBad', f.name); }
+  }
+  try {
+    while (todo.length) {
+      await api(path, { method: 'POST', raw: todo[0].blob, headers: { 'Idempotency-Key': todo[0].key } });
+      todo.shift();
+    }
+    await showRecord(current.insp.id);
+    $('record-msg').textContent = t('photoAdded');
+  } catch (err) {
+    if (!offline(err)) { msg.textContent = err.message; return; }
+    await queued({ label: t('act_photos', todo.length), method: 'POST', path: '', photos: todo, photoPath: path });
+  }
 }
 
 async function fetchBlob(path) {
@@ -301,9 +400,10 @@ function manualForm(insp) {
       $('record-msg').textContent = t('manualAdded');
     } catch (ex) {
       if (!offline(ex)) { showError(err, ex); return; }
-      await queued({ label: t('act_manual', code('f_', sel.value)), method: 'POST', path: base + '/findings',
-        body: { ...body, photo_ids: photos.filter((p) => p.serverID).map((p) => p.serverID) },
-        photos: photos.filter((p) => !p.serverID).map((p) => p.blob), photoPath: base + '/photos', photoField: 'photo_ids' });
+      const sentIDs = photos.filter((p) => p.serverID).map((p) => p.serverID);
+      await queued({ label: t('act_manual', code('f_', sel.value)), method: 'POST', path: base + '/findings', key: form.dataset.key,
+        body: sentIDs.length ? { ...body, photo_ids: sentIDs } : body, // as sent, for the key's replay
+        photos: photos.filter((p) => !p.serverID).map((p) => ({ blob: p.blob, key: `${form.dataset.key}.${p.id}` })), photoPath: base + '/photos', photoField: 'photo_ids' });
       delete form.dataset.key;
       note.value = '';
       photos.length = 0;
@@ -315,6 +415,7 @@ function manualForm(insp) {
 
 async function pdf() {
   const msg = $('record-msg');
+  if (navigator.onLine === false) { msg.textContent = t('pdfNeedsNetwork'); return; }
   msg.textContent = t('searching');
   try {
     const blob = await fetchBlob(`/v1/inspections/${encodeURIComponent(current.insp.id)}/record.pdf`);
@@ -324,7 +425,7 @@ async function pdf() {
     a.remove();
     msg.textContent = t('pdfReady');
   } catch (err) {
-    msg.textContent = t('pdfFailed', err.message);
+    msg.textContent = err instanceof TypeError || navigator.onLine === false ? t('pdfNeedsNetwork') : t('pdfFailed', err.message);
   }
 }
 

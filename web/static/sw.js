@@ -6,7 +6,7 @@
 // cached: verdicts are only ever shown fresh, and drafts and the outbox
 // live in IndexedDB (store.js), not here.
 
-const CACHE = 'camreg-shell-v1';
+const CACHE = 'camreg-shell-v2';
 const SHELL = ['/', '/static/app.css', '/static/app.js', '/static/api.js', '/static/i18n.js',
   '/static/render.js', '/static/inspect.js', '/static/items.js',
   '/static/outbox.js', '/static/photos.js', '/static/records.js', '/static/scan.js', '/static/vendor/idb.umd.js'];
