@@ -4,7 +4,7 @@
 // replays the first answer instead of recording the visit twice. An entry
 // is queued → sending → sent, or failed with the server's reason; a
 // network error, a timeout, a 401 (the session ended), a 409 (the same key
-// still in flight), a 429 or a 5xx leave it queued, and it is tried again
+// still in flight; not another conflict), a 429 or a 5xx leave it queued, and it is tried again
 // with a growing pause, and at once when the network returns.
 //
 // After the inspection itself, an entry may carry steps (uploading a
@@ -147,8 +147,11 @@ export async function forget(id) {
 }
 
 // transient errors are worth another try with the same key. A 401 is one:
-// the session may have ended mid-send, and the entry waits for the key.
-const transient = (err) => err instanceof ApiError && (err.kind !== 'http' || [401, 409, 429].includes(err.status) || err.status >= 500);
+// the session may have ended mid-send, and the entry waits for the key. A
+// 409 is one only while the key's first request still runs; another 409
+// (a finding already moved by someone else) is the server's answer.
+const inFlight = (err) => err.status === 409 && /idempotency-key-in-flight$/.test(err.problem?.type || '');
+const transient = (err) => err instanceof ApiError && (err.kind !== 'http' || [401, 429].includes(err.status) || inFlight(err) || err.status >= 500);
 
 /** Sends every queued entry, one at a time. */
 let again = false;
