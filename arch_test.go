@@ -33,9 +33,10 @@ var forbidden = []struct {
 	from string
 	to   []string
 }{
-	{"models", []string{"api", "search", "importer", "tools"}},
-	{"importer", []string{"api", "search", "tools"}},
-	{"search", []string{"api", "importer", "tools"}},
+	{"models", []string{"api", "search", "importer", "tools", "webhook"}},
+	{"importer", []string{"api", "search", "tools", "webhook"}},
+	{"search", []string{"api", "importer", "tools", "webhook"}},
+	{"webhook", []string{"api", "search", "importer", "tools"}},
 	{"api", []string{"tools"}},
 }
 
