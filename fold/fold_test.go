@@ -87,3 +87,21 @@ func FuzzKey(f *testing.F) {
 		}
 	})
 }
+
+// The table's fast path folds as the Unicode pipeline does, rune by rune
+// over every rune it covers, and on mixed text.
+func TestLatinTextIsSlowText(t *testing.T) {
+	for r := rune(0); r < latinEnd; r++ {
+		for _, s := range []string{string(r), "Ab " + string(r) + "  Đ", string(r) + "\u0301x"} {
+			if f, ok := latinText(s); ok && f != slowText(s) {
+				t.Errorf("%U in %q: fast %q, pipeline %q", r, s, f, slowText(s))
+			}
+		}
+	}
+	for _, s := range []string{"  Công ty TNHH Điện Quang\tHà Nội ", "Cửa hàng Thử Nghiệm", "e\u0301 A\u0300", "Nguyễn Thị Ánh Tuyết", ""} {
+		f, ok := latinText(s)
+		if !ok || f != slowText(s) {
+			t.Errorf("%q: fast %q (%v), pipeline %q", s, f, ok, slowText(s))
+		}
+	}
+}

@@ -117,14 +117,22 @@ var summaryLine = regexp.MustCompile(`(?m)^imported (\d+) \S+ rows: (\d+) create
 
 // importAll imports every file of the dataset into the database db.
 func (s *suite) importAll(ctx context.Context, dbName string, env []string) error {
+	total := ImportResult{Database: dbName, Entity: wholeImport, Load: loadAverage()}
+	defer func() {
+		if total.Seconds > 0 {
+			total.RowsPerSec = float64(total.Rows) / total.Seconds
+			s.report.Imports = append(s.report.Imports, total)
+		}
+	}()
 	for _, ent := range entities {
 		file, ok := s.report.Gen.Files[ent]
 		if !ok {
 			s.note("the dataset has no %s file: not imported into %s", ent, dbName)
 			continue
 		}
+		load := loadAverage()
 		r, err := s.exec(ctx, command{env: env, name: s.bin, args: []string{"import", ent, file, "--skip-invalid"}})
-		row := ImportResult{Database: dbName, Entity: ent, Seconds: r.Seconds, PeakRSS: r.PeakRSS}
+		row := ImportResult{Database: dbName, Entity: ent, Seconds: r.Seconds, PeakRSS: r.PeakRSS, CPUSeconds: r.CPUSeconds, Load: load}
 		if m := summaryLine.FindStringSubmatch(r.Stdout); m != nil {
 			row.Rows, _ = strconv.Atoi(m[1])
 			row.Invalid, _ = strconv.Atoi(m[5])
@@ -133,6 +141,11 @@ func (s *suite) importAll(ctx context.Context, dbName string, env []string) erro
 			row.RowsPerSec = float64(row.Rows) / r.Seconds
 		}
 		s.report.Imports = append(s.report.Imports, row)
+		total.Rows += row.Rows
+		total.Invalid += row.Invalid
+		total.Seconds += row.Seconds
+		total.CPUSeconds += row.CPUSeconds
+		total.PeakRSS = max(total.PeakRSS, row.PeakRSS)
 		if err != nil && row.Rows == 0 {
 			return err
 		}

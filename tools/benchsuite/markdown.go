@@ -74,9 +74,14 @@ func render(r *Report, jsonPath string) string {
 		"with the rate limits raised, loaded by `camreg load` (closed loop, %s a run) on the same cores. Peak RSS is wait4's maximum resident set size (what `/usr/bin/time -v` prints).\n\n", r.LoadDuration)
 
 	if len(r.Imports) > 0 {
-		w("### Import (`camreg import --skip-invalid`, each file in turn)\n\n| Database | Entity | Rows | Time | Rows/s | Peak RSS |\n| --- | --- | --- | --- | --- | --- |\n")
+		w("### Import (`camreg import --skip-invalid`, each file in turn)\n\nRows per CPU second (user + system) say what an import costs whatever share of a shared machine it got; the load average is the machine's as the import started.\n\n| Database | Entity | Rows | Time | Rows/s | CPU | Rows per CPU s | Load | Peak RSS |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
 		for _, im := range r.Imports {
-			w("| %s | %s | %s | %s | %s | %s |\n", im.Database, im.Entity, thousands(im.Rows), duration(im.Seconds), thousands(int(im.RowsPerSec)), mib(im.PeakRSS))
+			perCPU := 0
+			if im.CPUSeconds > 0 {
+				perCPU = int(float64(im.Rows) / im.CPUSeconds)
+			}
+			w("| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", im.Database, im.Entity, thousands(im.Rows), duration(im.Seconds), thousands(int(im.RowsPerSec)),
+				duration(im.CPUSeconds), thousands(perCPU), im.Load, mib(im.PeakRSS))
 		}
 		w("\n")
 	}

@@ -20,7 +20,10 @@ type run struct {
 	// PeakRSS is the process's maximum resident set size, from wait4's
 	// rusage (what /usr/bin/time -v prints), in bytes.
 	PeakRSS int64
-	Stdout  string
+	// CPUSeconds is the process's user and system time: on a shared
+	// machine, what the work cost, whatever share of the cores it got.
+	CPUSeconds float64
+	Stdout     string
 }
 
 // command is a process to run: the binary, its arguments and the
@@ -73,6 +76,9 @@ func (s *suite) exec(ctx context.Context, c command) (*run, error) {
 	start := time.Now()
 	err := cmd.Run()
 	r := &run{Seconds: time.Since(start).Seconds(), Stdout: out.String(), PeakRSS: peakRSS(cmd.ProcessState)}
+	if ps := cmd.ProcessState; ps != nil {
+		r.CPUSeconds = (ps.UserTime() + ps.SystemTime()).Seconds()
+	}
 	if err != nil {
 		return r, fmt.Errorf("%s: %w", c, err)
 	}
