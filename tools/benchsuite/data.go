@@ -162,6 +162,13 @@ func (s *suite) sqliteEnv() []string {
 
 // importSQLite imports into a new SQLite file.
 func (s *suite) importSQLite(ctx context.Context) error {
+	if s.reuseSQLite {
+		if _, err := os.Stat(s.path("sqlite/camreg.db")); err != nil {
+			return fmt.Errorf("--reuse-sqlite: %w", err)
+		}
+		s.note("SQLite: the database imported by an earlier run was reused (its import is not measured here)")
+		return nil
+	}
 	if err := os.RemoveAll(s.path("sqlite")); err != nil {
 		return err
 	}
@@ -174,6 +181,11 @@ func (s *suite) importSQLite(ctx context.Context) error {
 // importPostgres creates a private database on the --pg server and
 // imports into it; dropPostgres drops it at the end.
 func (s *suite) importPostgres(ctx context.Context) error {
+	if s.reusePG != "" {
+		s.pgDSN = s.reusePG
+		s.note("PostgreSQL: a database imported by an earlier run was reused (its import is not measured here)")
+		return nil
+	}
 	if s.pgAdmin == "" || s.pgAdmin == "none" {
 		s.note("PostgreSQL skipped (--pg none)")
 		return nil

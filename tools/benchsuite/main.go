@@ -18,6 +18,10 @@
 // PostgreSQL, no postgres backend in this camreg) is skipped with a note.
 //
 // Usage: go run ./tools/benchsuite [--scale national|small] [--dir DIR] [--pg DSN|none]
+//
+// To measure search again on the same data without importing it again
+// (an import of the national set takes half an hour on a busy machine):
+// --reuse-sqlite --reuse-pg DSN --search-only.
 package main
 
 import (
@@ -43,6 +47,12 @@ type suite struct {
 	bin          string
 	pgAdmin      string
 	withMeili    bool
+	// reuseSQLite and reusePG keep databases an earlier run imported
+	// (reusePG is a database URL, never created or dropped here);
+	// searchOnly skips the verify runs.
+	reuseSQLite bool
+	reusePG     string
+	searchOnly  bool
 	loadFor      time.Duration
 	readyTimeout time.Duration
 	log          io.Writer
@@ -69,6 +79,9 @@ func main() {
 	flag.BoolVar(&s.withMeili, "meilisearch", envOr("BENCH_MEILI", "1") != "0", "measure Meilisearch too (env BENCH_MEILI=0 skips it: its reindex is the suite's slowest step)")
 	flag.DurationVar(&s.loadFor, "load-duration", 30*time.Second, "how long each search and verify load run lasts")
 	flag.DurationVar(&s.readyTimeout, "ready-timeout", 10*time.Minute, "how long camreg serve may take to answer /readyz")
+	flag.BoolVar(&s.reuseSQLite, "reuse-sqlite", false, "keep the SQLite database already imported in the work dir (its import is not measured again)")
+	flag.StringVar(&s.reusePG, "reuse-pg", "", "a PostgreSQL database URL already imported from the same dataset, used as is: neither imported nor dropped")
+	flag.BoolVar(&s.searchOnly, "search-only", false, "measure search only: no verify runs")
 	flag.BoolVar(&noMarkdown, "no-markdown", false, "leave BENCHMARKS.md alone (the JSON is still written)")
 	flag.StringVar(&markdownFrom, "markdown-from", "", "only rewrite BENCHMARKS.md's generated section from this JSON result of an earlier run")
 	flag.StringVar(&noop, "noop", "", "only serve echo's no-op JSON answer on this address (the ceiling verify is compared with)")

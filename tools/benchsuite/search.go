@@ -213,7 +213,7 @@ func (s *suite) serveOne(ctx context.Context, b backend) error {
 			s.report.Search = append(s.report.Search, loadRow(b, clients, res))
 		}
 	}
-	if b.name == "bleve" || b.name == "postgres" {
+	if !s.searchOnly && (b.name == "bleve" || b.name == "postgres") {
 		keep(s.wrkVerify(ctx, srv, b.database))
 		for _, clients := range []int{8, 32} {
 			res, err := s.load(ctx, srv, b.name, "verify=100", clients)
