@@ -184,11 +184,12 @@ func (k *KindRecall) At1() float64 { return float64(k.Hit1) / float64(k.Queries)
 // At3 is the kind's recall at 3.
 func (k *KindRecall) At3() float64 { return float64(k.Hit3) / float64(k.Queries) }
 
-// LoadQueries reads the committed relevance set: the general queries and
-// the typos made in dense families of siblings.
+// LoadQueries reads the committed relevance set: the general queries, the
+// typos made in dense families of siblings, and the hostile shop names
+// (typos, name and province).
 func LoadQueries() ([]RelevanceQuery, error) {
 	var all []RelevanceQuery
-	for _, name := range []string{"queries.json", "typos.json"} {
+	for _, name := range []string{"queries.json", "typos.json", "shops.json"} {
 		b, err := os.ReadFile(filepath.Join(TestdataDir(), name))
 		if err != nil {
 			return nil, err
@@ -228,7 +229,7 @@ func MeasureRelevance(t testing.TB, idx search.Index) Recall {
 	}
 	docs := c.Documents()
 	if p := os.Getenv("CAMREG_RELEVANCE_DISTRACTORS"); p != "" {
-		d, err := LoadCorpus(p)
+		d, err := loadDistractors(p)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -172,6 +172,12 @@ func widen(qs []RelevanceQuery, c, d *Corpus) []RelevanceQuery {
 					q.Want = append(q.Want, o.ID)
 				}
 			}
+		case q.Kind == "shop_name_typo":
+			for _, o := range d.Organizations {
+				if ShopTypoOf(q.Q, fold.Text(o.Name)) {
+					q.Want = append(q.Want, o.ID)
+				}
+			}
 		case q.Kind == "address":
 			for _, o := range d.Organizations {
 				if strings.ReplaceAll(fold.Text(o.Address), ",", "") == q.Q {

@@ -47,8 +47,10 @@ func main() {
 	write(filepath.Join(*out, "queries.json"), qs)
 	typos := typoQueries(c, fams)
 	writeLines(filepath.Join(*out, "typos.json"), typos)
-	log.Printf("%d models, %d organizations, %d certificates, %d warnings; %d queries, %d typos in %d dense families",
-		len(c.Models), len(c.Organizations), len(c.Certificates), len(c.Warnings), len(qs), len(typos), len(fams))
+	shops := shopQueries(c)
+	writeLines(filepath.Join(*out, "shops.json"), shops)
+	log.Printf("%d models, %d organizations, %d certificates, %d warnings; %d queries, %d typos in %d dense families, %d shop queries",
+		len(c.Models), len(c.Organizations), len(c.Certificates), len(c.Warnings), len(qs), len(typos), len(fams), len(shops))
 }
 
 // writeLines writes a JSON array with one element a line: the typo set is
