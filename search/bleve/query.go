@@ -28,6 +28,11 @@ const (
 	boostWordTitle   = 2
 	boostWordBody    = 1
 	boostFuzzy       = 0.4
+	// A province named in the query (search.ProvinceWords): a record of
+	// that province gains boostProvince, and one holding every other word
+	// in its title boostNameTitle.
+	boostProvince  = 4
+	boostNameTitle = 6
 )
 
 // run answers q with the first plan that finds anything: see plans.
@@ -341,10 +346,13 @@ func textQuery(text, folded string, ws []string, common, absent map[string]bool,
 	}
 	// Each word matches exactly (or, from planTypos, with a typo), in the
 	// title or the body.
-	var wordClauses, commonClauses []query.Query
+	var wordClauses, commonClauses, provClauses, nameTitle []query.Query
+	var provTitle []string
 	var wordCommon []bool // under planMost, whether each of wordClauses is common
+	code, from, to, inProvince := search.ProvinceWords(ws)
+	inProvince = inProvince && p != planMost
 	dead := 0
-	for _, w := range ws {
+	for i, w := range ws {
 		var alts []query.Query
 		altAdd := func(q interface{ SetBoost(float64) }, boost float64) {
 			q.SetBoost(boost)
@@ -368,6 +376,22 @@ func textQuery(text, folded string, ws []string, common, absent map[string]bool,
 				altAdd(f, boostFuzzy)
 			}
 		}
+		if inProvince && i >= from && i < to {
+			// A province's words, or the record's province: see below.
+			provClauses = append(provClauses, query.NewDisjunctionQuery(alts))
+			provTitle = append(provTitle, w)
+			continue
+		}
+		if inProvince {
+			// The word in the title, as typed or (from planTypos) with a typo.
+			var inTitle []query.Query
+			for _, a := range alts {
+				if f, ok := a.(query.FieldableQuery); ok && f.Field() == "title" {
+					inTitle = append(inTitle, a)
+				}
+			}
+			nameTitle = append(nameTitle, query.NewDisjunctionQuery(inTitle))
+		}
 		if absent[w] && len(alts) == 2 {
 			// Neither the word nor a typo of it (see fuzziness) nor a
 			// model number piece: the clause can never match.
@@ -380,6 +404,13 @@ func textQuery(text, folded string, ws []string, common, absent map[string]bool,
 			wordClauses = append(wordClauses, query.NewDisjunctionQuery(alts))
 			wordCommon = append(wordCommon, common[w])
 		}
+	}
+	var province query.Query
+	if inProvince {
+		// The province's words are required as the others are, unless the
+		// record is of that province: a shop's name need not repeat it.
+		province = termQ("province", code)
+		wordClauses = append(wordClauses, query.NewDisjunctionQuery([]query.Query{query.NewConjunctionQuery(provClauses), province}))
 	}
 	switch need := max(1, (2*len(ws)+2)/3); {
 	case p != planMost:
@@ -410,7 +441,23 @@ func textQuery(text, folded string, ws []string, common, absent map[string]bool,
 	}
 	d := query.NewDisjunctionQuery(should)
 	d.SetMin(1)
-	return d
+	if !inProvince {
+		return d
+	}
+	// Province agreement ranks a record of the province first, and then
+	// one whose title holds the rest of the query (the shop's name).
+	// The province's name in the title, as a phrase: "gia lai", not a
+	// "Gia Huy" shop of "Lai Châu".
+	agree := query.NewDisjunctionQuery([]query.Query{termQ("province", code), query.NewPhraseQuery(provTitle, "title")})
+	agree.SetBoost(boostProvince)
+	extra := []query.Query{agree}
+	if len(nameTitle) > 0 {
+		name := query.NewConjunctionQuery(nameTitle)
+		name.SetBoost(boostNameTitle)
+		extra = append(extra, name)
+	}
+	b := query.NewBooleanQuery([]query.Query{d}, extra, nil)
+	return b
 }
 
 // fuzziness is the edit distance a word may be off by: none for short

@@ -18,13 +18,16 @@
 package meili
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"html"
+	"math"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -350,6 +353,10 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (*search.Result, er
 	base := filters(q)
 	key, loose := fold.Key(q.Text), fold.LooseKey(q.Text)
 	want := q.Offset + q.Limit
+	if len(strings.Fields(q.Text)) >= 2 {
+		// A few more, for the coverage of titles to choose among (see below).
+		want += rerankExtra
+	}
 	req := func(text string, extra ...string) *ms.SearchRequest {
 		r := &ms.SearchRequest{
 			IndexUID: ix.cfg.Index, Query: text, Limit: int64(want),
@@ -399,6 +406,19 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (*search.Result, er
 			all = append(all, hit)
 		}
 	}
+	// Between words hits that Meilisearch scores alike, the title that
+	// the query covers best comes first: with a typo in a shop's name,
+	// Meilisearch's exactness no longer prefers "Cửa hàng Camera Thiên
+	// Phúc" itself to "Cửa hàng Camera Thiên Phúc Cà Mau 11".
+	words := strings.Fields(fold.Text(q.Text))
+	slices.SortStableFunc(all, func(a, b search.Hit) int {
+		if d := cmp.Compare(math.Round(b.Score*scoreGrain), math.Round(a.Score*scoreGrain)); d != 0 || len(words) < 2 {
+			return d
+		}
+		ca, ua := coverage(a.Title, words)
+		cb, ub := coverage(b.Title, words)
+		return cmp.Or(cmp.Compare(cb, ca), cmp.Compare(ua, ub))
+	})
 	if q.Offset < len(all) {
 		all = all[q.Offset:]
 		out.Hits = all[:min(len(all), q.Limit)]
@@ -407,6 +427,60 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (*search.Result, er
 		out.Hits = []search.Hit{}
 	}
 	return out, ix.facets(ctx, q, queries, out)
+}
+
+// rerankExtra is how many more hits than the page a query of words asks
+// for, for the page to be chosen among them by coverage.
+const rerankExtra = 10
+
+// scoreGrain is how finely ranking scores are told apart before the
+// query's coverage of the title decides: scores within 1/scoreGrain of
+// each other (one typo's worth on a long name) are alike.
+const scoreGrain = 20
+
+// coverage counts the query's words that the title holds, and the
+// title's words that are none of the query's; a word one edit from
+// another (of four letters or more) counts as it.
+func coverage(title string, words []string) (covered, uncovered int) {
+	ts := strings.Fields(fold.Text(title))
+	same := func(t, w string) bool { return t == w || (len(w) >= 4 && oneEdit(t, w)) }
+	for _, w := range words {
+		if slices.ContainsFunc(ts, func(t string) bool { return same(t, w) }) {
+			covered++
+		}
+	}
+	for _, t := range ts {
+		if !slices.ContainsFunc(words, func(w string) bool { return same(t, w) }) {
+			uncovered++
+		}
+	}
+	return covered, uncovered
+}
+
+// oneEdit says whether a and b are one insertion, deletion,
+// substitution or transposition apart.
+func oneEdit(a, b string) bool {
+	if len(a) < len(b) {
+		a, b = b, a
+	}
+	switch len(a) - len(b) {
+	case 0:
+		var at []int
+		for i := range a {
+			if a[i] != b[i] {
+				at = append(at, i)
+			}
+		}
+		return len(at) == 1 || (len(at) == 2 && at[1] == at[0]+1 && a[at[0]] == b[at[1]] && a[at[1]] == b[at[0]])
+	case 1:
+		for i := range b {
+			if a[i] != b[i] {
+				return a[i+1:] == b[i:]
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // facets counts out's facets with the tiers' queries again, without hits.

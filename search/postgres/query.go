@@ -35,6 +35,8 @@ const (
 	weightWordTitle   = 2
 	weightWordBody    = 1
 	weightTypo        = 0.4
+	weightProvince    = 4
+	weightNameTitle   = 6
 	weightShortTitle  = 0.4
 	headlineOptions   = "StartSel=\u27e6, StopSel=\u27e7, HighlightAll=true"
 	markOpen, markEnd = "\u27e6", "\u27e7"
@@ -256,7 +258,13 @@ func (s *statement) text(text string, ws []string, typos map[string][]string, sh
 	// the body, or as a piece of a model number.
 	var wordMatch, pieceMatch []string
 	var plainAlts []string // the alternatives of each word that is no model number piece
-	for _, w := range ws {
+	// A province named in the query (search.ProvinceWords): its words are
+	// required unless the record is of that province, and province
+	// agreement ranks first; see bleve's textQuery.
+	code, from, to, inProvince := search.ProvinceWords(ws)
+	inProvince = inProvince && p != planMost
+	var provAlts, provTitle, nameTitle []string
+	for i, w := range ws {
 		alts := []string{lexeme(w, "")}
 		any = append(any, lexeme(w, ""))
 		// A word counts once, where it weighs most: a body that repeats a
@@ -280,10 +288,33 @@ func (s *statement) text(text string, ws []string, typos map[string][]string, sh
 			cond = "(" + cond + " OR " + piece + ")"
 			scores = append(scores, fmt.Sprintf("%g * (%s)::int", float64(weightWordKey), piece))
 			pieceMatch = append(pieceMatch, cond)
+		} else if inProvince && i >= from && i < to {
+			provAlts = append(provAlts, "("+strings.Join(alts, " | ")+")")
+			provTitle = append(provTitle, lexeme(w, "A"))
 		} else {
 			plainAlts = append(plainAlts, "("+strings.Join(alts, " | ")+")")
+			if inProvince {
+				inTitle := []string{lexeme(w, "A")}
+				if p != planExact {
+					for _, t := range typos[w] {
+						inTitle = append(inTitle, lexeme(t, "A"))
+					}
+				}
+				nameTitle = append(nameTitle, "("+strings.Join(inTitle, " | ")+")")
+			}
 		}
 		wordMatch = append(wordMatch, cond)
+	}
+	var provinceMatch string
+	if inProvince {
+		c := s.arg(code, "text")
+		provinceMatch = "(words @@ " + s.arg(strings.Join(provAlts, " & "), "tsquery") + " OR province = " + c + ")"
+		scores = append(scores, fmt.Sprintf("%g * (province = %s OR words @@ %s)::int", float64(weightProvince), c,
+			s.arg(strings.Join(provTitle, " <-> "), "tsquery")))
+		if len(nameTitle) > 0 {
+			scores = append(scores, fmt.Sprintf("%g * (words @@ %s)::int", float64(weightNameTitle),
+				s.arg(strings.Join(nameTitle, " & "), "tsquery")))
+		}
 	}
 	anyQ := s.arg(strings.Join(any, " | "), "tsquery")
 	s.highlight = anyQ
@@ -345,6 +376,9 @@ func (s *statement) text(text string, ws []string, typos map[string][]string, sh
 		all := pieceMatch
 		if len(plainAlts) > 0 {
 			all = append([]string{"words @@ " + s.arg(strings.Join(plainAlts, " & "), "tsquery")}, all...)
+		}
+		if provinceMatch != "" {
+			all = append(all, provinceMatch)
 		}
 		textMatch = strings.Join(all, " AND ")
 	}
