@@ -40,19 +40,19 @@ import (
 
 // suite is one run of the benchmark suite.
 type suite struct {
-	scale        string
-	seed         int
-	dir          string
-	root         string
-	bin          string
-	pgAdmin      string
-	withMeili    bool
+	scale     string
+	seed      int
+	dir       string
+	root      string
+	bin       string
+	pgAdmin   string
+	withMeili bool
 	// reuseSQLite and reusePG keep databases an earlier run imported
 	// (reusePG is a database URL, never created or dropped here);
 	// searchOnly skips the verify runs.
-	reuseSQLite bool
-	reusePG     string
-	searchOnly  bool
+	reuseSQLite  bool
+	reusePG      string
+	searchOnly   bool
 	loadFor      time.Duration
 	readyTimeout time.Duration
 	log          io.Writer
