@@ -210,7 +210,7 @@ func (c *verifyCache) build(r reader) error {
 
 // readModelHead reads the latest camera_model event up to head.
 func readModelHead(r reader, head int64) (int64, error) {
-	rows, err := r.query("SELECT COALESCE(MAX(seq), 0) FROM events WHERE entity = 'camera_model' AND seq <= ?", head)
+	rows, err := r.query(modelHeadQuery, "camera_model", "camera_model", head)
 	if err != nil {
 		return 0, fmt.Errorf("read the models' change-log head: %w", err)
 	}
