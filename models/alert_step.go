@@ -133,8 +133,18 @@ func (s *Store) AlertStep(ctx context.Context, limit int) (AlertResult, error) {
 	w := s.newAlertWork(ctx)
 	var newDevices []string
 	for _, e := range events {
-		if e.Entity == "fleet_device" && e.Action == ActionCreate {
+		switch {
+		case e.Entity == "fleet_device" && e.Action == ActionCreate:
 			newDevices = append(newDevices, e.EntityID)
+			continue
+		case e.Entity == "fleet" && e.Action == ActionImport:
+			// An import's one event names the fleet, not its rows: its
+			// devices new or changed since they were judged.
+			ids, err := s.importedDevices(ctx, e.EntityID)
+			if err != nil {
+				return AlertResult{}, err
+			}
+			newDevices = append(newDevices, ids...)
 			continue
 		}
 		ch, ok := classifyChange(e)
@@ -220,24 +230,29 @@ func classifyChange(e Event) (alertChange, bool) {
 	return alertChange{}, false
 }
 
-// baseline judges devices just added that have no verdict yet; it tells
-// nothing.
+// importedDevices are a fleet's devices with no verdict, or changed (by
+// an import's update) since they were judged.
+func (s *Store) importedDevices(ctx context.Context, fleetID string) ([]string, error) {
+	var ids []string
+	err := s.db.WithContext(ctx).Raw(`SELECT d.id FROM fleet_devices d LEFT JOIN device_verdicts v ON v.device_id = d.id
+		WHERE d.fleet_id = ? AND (v.device_id IS NULL OR d.updated_at >= v.judged_at) ORDER BY d.id`, fleetID).Scan(&ids).Error
+	if err != nil {
+		return nil, fmt.Errorf("find the imported devices of fleet %s: %w", fleetID, err)
+	}
+	return ids, nil
+}
+
+// baseline judges devices just added (or changed by an import) whose
+// verdict this step has not judged yet; it tells nothing.
 func (w *alertWork) baseline(ids []string) error {
 	if len(ids) == 0 {
 		return nil
 	}
 	db := w.s.db.WithContext(w.ctx)
-	var known []string
-	for chunk := range slices.Chunk(ids, 500) {
-		var got []string
-		if err := db.Model(&deviceVerdict{}).Where("device_id IN ?", chunk).Pluck("device_id", &got).Error; err != nil {
-			return fmt.Errorf("read device verdicts: %w", err)
-		}
-		known = append(known, got...)
-	}
-	ids = slices.DeleteFunc(slices.Clone(ids), func(id string) bool {
+	slices.Sort(ids)
+	ids = slices.DeleteFunc(slices.Compact(slices.Clone(ids)), func(id string) bool {
 		_, seen := w.verdicts[id]
-		return seen || slices.Contains(known, id)
+		return seen
 	})
 	ds, err := loadDevices(db, ids)
 	if err != nil || len(ds) == 0 {

@@ -320,3 +320,50 @@ func TestAlertsReplayNeverDoubles(t *testing.T) {
 		}
 	})
 }
+
+// TestAlertsWatchImportedDevices: an import writes one event for the
+// fleet, not one per row; its devices are judged from it, and a later ban
+// names them. A row the import changes is judged again.
+func TestAlertsWatchImportedDevices(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *models.Store) {
+		ctx := t.Context()
+		w := newAlertWorld(t, st)
+		imp := func(rows ...models.DeviceInput) {
+			t.Helper()
+			_, err := st.ImportDevices(ctx, admin, w.fleet.ID, false, false, func(add models.DeviceAdder) (bool, error) {
+				batch := make([]models.BatchRow[models.DeviceInput], len(rows))
+				for i := range rows {
+					batch[i] = models.BatchRow[models.DeviceInput]{In: rows[i]}
+				}
+				_, err := add(batch, models.BatchWriteAll)
+				return err == nil, err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		imp(models.DeviceInput{Brand: ptr("Dahua"), Model: ptr("IPC-HFW1230S-S5"), ExternalID: ptr("IMP-1"), Quantity: ptr(7)},
+			models.DeviceInput{Model: ptr("ZZ-NOPE-2"), ExternalID: ptr("IMP-2")})
+		w.step(t)
+		w.alerts(t, w.fleet.ID) // every device judged
+		// IMP-2's row is corrected by a second import: it is the banned
+		// model now.
+		imp(models.DeviceInput{Brand: ptr("Hikvision"), Model: ptr("DS-2CD1023G0E-I"), ExternalID: ptr("IMP-2")})
+		w.step(t)
+		in := warningInput("12/IMPORT", w.authority.ID, w.m1.ID, w.m2.ID)
+		in.Measure = ptr("ban")
+		mustCreateWarning(t, st, in)
+		w.step(t)
+		as := w.alerts(t, w.fleet.ID)
+		if len(as) != 1 {
+			t.Fatalf("%d alerts", len(as))
+		}
+		named := map[string]bool{}
+		for _, d := range as[0].Devices() {
+			named[d.ExternalID] = true
+		}
+		if !named["IMP-1"] || !named["IMP-2"] || as[0].DevicesTotal != 4 {
+			t.Fatalf("the ban names %v (total %d), want IMP-1, IMP-2 and the two others", named, as[0].DevicesTotal)
+		}
+	})
+}
