@@ -379,6 +379,9 @@ test('the record page: share link, findings confirmed with a reason, a near matc
   assert.ok(await page.locator('#record .reason').first().isVisible(), 'the evidence is unfolded');
   for (const sel of ['.top', '#manual-form', '#record-print', '.foot']) assert.equal(await page.locator(sel).isVisible(), false, `${sel} is not printed`);
   assert.ok(await page.locator('.signatures').isVisible(), 'the signature lines are printed');
+  // Side by side, level, though the trader's label takes two lines at 360 px.
+  const [a, b] = await page.locator('.signatures .sign-line').evaluateAll((ls) => ls.map((l) => l.getBoundingClientRect().top));
+  assert.ok(Math.abs(a - b) < 2, `the two signature lines are level: ${a} and ${b}`);
   assert.ok(await page.locator('#record-h').isVisible());
   const pdf = await page.pdf({ format: 'A4' });
   const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
@@ -667,6 +670,8 @@ test('a whole shop visit, as the issue checks it: ten items typed with mistakes 
   await page.locator('#submit-insp').dblclick();
   await page.locator('#insp-result .outcome').waitFor({ timeout: 20_000 });
   assert.equal(posts.length, 1, 'sent once');
+  // Online again and sent: no word of the offline spell is left on the form.
+  assert.doesNotMatch(await page.locator('#items-status').innerText(), /mất mạng/i);
   const [insp, ...more] = await inspectionsWith(k, await traderID('Hoàng Long'), marker);
   assert.equal(more.length, 0, 'one inspection');
   assert.equal(insp.items.length, 10);

@@ -61,7 +61,12 @@ export function init() {
   // at once when the page is hidden.
   document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') flush(); });
   window.addEventListener('pagehide', () => flush());
-  window.addEventListener('online', () => { verify(); renderItemsNow(); });
+  window.addEventListener('online', () => {
+    // "offline: checked when the network returns" is no longer true.
+    if ($('items-status').dataset.offline) { $('items-status').textContent = ''; delete $('items-status').dataset.offline; }
+    verify();
+    renderItemsNow();
+  });
   window.addEventListener('offline', renderItemsNow);
   box.onChange(onOutbox);
   if (hasKey()) start();
@@ -274,7 +279,7 @@ async function addItem(e) {
   renderOutcome();
   save();
   renderItemsNow();
-  if (navigator.onLine === false) { $('items-status').textContent = t('itemAddedOffline', model); return; }
+  if (navigator.onLine === false) { $('items-status').textContent = t('itemAddedOffline', model); $('items-status').dataset.offline = '1'; return; }
   await verify();
   if (it.v) $('items-status').textContent = t('itemAdded', it.model, t('v_' + it.v.verdict));
 }
@@ -365,6 +370,7 @@ async function submit() {
   // The draft is emptied for the next shop (the trader's compliance stays
   // in view); the entry keeps a copy, to give back if the server refuses it.
   draft = blank({ date: d.date });
+  $('items-status').textContent = ''; // about the items just sent
   $('trader-q').value = '';
   $('trader-status').textContent = '';
   fill($('trader-results'));
