@@ -1,7 +1,11 @@
 package api
 
 import (
+	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strconv"
 	"strings"
@@ -178,6 +182,93 @@ func TestAdversarialNoPrivateMarkerLeaks(t *testing.T) {
 			}
 			if b := e.do(http.MethodGet, "/v1/export/listings.csv", who, nil).Body.String(); !strings.Contains(b, "zqxshop") {
 				t.Errorf("an entitled reader's export lacks B's listing")
+			}
+		}
+	})
+}
+
+// TestAdversarialForwardedForTrustsOnlyTheProxies: with a reverse proxy
+// configured, X-Forwarded-For is believed from that proxy only. A client of
+// the same private network (or of loopback) that sends the header itself
+// must not pass for 127.0.0.1 (and read /metrics) nor take a fresh address
+// per request to escape the public rate limit. Echo trusts loopback,
+// link-local and private networks by default: a deployment on an intranet
+// would have believed any of its clients.
+func TestAdversarialForwardedForTrustsOnlyTheProxies(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *testEnv) {
+		srv := New(e.store, Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), TrustedProxies: []string{"10.9.9.9/32"},
+			Rates: map[string]Rate{"public": {PerSecond: 0.001, Burst: 2}}})
+		send := func(remote, xff, path string) int {
+			req := httptest.NewRequest(http.MethodGet, path, nil)
+			req.RemoteAddr = remote
+			if xff != "" {
+				req.Header.Set("X-Forwarded-For", xff)
+			}
+			rec := httptest.NewRecorder()
+			srv.Handler().ServeHTTP(rec, req)
+			return rec.Code
+		}
+		// A neighbour on the intranet claims to be the host itself.
+		if got := send("192.168.1.5:40000", "127.0.0.1", "/metrics"); got == http.StatusOK {
+			t.Fatal("a private-network client read /metrics by sending X-Forwarded-For: 127.0.0.1")
+		}
+		// The same neighbour rotates forged addresses: still one client.
+		limited := false
+		for i := range 10 {
+			if send("192.168.1.5:40000", fmt.Sprintf("203.0.113.%d", i+1), "/v1/provinces") == http.StatusTooManyRequests {
+				limited = true
+			}
+		}
+		if !limited {
+			t.Fatal("forged X-Forwarded-For addresses escaped the public rate limit")
+		}
+		// Through the real proxy, the client's own address counts.
+		if got := send("10.9.9.9:5000", "198.51.100.7", "/v1/provinces"); got != http.StatusOK {
+			t.Fatalf("a client through the trusted proxy: %d", got)
+		}
+		if got := send("10.9.9.9:5000", "127.0.0.1, 198.51.100.8", "/metrics"); got == http.StatusOK {
+			t.Fatal("a client through the proxy read /metrics by prepending 127.0.0.1")
+		}
+	})
+}
+
+// TestAdversarialLookalikeNaturalKeys: every natural key written with
+// lookalike letters, full-width forms or invisible marks meets the real one
+// (409), so a vendor cannot make a second certificate, warning or model
+// under the same name that the importer's upserts and the lookups by number
+// would tell apart. Certificate numbers and warning references were keyed
+// by case and spaces only: a zero-width joiner or a Cyrillic С made a new key.
+func TestAdversarialLookalikeNaturalKeys(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *testEnv) {
+		f := e.fixture()
+		cert := func(number string) map[string]any {
+			return map[string]any{"number": number, "standard_code": "QCVN 135:2024/BTTTT", "certification_body_org_id": f.body,
+				"method": 5, "holder_org_id": f.importer, "issued_on": "2025-03-01", "expires_on": "2028-02-29",
+				"models": []map[string]any{{"camera_model_id": f.model2}}}
+		}
+		for _, n := range []string{"QCVN135-Q1-2025-0012\u200d", "\u200fQCVN135-Q1-2025-0012", "QСVN135-Q1-2025-0012", "ＱＣＶＮ１３５-Q1-2025-0012"} {
+			e.do(http.MethodPost, "/v1/certificates", e.admin, cert(n)).want(http.StatusConflict).problemFields()
+		}
+		warning := func(ref string) map[string]any {
+			return map[string]any{"authority_org_id": f.authority, "reference": ref, "title": "x", "severity": "low",
+				"issued_on": "2025-04-10", "measure": "update_firmware", "affected": []map[string]any{{"camera_model_id": f.model}}}
+		}
+		for _, ref := range []string{"383/СATTT-NCSC", "383/CATTT\u2060-NCSC", "３８３/CATTT-NCSC"} {
+			e.do(http.MethodPost, "/v1/warnings", e.admin, warning(ref)).want(http.StatusConflict).problemFields()
+		}
+		vendor := e.key(models.RoleVendor, f.importer)
+		for _, brand := range []string{"Hikvision\u200d", "Ｈikvision", "Hіkvision"} {
+			if r := e.do(http.MethodPost, "/v1/models", vendor, map[string]any{"brand": brand, "model_number": "DS-2CD1023G0E-I"}); r.Code != http.StatusConflict && r.Code != http.StatusUnprocessableEntity {
+				t.Errorf("brand %q: %d %s", brand, r.Code, r.Body.String())
+			}
+		}
+		// A tax code in full-width digits is refused, not stored beside the real one.
+		e.do(http.MethodPost, "/v1/organizations", e.admin, map[string]any{"name": "Trùng", "kind": "retailer",
+			"tax_code": "０１００２３３４８８"}).want(http.StatusUnprocessableEntity)
+		// Verify reads a model number with invisible marks or full-width letters as the real one.
+		for _, q := range []string{"DS-2CD1023G0E-I%E2%80%8F", "%EF%BC%A4S-2CD1023G0E-I", "DS-2CD1023G0E%E2%80%8D-I"} {
+			if m := e.do(http.MethodGet, "/v1/verify?model="+q, "", nil).want(http.StatusOK).str("match"); m != "exact" {
+				t.Errorf("verify %s: match %q", q, m)
 			}
 		}
 	})

@@ -136,7 +136,10 @@ func New(store *models.Store, cfg Config) *Server {
 	e := s.echo
 	e.IPExtractor = echo.ExtractIPDirect()
 	if len(cfg.TrustedProxies) > 0 {
-		var opts []echo.TrustOption
+		// Only the configured proxies: echo would also believe any client
+		// on loopback, link-local or a private network (an intranet's
+		// neighbours), who could then forge their address.
+		opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
 		for _, cidr := range cfg.TrustedProxies {
 			if _, n, err := net.ParseCIDR(cidr); err == nil {
 				opts = append(opts, echo.TrustIPRange(n))
