@@ -95,9 +95,11 @@ func (h *headReads) read(r reader) (int64, error) {
 	return b.head, b.err
 }
 
-// readHead reads the head with the statement prepared once per store (the
-// driver then parses it once per connection, not once per verify), or as
-// any query when it could not be prepared.
+// readHead reads the head with the statement prepared once per store, or
+// as any query when it could not be prepared. PostgreSQL then parses and
+// plans it once per connection; the pure-Go SQLite driver prepares it anew
+// on every query all the same (profiled under wrk: 12.7% of a warm
+// verify's CPU is still SQLite's parser).
 func (h *headReads) readHead(r reader) (int64, error) {
 	db, ok := r.db.Statement.ConnPool.(*sql.DB)
 	if !ok {

@@ -55,6 +55,11 @@ for _ in $(seq 1 600); do
 	sleep 0.5
 done
 
+# Let the server build its matcher and verify's snapshot before the clients
+# come (a verify waits for the matcher), as the first one to ask would.
+curl -fs -m 300 "http://127.0.0.1:$port/v1/verify?model=WARM-UP" >/dev/null || true
+sleep 10
+
 echo "== load average before: $(uptime)"
 mix=()
 [ -n "${SOAK_MIX:-}" ] && mix=(--mix "$SOAK_MIX")
