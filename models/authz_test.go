@@ -118,6 +118,10 @@ func TestServiceAuthorization(t *testing.T) {
 		if err == nil {
 			t.Error("a certifier of another body confirmed B's certificate")
 		}
+		// A confirmed certificate of another body is public: refused (403), not hidden.
+		confirmed := mustCreateCert(t, st, certInput("QCVN-V-1", body.ID, orgB.ID, verifiedB.ID))
+		_, err = st.UpdateCertificate(ctx, certifier2, confirmed.ID, models.CertificateInput{LotRef: ptr("L-9")}, nil)
+		want("a certifier changes another body's confirmed certificate", err, forbidden)
 		_, err = st.CreateCertificate(ctx, vendorA, certInput("QCVN-A-9", body.ID, orgB.ID, verifiedB.ID))
 		want("vendor A submits a certificate held by B", err, forbidden)
 
