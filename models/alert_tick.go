@@ -23,7 +23,8 @@ const AlertLookBack = 30
 // then raises certificate.expiring (a certificate a device's compliance
 // rests on expires within ExpiringWithin days; the verdict is unchanged),
 // certificate.expired (it stopped being valid; the verdict changed) and
-// standard.mandatory (a standard became mandatory). Errors: ErrAlertRace,
+// standard.mandatory (a standard became mandatory), and the changes dated
+// ahead of their write once their day comes (alert_dated.go). Errors: ErrAlertRace,
 // and the database's.
 func (s *Store) AlertTick(ctx context.Context) (AlertResult, error) {
 	total := AlertResult{Kinds: map[string]int{}}
@@ -72,6 +73,9 @@ func (s *Store) AlertTick(ctx context.Context) (AlertResult, error) {
 		return total, err
 	}
 	if err := w.mandatory(); err != nil {
+		return total, err
+	}
+	if err := w.dated(); err != nil {
 		return total, err
 	}
 	if len(w.marks) == 0 {
