@@ -108,6 +108,20 @@ func TestServiceAuthorization(t *testing.T) {
 		want("vendor A changes B's listing", err, forbidden)
 		_, err = st.CreateListing(ctx, vendorA, models.ListingInput{CameraModelID: &pendingB.ID, Channel: ptr("online"), URL: ptr("https://a.example/")})
 		want("vendor A lists B's pending model", err, invalid)
+		// A document naming another organization's pending model: the same
+		// answer as an id that names nothing (checkModelRefs), on the
+		// single-row path and through a batch, as the importer calls it.
+		_, err = st.CreateOriginCertificate(ctx, vendorA, models.OriginCertificateInput{Number: ptr("E-A-7"), Form: ptr("E"),
+			Issuer: ptr("CCPIT"), ExportingCountry: ptr("CN"), IssuedOn: ptr("2025-01-02"), CameraModelIDs: &[]string{pendingB.ID}})
+		want("vendor A's C/O names B's pending model", err, invalid)
+		_, err = st.CreateCertificate(ctx, vendorA, certInput("QCVN-A-7", body.ID, orgA.ID, pendingB.ID))
+		want("vendor A's certificate names B's pending model", err, invalid)
+		res, err := st.UpsertOriginCertificates(ctx, vendorA, []models.BatchRow[models.OriginCertificateInput]{{In: models.OriginCertificateInput{
+			Number: ptr("E-A-8"), Form: ptr("E"), Issuer: ptr("CCPIT"), ExportingCountry: ptr("CN"), IssuedOn: ptr("2025-01-02"),
+			CameraModelIDs: &[]string{pendingB.ID}}}}, models.BatchValidate)
+		if err != nil || len(res) != 1 || !errors.Is(res[0].Err, models.ErrInvalid) {
+			t.Errorf("a batch of vendor A's C/O naming B's pending model: %v %+v", err, res)
+		}
 		_, err = st.CreateListing(ctx, vendorA, models.ListingInput{TraderOrgID: &orgB.ID, CameraModelID: &verifiedB.ID, Channel: ptr("online"), URL: ptr("https://a.example/")})
 		want("vendor A lists for B", err, forbidden)
 
