@@ -3,7 +3,9 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -113,6 +115,7 @@ func redact(changes []byte, hidden []string) (json.RawMessage, bool) {
 //	@Param			id	path		string	true	"record id"
 //	@Success		200	{object}	historyList
 //	@Failure		404	{object}	Problem
+//	@Failure		422	{object}	Problem
 //	@Router			/v1/certificates/{id}/history [get]
 //	@Router			/v1/organizations/{id}/history [get]
 //	@Router			/v1/models/{id}/history [get]
@@ -124,6 +127,11 @@ func (s *Server) history(c echo.Context) error {
 	id, err := pathID(c)
 	if err != nil {
 		return err
+	}
+	// A history is one list, not paged: a parameter (limit=-5, a filter)
+	// would look obeyed while it is ignored.
+	if names := slices.Sorted(maps.Keys(c.QueryParams())); len(names) > 0 {
+		return fieldProblem([]models.FieldError{{Field: names[0], Message: "is not a parameter of this endpoint: a history takes none"}})
 	}
 	collection := strings.Split(strings.TrimPrefix(c.Path(), "/v1/"), "/")[0]
 	h, ok := historyEntities[collection]

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/labstack/echo/v4"
 
@@ -36,6 +37,10 @@ func newQuery(c echo.Context, allowed ...string) *query {
 				Message: "is not a parameter of this endpoint; use one of " + strings.Join(allowed, ", ")})
 		} else if len(q.values[name]) > 1 {
 			q.errs = append(q.errs, models.FieldError{Field: name, Message: "must be given once"})
+		} else if strings.ContainsFunc(q.values.Get(name), unicode.IsControl) {
+			// A NUL or another control character is folded away and
+			// would leave an empty filter, widening the list to everything.
+			q.errs = append(q.errs, models.FieldError{Field: name, Message: "must not contain control characters"})
 		}
 	}
 	return q

@@ -21,6 +21,19 @@ func TestWeakerPoints(t *testing.T) {
 			}
 		}
 		e.do(http.MethodGet, "/v1/certificates?status=revoked", "", nil).want(http.StatusOK)
+		// A control character in a filter would fold to an empty filter and
+		// list everything; a history takes no parameters (limit=-5 looked
+		// obeyed while it was ignored).
+		for _, q := range []string{"/v1/organizations?name=%00", "/v1/models?brand=%01", "/v1/certificates?number=a%0Ab"} {
+			fields := e.do(http.MethodGet, q, "", nil).want(http.StatusUnprocessableEntity).problemFields()
+			if len(fields) != 1 || !strings.Contains(q, fields[0]+"=") {
+				t.Errorf("%s: fields %v", q, fields)
+			}
+		}
+		for _, q := range []string{"?limit=-5", "?limit=2", "?since=2020-01-01"} {
+			e.do(http.MethodGet, "/v1/certificates/"+f.cert+"/history"+q, e.admin, nil).want(http.StatusUnprocessableEntity)
+		}
+		e.do(http.MethodGet, "/v1/certificates/"+f.cert+"/history", e.admin, nil).want(http.StatusOK)
 
 		// No Content-Type, or a form's: 415; nothing written.
 		before := e.eventCount()
