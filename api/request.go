@@ -37,13 +37,20 @@ func newQuery(c echo.Context, allowed ...string) *query {
 				Message: "is not a parameter of this endpoint; use one of " + strings.Join(allowed, ", ")})
 		} else if len(q.values[name]) > 1 {
 			q.errs = append(q.errs, models.FieldError{Field: name, Message: "must be given once"})
-		} else if strings.ContainsFunc(q.values.Get(name), unicode.IsControl) {
+		} else if strings.ContainsFunc(q.values.Get(name), isHiddenControl) {
 			// A NUL or another control character is folded away and
 			// would leave an empty filter, widening the list to everything.
+			// Tabs and line breaks, pasted with a label's text, are spaces.
 			q.errs = append(q.errs, models.FieldError{Field: name, Message: "must not contain control characters"})
 		}
 	}
 	return q
+}
+
+// isHiddenControl reports a control character other than a tab or a line
+// break.
+func isHiddenControl(r rune) bool {
+	return unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r'
 }
 
 func contains(list []string, s string) bool {

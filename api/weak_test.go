@@ -24,7 +24,7 @@ func TestWeakerPoints(t *testing.T) {
 		// A control character in a filter would fold to an empty filter and
 		// list everything; a history takes no parameters (limit=-5 looked
 		// obeyed while it was ignored).
-		for _, q := range []string{"/v1/organizations?name=%00", "/v1/models?brand=%01", "/v1/certificates?number=a%0Ab"} {
+		for _, q := range []string{"/v1/organizations?name=%00", "/v1/models?brand=%01", "/v1/certificates?number=a%7Fb"} {
 			fields := e.do(http.MethodGet, q, "", nil).want(http.StatusUnprocessableEntity).problemFields()
 			if len(fields) != 1 || !strings.Contains(q, fields[0]+"=") {
 				t.Errorf("%s: fields %v", q, fields)
@@ -34,6 +34,7 @@ func TestWeakerPoints(t *testing.T) {
 			e.do(http.MethodGet, "/v1/certificates/"+f.cert+"/history"+q, e.admin, nil).want(http.StatusUnprocessableEntity)
 		}
 		e.do(http.MethodGet, "/v1/certificates/"+f.cert+"/history", e.admin, nil).want(http.StatusOK)
+		e.do(http.MethodGet, "/v1/organizations?name=C%C3%B4ng%09ty%0A", "", nil).want(http.StatusOK) // a pasted tab or line break
 
 		// No Content-Type, or a form's: 415; nothing written.
 		before := e.eventCount()
