@@ -15,7 +15,19 @@ import "fmt"
 type datedChange struct {
 	kind, subjectType, id, ref string
 	on                         Date
-	models                     []string
+}
+
+// modelsOf lists the models a dated change names.
+func (w *alertWork) modelsOf(ch datedChange) ([]string, error) {
+	var ms []string
+	q := w.s.db.WithContext(w.ctx).Model(&CoveredModel{}).Where("certificate_id = ?", ch.id)
+	if ch.subjectType == "warning" {
+		q = w.s.db.WithContext(w.ctx).Model(&AffectedModel{}).Where("warning_id = ?", ch.id)
+	}
+	if err := q.Pluck("camera_model_id", &ms).Error; err != nil {
+		return nil, fmt.Errorf("read the models of %s %s: %w", ch.subjectType, ch.id, err)
+	}
+	return ms, nil
 }
 
 // dated handles the warnings and certificates whose issue or status date
@@ -32,7 +44,11 @@ func (w *alertWork) dated() error {
 		} else if done {
 			continue
 		}
-		rows, err := w.modelDevices(ch.models)
+		ms, err := w.modelsOf(ch)
+		if err != nil {
+			return err
+		}
+		rows, err := w.modelDevices(ms)
 		if err != nil {
 			return err
 		}
@@ -53,7 +69,7 @@ func (w *alertWork) dated() error {
 }
 
 // datedChanges lists the warnings and certificates issued, or whose status
-// changed, within the look-back window, with the models they name.
+// changed, within the look-back window.
 func (w *alertWork) datedChanges() ([]datedChange, error) {
 	db := w.s.db.WithContext(w.ctx)
 	from, to := w.day.AddDays(-AlertLookBack), w.day
@@ -66,16 +82,12 @@ func (w *alertWork) datedChanges() ([]datedChange, error) {
 		return nil, fmt.Errorf("find warnings dated lately: %w", err)
 	}
 	for _, wa := range ws {
-		var ms []string
-		if err := db.Model(&AffectedModel{}).Where("warning_id = ?", wa.ID).Pluck("camera_model_id", &ms).Error; err != nil {
-			return nil, fmt.Errorf("read the models of warning %s: %w", wa.ID, err)
-		}
 		if !wa.IssuedOn.Before(from) && !wa.IssuedOn.After(to) {
-			out = append(out, datedChange{AlertWarningIssued, "warning", wa.ID, wa.Reference, wa.IssuedOn, ms})
+			out = append(out, datedChange{AlertWarningIssued, "warning", wa.ID, wa.Reference, wa.IssuedOn})
 		}
 		if wa.Status.Status == WarningWithdrawn && !wa.StatusChangedOn.IsZero() &&
 			!wa.StatusChangedOn.Before(from) && !wa.StatusChangedOn.After(to) {
-			out = append(out, datedChange{AlertWarningWithdrawn, "warning", wa.ID, wa.Reference, wa.StatusChangedOn, ms})
+			out = append(out, datedChange{AlertWarningWithdrawn, "warning", wa.ID, wa.Reference, wa.StatusChangedOn})
 		}
 	}
 
@@ -86,12 +98,8 @@ func (w *alertWork) datedChanges() ([]datedChange, error) {
 		return nil, fmt.Errorf("find certificates dated lately: %w", err)
 	}
 	for _, c := range cs {
-		var ms []string
-		if err := db.Model(&CoveredModel{}).Where("certificate_id = ?", c.ID).Pluck("camera_model_id", &ms).Error; err != nil {
-			return nil, fmt.Errorf("read the models of certificate %s: %w", c.ID, err)
-		}
 		if !c.IssuedOn.Before(from) && !c.IssuedOn.After(to) {
-			out = append(out, datedChange{AlertCertificateIssued, "certificate", c.ID, c.Number, c.IssuedOn, ms})
+			out = append(out, datedChange{AlertCertificateIssued, "certificate", c.ID, c.Number, c.IssuedOn})
 		}
 		if d := c.StatusChangedOn; !d.IsZero() && !d.Before(from) && !d.After(to) {
 			kind := AlertCertificateReinstated
@@ -101,7 +109,7 @@ func (w *alertWork) datedChanges() ([]datedChange, error) {
 			case CertRevoked:
 				kind = AlertCertificateRevoked
 			}
-			out = append(out, datedChange{kind, "certificate", c.ID, c.Number, d, ms})
+			out = append(out, datedChange{kind, "certificate", c.ID, c.Number, d})
 		}
 	}
 	return out, nil
