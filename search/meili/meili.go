@@ -443,7 +443,7 @@ const scoreGrain = 20
 // another (of four letters or more) counts as it.
 func coverage(title string, words []string) (covered, uncovered int) {
 	ts := strings.Fields(fold.Text(title))
-	same := func(t, w string) bool { return t == w || (len(w) >= 4 && oneEdit(t, w)) }
+	same := func(t, w string) bool { return t == w || (len(w) >= 4 && search.OneEdit(t, w)) }
 	for _, w := range words {
 		if slices.ContainsFunc(ts, func(t string) bool { return same(t, w) }) {
 			covered++
@@ -455,32 +455,6 @@ func coverage(title string, words []string) (covered, uncovered int) {
 		}
 	}
 	return covered, uncovered
-}
-
-// oneEdit says whether a and b are one insertion, deletion,
-// substitution or transposition apart.
-func oneEdit(a, b string) bool {
-	if len(a) < len(b) {
-		a, b = b, a
-	}
-	switch len(a) - len(b) {
-	case 0:
-		var at []int
-		for i := range a {
-			if a[i] != b[i] {
-				at = append(at, i)
-			}
-		}
-		return len(at) == 1 || (len(at) == 2 && at[1] == at[0]+1 && a[at[0]] == b[at[1]] && a[at[1]] == b[at[0]])
-	case 1:
-		for i := range b {
-			if a[i] != b[i] {
-				return a[i+1:] == b[i:]
-			}
-		}
-		return true
-	}
-	return false
 }
 
 // facets counts out's facets with the tiers' queries again, without hits.

@@ -11,6 +11,7 @@ import (
 
 	"camreg/fold"
 	"camreg/models"
+	"camreg/search"
 )
 
 // LoadGenCorpus reads the dataset that `camreg gen` writes (its
@@ -143,36 +144,10 @@ func ShopTypoOf(q, name string) bool {
 	for i := range qw {
 		if qw[i] != nw[i] {
 			diff++
-			if diff > 1 || !oneEdit(qw[i], nw[i]) {
+			if diff > 1 || !search.OneEdit(qw[i], nw[i]) {
 				return false
 			}
 		}
 	}
 	return true
-}
-
-// oneEdit says whether a and b are one insertion, deletion, substitution
-// or transposition of adjacent letters apart.
-func oneEdit(a, b string) bool {
-	if len(a) < len(b) {
-		a, b = b, a
-	}
-	switch len(a) - len(b) {
-	case 0:
-		var at []int
-		for i := range a {
-			if a[i] != b[i] {
-				at = append(at, i)
-			}
-		}
-		return len(at) == 1 || (len(at) == 2 && at[1] == at[0]+1 && a[at[0]] == b[at[1]] && a[at[1]] == b[at[0]])
-	case 1:
-		for i := range b {
-			if a[i] != b[i] {
-				return a[i+1:] == b[i:]
-			}
-		}
-		return true
-	}
-	return false
 }
