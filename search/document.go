@@ -143,58 +143,6 @@ type Builder struct {
 	Store *models.Store
 }
 
-// Build returns the document of the record t/id, or nil when there is none
-// to index: the row is gone, or the public may not see it.
-func (b *Builder) Build(ctx context.Context, t Type, id string) (*Document, error) {
-	today := b.Store.Today()
-	var doc Document
-	switch t {
-	case TypeModel:
-		m, err := b.Store.ViewModel(ctx, models.Public, id)
-		if err != nil {
-			return nilIfNotFound(err)
-		}
-		certs, err := all(ctx, func(p models.PageRequest) (models.Page[models.Certificate], error) {
-			return b.Store.FindCertificates(ctx, models.CertificateFilter{CameraModelID: id, Viewer: &models.Public}, p)
-		})
-		if err != nil {
-			return nil, err
-		}
-		warnings, err := all(ctx, func(p models.PageRequest) (models.Page[models.Warning], error) {
-			return b.Store.FindWarnings(ctx, models.WarningFilter{CameraModelID: id}, p)
-		})
-		if err != nil {
-			return nil, err
-		}
-		doc = ModelDocument(m, NewCompliance(certs, warnings, today).Status(m.ID))
-	case TypeOrganization:
-		o, err := b.Store.GetOrganization(ctx, id)
-		if err != nil {
-			return nilIfNotFound(err)
-		}
-		doc = OrganizationDocument(o)
-	case TypeCertificate:
-		c, err := b.Store.ViewCertificate(ctx, models.Public, id)
-		if err != nil {
-			return nilIfNotFound(err)
-		}
-		holder, err := b.Store.GetOrganization(ctx, c.HolderOrgID)
-		if err != nil && !errors.Is(err, models.ErrNotFound) {
-			return nil, fmt.Errorf("load holder of certificate %s: %w", id, err)
-		}
-		doc = CertificateDocument(c, holder, today)
-	case TypeWarning:
-		w, err := b.Store.GetWarning(ctx, id)
-		if err != nil {
-			return nilIfNotFound(err)
-		}
-		doc = WarningDocument(w)
-	default:
-		return nil, fmt.Errorf("build search document: unknown type %q", t)
-	}
-	return &doc, nil
-}
-
 // All builds the document of every indexable record and hands them to put
 // in batches.
 func (b *Builder) All(ctx context.Context, put func([]Document) error) error {

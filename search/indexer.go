@@ -156,10 +156,7 @@ func (ix *Indexer) CatchUp(ctx context.Context) (int, error) {
 	}
 }
 
-type ref struct {
-	t  Type
-	id string
-}
+type ref = Ref
 
 // uuidPattern finds record ids in an event's change summary.
 var uuidPattern = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
@@ -232,63 +229,74 @@ func (ix *Indexer) step(ctx context.Context, limit int) (n int, err error) {
 // them: a certificate's covered models, a warning's affected models, an
 // organization's certificates (which show its name). Only a record that an
 // event names is deleted when it is gone: an id found in a change summary
-// may be no model at all.
+// may be no model at all. The documents are built together
+// (Builder.BuildMany), a few queries per step rather than per record.
 func (ix *Indexer) apply(ctx context.Context, refs []ref, named map[ref]bool) error {
+	all := append([]ref(nil), refs...)
+	seen := make(map[ref]bool, len(refs))
+	for _, r := range refs {
+		seen[r] = true
+	}
+	add := func(r ref, isNamed bool) {
+		if isNamed {
+			named[r] = true
+		}
+		if !seen[r] {
+			seen[r] = true
+			all = append(all, r)
+		}
+	}
+	byType := map[Type][]string{}
+	for _, r := range refs {
+		byType[r.Type] = append(byType[r.Type], r.ID)
+	}
+	// A certificate's or warning's models, whatever the public may see of
+	// the certificate: its status change may be what changes theirs.
+	err := chunks(byType[TypeCertificate], func(ids []string) error {
+		certs, err := ix.Store.ViewCertificates(ctx, models.System("search indexer"), ids)
+		for _, c := range certs {
+			for _, m := range c.Models {
+				add(ref{TypeModel, m.CameraModelID}, false)
+			}
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	err = chunks(byType[TypeWarning], func(ids []string) error {
+		warnings, err := ix.Store.GetWarnings(ctx, ids)
+		for _, w := range warnings {
+			for _, m := range w.Affected {
+				add(ref{TypeModel, m.CameraModelID}, false)
+			}
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	err = chunks(byType[TypeOrganization], func(ids []string) error {
+		certs, err := ix.Store.CertificateIDsHeldBy(ctx, models.Public, ids)
+		for _, id := range certs {
+			add(ref{TypeCertificate, id}, true)
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	docs, err := ix.Builder.BuildMany(ctx, all)
+	if err != nil {
+		return fmt.Errorf("build search documents: %w", err)
+	}
 	var upserts []Document
 	var deletes []string
-	done := map[ref]bool{}
-	var build func(r ref, named bool) error
-	build = func(r ref, named bool) error {
-		if done[r] {
-			return nil
-		}
-		done[r] = true
-		doc, err := ix.Builder.Build(ctx, r.t, r.id)
-		if err != nil {
-			return fmt.Errorf("build %s %s: %w", r.t, r.id, err)
-		}
-		if doc == nil {
-			if named {
-				deletes = append(deletes, DocID(r.t, r.id))
-			}
-			return nil
-		}
-		upserts = append(upserts, *doc)
-		return nil
-	}
-	for _, r := range refs {
-		if err := build(r, named[r]); err != nil {
-			return err
-		}
-		switch r.t {
-		case TypeCertificate:
-			if c, err := ix.Store.GetCertificate(ctx, r.id); err == nil {
-				for _, m := range c.Models {
-					if err := build(ref{TypeModel, m.CameraModelID}, false); err != nil {
-						return err
-					}
-				}
-			}
-		case TypeWarning:
-			if w, err := ix.Store.GetWarning(ctx, r.id); err == nil {
-				for _, m := range w.Affected {
-					if err := build(ref{TypeModel, m.CameraModelID}, false); err != nil {
-						return err
-					}
-				}
-			}
-		case TypeOrganization:
-			certs, err := all(ctx, func(p models.PageRequest) (models.Page[models.Certificate], error) {
-				return ix.Store.FindCertificates(ctx, models.CertificateFilter{HolderOrgID: r.id, Viewer: &models.Public}, p)
-			})
-			if err != nil {
-				return err
-			}
-			for _, c := range certs {
-				if err := build(ref{TypeCertificate, c.ID}, true); err != nil {
-					return err
-				}
-			}
+	for _, r := range all {
+		if doc := docs[r]; doc != nil {
+			upserts = append(upserts, *doc)
+		} else if named[r] {
+			deletes = append(deletes, DocID(r.Type, r.ID))
 		}
 	}
 	if len(deletes) > 0 {
