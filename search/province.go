@@ -1,9 +1,11 @@
 package search
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 
+	"camreg/fold"
 	"camreg/models"
 )
 
@@ -37,4 +39,20 @@ func allLettered(ws []string) bool {
 		}
 	}
 	return true
+}
+
+// HoldsPhrase says whether the folded words of text hold ws, in order and
+// side by side: a title that names the province a query names agrees with
+// it as a record of that province does.
+func HoldsPhrase(text string, ws []string) bool {
+	if len(ws) == 0 {
+		return false
+	}
+	ts := strings.FieldsFunc(fold.Text(text), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	for i := 0; i+len(ws) <= len(ts); i++ {
+		if slices.Equal(ts[i:i+len(ws)], ws) {
+			return true
+		}
+	}
+	return false
 }

@@ -1,6 +1,7 @@
 package bleve_test
 
 import (
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -25,9 +26,28 @@ func TestSuite(t *testing.T) {
 }
 
 // TestRelevance measures recall over the committed corpus and query set
-// (make relevance prints the figures).
+// (make relevance prints the figures). CAMREG_RELEVANCE_BLEVE keeps the
+// index in that directory and, when it holds one already, searches it
+// without indexing again: the national distractors take half an hour to
+// index, and the query code can be measured again in a minute.
 func TestRelevance(t *testing.T) {
-	searchtest.RunRelevance(t, "bleve", newIndex(t, nil))
+	dir := os.Getenv("CAMREG_RELEVANCE_BLEVE")
+	if dir == "" {
+		searchtest.RunRelevance(t, "bleve", newIndex(t, nil))
+		return
+	}
+	_, err := os.Stat(filepath.Join(dir, "indexed"))
+	indexed := err == nil
+	idx, err := bleve.Open(dir, bleve.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	searchtest.RunRelevanceIndexed(t, "bleve", idx, indexed, func() {
+		if err := os.WriteFile(filepath.Join(dir, "indexed"), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	})
 }
 
 // TestPlans checks that records holding every word are the whole answer

@@ -33,6 +33,11 @@ const (
 	// in its title boostNameTitle.
 	boostProvince  = 4
 	boostNameTitle = 6
+	// A title holding the query's words (less a province's) as a phrase,
+	// in order and side by side, gains boostPhraseTitle: a shop named
+	// "Minh Phát" before "Nhà Thông Minh Tân Phát", and before a
+	// certificate whose holder it is (the holder's name is in its body).
+	boostPhraseTitle = 12
 )
 
 // run answers q with the first plan that finds anything: see plans.
@@ -347,7 +352,7 @@ func textQuery(text, folded string, ws []string, common, absent map[string]bool,
 	// Each word matches exactly (or, from planTypos, with a typo), in the
 	// title or the body.
 	var wordClauses, commonClauses, provClauses, nameTitle []query.Query
-	var provTitle []string
+	var provTitle, phrase []string
 	var wordCommon []bool // under planMost, whether each of wordClauses is common
 	code, from, to, inProvince := search.ProvinceWords(ws)
 	inProvince = inProvince && p != planMost
@@ -375,6 +380,9 @@ func textQuery(text, folded string, ws []string, common, absent map[string]bool,
 				f.SetPrefix(1)
 				altAdd(f, boostFuzzy)
 			}
+		}
+		if !inProvince || i < from || i >= to {
+			phrase = append(phrase, w)
 		}
 		if inProvince && i >= from && i < to {
 			// A province's words, or the record's province: see below.
@@ -441,8 +449,19 @@ func textQuery(text, folded string, ws []string, common, absent map[string]bool,
 	}
 	d := query.NewDisjunctionQuery(should)
 	d.SetMin(1)
+	// Scoring-only clauses beside the required d: bleve advances them to
+	// d's matches only, instead of reading their postings through.
+	var extra []query.Query
+	if len(phrase) >= 2 {
+		ph := query.NewPhraseQuery(phrase, "title")
+		ph.SetBoost(boostPhraseTitle)
+		extra = append(extra, ph)
+	}
 	if !inProvince {
-		return d
+		if len(extra) == 0 {
+			return d
+		}
+		return query.NewBooleanQuery([]query.Query{d}, extra, nil)
 	}
 	// Province agreement ranks a record of the province first, and then
 	// one whose title holds the rest of the query (the shop's name).
@@ -450,7 +469,7 @@ func textQuery(text, folded string, ws []string, common, absent map[string]bool,
 	// "Gia Huy" shop of "Lai Châu".
 	agree := query.NewDisjunctionQuery([]query.Query{termQ("province", code), query.NewPhraseQuery(provTitle, "title")})
 	agree.SetBoost(boostProvince)
-	extra := []query.Query{agree}
+	extra = append(extra, agree)
 	if len(nameTitle) > 0 {
 		name := query.NewConjunctionQuery(nameTitle)
 		name.SetBoost(boostNameTitle)

@@ -31,6 +31,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	ms "github.com/meilisearch/meilisearch-go"
 
@@ -373,6 +374,7 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (*search.Result, er
 	}
 	var queries []*ms.SearchRequest
 	var tierScore []float64
+	var provWords []string
 	if key != "" {
 		exact := "keys = " + quote(key)
 		near := "loose_keys = " + quote(loose)
@@ -385,6 +387,22 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (*search.Result, er
 		// not match; the tiers match by filter alone.
 		queries[0].Query, queries[1].Query = "", ""
 		tierScore = []float64{3, 2, 0}
+		ws := strings.FieldsFunc(fold.Text(q.Text), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+		if code, from, to, ok := search.ProvinceWords(ws); ok && q.Province == "" {
+			// A province named in the query (search.ProvinceWords): the
+			// records of that province first, as bleve's and PostgreSQL's
+			// province agreement ranks them, in a tier of their own that
+			// searches the rest of the words (the shop's name), every
+			// record of the tier being of the province.
+			in := "province = " + quote(code)
+			name := strings.Join(append(slices.Clone(ws[:from]), ws[to:]...), " ")
+			queries = append(queries, req(name, "NOT "+exact, "NOT "+near, in))
+			queries[2].Filter = strings.Join(append(clone(base), "NOT "+exact, "NOT "+near, "NOT "+in), " AND ")
+			tierScore = append(tierScore, 1)
+			// A title that names the province agrees as well ("Cửa hàng
+			// Camera Hòa Bình", wherever it is).
+			provWords = ws[from:to]
+		}
 	} else {
 		queries = append(queries, req(""))
 		tierScore = []float64{0}
@@ -403,6 +421,9 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (*search.Result, er
 				return nil, err
 			}
 			hit.Score += tierScore[i]
+			if i == 2 && search.HoldsPhrase(hit.Title, provWords) {
+				hit.Score++
+			}
 			all = append(all, hit)
 		}
 	}

@@ -37,6 +37,7 @@ const (
 	weightTypo        = 0.4
 	weightProvince    = 4
 	weightNameTitle   = 6
+	weightPhraseTitle = 12
 	weightShortTitle  = 0.4
 	headlineOptions   = "StartSel=\u27e6, StopSel=\u27e7, HighlightAll=true"
 	markOpen, markEnd = "\u27e6", "\u27e7"
@@ -263,8 +264,11 @@ func (s *statement) text(text string, ws []string, typos map[string][]string, sh
 	// agreement ranks first; see bleve's textQuery.
 	code, from, to, inProvince := search.ProvinceWords(ws)
 	inProvince = inProvince && p != planMost
-	var provAlts, provTitle, nameTitle []string
+	var provAlts, provTitle, nameTitle, phrase []string
 	for i, w := range ws {
+		if !inProvince || i < from || i >= to {
+			phrase = append(phrase, lexeme(w, "A"))
+		}
 		alts := []string{lexeme(w, "")}
 		any = append(any, lexeme(w, ""))
 		// A word counts once, where it weighs most: a body that repeats a
@@ -315,6 +319,12 @@ func (s *statement) text(text string, ws []string, typos map[string][]string, sh
 			scores = append(scores, fmt.Sprintf("%g * (words @@ %s)::int", float64(weightNameTitle),
 				s.arg(strings.Join(nameTitle, " & "), "tsquery")))
 		}
+	}
+	if len(phrase) >= 2 {
+		// The words (less a province's) as a phrase in the title: see
+		// bleve's boostPhraseTitle.
+		scores = append(scores, fmt.Sprintf("%g * (words @@ %s)::int", float64(weightPhraseTitle),
+			s.arg(strings.Join(phrase, " <-> "), "tsquery")))
 	}
 	anyQ := s.arg(strings.Join(any, " | "), "tsquery")
 	s.highlight = anyQ

@@ -218,6 +218,14 @@ func (c *Corpus) Matcher() (*search.StaticMatcher, error) {
 // (unless CAMREG_RELEVANCE_MATCHER=off, to measure the engine alone).
 func MeasureRelevance(t testing.TB, idx search.Index) Recall {
 	t.Helper()
+	return measureRelevance(t, idx, false, nil)
+}
+
+// measureRelevance is MeasureRelevance; indexed says idx holds the corpus
+// (and the distractors) already, and done, if not nil, is called once
+// they are indexed.
+func measureRelevance(t testing.TB, idx search.Index, indexed bool, done func()) Recall {
+	t.Helper()
 	ctx := context.Background()
 	c, err := LoadCorpus(filepath.Join(TestdataDir(), "corpus.json"))
 	if err != nil {
@@ -240,12 +248,18 @@ func MeasureRelevance(t testing.TB, idx search.Index) Recall {
 		qs = widen(qs, c, d)
 		c = &Corpus{Models: append(slices.Clone(c.Models), d.Models...)}
 	}
+	if indexed {
+		docs = nil
+	}
 	for len(docs) > 0 {
 		n := min(len(docs), 1000)
 		if err := idx.Upsert(ctx, docs[:n]); err != nil {
 			t.Fatal(err)
 		}
 		docs = docs[n:]
+	}
+	if done != nil {
+		done()
 	}
 	if os.Getenv("CAMREG_RELEVANCE_MATCHER") != "off" {
 		m, err := c.Matcher()
@@ -307,7 +321,14 @@ const (
 // RunRelevance measures recall over the committed corpus and query set,
 // reports it overall and by kind, and fails below the targets.
 func RunRelevance(t *testing.T, backend string, idx search.Index) {
-	r := MeasureRelevance(t, idx)
+	RunRelevanceIndexed(t, backend, idx, false, nil)
+}
+
+// RunRelevanceIndexed is RunRelevance over an index that, when indexed is
+// true, holds the corpus (and the same distractors) already, from an
+// earlier run; done, if not nil, is called once they are indexed.
+func RunRelevanceIndexed(t *testing.T, backend string, idx search.Index, indexed bool, done func()) {
+	r := measureRelevance(t, idx, indexed, done)
 	for _, m := range r.Misses {
 		t.Logf("not first: %s", m)
 	}

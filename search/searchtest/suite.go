@@ -78,6 +78,7 @@ func fixture() []search.Document {
 func RunSuite(t *testing.T, f Factory) {
 	t.Run("documents", func(t *testing.T) { runDocuments(t, f) })
 	t.Run("facet bounds", func(t *testing.T) { runFacetBounds(t, f) })
+	t.Run("names", func(t *testing.T) { runNames(t, f) })
 	t.Run("indexer", func(t *testing.T) {
 		testdb.Each(t, func(t *testing.T, st *models.Store) { runIndexer(t, f, st) })
 	})
