@@ -26,6 +26,7 @@ func importCmd(cfg *config) *cobra.Command {
 		maps      []string
 		report    string
 		batchSize int
+		cpuprof   string
 	)
 	cmd := &cobra.Command{
 		Use:   "import <entity> <file>",
@@ -90,6 +91,13 @@ Exit status: 0 when every row was valid, 1 otherwise (or on any error).`,
 				return err
 			}
 			defer st.Close()
+			if cpuprof != "" {
+				stop, err := startCPUProfile(cpuprof)
+				if err != nil {
+					return err
+				}
+				defer stop()
+			}
 			return importFile(ctx, st, args[1], opts, report)
 		},
 	}
@@ -104,6 +112,7 @@ Exit status: 0 when every row was valid, 1 otherwise (or on any error).`,
 	f.StringVar(&opts.FleetID, "fleet", "", "devices: the id of the fleet to import into")
 	f.BoolVar(&opts.Replace, "replace", false, "devices: the file replaces the fleet's whole inventory (default: merge on external_id, add the rest)")
 	f.IntVar(&batchSize, "batch-size", importer.DefaultBatchSize, "rows per transaction")
+	f.StringVar(&cpuprof, "cpuprofile", "", "write a CPU profile of the import to this file (go tool pprof)")
 	for _, l := range importer.LimitSettings {
 		f.String(l.Flag, "", l.Help+" (env "+l.Env+")")
 	}

@@ -7,6 +7,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"os"
+	runpprof "runtime/pprof"
 	"time"
 )
 
@@ -49,4 +51,19 @@ func servePprof(ctx context.Context, addr string, log *slog.Logger) error {
 	}()
 	log.Info("profiler", slog.String("addr", ln.Addr().String()))
 	return nil
+}
+
+// startCPUProfile profiles this process's CPU into path until the returned
+// stop is called: `camreg import --cpuprofile` profiles one import end to
+// end, as an operator runs it.
+func startCPUProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	if err := runpprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	return func() { runpprof.StopCPUProfile(); f.Close() }, nil
 }
