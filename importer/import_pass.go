@@ -76,14 +76,24 @@ func (r *run) pass(ctx context.Context, sum *Summary, commit bool) error {
 	var seen keySet
 	batch := make([]record, 0, r.opts.BatchSize)
 	read := 0
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("import interrupted after %d rows: %w", sum.Rows-len(batch), err)
-		}
-		results, err := r.checkOrWrite(ctx, batch, r.mode(commit))
+	mode := r.mode(commit)
+	// Batches run in a pipeline of two stages, as the machines camreg runs
+	// on have two cores or more: while one batch is checked or written,
+	// the next is read and parsed and, when writing, its references to
+	// other entities are resolved. Checking writes nothing, so two batches
+	// are checked at once; writing stays one batch after the other, in the
+	// file's order, each in its own transaction. The results are taken in
+	// order, here, so the summary, the reports and the progress read as
+	// they did one batch at a time.
+	const depth = 2
+	var queue []*inflight
+	var prev *inflight
+	// take waits for the oldest batch in flight and counts its results.
+	take := func() error {
+		f := queue[0]
+		queue = queue[1:]
+		<-f.done
+		results, err := f.results, f.err
 		var counts Counts
 		var errs []RowError
 		for _, res := range results {
@@ -106,8 +116,12 @@ func (r *run) pass(ctx context.Context, sum *Summary, commit bool) error {
 		switch {
 		case errors.Is(err, errRowInvalid):
 			return fmt.Errorf("%w: a row became invalid after validation; the batch was rolled back", ErrRowsInvalid)
+		case errors.Is(err, errStopped):
+			return err
+		case f.unstarted:
+			return fmt.Errorf("import interrupted after %d rows: %w", f.rows-len(f.batch), ctx.Err())
 		case err != nil:
-			return fmt.Errorf("import batch ending at %s %d (rolled back): %w", sum.PosKind, batch[len(batch)-1].pos, err)
+			return fmt.Errorf("import batch ending at %s %d (rolled back): %w", sum.PosKind, f.batch[len(f.batch)-1].pos, err)
 		}
 		sum.Created += counts.Created
 		sum.Updated += counts.Updated
@@ -115,14 +129,53 @@ func (r *run) pass(ctx context.Context, sum *Summary, commit bool) error {
 		if commit && counts.Created+counts.Updated+counts.Unchanged > 0 {
 			sum.Written = true
 		}
-		batch = batch[:0]
 		if commit && r.opts.afterCommit != nil {
-			r.opts.afterCommit(sum.Rows)
+			r.opts.afterCommit(f.rows)
 		}
 		if r.opts.Progress != nil {
-			r.opts.Progress(Progress{Phase: phase, Rows: sum.Rows, Bytes: cr.n.Load(), TotalBytes: total, Counts: sum.Counts})
+			r.opts.Progress(Progress{Phase: phase, Rows: f.rows, Bytes: cr.n.Load(), TotalBytes: total, Counts: sum.Counts})
 		}
 		return nil
+	}
+	// drain takes the batches in flight in order until one fails, then
+	// waits for the others (a writing batch after a failed one writes
+	// nothing); the first error wins.
+	drain := func(first error) error {
+		for first == nil && len(queue) > 0 {
+			first = take()
+		}
+		for _, f := range queue {
+			<-f.done
+		}
+		queue = nil
+		return first
+	}
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		f := &inflight{batch: batch, rows: sum.Rows, done: make(chan struct{}), after: prev}
+		batch = make([]record, 0, r.opts.BatchSize)
+		prev = f
+		go f.run(ctx, r, mode)
+		queue = append(queue, f)
+		for len(queue) >= depth+1 || (len(queue) > 0 && queue[0].finished()) {
+			if err := take(); err != nil {
+				return drain(err)
+			}
+		}
+		return nil
+	}
+	defer func() {
+		for _, f := range queue {
+			<-f.done
+		}
+	}()
+	end := func(err error) error {
+		if ferr := flush(); ferr != nil {
+			return ferr
+		}
+		return drain(err)
 	}
 	for {
 		rec, err := src.next()
@@ -139,21 +192,26 @@ func (r *run) pass(ctx context.Context, sum *Summary, commit bool) error {
 			}
 		}
 		if err != nil {
+			// The batches before are counted first: they may have been
+			// written.
 			if ctx.Err() != nil {
+				if derr := drain(nil); derr != nil {
+					return derr
+				}
 				return fmt.Errorf("import interrupted after %d rows: %w", sum.Rows, ctx.Err())
 			}
 			if errors.Is(err, ErrTooLarge) {
 				// The file is refused: the rows read with it are not
 				// written (without SkipInvalid, the validation pass met
 				// this first, so nothing was).
+				if derr := drain(nil); derr != nil {
+					return derr
+				}
 				return err
 			}
 			// A file that cannot be read further: keep what is committed,
 			// and say where reading stopped.
-			if ferr := flush(); ferr != nil {
-				return ferr
-			}
-			return err
+			return end(err)
 		}
 		if rec.blank {
 			continue
@@ -176,7 +234,60 @@ func (r *run) pass(ctx context.Context, sum *Summary, commit bool) error {
 			}
 		}
 	}
-	return flush()
+	return end(nil)
+}
+
+// inflight is a batch in the pass's pipeline.
+type inflight struct {
+	batch []record
+	// rows is the count of rows read up to the batch's end.
+	rows int
+	// after is the batch before it, which a writing batch waits for.
+	after   *inflight
+	done    chan struct{}
+	results []rowResult
+	err     error
+	// unstarted says the import was interrupted before the batch began.
+	unstarted bool
+}
+
+// errStopped is the error of a batch not written because one before it
+// failed.
+var errStopped = errors.New("not written: an earlier batch failed")
+
+func (f *inflight) finished() bool {
+	select {
+	case <-f.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// run checks or writes the batch. A writing batch first resolves its
+// references, beside the batch before it, then waits for that batch and
+// writes only if it succeeded.
+func (f *inflight) run(ctx context.Context, r *run, mode models.BatchMode) {
+	defer close(f.done)
+	if err := ctx.Err(); err != nil {
+		f.err, f.unstarted = err, true
+		return
+	}
+	if mode != models.BatchValidate {
+		perr := r.prefetch(ctx, f.batch)
+		if f.after != nil {
+			<-f.after.done
+			if f.after.err != nil {
+				f.err = errStopped
+				return
+			}
+		}
+		if perr != nil {
+			f.err = perr
+			return
+		}
+	}
+	f.results, f.err = r.checkOrWrite(ctx, f.batch, mode)
 }
 
 // report records an invalid row.
@@ -229,38 +340,45 @@ func (r *run) checkOrWrite(ctx context.Context, batch []record, mode models.Batc
 	if r.opts.rowByRow && slices.Contains([]string{"organizations", "certificates", "origin-certificates", "warnings"}, r.opts.Entity) {
 		return r.rowByRow(ctx, batch, mode)
 	}
+	if err := r.prefetch(ctx, batch); err != nil {
+		return nil, err
+	}
 	switch r.opts.Entity {
 	case "organizations":
 		return viaBatch(ctx, r, batch, mode, (*rowCtx).organizationInput, r.st.UpsertOrganizations)
 	case "listings":
-		if err := r.refs.prefetch(ctx, r.st, batch, "trader", models.TraderKinds, "model_number", false); err != nil {
-			return nil, err
-		}
 		return viaBatch(ctx, r, batch, mode, (*rowCtx).listingInput, r.st.UpsertListings)
 	case "models":
-		if err := r.refs.prefetch(ctx, r.st, batch, "registrant", nil, "", false); err != nil {
-			return nil, err
-		}
 		return viaBatch(ctx, r, batch, mode, (*rowCtx).modelInput, r.st.UpsertModels)
 	case "certificates":
-		if err := r.refs.prefetch(ctx, r.st, batch, "holder", nil, "models", true); err != nil {
-			return nil, err
-		}
 		return viaBatch(ctx, r, batch, mode, (*rowCtx).certificateInput, r.st.UpsertCertificates)
 	case "origin-certificates":
-		if err := r.refs.prefetch(ctx, r.st, batch, "holder", nil, "models", true); err != nil {
-			return nil, err
-		}
 		return viaBatch(ctx, r, batch, mode, (*rowCtx).originInput, r.st.UpsertOriginCertificates)
 	case "warnings":
-		if err := r.refs.prefetch(ctx, r.st, batch, "", nil, "affected", true); err != nil {
-			return nil, err
-		}
 		return viaBatch(ctx, r, batch, mode, (*rowCtx).warningInput, r.st.UpsertWarnings)
 	case "devices":
 		return r.deviceBatch(ctx, batch, mode)
 	}
 	return r.rowByRow(ctx, batch, mode)
+}
+
+// prefetch resolves, in a few queries, the references the batch's rows
+// make to other entities (the traders and models of listings, the holders
+// and models of certificates, ...) into the import's reference cache. It
+// only reads, and only rows the import does not write, so it may run while
+// the batch before is being written.
+func (r *run) prefetch(ctx context.Context, batch []record) error {
+	switch r.opts.Entity {
+	case "listings":
+		return r.refs.prefetch(ctx, r.st, batch, "trader", models.TraderKinds, "model_number", false)
+	case "models":
+		return r.refs.prefetch(ctx, r.st, batch, "registrant", nil, "", false)
+	case "certificates", "origin-certificates":
+		return r.refs.prefetch(ctx, r.st, batch, "holder", nil, "models", true)
+	case "warnings":
+		return r.refs.prefetch(ctx, r.st, batch, "", nil, "affected", true)
+	}
+	return nil
 }
 
 // viaBatch turns the batch's records into inputs and hands them to a batch

@@ -37,10 +37,10 @@ func newRefCache(viewer models.Actor) *refCache {
 	return &refCache{viewer: viewer, orgs: map[string]refResult{}, models: map[string]refResult{}}
 }
 
-func (rc *refCache) get(m map[string]refResult, key string) (refResult, bool) {
+func (rc *refCache) get(m *map[string]refResult, key string) (refResult, bool) {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
-	r, ok := m[key]
+	r, ok := (*m)[key]
 	return r, ok
 }
 
@@ -56,7 +56,7 @@ func (rc *refCache) put(m *map[string]refResult, key string, r refResult) {
 // org resolves an organization by tax code or, failing that, by name.
 func (rc *refCache) org(ctx context.Context, st *models.Store, ref string, kinds []string) (string, error) {
 	key := orgCacheKey(ref, kinds)
-	if r, ok := rc.get(rc.orgs, key); ok {
+	if r, ok := rc.get(&rc.orgs, key); ok {
 		return r.id, r.err
 	}
 	r := refResult{}
@@ -100,7 +100,7 @@ func (rc *refCache) model(ctx context.Context, st *models.Store, brand, item str
 	var found []string
 	for _, t := range modelTries(brand, item) {
 		key := t[0] + "\x00" + t[1]
-		r, ok := rc.get(rc.models, key)
+		r, ok := rc.get(&rc.models, key)
 		if !ok {
 			m, err := st.ModelByKeys(ctx, t[0], t[1])
 			switch {
@@ -178,7 +178,7 @@ func (rc *refCache) prefetch(ctx context.Context, st *models.Store, batch []reco
 	for _, rec := range batch {
 		if ref := strings.TrimSpace(rec.values[orgCol]); orgCol != "" && ref != "" {
 			key := orgCacheKey(ref, kinds)
-			if _, ok := rc.get(rc.orgs, key); !ok {
+			if _, ok := rc.get(&rc.orgs, key); !ok {
 				if tc, err := models.CheckTaxCode(fixTaxCode(ref)); err == nil {
 					orgs[tc] = append(orgs[tc], key)
 				}
@@ -198,7 +198,7 @@ func (rc *refCache) prefetch(ctx context.Context, st *models.Store, batch []reco
 				continue
 			}
 			for _, t := range modelTries(strings.TrimSpace(rec.values["brand"]), item) {
-				if _, ok := rc.get(rc.models, t[0]+"\x00"+t[1]); !ok {
+				if _, ok := rc.get(&rc.models, t[0]+"\x00"+t[1]); !ok {
 					pairs = append(pairs, t)
 				}
 			}
