@@ -7,7 +7,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 )
@@ -188,19 +190,77 @@ func (e *Event) computeHash() string {
 
 // canonical is the event's canonical encoding: what its chain hash covers,
 // and its leaf in the log's Merkle tree.
+//
+// It is written by hand, byte for byte as json.Marshal writes that array
+// (canonicalJSON in the tests is the reference): json.Marshal of a []any
+// was a third of appendEvents' CPU on a bulk import.
 func (e *Event) canonical() []byte {
 	org := ""
 	if e.ActorOrgID != nil {
 		org = *e.ActorOrgID
 	}
-	b, _ := json.Marshal([]any{
-		e.Seq,
-		e.At.UTC().Truncate(time.Microsecond).Format("2006-01-02T15:04:05.000000Z"),
-		e.Actor, e.ActorRole, org,
-		e.Action, e.Entity, e.EntityID, e.Changes,
-		e.PrevHash,
-	})
-	return b
+	b := make([]byte, 0, 200+len(e.Changes)+len(e.Changes)/8)
+	b = append(b, '[')
+	b = strconv.AppendInt(b, e.Seq, 10)
+	b = append(b, ',')
+	b = appendJSONString(b, e.At.UTC().Truncate(time.Microsecond).Format("2006-01-02T15:04:05.000000Z"))
+	for _, f := range [...]string{e.Actor, e.ActorRole, org, e.Action, e.Entity, e.EntityID, e.Changes, e.PrevHash} {
+		b = append(b, ',')
+		b = appendJSONString(b, f)
+	}
+	return append(b, ']')
+}
+
+// appendJSONString appends s as encoding/json encodes a string (HTML
+// characters escaped, invalid UTF-8 as U+FFFD, U+2028 and U+2029 escaped).
+func appendJSONString(dst []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if b := s[i]; b < utf8.RuneSelf {
+			if b >= 0x20 && b != '"' && b != '\\' && b != '<' && b != '>' && b != '&' {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			switch b {
+			case '\\', '"':
+				dst = append(dst, '\\', b)
+			case '\b':
+				dst = append(dst, '\\', 'b')
+			case '\f':
+				dst = append(dst, '\\', 'f')
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hex[b>>4], hex[b&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		c, size := utf8.DecodeRuneInString(s[i:min(len(s), i+utf8.UTFMax)])
+		switch {
+		case c == utf8.RuneError && size == 1:
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, `\ufffd`...)
+		case c == '\u2028' || c == '\u2029':
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, '\\', 'u', '2', '0', '2', hex[c&0xF])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
 }
 
 // Leaf is the event's leaf in the log's Merkle tree: its canonical bytes,
