@@ -42,6 +42,7 @@ const (
 
 // run answers q with the first plan that finds anything: see plans.
 func run(ctx context.Context, idx blevelib.Index, q search.Query) (*search.Result, error) {
+	q.Text = search.Rewrite(q.Text)
 	common, absent, err := commonWords(ctx, idx, words(fold.Text(q.Text)))
 	if err != nil {
 		return nil, err
@@ -454,6 +455,14 @@ func textQuery(text, folded string, ws []string, common, absent map[string]bool,
 	var extra []query.Query
 	if len(phrase) >= 2 {
 		ph := query.NewPhraseQuery(phrase, "title")
+		ph.SetBoost(boostPhraseTitle)
+		extra = append(extra, ph)
+	}
+	if inProvince {
+		// Every word, the province's too, as a phrase in the title: the
+		// shop named "... Lộc Phát Hà Nội" before a "... Lộc Phát" of Hà
+		// Nội, when the query is the first's whole name.
+		ph := query.NewPhraseQuery(ws, "title")
 		ph.SetBoost(boostPhraseTitle)
 		extra = append(extra, ph)
 	}

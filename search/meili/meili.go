@@ -351,6 +351,7 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (*search.Result, er
 	if err := ix.ensure(ctx); err != nil {
 		return nil, err
 	}
+	q.Text = search.Rewrite(q.Text)
 	base := filters(q)
 	key, loose := fold.Key(q.Text), fold.LooseKey(q.Text)
 	want := q.Offset + q.Limit

@@ -7,6 +7,8 @@ import (
 	"os"
 	"testing"
 
+	ms "github.com/meilisearch/meilisearch-go"
+
 	"camreg/models"
 	"camreg/models/testdb"
 	"camreg/search"
@@ -43,7 +45,28 @@ func TestSuite(t *testing.T) {
 
 // TestRelevance measures recall over the committed corpus and query set
 // (make relevance prints the figures).
+//
+// CAMREG_RELEVANCE_MEILI_INDEX keeps the index under that name: when it
+// holds documents already (from an earlier run with the same
+// distractors), it is searched without indexing again.
 func TestRelevance(t *testing.T) {
 	st := testdb.Open(t, testdb.Backends(t)[0])
-	searchtest.RunRelevance(t, "meilisearch", newIndex(t, st))
+	uid := os.Getenv("CAMREG_RELEVANCE_MEILI_INDEX")
+	if uid == "" {
+		searchtest.RunRelevance(t, "meilisearch", newIndex(t, st))
+		return
+	}
+	url := os.Getenv("MEILI_URL")
+	if url == "" {
+		t.Skip("MEILI_URL is not set")
+	}
+	stats, err := ms.New(url, ms.WithAPIKey(os.Getenv("MEILI_API_KEY"))).Index(uid).GetStats(&ms.StatsParams{})
+	indexed := err == nil && stats.NumberOfDocuments > 0
+	idx, err := meili.New(meili.Config{URL: url, APIKey: os.Getenv("MEILI_API_KEY"), Index: uid,
+		Cursor: search.DBCursor{DB: st.DB(), Name: uid}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	searchtest.RunRelevanceIndexed(t, "meilisearch", idx, indexed, nil)
 }

@@ -61,6 +61,7 @@ const (
 // and word statistics the looser plans need are looked up only when the
 // stricter ones found nothing.
 func (ix *Index) Search(ctx context.Context, q search.Query) (*search.Result, error) {
+	q.Text = search.Rewrite(q.Text)
 	ws := words(fold.Text(q.Text))
 	res, err := ix.run(ctx, newStatement(q, ws, nil, nil, planExact), q)
 	if err != nil || res.Total > 0 || len(ws) == 0 {
@@ -137,7 +138,9 @@ func (ix *Index) typos(ctx context.Context, ws []string) (map[string][]string, e
 		if err := rows.Scan(&w, &word); err != nil {
 			return nil, err
 		}
-		if word[0] == w[0] && editDistance(w, word) <= fuzziness(w) {
+		// A transposition of two letters is one typo, as the relevance
+		// set's shop names count it ("thihn" for "thinh").
+		if word[0] == w[0] && (editDistance(w, word) <= fuzziness(w) || search.OneEdit(w, word)) {
 			out[w] = append(out[w], word)
 		}
 	}
@@ -325,6 +328,15 @@ func (s *statement) text(text string, ws []string, typos map[string][]string, sh
 		// bleve's boostPhraseTitle.
 		scores = append(scores, fmt.Sprintf("%g * (words @@ %s)::int", float64(weightPhraseTitle),
 			s.arg(strings.Join(phrase, " <-> "), "tsquery")))
+	}
+	if inProvince {
+		// Every word, the province's too, as a phrase in the title.
+		var all []string
+		for _, w := range ws {
+			all = append(all, lexeme(w, "A"))
+		}
+		scores = append(scores, fmt.Sprintf("%g * (words @@ %s)::int", float64(weightPhraseTitle),
+			s.arg(strings.Join(all, " <-> "), "tsquery")))
 	}
 	anyQ := s.arg(strings.Join(any, " | "), "tsquery")
 	s.highlight = anyQ

@@ -184,6 +184,13 @@ func widen(qs []RelevanceQuery, c, d *Corpus) []RelevanceQuery {
 					q.Want = append(q.Want, o.ID)
 				}
 			}
+		case q.Kind == "shop_name_written" || q.Kind == "shop_name_core" || q.Kind == "shop_name_cty" ||
+			q.Kind == "tax_code_written" || q.Kind == "address_written":
+			for _, o := range d.Organizations {
+				if Answers(q.Kind, q.Q, o) {
+					q.Want = append(q.Want, o.ID)
+				}
+			}
 		case q.Kind == "shop_name_province":
 			words := strings.Fields(q.Q)
 			for _, o := range d.Organizations {

@@ -49,8 +49,10 @@ func main() {
 	writeLines(filepath.Join(*out, "typos.json"), typos)
 	shops := shopQueries(c)
 	writeLines(filepath.Join(*out, "shops.json"), shops)
-	log.Printf("%d models, %d organizations, %d certificates, %d warnings; %d queries, %d typos in %d dense families, %d shop queries",
-		len(c.Models), len(c.Organizations), len(c.Certificates), len(c.Warnings), len(qs), len(typos), len(fams), len(shops))
+	hostile := hostileQueries(c)
+	writeLines(filepath.Join(*out, "hostile.json"), hostile)
+	log.Printf("%d models, %d organizations, %d certificates, %d warnings; %d queries, %d typos in %d dense families, %d shop queries, %d hostile",
+		len(c.Models), len(c.Organizations), len(c.Certificates), len(c.Warnings), len(qs), len(typos), len(fams), len(shops), len(hostile))
 }
 
 // writeLines writes a JSON array with one element a line: the typo set is
