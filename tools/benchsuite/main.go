@@ -50,9 +50,11 @@ type suite struct {
 	// reuseSQLite and reusePG keep databases an earlier run imported
 	// (reusePG is a database URL, never created or dropped here);
 	// searchOnly skips the verify runs.
-	reuseSQLite  bool
-	reusePG      string
-	searchOnly   bool
+	reuseSQLite bool
+	reusePG     string
+	searchOnly  bool
+	// importOnly measures the imports only, and prints their table.
+	importOnly   bool
 	loadFor      time.Duration
 	readyTimeout time.Duration
 	log          io.Writer
@@ -82,6 +84,7 @@ func main() {
 	flag.BoolVar(&s.reuseSQLite, "reuse-sqlite", false, "keep the SQLite database already imported in the work dir (its import is not measured again)")
 	flag.StringVar(&s.reusePG, "reuse-pg", "", "a PostgreSQL database URL already imported from the same dataset, used as is: neither imported nor dropped")
 	flag.BoolVar(&s.searchOnly, "search-only", false, "measure search only: no verify runs")
+	flag.BoolVar(&s.importOnly, "import-only", false, "measure the imports only (SQLite, then PostgreSQL unless --pg none), print their table and leave BENCHMARKS.md alone")
 	flag.BoolVar(&noMarkdown, "no-markdown", false, "leave BENCHMARKS.md alone (the JSON is still written)")
 	flag.StringVar(&markdownFrom, "markdown-from", "", "only rewrite BENCHMARKS.md's generated section from this JSON result of an earlier run")
 	flag.StringVar(&noop, "noop", "", "only serve echo's no-op JSON answer on this address (the ceiling verify is compared with)")
@@ -181,6 +184,9 @@ func (s *suite) run(ctx context.Context, markdown bool) error {
 		{"serve: start-up, search, verify and memory", s.serveAll, false},
 		{"relevance", s.relevance, false},
 	}
+	if s.importOnly {
+		steps, markdown = steps[:4], false
+	}
 	defer s.dropPostgres()
 	defer s.stopMeili()
 	for i, st := range steps {
@@ -213,6 +219,12 @@ func (s *suite) run(ctx context.Context, markdown bool) error {
 			return err
 		}
 		s.progress("rewrote the generated section of BENCHMARKS.md")
+	}
+	if s.importOnly {
+		out := render(&s.report, jsonPath)
+		if i := strings.Index(out, "### Import"); i >= 0 {
+			fmt.Print(out[i:])
+		}
 	}
 	s.progress("done in %s (load average after: %s)", time.Since(s.started).Round(time.Second), s.report.Machine.LoadAfter)
 	if e := s.report.Estimate; e != "" {
