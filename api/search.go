@@ -52,7 +52,7 @@ type searchResponse struct {
 //	@Summary		Search models, traders, certificates and warnings
 //	@Description	Full-text search over the public registry, tolerant of missing Vietnamese diacritics (đ included), typos, and model numbers typed without dashes, in lower case, in part ("2cd1023") or with O for 0. An exact model number, certificate number, warning reference or tax code ranks first.
 //	@Description	`status` filters by a model's compliance status (`certified`: covered by a valid, unexpired certificate; `warned`: named by an active warning; `uncertified`), a certificate's status (`valid`, `suspended`, `revoked`, `expired`) or a warning's (`active`, `withdrawn`).
-//	@Description	Records holding every word of `q` are the answer when there are any; only when none does are records holding most of the words returned. Total and facet counts cover every match of that answer, not one page; up to 2,000 matches the facets are exact, beyond they are estimated from a sample of the matches scaled to the total, and `facets_exact` is false. Pending registrations and submissions are not searchable.
+//	@Description	Records holding every word of `q` are the answer when there are any; only when none does are records holding most of the words returned. Total and facet counts cover every match of that answer, not one page; up to 2,000 matches the facets are exact, beyond they may be estimated from a sample of the matches scaled to the total, and `facets_exact` is then false. Pending registrations and submissions are not searchable.
 //	@Tags			search
 //	@Produce		json
 //	@Param			q			query		string	false	"what to look for"	example(camera hikvison da nang)

@@ -204,8 +204,9 @@ type Result struct {
 	Total  int
 	Facets Facets
 	// FacetsExact says whether Facets are exact counts: true up to
-	// q.FacetLimit() matches; beyond, the counts are estimates from the
-	// matches in a sample of SampleShare buckets, scaled by ScaleFacets.
+	// q.FacetLimit() matches; beyond, the counts may be estimates from
+	// the matches in a sample of SampleShare buckets, scaled by
+	// ScaleFacets (a backend that counted every match anyway says true).
 	FacetsExact bool
 }
 
