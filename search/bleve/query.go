@@ -9,6 +9,7 @@ import (
 	blevelib "github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 
 	"camreg/fold"
 	"camreg/search"
@@ -48,7 +49,16 @@ func run(ctx context.Context, idx blevelib.Index, q search.Query) (*search.Resul
 		return nil, err
 	}
 	ps := plans(q.Text, st)
-	for i, pl := range ps {
+	for i := 0; i < len(ps); i++ {
+		if i == 1 {
+			// The exact plan found nothing: the looser plans rank a
+			// title holding the words as a phrase, typos included.
+			if st.typos, err = titleTypos(ctx, idx, words(fold.Text(q.Text))); err != nil {
+				return nil, err
+			}
+			ps = plans(q.Text, st)
+		}
+		pl := ps[i]
 		res, err := runPlan(ctx, idx, q, pl.query, st.together(pl.plan, q.FacetLimit()))
 		if err != nil || res.Total > 0 || i == len(ps)-1 {
 			return res, err
@@ -232,6 +242,9 @@ type stats struct {
 	// every such word that may not be typed wrong (see fuzziness); -1
 	// when there is no such word.
 	bound, exactBound int
+	// typos are, once the exact plan found nothing, the title words one
+	// edit from each word that may be typed wrong (see titleTypos).
+	typos map[string][]string
 	// words is the number of words of the query.
 	words int
 }
@@ -399,7 +412,7 @@ func every(scored, unscored []query.Query) query.Query {
 
 // textQuery matches what a user typed under plan p.
 func textQuery(text, folded string, ws []string, st stats, p plan) query.Query {
-	common, absent := st.common, st.absent
+	common, absent, typos := st.common, st.absent, st.typos
 	key, loose := fold.Key(text), fold.LooseKey(text)
 	var should []query.Query
 	add := func(q interface{ SetBoost(float64) }, boost float64) {
@@ -565,17 +578,13 @@ func textQuery(text, folded string, ws []string, st stats, p plan) query.Query {
 	// d's matches only, instead of reading their postings through.
 	var extra []query.Query
 	if len(phrase) >= 2 {
-		ph := query.NewPhraseQuery(phrase, "title")
-		ph.SetBoost(boostPhraseTitle)
-		extra = append(extra, ph)
+		extra = append(extra, titlePhrase(phrase, typos))
 	}
 	if inProvince {
 		// Every word, the province's too, as a phrase in the title: the
 		// shop named "... Lộc Phát Hà Nội" before a "... Lộc Phát" of Hà
 		// Nội, when the query is the first's whole name.
-		ph := query.NewPhraseQuery(ws, "title")
-		ph.SetBoost(boostPhraseTitle)
-		extra = append(extra, ph)
+		extra = append(extra, titlePhrase(ws, typos))
 	}
 	if !inProvince {
 		if len(extra) == 0 {
@@ -617,4 +626,67 @@ func isPiece(ws []string, w string) bool { return len(ws) > 1 && len(w) >= 3 && 
 
 func hasDigit(w string) bool {
 	return strings.IndexFunc(w, unicode.IsDigit) >= 0
+}
+
+// titlePhrase is the words as a phrase in the title, boosted by
+// boostPhraseTitle, each word as typed or as one of its typos.
+func titlePhrase(ws []string, typos map[string][]string) query.Query {
+	terms := make([][]string, len(ws))
+	multi := false
+	for i, w := range ws {
+		terms[i] = append([]string{w}, typos[w]...)
+		multi = multi || len(terms[i]) > 1
+	}
+	if !multi {
+		ph := query.NewPhraseQuery(ws, "title")
+		ph.SetBoost(boostPhraseTitle)
+		return ph
+	}
+	ph := query.NewMultiPhraseQuery(terms, "title")
+	ph.SetBoost(boostPhraseTitle)
+	return ph
+}
+
+// titleTypos finds, for each word that may have a typo (see fuzziness),
+// the title words one edit away from it with the same first letter, as
+// the fuzzy queries of the looser plans find them.
+func titleTypos(ctx context.Context, idx blevelib.Index, ws []string) (map[string][]string, error) {
+	out := map[string][]string{}
+	var r index.IndexReader
+	for _, w := range ws {
+		fz := fuzziness(w)
+		if fz == 0 || out[w] != nil {
+			continue
+		}
+		if r == nil {
+			adv, err := idx.Advanced()
+			if err != nil {
+				return nil, fmt.Errorf("bleve reader: %w", err)
+			}
+			if r, err = adv.Reader(); err != nil {
+				return nil, fmt.Errorf("bleve reader: %w", err)
+			}
+			defer r.Close()
+		}
+		fr, ok := r.(index.IndexReaderFuzzy)
+		if !ok {
+			return out, nil // no typos: the plans still run, unranked by them
+		}
+		d, err := fr.FieldDictFuzzy("title", w, fz, w[:1])
+		if err != nil {
+			return nil, fmt.Errorf("bleve typos of %q: %w", w, err)
+		}
+		out[w] = []string{}
+		for e, err := d.Next(); e != nil || err != nil; e, err = d.Next() {
+			if err != nil {
+				_ = d.Close()
+				return nil, fmt.Errorf("bleve typos of %q: %w", w, err)
+			}
+			if e.Term != w {
+				out[w] = append(out[w], e.Term)
+			}
+		}
+		_ = d.Close()
+	}
+	return out, nil
 }

@@ -270,7 +270,14 @@ func (s *statement) text(text string, ws []string, typos map[string][]string, sh
 	var provAlts, provTitle, nameTitle, phrase []string
 	for i, w := range ws {
 		if !inProvince || i < from || i >= to {
-			phrase = append(phrase, lexeme(w, "A"))
+			// Each word as typed or, from planTypos, with a typo.
+			at := []string{lexeme(w, "A")}
+			if p != planExact {
+				for _, t := range typos[w] {
+					at = append(at, lexeme(t, "A"))
+				}
+			}
+			phrase = append(phrase, "("+strings.Join(at, " | ")+")")
 		}
 		alts := []string{lexeme(w, "")}
 		any = append(any, lexeme(w, ""))
