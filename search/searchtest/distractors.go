@@ -195,7 +195,7 @@ func widen(qs []RelevanceQuery, c, d *Corpus) []RelevanceQuery {
 			words := strings.Fields(q.Q)
 			for _, o := range d.Organizations {
 				name := fold.Text(o.Name)
-				if len(words) >= 2 && strings.Contains(name, words[0]+" "+words[1]) && strings.HasSuffix(q.Q, fold.Text(o.ProvinceName)) {
+				if len(words) >= 2 && strings.Contains(" "+name+" ", " "+words[0]+" "+words[1]+" ") && strings.HasSuffix(q.Q, fold.Text(o.ProvinceName)) {
 					q.Want = append(q.Want, o.ID)
 				}
 			}

@@ -71,7 +71,7 @@ func shopQueries(c *searchtest.Corpus) []searchtest.RelevanceQuery {
 		q := part + " " + fold.Text(o.ProvinceName)
 		var want []string
 		for _, x := range c.Organizations {
-			if strings.Contains(fold.Text(x.Name), part) && x.ProvinceCode == o.ProvinceCode {
+			if strings.Contains(" "+fold.Text(x.Name)+" ", " "+part+" ") && x.ProvinceCode == o.ProvinceCode {
 				want = append(want, x.ID)
 			}
 		}
