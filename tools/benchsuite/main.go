@@ -33,6 +33,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -53,6 +54,8 @@ type suite struct {
 	reuseSQLite bool
 	reusePG     string
 	searchOnly  bool
+	// skipCatchUp skips the catch-up of an emptied index by serve.
+	skipCatchUp bool
 	// importOnly measures the imports only, and prints their table.
 	importOnly   bool
 	loadFor      time.Duration
@@ -84,6 +87,7 @@ func main() {
 	flag.BoolVar(&s.reuseSQLite, "reuse-sqlite", false, "keep the SQLite database already imported in the work dir (its import is not measured again)")
 	flag.StringVar(&s.reusePG, "reuse-pg", "", "a PostgreSQL database URL already imported from the same dataset, used as is: neither imported nor dropped")
 	flag.BoolVar(&s.searchOnly, "search-only", false, "measure search only: no verify runs")
+	flag.BoolVar(&s.skipCatchUp, "skip-catchup", false, "skip the catch-up of an emptied index by serve (at national scale, minutes per backend)")
 	flag.BoolVar(&s.importOnly, "import-only", false, "measure the imports only (SQLite, then PostgreSQL unless --pg none), print their table and leave BENCHMARKS.md alone")
 	flag.BoolVar(&noMarkdown, "no-markdown", false, "leave BENCHMARKS.md alone (the JSON is still written)")
 	flag.StringVar(&markdownFrom, "markdown-from", "", "only rewrite BENCHMARKS.md's generated section from this JSON result of an earlier run")
@@ -169,12 +173,13 @@ func (s *suite) run(ctx context.Context, markdown bool) error {
 	s.report.Machine = readMachine(s.root)
 	s.progress("camreg benchmark suite, scale %s, in %s (load average %s)", s.scale, s.dir, s.report.Machine.LoadBefore)
 
-	steps := []struct {
+	type step struct {
 		name string
 		fn   func(context.Context) error
 		// must: the suite cannot go on without it.
 		must bool
-	}{
+	}
+	steps := []step{
 		{"build camreg", s.build, true},
 		{"generate the dataset", s.generate, true},
 		{"import into SQLite", s.importSQLite, true},
@@ -186,6 +191,9 @@ func (s *suite) run(ctx context.Context, markdown bool) error {
 	}
 	if s.importOnly {
 		steps, markdown = steps[:4], false
+	}
+	if s.skipCatchUp {
+		steps = slices.DeleteFunc(steps, func(st step) bool { return st.name == "catch-up of an empty index by serve" })
 	}
 	defer s.dropPostgres()
 	defer s.stopMeili()
