@@ -368,7 +368,7 @@ func (s *Store) listingsByKeys(tx *gorm.DB, keys []ListingKey, lock bool) (map[L
 	out := make(map[ListingKey]*Listing, len(ids))
 	for _, chunk := range chunks(ids, s.bindVars()) {
 		var rows []Listing
-		if err := s.lockFor(tx, lock).Where("id IN ?", chunk).Find(&rows).Error; err != nil {
+		if err := whereIn(s.lockFor(tx, lock), "id", chunk).Find(&rows).Error; err != nil {
 			return nil, fmt.Errorf("load listings by natural key: %w", err)
 		}
 		for i := range rows {
@@ -431,7 +431,8 @@ func (s *Store) OrganizationIDsByTaxCodes(ctx context.Context, taxCodes []string
 	out := map[string]string{}
 	for _, chunk := range chunks(uniqueIDs(taxCodes), s.bindVars()) {
 		var rows []Organization
-		if err := s.db.WithContext(ctx).Select("id", "tax_code").Where("tax_code IN ?", chunk).Find(&rows).Error; err != nil {
+		q := s.db.WithContext(ctx).Select("id", "tax_code")
+		if err := whereIn(q, "tax_code", chunk).Find(&rows).Error; err != nil {
 			return nil, fmt.Errorf("look up organizations by tax code: %w", err)
 		}
 		for _, o := range rows {
@@ -459,6 +460,14 @@ func findByTuples[T any](tx *gorm.DB, vars int, cols []string, tuples [][]any) (
 	var out []T
 	one := "(" + strings.TrimSuffix(strings.Repeat("?,", len(cols)), ",") + ")"
 	for _, chunk := range chunks(tuples, max(1, vars/len(cols))) {
+		if isPostgres(tx) {
+			var rows []T
+			if err := whereTuplesPG(tx.Session(&gorm.Session{}), cols, chunk).Find(&rows).Error; err != nil {
+				return nil, err
+			}
+			out = append(out, rows...)
+			continue
+		}
 		args := make([]any, 0, len(chunk)*len(cols))
 		for _, t := range chunk {
 			args = append(args, t...)
@@ -480,7 +489,7 @@ func findByTuples[T any](tx *gorm.DB, vars int, cols []string, tuples [][]any) (
 func (s *Store) preloadRefs(tx *gorm.DB, actor Actor, orgIDs, modelIDs []string) error {
 	for _, chunk := range chunks(uniqueIDs(orgIDs), s.bindVars()) {
 		var rows []Organization
-		if err := tx.Session(&gorm.Session{}).Select("id", "kind").Where("id IN ?", chunk).Find(&rows).Error; err != nil {
+		if err := whereIn(tx.Session(&gorm.Session{}).Select("id", "kind"), "id", chunk).Find(&rows).Error; err != nil {
 			return fmt.Errorf("load the batch's organizations: %w", err)
 		}
 		for _, o := range rows {
@@ -490,7 +499,7 @@ func (s *Store) preloadRefs(tx *gorm.DB, actor Actor, orgIDs, modelIDs []string)
 	for _, chunk := range chunks(uniqueIDs(modelIDs), s.bindVars()) {
 		var ids []string
 		// Only the models the actor may see count as found (authz.go).
-		if err := visibleModels(tx.Session(&gorm.Session{}).Model(&Model{}), actor).Where("id IN ?", chunk).Pluck("id", &ids).Error; err != nil {
+		if err := whereIn(visibleModels(tx.Session(&gorm.Session{}).Model(&Model{}), actor), "id", chunk).Pluck("id", &ids).Error; err != nil {
 			return fmt.Errorf("load the batch's camera models: %w", err)
 		}
 		for _, id := range ids {

@@ -168,7 +168,7 @@ func docsByKeys[T any, C any](s *Store, tx *gorm.DB, lock bool, col string, keys
 	var rows []T
 	for _, chunk := range chunks(uniqueIDs(keys), s.bindVars()) {
 		var part []T
-		if err := s.lockFor(tx.Session(&gorm.Session{}), lock).Where(col+" IN ?", chunk).Find(&part).Error; err != nil {
+		if err := whereIn(s.lockFor(tx.Session(&gorm.Session{}), lock), col, chunk).Find(&part).Error; err != nil {
 			return nil, fmt.Errorf("look up by %s: %w", col, err)
 		}
 		rows = append(rows, part...)
@@ -194,7 +194,7 @@ func withChildren[T any, C any, K comparable](s *Store, tx *gorm.DB, rows []T, k
 	}
 	for _, chunk := range chunks(ids, s.bindVars()) {
 		var children []C
-		if err := tx.Session(&gorm.Session{}).Where(childCol+" IN ?", chunk).Find(&children).Error; err != nil {
+		if err := whereIn(tx.Session(&gorm.Session{}), childCol, chunk).Find(&children).Error; err != nil {
 			return nil, fmt.Errorf("load %s children: %w", childCol, err)
 		}
 		for _, ch := range children {

@@ -131,23 +131,27 @@ func (s *Store) orgsOfBatch(tx *gorm.DB, rows []BatchRow[OrganizationInput], loc
 	}
 	idx := &orgIndex{byTax: map[string]*Organization{}, byName: map[string][]*Organization{},
 		byID: map[string]*Organization{}, full: map[string]bool{}}
-	query := func(where string, keys []string) ([]Organization, error) {
+	query := func(pre, col string, keys []string) ([]Organization, error) {
 		var out []Organization
 		for _, chunk := range chunks(uniqueIDs(keys), s.bindVars()) {
 			var found []Organization
-			if err := s.lockFor(tx.Session(&gorm.Session{}), lock).Where(where, chunk).Find(&found).Error; err != nil {
+			q := s.lockFor(tx.Session(&gorm.Session{}), lock)
+			if pre != "" {
+				q = q.Where(pre)
+			}
+			if err := whereIn(q, col, chunk).Find(&found).Error; err != nil {
 				return nil, fmt.Errorf("look up organizations: %w", err)
 			}
 			out = append(out, found...)
 		}
 		return out, nil
 	}
-	idx.load = func(names []string) ([]Organization, error) { return query("name_key IN ?", names) }
+	idx.load = func(names []string) ([]Organization, error) { return query("", "name_key", names) }
 	for _, q := range []struct {
-		where string
-		keys  []string
-	}{{"tax_code IN ?", taxes}, {"tax_code IS NULL AND name_key IN ?", names}} {
-		found, err := query(q.where, q.keys)
+		pre, col string
+		keys     []string
+	}{{"", "tax_code", taxes}, {"tax_code IS NULL", "name_key", names}} {
+		found, err := query(q.pre, q.col, q.keys)
 		if err != nil {
 			return nil, err
 		}
