@@ -248,7 +248,12 @@ func (s *Store) runBatch(ctx context.Context, actor Actor, mode BatchMode, fn fu
 		return fn(bind(tx), tx, log)
 	}
 	var results []BatchResult
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	db, done, err := s.beginBulk(ctx, s.db.WithContext(ctx))
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	err = db.Transaction(func(tx *gorm.DB) error {
 		if s.dialect == SQLite {
 			// A batch touches pages all over the tables' indexes, more
 			// than SQLite's default cache (2 MB) holds, so that every
@@ -522,6 +527,11 @@ func appendRef(ids []string, ref *string) []string {
 func insertRows[T any](tx *gorm.DB, vars int, rows []*T, what string) error {
 	if len(rows) == 0 {
 		return nil
+	}
+	if _, hook := any(rows[0]).(interface{ AfterCreate(*gorm.DB) error }); !hook {
+		if done, err := copyRows(tx, rows, what); done {
+			return err
+		}
 	}
 	stmt := &gorm.Statement{DB: tx}
 	if err := stmt.Parse(rows[0]); err != nil {

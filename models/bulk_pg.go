@@ -1,10 +1,17 @@
 package models
 
 import (
+	"context"
+	"database/sql"
 	"database/sql/driver"
+	"fmt"
+	"reflect"
 	"strings"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/gorm"
+	"gorm.io/gorm/schema"
 )
 
 // The batch services' lookups, in the form each database does best.
@@ -85,4 +92,78 @@ func whereTuplesPG(tx *gorm.DB, cols []string, tuples [][]any) *gorm.DB {
 	}
 	where := cols[0] + " = ANY(?::text[]) AND (" + strings.Join(cols, ", ") + ") IN (SELECT * FROM unnest(" + strings.Join(unnest, ", ") + "))"
 	return tx.Where(where, append([]any{arrays[0]}, arrays...)...)
+}
+
+// bulkConnKey carries, in a batch transaction's context, the database/sql
+// connection the transaction runs on, so that its rows can go in by COPY
+// on that same connection (copyRows).
+type bulkConnKey struct{}
+
+// beginBulk pins a connection for a PostgreSQL batch transaction: it
+// returns the session to begin it on, with the connection in its context.
+// close hands the connection back. Elsewhere it returns db as it is.
+func (s *Store) beginBulk(ctx context.Context, db *gorm.DB) (*gorm.DB, func(), error) {
+	if s.dialect != Postgres {
+		return db, func() {}, nil
+	}
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return nil, nil, err
+	}
+	conn, err := sqlDB.Conn(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("take a connection for the batch: %w", err)
+	}
+	tx := db.Session(&gorm.Session{Context: context.WithValue(ctx, bulkConnKey{}, conn)})
+	tx.Statement.ConnPool = conn
+	return tx, func() { _ = conn.Close() }, nil
+}
+
+// copyRows inserts rows (a slice of structs or of pointers to structs, of
+// one gorm model without hooks) into their table with PostgreSQL's COPY,
+// on the batch's pinned connection, inside its transaction: no statement
+// to parse and no parameters to bind, which multi-row INSERTs of
+// thousands of parameters spent most of their time on (the driver built
+// each INSERT's parameters by appending to one buffer: 21 % of camreg's
+// CPU on 200,000 listings). It reports false, having done nothing, when tx
+// has no pinned connection; the caller then inserts as before.
+func copyRows(tx *gorm.DB, rows any, what string) (bool, error) {
+	ctx := tx.Statement.Context
+	conn, _ := ctx.Value(bulkConnKey{}).(*sql.Conn)
+	rv := reflect.ValueOf(rows)
+	if conn == nil || rv.Len() == 0 {
+		return conn != nil, nil
+	}
+	stmt := &gorm.Statement{DB: tx}
+	if err := stmt.Parse(rv.Index(0).Interface()); err != nil {
+		return false, fmt.Errorf("insert %s rows: %w", what, err)
+	}
+	var fields []*schema.Field
+	var cols []string
+	for _, f := range stmt.Schema.Fields {
+		if f.DBName != "" && f.Creatable {
+			fields, cols = append(fields, f), append(cols, f.DBName)
+		}
+	}
+	src := make([][]any, rv.Len())
+	for i := range src {
+		v := reflect.Indirect(rv.Index(i))
+		vals := make([]any, len(fields))
+		for j, f := range fields {
+			vals[j], _ = f.ValueOf(ctx, v)
+		}
+		src[i] = vals
+	}
+	err := conn.Raw(func(dc any) error {
+		pc, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("the connection is a %T, not pgx's", dc)
+		}
+		_, err := pc.Conn().CopyFrom(ctx, pgx.Identifier{stmt.Schema.Table}, cols, pgx.CopyFromRows(src))
+		return err
+	})
+	if err != nil {
+		return true, translate(err, what)
+	}
+	return true, nil
 }

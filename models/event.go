@@ -174,6 +174,12 @@ func (s *Store) appendEvents(tx *gorm.DB, events []Event) error {
 	// Twelve columns an event: as many events a statement as the
 	// bound-variable limit allows, so that a batch's log is one or two
 	// statements.
+	if done, err := copyRows(tx, events, "change-log event"); done {
+		if err != nil {
+			return fmt.Errorf("append to change log: %w", err)
+		}
+		return nil
+	}
 	if err := tx.CreateInBatches(events, max(1, s.bindVars()/12)).Error; err != nil {
 		return fmt.Errorf("append to change log: %w", err)
 	}
