@@ -243,16 +243,15 @@ func (s *Store) runBatch(ctx context.Context, actor Actor, mode BatchMode, fn fu
 		return &b
 	}
 	log := &changeLog{actor: actor}
-	if mode == BatchValidate {
-		tx := s.db.WithContext(ctx)
-		return fn(bind(tx), tx, log)
-	}
-	var results []BatchResult
 	db, done, err := s.beginBulk(ctx, s.db.WithContext(ctx))
 	if err != nil {
 		return nil, err
 	}
 	defer done()
+	if mode == BatchValidate {
+		return fn(bind(db), db, log)
+	}
+	var results []BatchResult
 	err = db.Transaction(func(tx *gorm.DB) error {
 		if s.dialect == SQLite {
 			// A batch touches pages all over the tables' indexes, more
