@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/gorm"
 	"gorm.io/gorm/schema"
@@ -30,34 +31,15 @@ import (
 // against unnest of the arrays.
 
 // pgTextArray is a list of strings sent as one PostgreSQL text[]
-// parameter (gorm would spread a plain slice into a list of parameters).
-type pgTextArray []string
-
-// Value is the array's literal: every element quoted, so that any text,
-// empty or with commas, quotes or braces, goes through unchanged.
-func (a pgTextArray) Value() (driver.Value, error) {
-	var b strings.Builder
-	n := 2
-	for _, s := range a {
-		n += len(s) + 3
+// parameter: gorm spreads a plain slice into a list of parameters, but
+// passes a struct as it is, and the driver encodes pgtype.Array natively
+// (a driver.Valuer's text literal it would parse back and encode again).
+func pgTextArray(keys []string) pgtype.Array[string] {
+	a := pgtype.Array[string]{Elements: keys, Valid: true}
+	if len(keys) > 0 {
+		a.Dims = []pgtype.ArrayDimension{{Length: int32(len(keys)), LowerBound: 1}}
 	}
-	b.Grow(n)
-	b.WriteByte('{')
-	for i, s := range a {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteByte('"')
-		for j := 0; j < len(s); j++ {
-			if c := s[j]; c == '"' || c == '\\' {
-				b.WriteByte('\\')
-			}
-			b.WriteByte(s[j])
-		}
-		b.WriteByte('"')
-	}
-	b.WriteByte('}')
-	return b.String(), nil
+	return a
 }
 
 // isPostgres tells whether tx talks to PostgreSQL.
@@ -83,11 +65,11 @@ func whereTuplesPG(tx *gorm.DB, cols []string, tuples [][]any) *gorm.DB {
 	arrays := make([]any, len(cols))
 	unnest := make([]string, len(cols))
 	for c := range cols {
-		a := make(pgTextArray, len(tuples))
+		a := make([]string, len(tuples))
 		for i, t := range tuples {
 			a[i], _ = t[c].(string)
 		}
-		arrays[c] = a
+		arrays[c] = pgTextArray(a)
 		unnest[c] = "?::text[]"
 	}
 	where := cols[0] + " = ANY(?::text[]) AND (" + strings.Join(cols, ", ") + ") IN (SELECT * FROM unnest(" + strings.Join(unnest, ", ") + "))"
