@@ -375,7 +375,9 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (*search.Result, er
 	}
 	var queries []*ms.SearchRequest
 	var tierScore []float64
-	var provWords []string
+	// With a province named: its words, and all the words and the rest
+	// (the name's), for the titles that hold them as a phrase.
+	var provWords, allWords, nameWords []string
 	if key != "" {
 		exact := "keys = " + quote(key)
 		near := "loose_keys = " + quote(loose)
@@ -402,7 +404,7 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (*search.Result, er
 			tierScore = append(tierScore, 1)
 			// A title that names the province agrees as well ("Cửa hàng
 			// Camera Hòa Bình", wherever it is).
-			provWords = ws[from:to]
+			provWords, allWords, nameWords = ws[from:to], ws, strings.Fields(name)
 		}
 	} else {
 		queries = append(queries, req(""))
@@ -413,7 +415,12 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (*search.Result, er
 		return nil, err
 	}
 	out := &search.Result{}
-	var all []search.Hit
+	type ranked struct {
+		hit        search.Hit
+		tier       float64
+		full, name bool // the title holds every word, or the name's, as a phrase
+	}
+	var all []ranked
 	for i, r := range res.Results {
 		out.Total += int(r.EstimatedTotalHits)
 		for _, h := range r.Hits {
@@ -421,11 +428,16 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (*search.Result, er
 			if err != nil {
 				return nil, err
 			}
-			hit.Score += tierScore[i]
+			rh := ranked{tier: tierScore[i]}
 			if i == 2 && search.HoldsPhrase(hit.Title, provWords) {
-				hit.Score++
+				rh.tier++
 			}
-			all = append(all, hit)
+			if provWords != nil {
+				rh.full, rh.name = search.HoldsPhrase(hit.Title, allWords), search.HoldsPhrase(hit.Title, nameWords)
+			}
+			hit.Score += rh.tier
+			rh.hit = hit
+			all = append(all, rh)
 		}
 	}
 	// Between words hits that Meilisearch scores alike, the title that
@@ -433,7 +445,14 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (*search.Result, er
 	// Meilisearch's exactness no longer prefers "Cửa hàng Camera Thiên
 	// Phúc" itself to "Cửa hàng Camera Thiên Phúc Cà Mau 11".
 	words := strings.Fields(fold.Text(q.Text))
-	slices.SortStableFunc(all, func(a, b search.Hit) int {
+	// With a province named, within a tier, a title holding every word
+	// as a phrase and then one holding the name's come first, as bleve's
+	// and PostgreSQL's phrase boosts rank them.
+	slices.SortStableFunc(all, func(ra, rb ranked) int {
+		if d := cmp.Or(cmp.Compare(rb.tier, ra.tier), cmpTrue(ra.full, rb.full), cmpTrue(ra.name, rb.name)); d != 0 {
+			return d
+		}
+		a, b := ra.hit, rb.hit
 		if d := cmp.Compare(math.Round(b.Score*scoreGrain), math.Round(a.Score*scoreGrain)); d != 0 || len(words) < 2 {
 			return d
 		}
@@ -442,13 +461,25 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (*search.Result, er
 		return cmp.Or(cmp.Compare(cb, ca), cmp.Compare(ua, ub))
 	})
 	if q.Offset < len(all) {
-		all = all[q.Offset:]
-		out.Hits = all[:min(len(all), q.Limit)]
+		for _, rh := range all[q.Offset:min(len(all), q.Offset+q.Limit)] {
+			out.Hits = append(out.Hits, rh.hit)
+		}
 	}
 	if out.Hits == nil {
 		out.Hits = []search.Hit{}
 	}
 	return out, ix.facets(ctx, q, queries, out)
+}
+
+// cmpTrue orders true before false.
+func cmpTrue(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return -1
+	}
+	return 1
 }
 
 // rerankExtra is how many more hits than the page a query of words asks
