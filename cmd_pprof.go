@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"os"
+	"runtime"
 	runpprof "runtime/pprof"
 	"time"
 )
@@ -17,7 +18,7 @@ import (
 // tool pprof http://127.0.0.1:6060/debug/pprof/profile?seconds=20. It is
 // not part of the API and listens on a loopback address only: a profile
 // shows the server's memory, so an address another host can reach is
-// refused.
+// refused. /debug/pprof/mutex and /debug/pprof/block sample contention.
 func servePprof(ctx context.Context, addr string, log *slog.Logger) error {
 	if addr == "" {
 		return nil
@@ -49,6 +50,12 @@ func servePprof(ctx context.Context, addr string, log *slog.Logger) error {
 			log.Warn("pprof stopped", slog.String("error", err.Error()))
 		}
 	}()
+	// Contention too, for a soak's profile: which locks and waits (the
+	// SQLite writer, the connection pool, admission) hold requests back.
+	// Sampled (one mutex wait in 20, blocking of 100 µs or more), so that
+	// the profile does not slow what it measures.
+	runtime.SetMutexProfileFraction(20)
+	runtime.SetBlockProfileRate(100_000)
 	log.Info("profiler", slog.String("addr", ln.Addr().String()))
 	return nil
 }

@@ -65,9 +65,25 @@ func serveCmd(cfg *config, log *slog.Logger) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			idx, indexer := startSearch(ctx, cfg, st, log)
+			if idx != nil {
+				defer idx.Close()
+			}
 			// Build the model-number matcher now rather than on the first
-			// verify or search (it reads every verified model once).
+			// verify or search (it reads every verified model once), once
+			// the search indexer's first catch-up has ended: a rebuild of a
+			// far-behind index reads the whole registry too, and the two
+			// competing made the catch-up slower than `camreg reindex`
+			// (BENCHMARKS.md, "Catching up"). A verify or search asked
+			// meanwhile builds what it needs itself.
 			go func() {
+				if indexer != nil {
+					select {
+					case <-indexer.Settled():
+					case <-ctx.Done():
+						return
+					}
+				}
 				if err := st.Matcher().Warm(ctx); err != nil {
 					log.Warn("matcher warm-up failed; it is built on first use", slog.String("error", err.Error()))
 				}
@@ -76,15 +92,15 @@ func serveCmd(cfg *config, log *slog.Logger) *cobra.Command {
 					log.Warn("verify warm-up failed; its snapshot is built on first use", slog.String("error", err.Error()))
 				}
 			}()
-			idx, indexer := startSearch(ctx, cfg, st, log)
-			if idx != nil {
-				defer idx.Close()
-			}
 			limits, err := importer.LimitsFromEnv(os.Getenv)
 			if err != nil {
 				return err
 			}
-			alerts, err := startAlerts(ctx, st, log)
+			var settled <-chan struct{}
+			if indexer != nil {
+				settled = indexer.Settled()
+			}
+			alerts, err := startAlerts(ctx, st, log, settled)
 			if err != nil {
 				return err
 			}

@@ -28,7 +28,14 @@ type alerting struct {
 //   - CAMREG_WEBHOOK_RETRY_BASE is the first retry's delay (30s);
 //   - CAMREG_WEBHOOK_WORKERS bounds the deliveries sent at once (4);
 //   - CAMREG_ALERT_TICK is how often the dated checks run (1h).
-func startAlerts(ctx context.Context, st *models.Store, log *slog.Logger) (*alerting, error) {
+//
+// The alerter starts reading the change log once after is closed (nil:
+// at once): the server passes the search indexer's first catch-up, since
+// on a fresh or bulk-loaded registry both read the whole log, and the two
+// at once made the search rebuild slower than `camreg reindex`
+// (BENCHMARKS.md, "Catching up"). Deliveries already queued are sent
+// meanwhile.
+func startAlerts(ctx context.Context, st *models.Store, log *slog.Logger, after <-chan struct{}) (*alerting, error) {
 	a := &alerting{policy: webhook.Policy{AllowPrivate: os.Getenv("CAMREG_WEBHOOK_ALLOW_PRIVATE") == "1"}}
 	if key := os.Getenv("CAMREG_WEBHOOK_KEY"); key != "" {
 		st.SetWebhookKey([]byte(key))
@@ -55,7 +62,16 @@ func startAlerts(ctx context.Context, st *models.Store, log *slog.Logger) (*aler
 	a.metrics = webhook.NewMetrics(st)
 	a.sender = &webhook.Sender{Store: st, Client: a.policy.Client(), Log: log, Workers: workers, RetryBase: retry, Metrics: a.metrics}
 	alerter := &webhook.Alerter{Store: st, Log: log, TickEvery: tick, Sender: a.sender, Metrics: a.metrics}
-	go alerter.Run(ctx)
+	go func() {
+		if after != nil {
+			select {
+			case <-after:
+			case <-ctx.Done():
+				return
+			}
+		}
+		alerter.Run(ctx)
+	}()
 	go a.sender.Run(ctx)
 	log.Info("alerts started", slog.Int("webhook_workers", workers), slog.Duration("retry_base", retry))
 	return a, nil

@@ -272,7 +272,11 @@ func (s *Store) FindListings(ctx context.Context, f ListingFilter, p PageRequest
 	var v ValidationError
 	q := s.db.WithContext(ctx).Model(&Listing{})
 	if f.Viewer != nil && !f.Viewer.Privileged() && f.Viewer.Role != RoleCertifier {
-		q = q.Where("camera_model_id IN (?)", visibleModels(s.db.WithContext(ctx).Model(&Model{}).Select("id"), *f.Viewer))
+		// Correlated, so that a page looks up the models of its own rows
+		// only: "IN (the public models)" listed every public model for
+		// each page, and led SQLite to read every listing of each.
+		q = q.Where("EXISTS (?)", visibleModels(s.db.WithContext(ctx).Model(&Model{}).Select("1").
+			Where("camera_models.id = listings.camera_model_id"), *f.Viewer))
 	}
 	if f.TraderOrgID != "" {
 		q = q.Where("trader_org_id = ?", f.TraderOrgID)

@@ -29,14 +29,25 @@ const (
 	// minRebuildLag is the lag under which CatchUp always replays: a few
 	// seconds of replay at worst.
 	minRebuildLag = 2000
-	// rebuildShare: CatchUp rebuilds when the lag is at least the
-	// registry's indexable records divided by rebuildShare. A rebuild costs
-	// one pass over every record; replay one build per event, measured ~10
-	// times dearer per record on the national set (BENCHMARKS.md, "Catching
-	// up"), so the switch is at about a tenth of the records; a little
-	// lower, since a rebuild also gives a compact index.
-	rebuildShare = 12
 )
+
+// replayCost is what replaying one event of each entity costs, in units
+// of one document of a rebuild (Reindex's CPU time per document), as
+// measured on the medium set (BENCHMARKS.md, "Catching up", 2026-12-06:
+// rebuild 4,490 documents per CPU second; batched replay 4,820
+// organization events, 2,681 model events, 989 certificate events (each
+// rebuilds its models too), 82,272 listing events, which have no
+// document). CatchUp rebuilds when replaying the lag would cost more than
+// rebuilding every record.
+var replayCost = map[string]float64{
+	"organization": 0.93,
+	"camera_model": 1.7,
+	"certificate":  4.5,
+	"warning":      4.5,
+}
+
+// otherEventCost is replayCost for every other entity: read and skipped.
+const otherEventCost = 0.06
 
 // Progress is how far an indexer is behind the change log.
 type Progress struct {
@@ -184,7 +195,35 @@ func (ix *Indexer) shouldRebuild(ctx context.Context, lag int64) (bool, error) {
 		ix.records, ix.recordsAt = n, time.Now()
 		ix.mu.Unlock()
 	}
-	return lag*rebuildShare >= records, nil
+	if float64(lag)*otherEventCost >= float64(records) {
+		return true, nil
+	}
+	cursor, err := ix.Index.Cursor(ctx)
+	if err != nil {
+		return false, fmt.Errorf("read search cursor: %w", err)
+	}
+	cost, err := lagCost(ctx, ix.Store, cursor, lag)
+	if err != nil {
+		return false, err
+	}
+	return cost >= float64(records), nil
+}
+
+// lagCost is the cost of replaying the lag events after cursor, in
+// documents of a rebuild (replayCost): one count per indexed entity, each
+// a range of the events' (entity, seq) index.
+func lagCost(ctx context.Context, store *models.Store, cursor, lag int64) (float64, error) {
+	cost, counted := 0.0, int64(0)
+	for entity, w := range replayCost {
+		var n int64
+		if err := store.DB().QueryRowContext(ctx, "SELECT COUNT(*) FROM events WHERE entity = $1 AND seq > $2",
+			entity, cursor).Scan(&n); err != nil {
+			return 0, fmt.Errorf("count events to replay: %w", err)
+		}
+		cost += float64(n) * w
+		counted += n
+	}
+	return cost + float64(max(lag-counted, 0))*otherEventCost, nil
 }
 
 // countRecords counts the rows that may become documents (deleted and

@@ -46,6 +46,7 @@ type Indexer struct {
 	RebuildLag int64
 
 	nudge   chan struct{}
+	settled chan struct{}
 	once    sync.Once
 	mu      sync.Mutex
 	lastErr error
@@ -60,7 +61,21 @@ type Indexer struct {
 }
 
 func (ix *Indexer) init() {
-	ix.once.Do(func() { ix.nudge = make(chan struct{}, 1) })
+	ix.once.Do(func() {
+		ix.nudge = make(chan struct{}, 1)
+		ix.settled = make(chan struct{})
+	})
+}
+
+// Settled is closed when Run's first catch-up has ended, in step or with
+// an error: after a rebuild from the rows when the index was far behind.
+// The server holds back its other start-up work that reads the whole
+// registry (the matcher's and verify's warm-ups) until then, so that it
+// does not compete with the rebuild for the cores and the database
+// (BENCHMARKS.md, "Catching up").
+func (ix *Indexer) Settled() <-chan struct{} {
+	ix.init()
+	return ix.settled
 }
 
 // Nudge asks Run to look at the change log now rather than at its next tick.
@@ -97,8 +112,11 @@ func (ix *Indexer) Run(ctx context.Context) {
 		interval = 300 * time.Millisecond
 	}
 	wait := interval
-	for {
+	for first := true; ; first = false {
 		_, err := ix.CatchUp(ctx)
+		if first {
+			close(ix.settled)
+		}
 		if ctx.Err() != nil {
 			return
 		}
