@@ -4,9 +4,11 @@
 package civil
 
 import (
+	"cmp"
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -63,14 +65,35 @@ func (d Date) String() string {
 	if d.IsZero() {
 		return ""
 	}
-	return fmt.Sprintf("%04d-%02d-%02d", d.y, d.m, d.d)
+	if d.y < 0 || d.y > 9999 {
+		return fmt.Sprintf("%04d-%02d-%02d", d.y, d.m, d.d)
+	}
+	// By hand: verify formats and compares dates many times per answer,
+	// and fmt.Sprintf was 5% of a warm verify's CPU under wrk.
+	b := [10]byte{byte('0' + d.y/1000), byte('0' + d.y/100%10), byte('0' + d.y/10%10), byte('0' + d.y%10), '-',
+		byte('0' + d.m/10), byte('0' + d.m%10), '-', byte('0' + d.d/10), byte('0' + d.d%10)}
+	return string(b[:])
+}
+
+// compare orders dates as their strings do (the zero Date first), without
+// formatting them.
+func (d Date) compare(e Date) int {
+	switch {
+	case !d.ok || !e.ok || d.y < 0 || d.y > 9999 || e.y < 0 || e.y > 9999:
+		return strings.Compare(d.String(), e.String())
+	case d.y != e.y:
+		return cmp.Compare(d.y, e.y)
+	case d.m != e.m:
+		return cmp.Compare(int(d.m), int(e.m))
+	}
+	return cmp.Compare(d.d, e.d)
 }
 
 // Before reports whether d is before e.
-func (d Date) Before(e Date) bool { return d.String() < e.String() }
+func (d Date) Before(e Date) bool { return d.compare(e) < 0 }
 
 // After reports whether d is after e.
-func (d Date) After(e Date) bool { return d.String() > e.String() }
+func (d Date) After(e Date) bool { return d.compare(e) > 0 }
 
 // Ptr returns nil for the zero Date, and a pointer to its string otherwise.
 func (d Date) Ptr() *string {

@@ -121,6 +121,12 @@ func Open(dsn string) (*Store, error) {
 		_ = sqlDB.Close()
 		return nil, fmt.Errorf("reach %s database: %w", dialect, err)
 	}
+	if dialect == SQLite {
+		if st.heads.version, err = openDataVersion(dsn); err != nil {
+			_ = sqlDB.Close()
+			return nil, fmt.Errorf("open %s database: %w", dialect, err)
+		}
+	}
 	st.db = db
 	st.matcher = newMatcher(db)
 	return st, nil
@@ -147,7 +153,7 @@ func (s *Store) DB() *sql.DB {
 func (s *Store) Dialect() Dialect { return s.dialect }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.DB().Close() }
+func (s *Store) Close() error { return errors.Join(s.heads.version.close(), s.DB().Close()) }
 
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error { return s.DB().PingContext(ctx) }

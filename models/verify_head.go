@@ -5,7 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
+
+	"github.com/glebarez/sqlite"
 )
 
 // headReads coalesces the change-log head reads of concurrent verifies.
@@ -25,6 +28,10 @@ type headReads struct {
 
 	once sync.Once
 	stmt *sql.Stmt // the head query, prepared
+
+	// version, on a SQLite file, asks PRAGMA data_version before the
+	// head (see dataVersion); nil elsewhere.
+	version *dataVersion
 }
 
 type headRead struct {
@@ -101,6 +108,9 @@ func (h *headReads) read(r reader) (int64, error) {
 // on every query all the same (profiled under wrk: 12.7% of a warm
 // verify's CPU is still SQLite's parser).
 func (h *headReads) readHead(r reader) (int64, error) {
+	if h.version != nil {
+		return h.version.head(r.db.Statement.Context)
+	}
 	db, ok := r.db.Statement.ConnPool.(*sql.DB)
 	if !ok {
 		return readHead(r)
@@ -114,4 +124,103 @@ func (h *headReads) readHead(r reader) (int64, error) {
 		return 0, fmt.Errorf("read the change-log head: %w", err)
 	}
 	return head, nil
+}
+
+// dataVersion reads the change log's head on SQLite only when the
+// database changed since it last did.
+//
+// Profiled under wrk (BENCHMARKS.md): reading the head was 17% of the
+// server's CPU during warm and cold verify runs, half of it SQLite parsing
+// the statement (the pure-Go driver prepares every statement anew, a
+// prepared one too). PRAGMA data_version is SQLite's own answer to "has
+// anything been committed since I last looked?": on one connection, its
+// value changes whenever another connection (of this process or any other,
+// such as a `camreg import` beside `serve`) has committed in the meantime,
+// and stays the same otherwise. Its connection here is its own and never
+// writes (a connection's own commits do not change its value). So:
+//
+//   - it asks data_version (T1), and when the value is the one it saw last
+//     time (T0, just before it read the head it holds), nothing was
+//     committed between T0 and T1, and the head it read after T0 is still
+//     the head at T1;
+//   - otherwise it reads the head again (T2, after T1) and keeps it with
+//     the value of T1. A commit between T1 and T2 changes the value the
+//     next read sees (the connection notices it at T2), so that head is
+//     never reused past a commit it did not see.
+//
+// Either way the head returned is at least every write committed before
+// the read began, as a head query's is.
+type dataVersion struct {
+	mu      sync.Mutex
+	db      *sql.DB   // one connection, read-only by use
+	conn    *sql.Conn // that connection, held
+	known   bool
+	version int64
+	last    int64
+}
+
+// openDataVersion opens the connection data_version is asked on, for a
+// SQLite database in a file (an in-memory one is private to each
+// connection: nil, and the head is read as elsewhere).
+func openDataVersion(path string) (*dataVersion, error) {
+	if path == "" || strings.Contains(path, ":memory:") || strings.Contains(path, "mode=memory") {
+		return nil, nil
+	}
+	db, err := sql.Open(sqlite.DriverName, sqliteDSN(path))
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(1)
+	db.SetMaxIdleConns(1)
+	return &dataVersion{db: db}, nil
+}
+
+func (d *dataVersion) head(ctx context.Context) (int64, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.conn == nil {
+		// One connection held for good: the pool must not swap it for a
+		// new one, whose values would not follow the old one's.
+		conn, err := d.db.Conn(ctx)
+		if err != nil {
+			return 0, fmt.Errorf("read the change-log head: %w", err)
+		}
+		d.conn, d.known = conn, false
+	}
+	head, err := d.read(ctx)
+	if err != nil {
+		_ = d.conn.Close()
+		d.conn, d.known = nil, false
+		return 0, fmt.Errorf("read the change-log head: %w", err)
+	}
+	return head, nil
+}
+
+func (d *dataVersion) read(ctx context.Context) (int64, error) {
+	var version int64
+	if err := d.conn.QueryRowContext(ctx, "PRAGMA data_version").Scan(&version); err != nil {
+		return 0, err
+	}
+	if d.known && version == d.version {
+		return d.last, nil
+	}
+	var head int64
+	if err := d.conn.QueryRowContext(ctx, headQuery).Scan(&head); err != nil {
+		return 0, err
+	}
+	d.known, d.version, d.last = true, version, head
+	return head, nil
+}
+
+func (d *dataVersion) close() error {
+	if d == nil {
+		return nil
+	}
+	d.mu.Lock()
+	if d.conn != nil {
+		_ = d.conn.Close()
+		d.conn = nil
+	}
+	d.mu.Unlock()
+	return d.db.Close()
 }

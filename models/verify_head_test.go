@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"camreg/migrations"
 	"camreg/models"
 	"camreg/models/testdb"
 )
@@ -51,4 +52,49 @@ func TestVerifySeesWritesUnderLoad(t *testing.T) {
 		stop.Store(true)
 		wg.Wait()
 	})
+}
+
+// TestVerifySeesAnotherProcessesWrites: two stores on one database, as
+// `serve` and a `camreg import` beside it. A model the second one commits
+// verifies at once through the first, whose previous verify had just read
+// the head (on SQLite, its data_version check must notice the other
+// connection's commit).
+func TestVerifySeesAnotherProcessesWrites(t *testing.T) {
+	for _, b := range testdb.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			ctx := t.Context()
+			dsn := b.DSN(t)
+			serve, err := models.Open(dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer serve.Close()
+			if _, err := migrations.Up(ctx, serve.DB(), string(serve.Dialect())); err != nil {
+				t.Fatal(err)
+			}
+			other, err := models.Open(dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer other.Close()
+			org := mustCreateTrader(t, other, "Công ty bên cạnh")
+			for i := range 30 {
+				number := fmt.Sprintf("OTHER-%03d", i)
+				if v, err := serve.Verify(ctx, models.VerifyQuery{Model: number}); err != nil || v.Match == models.MatchExact {
+					t.Fatalf("%s before it exists: %v %v", number, v, err)
+				}
+				if _, err := other.CreateModel(ctx, admin, models.ModelInput{Brand: ptr("Bên cạnh"), ModelNumber: ptr(number),
+					RegistrantOrgID: &org.ID, Status: ptr(models.ModelVerified)}); err != nil {
+					t.Fatal(err)
+				}
+				v, err := serve.Verify(ctx, models.VerifyQuery{Model: number})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if v.Match != models.MatchExact || v.Model == nil || v.Model.ModelNumber != number {
+					t.Fatalf("%s committed by another store, then verified as %s", number, v.Match)
+				}
+			}
+		})
+	}
 }
