@@ -97,6 +97,9 @@ type Server struct {
 	imports importJobs
 	// searchSlots bounds the searches running at once (search.go).
 	searchSlots *slots
+	// answers keeps GET /v1/verify's encoded answers at the change log's
+	// head (verify_answers.go).
+	answers verifyAnswers
 	// admission bounds the API requests running at once (admission.go).
 	admission *admission
 	// importLimits bound the files of import jobs (import.go).

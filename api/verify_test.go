@@ -180,3 +180,45 @@ func TestVerifyBulk(t *testing.T) {
 		}
 	})
 }
+
+// TestVerifyKeptAnswers: a verify answered again at the same change-log
+// head is the kept answer, byte for byte what a server that never answered
+// it gives; another language is another answer; and a write moves the head,
+// so the next answer sees it.
+func TestVerifyKeptAnswers(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *testEnv) {
+		e.fixture()
+		p := verifyPath("model", "DS-2CD1023G0E-I", "brand", "Hikvision", "at", "2026-03-01")
+		first := e.do(http.MethodGet, p, "", nil).want(http.StatusOK)
+		again := e.do(http.MethodGet, p, "", nil).want(http.StatusOK)
+		fresh := (&testEnv{t: t, store: e.store, srv: newEnv(t, e.store).srv}).do(http.MethodGet, p, "", nil).want(http.StatusOK)
+		for _, r := range []response{again, fresh} {
+			if r.Body.String() != first.Body.String() {
+				t.Fatalf("answers differ:\n%s\n%s", first.Body.String(), r.Body.String())
+			}
+			for _, h := range []string{"Content-Type", "Content-Language", "Vary"} {
+				if r.Header().Get(h) != first.Header().Get(h) {
+					t.Fatalf("%s: %q, then %q", h, first.Header().Get(h), r.Header().Get(h))
+				}
+			}
+		}
+		en := e.do(http.MethodGet, p, "", nil, "Accept-Language", "en").want(http.StatusOK)
+		if en.Body.String() == first.Body.String() || !strings.Contains(en.Body.String(), "Compliant with reservations") {
+			t.Fatalf("English answer: %s", en.Body.String())
+		}
+		if again := e.do(http.MethodGet, p, "", nil, "Accept-Language", "en").want(http.StatusOK); again.Body.String() != en.Body.String() {
+			t.Fatalf("English answers differ:\n%s\n%s", en.Body.String(), again.Body.String())
+		}
+		for i := range 3 {
+			number := fmt.Sprintf("KEPT-%d", i)
+			np := verifyPath("model", number, "at", "2026-03-01")
+			if m := e.do(http.MethodGet, np, "", nil).want(http.StatusOK).json(); m["match"] == "exact" {
+				t.Fatalf("%s before it exists: %v", number, m)
+			}
+			e.create("models", map[string]any{"brand": "Kept", "model_number": number, "status": "verified"})
+			if m := e.do(http.MethodGet, np, "", nil).want(http.StatusOK).json(); m["match"] != "exact" {
+				t.Fatalf("%s created, then verified as %v", number, m["match"])
+			}
+		}
+	})
+}

@@ -123,6 +123,39 @@ func (s *Store) Verify(ctx context.Context, q VerifyQuery) (*Verification, error
 	return &out[0], nil
 }
 
+// VerifyView is one verify's view of the registry: the change log's head
+// read once, then answers at least as new as it.
+type VerifyView struct {
+	s *Store
+	r reader
+}
+
+// ViewVerify reads the change log's head, as Verify does before it answers.
+func (s *Store) ViewVerify(ctx context.Context) (VerifyView, error) {
+	r, err := s.reader(ctx)
+	return VerifyView{s: s, r: r}, err
+}
+
+// Head is the change log's head the view read (-1 when it read none). The
+// same query asked on the same date at the same head has the same answer:
+// nothing verify reads was written in between. A cache of answers may key
+// on it (the API keeps the encoded answers of the latest head).
+func (v VerifyView) Head() int64 { return v.r.head }
+
+// Verify answers one query, as Store.Verify does. Errors: ErrInvalid.
+func (v VerifyView) Verify(q VerifyQuery) (*Verification, error) {
+	var e ValidationError
+	p := v.s.checkQuery(&e, "", q)
+	if err := e.Err(); err != nil {
+		return nil, err
+	}
+	out, err := verifyAll(v.r, []parsedQuery{p})
+	if err != nil {
+		return nil, err
+	}
+	return &out[0], nil
+}
+
 // VerifyMany answers up to MaxVerifyItems queries, in order, with a fixed
 // number of queries to the database whatever their count. Field errors
 // name the item: "items[3].at". Errors: ErrInvalid.

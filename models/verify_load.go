@@ -135,6 +135,9 @@ type reader struct {
 	// head as this reader read it. Its maps are read under snap.mu.RLock
 	// (see verifyAll).
 	snap *verifyCache
+	// head is the change log's head the reader read, -1 when it read none
+	// (a transaction's reader, or a store without a snapshot).
+	head int64
 }
 
 // reader returns a reader on the store's connection. It reads the change
@@ -144,7 +147,7 @@ type reader struct {
 // it, without the snapshot: the transaction may hold writes the log's
 // committed head does not show.
 func (s *Store) reader(ctx context.Context) (reader, error) {
-	r := reader{db: s.db.WithContext(ctx), matcher: s.matcher}
+	r := reader{db: s.db.WithContext(ctx), matcher: s.matcher, head: -1}
 	if _, pooled := r.db.Statement.ConnPool.(*sql.DB); !pooled || s.cache == nil {
 		return r, nil
 	}
@@ -152,6 +155,7 @@ func (s *Store) reader(ctx context.Context) (reader, error) {
 	if err != nil {
 		return r, err
 	}
+	r.head = head
 	ok, err := s.cache.advance(r, head)
 	if err != nil {
 		return r, err
@@ -192,7 +196,7 @@ func readHead(r reader) (int64, error) {
 
 // txReader reads within a write's transaction, which may hold changes the
 // change log's committed head does not show yet: no cache.
-func (s *Store) txReader(tx *gorm.DB) reader { return reader{db: tx, matcher: s.matcher} }
+func (s *Store) txReader(tx *gorm.DB) reader { return reader{db: tx, matcher: s.matcher, head: -1} }
 
 // query runs a query written with ? placeholders.
 func (r reader) query(query string, args ...any) (*sql.Rows, error) {
