@@ -152,11 +152,18 @@ func (h *headReads) readHead(r reader) (int64, error) {
 // the read began, as a head query's is.
 type dataVersion struct {
 	mu      sync.Mutex
+	path    string
 	db      *sql.DB   // one connection, read-only by use
 	conn    *sql.Conn // that connection, held
 	known   bool
 	version int64
 	last    int64
+	// wal is the wal-index header, mapped while conn is open; hdr is the
+	// header as read before the last check that found last current.
+	wal      *walHeader
+	walTried bool
+	hdr      [12]uint32
+	hdrOK    bool
 }
 
 // openDataVersion opens the connection data_version is asked on, for a
@@ -172,7 +179,7 @@ func openDataVersion(path string) (*dataVersion, error) {
 	}
 	db.SetMaxOpenConns(1)
 	db.SetMaxIdleConns(1)
-	return &dataVersion{db: db}, nil
+	return &dataVersion{path: path, db: db}, nil
 }
 
 func (d *dataVersion) head(ctx context.Context) (int64, error) {
@@ -189,19 +196,42 @@ func (d *dataVersion) head(ctx context.Context) (int64, error) {
 	}
 	head, err := d.read(ctx)
 	if err != nil {
-		_ = d.conn.Close()
-		d.conn, d.known = nil, false
+		d.drop()
 		return 0, fmt.Errorf("read the change-log head: %w", err)
+	}
+	if !d.walTried {
+		// The -shm file exists once the connection has read.
+		d.wal, d.walTried = openWALHeader(d.path), true
 	}
 	return head, nil
 }
 
+// drop closes the held connection (and unmaps the header first).
+func (d *dataVersion) drop() {
+	d.wal.close()
+	d.wal, d.walTried, d.hdrOK = nil, false, false
+	if d.conn != nil {
+		_ = d.conn.Close()
+	}
+	d.conn, d.known = nil, false
+}
+
 func (d *dataVersion) read(ctx context.Context) (int64, error) {
+	if d.known && d.hdrOK {
+		if hdr, ok := d.wal.read(); ok && hdr == d.hdr {
+			// Nothing committed since the header was read, before the
+			// check that found d.last current.
+			return d.last, nil
+		}
+	}
+	hdr, hdrOK := d.wal.read()
 	var version int64
 	if err := d.conn.QueryRowContext(ctx, "PRAGMA data_version").Scan(&version); err != nil {
 		return 0, err
 	}
 	if d.known && version == d.version {
+		// Nothing committed since the head was read, nor so since hdr.
+		d.hdr, d.hdrOK = hdr, hdrOK
 		return d.last, nil
 	}
 	var head int64
@@ -209,6 +239,7 @@ func (d *dataVersion) read(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	d.known, d.version, d.last = true, version, head
+	d.hdr, d.hdrOK = hdr, hdrOK
 	return head, nil
 }
 
@@ -217,10 +248,7 @@ func (d *dataVersion) close() error {
 		return nil
 	}
 	d.mu.Lock()
-	if d.conn != nil {
-		_ = d.conn.Close()
-		d.conn = nil
-	}
+	d.drop()
 	d.mu.Unlock()
 	return d.db.Close()
 }
