@@ -187,7 +187,7 @@ func (s *Store) VerifyMany(ctx context.Context, qs []VerifyQuery) ([]Verificatio
 // WarmVerify builds verify's snapshot of the rows it reads now, rather
 // than on the first verify (it reads every model and document once).
 func (s *Store) WarmVerify(ctx context.Context) error {
-	_, err := s.reader(ctx)
+	_, err := s.readerWaiting(ctx, true)
 	return err
 }
 

@@ -106,10 +106,10 @@ const maxDelta = 20_000
 // advance brings the snapshot to head at least, and reports whether it
 // did. A snapshot already past head (another verify moved it on) serves as
 // it is: it is newer. When the snapshot must be built whole (at first, or
-// after more than maxDelta events), one verify builds it without holding
-// the lock, and verifies meanwhile report false and read the database, as
-// a transaction does: none waits for the build.
-func (c *verifyCache) advance(r reader, head int64) (bool, error) {
+// after more than maxDelta events), it is built in the background without
+// holding the lock, and verifies meanwhile report false and read the
+// database, as a transaction does: none waits for the build but wait's.
+func (c *verifyCache) advance(r reader, head int64, wait bool) (bool, error) {
 	c.mu.RLock()
 	at := c.head
 	c.mu.RUnlock()
@@ -139,10 +139,36 @@ func (c *verifyCache) advance(r reader, head int64) (bool, error) {
 	if !c.building.CompareAndSwap(false, true) {
 		return false, nil
 	}
-	defer c.building.Store(false)
+	// The whole build runs on a context of its own, apart from the verify
+	// that found it needed: over the national registry, under load, it
+	// takes longer than a request may wait (15 s), and a build cancelled
+	// with its request left the snapshot unbuilt, so that every later
+	// verify started it again and timed out in turn (a 503 for every
+	// verify of a server whose warm-up a request had overtaken). The
+	// verify goes on from the database, as the others do meanwhile; only
+	// WarmVerify waits for the build.
+	done := make(chan error, 1)
+	go func() {
+		defer c.building.Store(false)
+		done <- c.rebuild(r.detached())
+	}()
+	if !wait {
+		return false, nil
+	}
+	if err := <-done; err != nil {
+		return false, err
+	}
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.head >= head, nil
+}
+
+// rebuild builds the snapshot afresh and puts it in place, unless a newer
+// one is there already.
+func (c *verifyCache) rebuild(r reader) error {
 	fresh := newVerifyCache()
 	if err := fresh.build(r); err != nil {
-		return false, err
+		return err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -151,7 +177,7 @@ func (c *verifyCache) advance(r reader, head int64) (bool, error) {
 			fresh.head, fresh.modelHead, fresh.standards, fresh.byID, fresh.rows, fresh.docs
 		c.forgetDecisions()
 	}
-	return c.head >= head, nil
+	return nil
 }
 
 // build reads every row verify reads. It labels the snapshot with the head

@@ -146,7 +146,11 @@ type reader struct {
 // before the question. A Store bound to a transaction (InTx) reads within
 // it, without the snapshot: the transaction may hold writes the log's
 // committed head does not show.
-func (s *Store) reader(ctx context.Context) (reader, error) {
+func (s *Store) reader(ctx context.Context) (reader, error) { return s.readerWaiting(ctx, false) }
+
+// readerWaiting is reader; with wait, a snapshot that must be built whole
+// is built before it returns, rather than in the background.
+func (s *Store) readerWaiting(ctx context.Context, wait bool) (reader, error) {
 	r := reader{db: s.db.WithContext(ctx), matcher: s.matcher, head: -1}
 	if _, pooled := r.db.Statement.ConnPool.(*sql.DB); !pooled || s.cache == nil {
 		return r, nil
@@ -156,7 +160,7 @@ func (s *Store) reader(ctx context.Context) (reader, error) {
 		return r, err
 	}
 	r.head = head
-	ok, err := s.cache.advance(r, head)
+	ok, err := s.cache.advance(r, head, wait)
 	if err != nil {
 		return r, err
 	}
@@ -192,6 +196,13 @@ func readHead(r reader) (int64, error) {
 		return 0, fmt.Errorf("read the change-log head: %w", err)
 	}
 	return head, nil
+}
+
+// detached is r on a context that is never cancelled (for the snapshot's
+// whole build, which outlives the verify that started it).
+func (r reader) detached() reader {
+	r.db = r.db.WithContext(context.WithoutCancel(r.db.Statement.Context))
+	return r
 }
 
 // txReader reads within a write's transaction, which may hold changes the
