@@ -88,8 +88,11 @@ func serveCmd(cfg *config, log *slog.Logger) *cobra.Command {
 					log.Warn("matcher warm-up failed; it is built on first use", slog.String("error", err.Error()))
 				}
 				// And verify's snapshot of the rows it reads, likewise.
+				start := time.Now()
 				if err := st.WarmVerify(ctx); err != nil {
 					log.Warn("verify warm-up failed; its snapshot is built on first use", slog.String("error", err.Error()))
+				} else {
+					log.Info("verify snapshot built", slog.Duration("took", time.Since(start)))
 				}
 			}()
 			limits, err := importer.LimitsFromEnv(os.Getenv)
