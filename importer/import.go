@@ -218,9 +218,20 @@ func Import(ctx context.Context, st *models.Store, path string, opts Options) (*
 	if sum.Counts.Created+sum.Counts.Updated > 0 {
 		// A bulk load changes the tables faster than the database's own
 		// statistics follow: refresh them before the registry is queried.
-		err = st.RefreshStatistics(ctx)
+		err = st.RefreshStatistics(ctx, statisticsTables[opts.Entity]...)
 	}
 	return sum, err
+}
+
+// statisticsTables are the tables an import of each entity writes, whose
+// statistics it refreshes; an entity not named here refreshes them all.
+var statisticsTables = map[string][]string{
+	"organizations":       {"organizations", "events"},
+	"models":              {"camera_models", "model_gtins", "events"},
+	"certificates":        {"conformity_certificates", "certificate_models", "events"},
+	"origin-certificates": {"origin_certificates", "origin_certificate_models", "events"},
+	"warnings":            {"warnings", "warning_models", "events"},
+	"listings":            {"listings", "events"},
 }
 
 // byLine orders a summary's invalid rows as they stand in the file: a

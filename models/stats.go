@@ -3,6 +3,8 @@ package models
 import (
 	"context"
 	"fmt"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // countedTables are the tables Counts reports, in a fixed order. Child
@@ -54,11 +56,21 @@ func (s *Store) IsEmpty(ctx context.Context) (bool, error) {
 // to look at every table (0x10000) and analyze those that need it (0x02).
 // Without it the planner judges a freshly loaded table by what it held
 // before the load (on PostgreSQL, until autovacuum comes round), and may
-// pick a scan where an index serves.
-func (s *Store) RefreshStatistics(ctx context.Context) error {
+// pick a scan where an index serves. tables, when given, are the tables
+// the load wrote: PostgreSQL analyzes only them (the whole database's
+// ANALYZE cost a 300-row import of the medium set 0.89 s of the server's
+// CPU, these tables' 0.34 s); SQLite's optimize picks its own.
+func (s *Store) RefreshStatistics(ctx context.Context, tables ...string) error {
 	stmt := "PRAGMA optimize=0x10002"
 	if s.dialect == Postgres {
 		stmt = "ANALYZE"
+		for i, t := range tables {
+			sep := ", "
+			if i == 0 {
+				sep = " "
+			}
+			stmt += sep + pgx.Identifier{t}.Sanitize()
+		}
 	}
 	if _, err := s.DB().ExecContext(ctx, stmt); err != nil {
 		return fmt.Errorf("refresh planner statistics: %w", err)
