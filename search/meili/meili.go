@@ -378,6 +378,7 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (*search.Result, er
 	// With a province named: its words, and all the words and the rest
 	// (the name's), for the titles that hold them as a phrase.
 	var provWords, allWords, nameWords []string
+	ws := strings.FieldsFunc(fold.Text(q.Text), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 	if key != "" {
 		exact := "keys = " + quote(key)
 		near := "loose_keys = " + quote(loose)
@@ -390,7 +391,6 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (*search.Result, er
 		// not match; the tiers match by filter alone.
 		queries[0].Query, queries[1].Query = "", ""
 		tierScore = []float64{3, 2, 0}
-		ws := strings.FieldsFunc(fold.Text(q.Text), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 		if code, from, to, ok := search.ProvinceWords(ws); ok && q.Province == "" {
 			// A province named in the query (search.ProvinceWords): the
 			// records of that province first, as bleve's and PostgreSQL's
@@ -419,16 +419,22 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (*search.Result, er
 		hit        search.Hit
 		tier       float64
 		full, name bool // the title holds every word, or the name's, as a phrase
+		phrase     bool // the title or the body holds every word as a phrase
 	}
 	var all []ranked
 	for i, r := range res.Results {
 		out.Total += int(r.EstimatedTotalHits)
 		for _, h := range r.Hits {
-			hit, err := decodeHit(h)
+			hit, body, err := decodeHit(h)
 			if err != nil {
 				return nil, err
 			}
 			rh := ranked{tier: tierScore[i]}
+			if len(ws) >= 2 {
+				// Meilisearch takes the last word as a prefix too ("da"
+				// for "Đạo"): an address typed whole ranks before it.
+				rh.phrase = search.HoldsPhrase(hit.Title, ws) || search.HoldsPhrase(body, ws)
+			}
 			if i == 2 && search.HoldsPhrase(hit.Title, provWords) {
 				rh.tier++
 			}
@@ -449,7 +455,8 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (*search.Result, er
 	// as a phrase and then one holding the name's come first, as bleve's
 	// and PostgreSQL's phrase boosts rank them.
 	slices.SortStableFunc(all, func(ra, rb ranked) int {
-		if d := cmp.Or(cmp.Compare(rb.tier, ra.tier), cmpTrue(ra.full, rb.full), cmpTrue(ra.name, rb.name)); d != 0 {
+		if d := cmp.Or(cmp.Compare(rb.tier, ra.tier), cmpTrue(ra.full, rb.full), cmpTrue(ra.name, rb.name),
+			cmpTrue(ra.phrase, rb.phrase)); d != 0 {
 			return d
 		}
 		a, b := ra.hit, rb.hit
@@ -629,7 +636,8 @@ func addFacets(f *search.Facets, raw json.RawMessage) error {
 	return nil
 }
 
-func decodeHit(h ms.Hit) (search.Hit, error) {
+// decodeHit reads a hit, and its body as highlighted (marks are no letters).
+func decodeHit(h ms.Hit) (search.Hit, string, error) {
 	var doc struct {
 		Type      string  `json:"type"`
 		EntityID  string  `json:"entity_id"`
@@ -642,10 +650,10 @@ func decodeHit(h ms.Hit) (search.Hit, error) {
 	}
 	raw, err := json.Marshal(h)
 	if err != nil {
-		return search.Hit{}, err
+		return search.Hit{}, "", err
 	}
 	if err := json.Unmarshal(raw, &doc); err != nil {
-		return search.Hit{}, fmt.Errorf("meilisearch hit: %w", err)
+		return search.Hit{}, "", fmt.Errorf("meilisearch hit: %w", err)
 	}
 	hit := search.Hit{Type: search.Type(doc.Type), EntityID: doc.EntityID, Title: doc.Title, Score: doc.Score}
 	for _, f := range []string{doc.Formatted.Title, doc.Formatted.Body} {
@@ -654,7 +662,7 @@ func decodeHit(h ms.Hit) (search.Hit, error) {
 			break
 		}
 	}
-	return hit, nil
+	return hit, doc.Formatted.Body, nil
 }
 
 var _ search.Index = (*Index)(nil)

@@ -6,6 +6,7 @@ import (
 
 	"camreg/fold"
 	"camreg/match"
+	"camreg/search"
 )
 
 // Distractors: a big generated corpus (corpusgen -models 100000 -orgs
@@ -168,7 +169,7 @@ func widen(qs []RelevanceQuery, c, d *Corpus) []RelevanceQuery {
 			}
 		case q.Kind == "shop_name":
 			for _, o := range d.Organizations {
-				if fold.Text(o.Name) == fold.Text(q.Q) {
+				if fold.Text(o.Name) == fold.Text(q.Q) || nameInProvince(q, o) {
 					q.Want = append(q.Want, o.ID)
 				}
 			}
@@ -187,7 +188,7 @@ func widen(qs []RelevanceQuery, c, d *Corpus) []RelevanceQuery {
 		case q.Kind == "shop_name_written" || q.Kind == "shop_name_core" || q.Kind == "shop_name_cty" ||
 			q.Kind == "tax_code_written" || q.Kind == "address_written":
 			for _, o := range d.Organizations {
-				if Answers(q.Kind, q.Q, o) {
+				if Answers(q.Kind, q.Q, o) || nameInProvince(q, o) {
 					q.Want = append(q.Want, o.ID)
 				}
 			}
@@ -203,4 +204,26 @@ func widen(qs []RelevanceQuery, c, d *Corpus) []RelevanceQuery {
 		out = append(out, q)
 	}
 	return out
+}
+
+// nameInProvince says whether o answers q, a shop's name that ends with a
+// province's name ("cua hang dien tu toan cau ho chi minh"), read as a
+// name and its province: o is of that province, and its name is the rest
+// (for shop_name_core, holds it as words). A national registry holds
+// such shops ("Cửa hàng Điện tử Toàn Cầu" of Hồ Chí Minh), and the query
+// cannot tell them from the shop whose whole name it is.
+func nameInProvince(q RelevanceQuery, o CorpusOrganization) bool {
+	if q.Kind != "shop_name" && q.Kind != "shop_name_written" && q.Kind != "shop_name_core" {
+		return false
+	}
+	ws := strings.Fields(fold.Text(q.Q))
+	code, from, to, ok := search.ProvinceWords(ws)
+	if !ok || to != len(ws) || from == 0 || o.ProvinceCode != code {
+		return false
+	}
+	name := strings.Join(ws[:from], " ")
+	if q.Kind == "shop_name_core" {
+		return strings.Contains(" "+fold.Text(o.Name)+" ", " "+name+" ")
+	}
+	return fold.Text(o.Name) == name
 }
