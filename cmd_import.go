@@ -60,6 +60,9 @@ Exit status: 0 when every row was valid, 1 otherwise (or on any error).`,
 				return err
 			}
 			opts.Map, opts.BatchSize, opts.Actor = m, batchSize, models.System("import")
+			// CAMREG_IMPORT_PIPELINE=0 imports one batch at a time, to
+			// measure what the pipeline gives.
+			opts.OneAtATime = os.Getenv("CAMREG_IMPORT_PIPELINE") == "0"
 			if opts.Limits, err = importLimits(cmd); err != nil {
 				return err
 			}

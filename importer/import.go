@@ -63,6 +63,10 @@ type Options struct {
 	// Encoding is the text encoding of a CSV or JSON file (encoding.go);
 	// empty detects it.
 	Encoding string
+	// OneAtATime runs the batches one after the other, without the
+	// pipeline (import_pass.go), to compare the two
+	// (CAMREG_IMPORT_PIPELINE=0).
+	OneAtATime bool
 
 	// afterCommit is called with the rows committed so far after each
 	// committed batch; the kill test uses it to know when to strike.

@@ -85,7 +85,10 @@ func (r *run) pass(ctx context.Context, sum *Summary, commit bool) error {
 	// file's order, each in its own transaction. The results are taken in
 	// order, here, so the summary, the reports and the progress read as
 	// they did one batch at a time.
-	const depth = 2
+	depth := 2
+	if r.opts.OneAtATime {
+		depth = 0
+	}
 	var queue []*inflight
 	var prev *inflight
 	// take waits for the oldest batch in flight and counts its results.
