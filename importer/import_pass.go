@@ -272,15 +272,19 @@ func (f *inflight) finished() bool {
 // writes only if it succeeded.
 func (f *inflight) run(ctx context.Context, r *run, mode models.BatchMode) {
 	defer close(f.done)
+	// Only this goroutine reads after: let the batch before be collected
+	// once it is done (a chain of every batch would hold the whole file).
+	after := f.after
+	f.after = nil
 	if err := ctx.Err(); err != nil {
 		f.err, f.unstarted = err, true
 		return
 	}
 	if mode != models.BatchValidate {
 		perr := r.prefetch(ctx, f.batch)
-		if f.after != nil {
-			<-f.after.done
-			if f.after.err != nil {
+		if after != nil {
+			<-after.done
+			if after.err != nil {
 				f.err = errStopped
 				return
 			}
