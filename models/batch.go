@@ -70,6 +70,16 @@ var ErrBatchInvalid = errors.New("a row of the batch is invalid; nothing was wri
 // writes batches (SQLite's default is 2,000).
 const batchCacheKiB = 32 << 10
 
+// batchCheckpointPages is how many pages the WAL of a connection that
+// writes batches may hold before its commit checkpoints them into the
+// database file (SQLite's default is 1,000, which a batch or two fills: a
+// page that every batch touches, such as an index's last leaf, was copied
+// back at nearly every commit). Durability is the same (WAL with
+// synchronous=NORMAL): only how often the WAL is folded into the file
+// changes, and the WAL may grow to some 40 MB meanwhile. National traders:
+// checkpoints 1.09 s → 0.60 s of CPU, and one fsync of the file in ten.
+const batchCheckpointPages = 10_000
+
 // setCacheSize sets the page cache of the connection that runs tx.
 func setCacheSize(tx *gorm.DB, kib int) error {
 	if err := tx.Exec(fmt.Sprintf("PRAGMA cache_size = -%d", kib)).Error; err != nil {
@@ -264,6 +274,9 @@ func (s *Store) runBatch(ctx context.Context, actor Actor, mode BatchMode, fn fu
 			// one): a bound of 32 MB for each of the pool's connections.
 			if err := setCacheSize(tx, batchCacheKiB); err != nil {
 				return err
+			}
+			if err := tx.Exec(fmt.Sprintf("PRAGMA wal_autocheckpoint = %d", batchCheckpointPages)).Error; err != nil {
+				return fmt.Errorf("set the checkpoint interval: %w", err)
 			}
 		}
 		var err error
