@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -63,6 +64,13 @@ Exit status: 0 when every row was valid, 1 otherwise (or on any error).`,
 			// CAMREG_IMPORT_PIPELINE=0 imports one batch at a time, to
 			// measure what the pipeline gives.
 			opts.OneAtATime = os.Getenv("CAMREG_IMPORT_PIPELINE") == "0"
+			if os.Getenv("GOGC") == "" {
+				// An import's live heap is a few batches, whatever the
+				// file's size: let it grow to four times that between
+				// collections rather than twice (national traders: 9 %
+				// less CPU, peak RSS 155 → 186 MiB, still flat).
+				debug.SetGCPercent(300)
+			}
 			if opts.Limits, err = importLimits(cmd); err != nil {
 				return err
 			}
