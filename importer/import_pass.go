@@ -132,9 +132,6 @@ func (r *run) pass(ctx context.Context, sum *Summary, commit bool) error {
 		if commit && counts.Created+counts.Updated+counts.Unchanged > 0 {
 			sum.Written = true
 		}
-		if commit && r.opts.afterCommit != nil {
-			r.opts.afterCommit(f.rows)
-		}
 		if r.opts.Progress != nil {
 			r.opts.Progress(Progress{Phase: phase, Rows: f.rows, Bytes: cr.n.Load(), TotalBytes: total, Counts: sum.Counts})
 		}
@@ -295,6 +292,12 @@ func (f *inflight) run(ctx context.Context, r *run, mode models.BatchMode) {
 		}
 	}
 	f.results, f.err = r.checkOrWrite(ctx, f.batch, mode)
+	if mode != models.BatchValidate && f.err == nil && r.opts.afterCommit != nil {
+		// Told as the batch commits, as one batch at a time did, not
+		// when the pass takes its results (the next batch is running by
+		// then).
+		r.opts.afterCommit(f.rows)
+	}
 }
 
 // report records an invalid row.
