@@ -376,7 +376,10 @@ test('the record page: share link, findings confirmed with a reason, a near matc
   // the signature lines, on at most two A4 pages.
   await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
   await page.emulateMedia({ media: 'print' });
-  assert.ok(await page.locator('#record .reason').first().isVisible(), 'the evidence is unfolded');
+  // The record may be drawn again from the server as the print starts: what
+  // is on the screen then must be unfolded too.
+  const unfolded = await page.locator('#record .reason').first().waitFor({ state: 'visible', timeout: 5000 }).then(() => true, () => false);
+  assert.ok(unfolded, 'the evidence is unfolded');
   for (const sel of ['.top', '#manual-form', '#record-print', '.foot']) assert.equal(await page.locator(sel).isVisible(), false, `${sel} is not printed`);
   assert.ok(await page.locator('.signatures').isVisible(), 'the signature lines are printed');
   // Side by side, level, though the trader's label takes two lines at 360 px.

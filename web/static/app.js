@@ -5,7 +5,7 @@
 
 import { api, isAbort, onSlow, qs } from './api.js';
 import { t, lang, setLang, applyStatic, code, day } from './i18n.js';
-import { h, fill, badge, reasons, modelName, showError } from './render.js';
+import { h, fill, badge, reasons, modelName, showError, unfold } from './render.js';
 import * as inspect from './inspect.js';
 
 const $ = (id) => document.getElementById(id);
@@ -307,9 +307,11 @@ inspect.init();
 route();
 // A printout shows the evidence folded away on the screen.
 window.addEventListener('beforeprint', () => {
-  for (const d of document.querySelectorAll('details:not([open])')) { d.open = true; d.dataset.printOpened = '1'; }
+  document.documentElement.dataset.printing = '1';
+  unfold(document);
 });
 window.addEventListener('afterprint', () => {
+  delete document.documentElement.dataset.printing;
   for (const d of document.querySelectorAll('details[data-print-opened]')) { d.open = false; delete d.dataset.printOpened; }
 });
 // The offline shell: the page opens without a network once it was seen.

@@ -29,7 +29,15 @@ function append(el, children) {
 export function fill(el, ...children) {
   el.replaceChildren();
   append(el, children);
+  // A part drawn again while printing (a record refreshed as the print
+  // dialog opens) shows its evidence unfolded too, as beforeprint did.
+  if (document.documentElement.dataset.printing) unfold(el);
   return el;
+}
+
+/** Opens the folded evidence under el for a printout, marked to fold again after it. */
+export function unfold(el) {
+  for (const d of el.querySelectorAll('details:not([open])')) { d.open = true; d.dataset.printOpened = '1'; }
 }
 
 const ICON = { compliant: '✓', non_compliant: '✕', warning: '!', unknown: '?' };
