@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"gorm.io/gorm"
 )
@@ -22,19 +23,9 @@ func (s *Store) CertificatesCovering(ctx context.Context, viewer Actor, modelIDs
 	if err != nil || len(ids) == 0 {
 		return nil, err
 	}
-	var out []Certificate
-	for len(ids) > 0 {
-		n := min(len(ids), maxByIDs)
-		page, err := s.ViewCertificates(ctx, viewer, ids[:n])
-		if err != nil {
-			return nil, err
-		}
-		for _, c := range page {
-			out = append(out, *c)
-		}
-		ids = ids[n:]
-	}
-	return out, nil
+	return loadPaged(ids, func(page []string) (map[string]*Certificate, error) {
+		return s.ViewCertificates(ctx, viewer, page)
+	})
 }
 
 // WarningsAffecting loads the warnings that name any of the camera models
@@ -45,17 +36,25 @@ func (s *Store) WarningsAffecting(ctx context.Context, modelIDs []string) ([]War
 	if err != nil || len(ids) == 0 {
 		return nil, err
 	}
-	var out []Warning
-	for len(ids) > 0 {
-		n := min(len(ids), maxByIDs)
-		page, err := s.GetWarnings(ctx, ids[:n])
+	return loadPaged(ids, func(page []string) (map[string]*Warning, error) {
+		return s.GetWarnings(ctx, page)
+	})
+}
+
+// loadPaged loads ids by pages of at most maxByIDs with load, in the order
+// of ids; an id load does not return is left out.
+func loadPaged[T any](ids []string, load func([]string) (map[string]*T, error)) ([]T, error) {
+	var out []T
+	for page := range slices.Chunk(ids, maxByIDs) {
+		rows, err := load(page)
 		if err != nil {
 			return nil, err
 		}
-		for _, w := range page {
-			out = append(out, *w)
+		for _, id := range page {
+			if r, ok := rows[id]; ok {
+				out = append(out, *r)
+			}
 		}
-		ids = ids[n:]
 	}
 	return out, nil
 }
