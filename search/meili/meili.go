@@ -345,8 +345,13 @@ func filters(q search.Query) []string {
 var facetNames = []string{"type", "brand", "province", "status"}
 
 // Search answers q with one multi-search of up to three disjoint tiers:
-// exact keys, loose keys, words; and then counts the facets with another
-// (see facets).
+// exact keys, loose keys, words. Each tier counts its facets over every
+// match in the search that ranks it: Meilisearch counts a facet by
+// intersecting each value's documents with the matches, which costs far
+// less than the search, so the facets are exact whatever the total; a
+// second search to count them (a sample beyond q.FacetLimit(), as bleve
+// and postgres do) searched every word again, and cost half the engine's
+// time and a round trip.
 func (ix *Index) Search(ctx context.Context, q search.Query) (*search.Result, error) {
 	if err := ix.ensure(ctx); err != nil {
 		return nil, err
@@ -365,8 +370,8 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (*search.Result, er
 			AttributesToRetrieve:  []string{"type", "entity_id", "title"},
 			AttributesToHighlight: []string{"title", "body"},
 			HighlightPreTag:       markOpen, HighlightPostTag: markClose,
-			ShowRankingScore: true,
-			Filter:           strings.Join(append(clone(base), extra...), " AND "),
+			ShowRankingScore: true, Facets: facetNames,
+			Filter: strings.Join(append(clone(base), extra...), " AND "),
 		}
 		if r.Filter == "" {
 			r.Filter = nil
@@ -414,7 +419,8 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (*search.Result, er
 	if err != nil {
 		return nil, err
 	}
-	out := &search.Result{}
+	out := &search.Result{Facets: search.Facets{Type: map[string]int{}, Brand: map[string]int{},
+		Province: map[string]int{}, Status: map[string]int{}}, FacetsExact: true}
 	type ranked struct {
 		hit        search.Hit
 		tier       float64
@@ -423,7 +429,9 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (*search.Result, er
 	}
 	var all []ranked
 	for i, r := range res.Results {
-		out.Total += int(r.EstimatedTotalHits)
+		if err := addFacets(&out.Facets, r.FacetDistribution); err != nil {
+			return nil, err
+		}
 		for _, h := range r.Hits {
 			hit, body, err := decodeHit(h)
 			if err != nil {
@@ -475,79 +483,13 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (*search.Result, er
 	if out.Hits == nil {
 		out.Hits = []search.Hit{}
 	}
-	return out, ix.facets(ctx, q, queries, out)
+	// Every document has a type: the type counts add up to the matches,
+	// exhaustively (estimatedTotalHits is capped by maxTotalHits).
+	for _, n := range out.Facets.Type {
+		out.Total += n
+	}
+	return out, nil
 }
-
-// facets counts out's facets with the tiers' queries again, without hits.
-// Meilisearch counts facets over every match, which over a broad query of
-// the national registry costs more than the search: up to q.FacetLimit()
-// matches (by the first search's estimate) every match is counted, and
-// the total is the count's exhaustive one; beyond, only the matches in a
-// sample of buckets are, and the counts are scaled to the total.
-func (ix *Index) facets(ctx context.Context, q search.Query, tiers []*ms.SearchRequest, out *search.Result) error {
-	out.Facets = search.Facets{Type: map[string]int{}, Brand: map[string]int{}, Province: map[string]int{}, Status: map[string]int{}}
-	out.FacetsExact = true
-	if out.Total == 0 {
-		return nil
-	}
-	count := func(extra string) (search.Facets, int, error) {
-		f := search.Facets{Type: map[string]int{}, Brand: map[string]int{}, Province: map[string]int{}, Status: map[string]int{}}
-		queries := make([]*ms.SearchRequest, len(tiers))
-		for i, t := range tiers {
-			c := *t
-			// No hits (a page of none), only the facets.
-			c.Limit, c.Page, c.HitsPerPage, c.Facets = 0, 1, &noHits, facetNames
-			c.AttributesToRetrieve, c.AttributesToHighlight, c.ShowRankingScore = []string{"id"}, nil, false
-			if extra != "" {
-				filter := extra
-				if fs, ok := c.Filter.(string); ok && fs != "" {
-					filter = fs + " AND " + extra
-				}
-				c.Filter = filter
-			}
-			queries[i] = &c
-		}
-		res, err := ix.multi(ctx, queries)
-		if err != nil {
-			return f, 0, err
-		}
-		for _, r := range res.Results {
-			if err := addFacets(&f, r.FacetDistribution); err != nil {
-				return f, 0, err
-			}
-		}
-		// Every document has a type: the type counts add up to the
-		// matches counted, which no page bound caps.
-		n := 0
-		for _, v := range f.Type {
-			n += v
-		}
-		return f, n, nil
-	}
-	if out.Total <= q.FacetLimit() {
-		f, n, err := count("")
-		if err != nil {
-			return err
-		}
-		out.Facets, out.Total = f, n
-		return nil
-	}
-	n := search.SampleShare(out.Total, q.FacetLimit())
-	f, sampled, err := count(fmt.Sprintf("sample < %d", n))
-	if err != nil {
-		return err
-	}
-	if sampled == 0 {
-		// An index built before the sample buckets: count every match.
-		f, _, err = count("")
-		out.Facets = f
-		return err
-	}
-	out.Facets, out.FacetsExact = search.ScaleFacets(f, sampled, out.Total), false
-	return nil
-}
-
-var noHits int64
 
 // multi sends one multi-search; a failure marks the engine as needing its
 // settings again.
