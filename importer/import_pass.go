@@ -123,6 +123,12 @@ func (r *run) pass(ctx context.Context, sum *Summary, commit bool) error {
 			return err
 		case f.unstarted:
 			return fmt.Errorf("import interrupted after %d rows: %w", f.rows-len(f.batch), ctx.Err())
+		case err != nil && ctx.Err() != nil:
+			// The batch was stopped by the cancellation itself (a
+			// database driver says so in its own words, SQLite's
+			// "interrupted" among them): say it was interrupted, as
+			// the caller asked for.
+			return fmt.Errorf("import interrupted after %d rows (the batch in progress was rolled back): %w", f.rows-len(f.batch), ctx.Err())
 		case err != nil:
 			return fmt.Errorf("import batch ending at %s %d (rolled back): %w", sum.PosKind, f.batch[len(f.batch)-1].pos, err)
 		}
