@@ -3,8 +3,9 @@
 // a slip or two) into the registry's models, ranked.
 //
 // Search, verify and inspection items all ask it, so they never disagree.
-// Candidates come from a Levenshtein automaton run over a finite-state
-// transducer (vellum) of confusable-merged keys: every key within Allowed
+// Candidates come from an edit-distance automaton (osaAutomaton: the
+// optimal-string-alignment table, one band of a row per prefix) run over a
+// finite-state transducer (vellum) of confusable-merged keys: every key within Allowed
 // edits of the typed key is found, whatever the size of the registry or of a
 // family of siblings, and nothing farther is looked at. Candidates are then
 // ranked by the product's own rules: weighted edit distance, then agreement
@@ -21,12 +22,10 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 
 	"camreg/fold"
 
 	"github.com/blevesearch/vellum"
-	"github.com/blevesearch/vellum/levenshtein"
 )
 
 // Entry is one model the matcher knows.
@@ -96,27 +95,6 @@ type Index struct {
 	removed map[string]bool
 	brands  map[string]bool
 	built   map[string]bool // ids of entries
-}
-
-var (
-	builders     [3]*levenshtein.LevenshteinAutomatonBuilder
-	buildersOnce sync.Once
-	buildersErr  error
-)
-
-func automaton(key string, d int) (*levenshtein.DFA, error) {
-	buildersOnce.Do(func() {
-		for i := 1; i <= 2; i++ {
-			builders[i], buildersErr = levenshtein.NewLevenshteinAutomatonBuilder(uint8(i), true)
-			if buildersErr != nil {
-				return
-			}
-		}
-	})
-	if buildersErr != nil {
-		return nil, buildersErr
-	}
-	return builders[d].BuildDfa(key, uint8(d))
 }
 
 // New builds an index over entries. Entries with an empty model key are
@@ -329,11 +307,9 @@ func (ix *Index) scan(merged string, d int, fn func(Entry)) error {
 		}
 		return nil
 	}
-	dfa, err := automaton(merged, d)
-	if err != nil {
-		return fmt.Errorf("match %q: %w", merged, err)
-	}
-	it, err := ix.fst.Search(dfa, nil, nil)
+	aut := newOSA(merged, d)
+	defer aut.put()
+	it, err := ix.fst.Search(aut, nil, nil)
 	for err == nil {
 		_, v := it.Current()
 		for _, i := range ix.groups[v] {
