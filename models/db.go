@@ -69,6 +69,9 @@ type Store struct {
 	// webhookKey seals webhook secrets at rest (webhook.go); nil stores
 	// them as they are.
 	webhookKey []byte
+	// gate lets this process's SQLite write transactions through one at
+	// a time (writegate.go); nil on PostgreSQL.
+	gate writeGate
 }
 
 // Open connects to the database named by dsn (a SQLite path or a postgres://
@@ -87,7 +90,8 @@ func Open(dsn string) (*Store, error) {
 		}
 		dialector = sqlite.Open(sqliteDSN(dsn))
 	}
-	st := &Store{dialect: dialect, now: time.Now, cache: newVerifyCache(), heads: &headReads{}, tree: &treeCache{}}
+	st := &Store{dialect: dialect, now: time.Now, cache: newVerifyCache(), heads: &headReads{}, tree: &treeCache{},
+		gate: newWriteGate(dialect)}
 	db, err := gorm.Open(dialector, &gorm.Config{
 		Logger:                 logger.Discard,
 		SkipDefaultTransaction: true,
@@ -171,6 +175,10 @@ func (s *Store) timestamp() time.Time { return s.now().UTC().Truncate(time.Micro
 // together or not at all.
 func (s *Store) write(ctx context.Context, actor Actor, fn func(tx *gorm.DB, log *changeLog) error) error {
 	var idem *IdempotencyKey
+	if s.batch == nil {
+		// A write of its own (in InTx, the batch took the gate).
+		defer s.gate.enter(ctx)()
+	}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		log := &changeLog{actor: actor}
 		if err := fn(tx, log); err != nil {
@@ -242,6 +250,9 @@ func translate(err error, what string) error {
 // change-log events, is committed together or not at all. The importer
 // writes its batches this way.
 func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) error {
+	if s.batch == nil {
+		defer s.gate.enter(ctx)()
+	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		bound := *s
 		bound.db = tx
