@@ -197,6 +197,11 @@ func Import(ctx context.Context, st *models.Store, path string, opts Options) (*
 			return nil, err
 		}
 	}
+	if slices.Contains([]string{"certificates", "origin-certificates", "warnings"}, opts.Entity) {
+		// Their rows name models by brand and number, resolved once per
+		// import (refCache); the batch services need not check each id again.
+		st = st.RememberingModels(opts.Actor)
+	}
 	r := &run{st: st, opts: opts, h: h, path: path, refs: newRefCache(opts.Actor), encoding: encoding}
 	sum := &Summary{Entity: opts.Entity, Format: opts.Format, DryRun: opts.DryRun, Errors: []RowError{}, PosKind: posKind(opts.Format)}
 	defer byLine(sum)

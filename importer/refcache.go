@@ -220,23 +220,13 @@ func (rc *refCache) prefetch(ctx context.Context, st *models.Store, batch []reco
 		}
 	}
 	if len(pairs) > 0 {
-		ids, err := st.ModelIDsByKeys(ctx, pairs)
-		if err != nil {
-			return err
-		}
-		list := make([]string, 0, len(ids))
-		for _, id := range ids {
-			list = append(list, id)
-		}
-		visible, err := st.VisibleModelIDs(ctx, rc.viewer, list)
+		// Only the models the importer may see resolve (as in model).
+		ids, err := st.VisibleModelIDsByKeys(ctx, rc.viewer, pairs)
 		if err != nil {
 			return err
 		}
 		for _, p := range pairs {
 			r := refResult{id: ids[p]}
-			if !visible[r.id] {
-				r.id = ""
-			}
 			if r.id == "" {
 				r.err = fmt.Errorf("camera model: %w", models.ErrNotFound)
 			}

@@ -62,9 +62,9 @@ func CanSeeModel(viewer Actor, m *Model) bool { return canSeeModel(viewer, m) }
 // may see, in one query a chunk.
 func (s *Store) VisibleModelIDs(ctx context.Context, viewer Actor, ids []string) (map[string]bool, error) {
 	out := map[string]bool{}
-	for _, chunk := range chunks(uniqueIDs(ids), s.bindVars()) {
+	for _, chunk := range chunks(uniqueIDs(ids), s.lookupChunk()) {
 		var found []string
-		if err := visibleModels(s.db.WithContext(ctx).Model(&Model{}), viewer).Where("id IN ?", chunk).Pluck("id", &found).Error; err != nil {
+		if err := whereIn(visibleModels(s.db.WithContext(ctx).Model(&Model{}), viewer), "id", chunk).Pluck("id", &found).Error; err != nil {
 			return nil, fmt.Errorf("check camera models: %w", err)
 		}
 		for _, id := range found {

@@ -442,11 +442,28 @@ func (s *Store) ModelIDsByKeys(ctx context.Context, keys [][2]string) (map[[2]st
 	return out, nil
 }
 
+// VisibleModelIDsByKeys is ModelIDsByKeys restricted to the models the
+// viewer may see (CanSeeModel), in the same queries.
+func (s *Store) VisibleModelIDsByKeys(ctx context.Context, viewer Actor, keys [][2]string) (map[[2]string]string, error) {
+	found, err := s.modelsByKeys(visibleModels(s.db.WithContext(ctx).Select("id", "brand_key", "model_key"), viewer), keys, false)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[[2]string]string, len(found))
+	ids := make([]string, 0, len(found))
+	for k, m := range found {
+		out[k] = m.ID
+		ids = append(ids, m.ID)
+	}
+	s.known.note(viewer, ids)
+	return out, nil
+}
+
 // OrganizationIDsByTaxCodes resolves tax codes to organization ids in a
 // few queries; codes no organization has are absent.
 func (s *Store) OrganizationIDsByTaxCodes(ctx context.Context, taxCodes []string) (map[string]string, error) {
 	out := map[string]string{}
-	for _, chunk := range chunks(uniqueIDs(taxCodes), s.bindVars()) {
+	for _, chunk := range chunks(uniqueIDs(taxCodes), s.lookupChunk()) {
 		var rows []Organization
 		q := s.db.WithContext(ctx).Select("id", "tax_code")
 		if err := whereIn(q, "tax_code", chunk).Find(&rows).Error; err != nil {
@@ -471,15 +488,27 @@ func (s *Store) lockFor(tx *gorm.DB, lock bool) *gorm.DB {
 }
 
 // findByTuples loads the rows whose columns equal one of the tuples, with
-// a row-value IN over a VALUES list, in chunks within the bound-variable
-// limit.
+// a row-value IN over the unnested arrays on PostgreSQL, over json_each on
+// SQLite (string tuples), or else over a VALUES list in chunks within the
+// bound-variable limit.
 func findByTuples[T any](tx *gorm.DB, vars int, cols []string, tuples [][]any) ([]T, error) {
 	var out []T
 	one := "(" + strings.TrimSuffix(strings.Repeat("?,", len(cols)), ",") + ")"
-	for _, chunk := range chunks(tuples, max(1, vars/len(cols))) {
-		if isPostgres(tx) {
+	asJSON := !isPostgres(tx) && allStrings(tuples)
+	per := max(1, vars/len(cols))
+	if asJSON {
+		per = sqliteLookupKeys
+	}
+	for _, chunk := range chunks(tuples, per) {
+		if isPostgres(tx) || asJSON {
+			q := tx.Session(&gorm.Session{})
+			if asJSON {
+				q = whereTuplesJSON(q, cols, chunk)
+			} else {
+				q = whereTuplesPG(q, cols, chunk)
+			}
 			var rows []T
-			if err := whereTuplesPG(tx.Session(&gorm.Session{}), cols, chunk).Find(&rows).Error; err != nil {
+			if err := q.Find(&rows).Error; err != nil {
 				return nil, err
 			}
 			out = append(out, rows...)
@@ -501,10 +530,11 @@ func findByTuples[T any](tx *gorm.DB, vars int, cols []string, tuples [][]any) (
 
 // preloadRefs loads, in one query per kind, the organizations (with their
 // kinds) and camera models the batch names, into the batch's reference
-// cache, so that the single-row reference checks find them there. An id
+// cache, so that the single-row reference checks find them there. Models
+// the import already found visible (knownModels) are not asked again. An id
 // not found is left out; its check then queries it, and reports it.
 func (s *Store) preloadRefs(tx *gorm.DB, actor Actor, orgIDs, modelIDs []string) error {
-	for _, chunk := range chunks(uniqueIDs(orgIDs), s.bindVars()) {
+	for _, chunk := range chunks(uniqueIDs(orgIDs), s.lookupChunk()) {
 		var rows []Organization
 		if err := whereIn(tx.Session(&gorm.Session{}).Select("id", "kind"), "id", chunk).Find(&rows).Error; err != nil {
 			return fmt.Errorf("load the batch's organizations: %w", err)
@@ -513,7 +543,11 @@ func (s *Store) preloadRefs(tx *gorm.DB, actor Actor, orgIDs, modelIDs []string)
 			s.refs.orgKinds[o.ID] = o.Kind
 		}
 	}
-	for _, chunk := range chunks(uniqueIDs(modelIDs), s.bindVars()) {
+	known, unknown := s.known.split(actor, uniqueIDs(modelIDs))
+	for _, id := range known {
+		s.refs.models[id] = true
+	}
+	for _, chunk := range chunks(unknown, s.lookupChunk()) {
 		var ids []string
 		// Only the models the actor may see count as found (authz.go).
 		if err := whereIn(visibleModels(tx.Session(&gorm.Session{}).Model(&Model{}), actor), "id", chunk).Pluck("id", &ids).Error; err != nil {
@@ -522,6 +556,7 @@ func (s *Store) preloadRefs(tx *gorm.DB, actor Actor, orgIDs, modelIDs []string)
 		for _, id := range ids {
 			s.refs.models[id] = true
 		}
+		s.known.note(actor, ids)
 	}
 	return nil
 }

@@ -166,7 +166,7 @@ func originKeyOf(in OriginCertificateInput) [2]string {
 func docsByKeys[T any, C any](s *Store, tx *gorm.DB, lock bool, col string, keys []string, keyOfRow func(*T) string,
 	childCol string, slot func(*T) *[]C, parentOf func(C) string, sort func([]C)) (map[string]*T, error) {
 	var rows []T
-	for _, chunk := range chunks(uniqueIDs(keys), s.bindVars()) {
+	for _, chunk := range chunks(uniqueIDs(keys), s.lookupChunk()) {
 		var part []T
 		if err := whereIn(s.lockFor(tx.Session(&gorm.Session{}), lock), col, chunk).Find(&part).Error; err != nil {
 			return nil, fmt.Errorf("look up by %s: %w", col, err)
@@ -192,7 +192,7 @@ func withChildren[T any, C any, K comparable](s *Store, tx *gorm.DB, rows []T, k
 	for id := range byID {
 		ids = append(ids, id)
 	}
-	for _, chunk := range chunks(ids, s.bindVars()) {
+	for _, chunk := range chunks(ids, s.lookupChunk()) {
 		var children []C
 		if err := whereIn(tx.Session(&gorm.Session{}), childCol, chunk).Find(&children).Error; err != nil {
 			return nil, fmt.Errorf("load %s children: %w", childCol, err)
@@ -232,8 +232,9 @@ func (s *Store) originsByKeys(tx *gorm.DB, keys [][2]string, lock bool) (map[[2]
 		})
 }
 
-// insertChildren inserts the child rows of the created parents, with
-// multi-row INSERTs.
+// insertChildren inserts the child rows of the created parents: from one
+// JSON array on SQLite (insertStringsJSON), by COPY on PostgreSQL, else
+// with multi-row INSERTs.
 func insertChildren[T, C any](tx *gorm.DB, vars int, parents []*T, kids func(*T) []C, what string) error {
 	var all []*C
 	for _, p := range parents {
@@ -241,6 +242,9 @@ func insertChildren[T, C any](tx *gorm.DB, vars int, parents []*T, kids func(*T)
 		for i := range ks {
 			all = append(all, &ks[i])
 		}
+	}
+	if done, err := insertStringsJSON(tx, all, what); done {
+		return err
 	}
 	return insertRows(tx.Omit(clause.Associations), vars, all, what)
 }

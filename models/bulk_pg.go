@@ -48,13 +48,13 @@ func isPostgres(tx *gorm.DB) bool {
 }
 
 // whereIn restricts tx to the rows whose column col holds one of keys: one
-// array parameter on PostgreSQL, an IN list elsewhere. The caller keeps
-// keys within the bound-variable limit (chunks).
+// array parameter on PostgreSQL, one JSON array on SQLite (bulk_sqlite.go).
+// The caller keeps keys within lookupChunk.
 func whereIn(tx *gorm.DB, col string, keys []string) *gorm.DB {
 	if isPostgres(tx) {
 		return tx.Where(col+" = ANY(?::text[])", pgTextArray(keys))
 	}
-	return tx.Where(col+" IN ?", keys)
+	return tx.Where(col+" IN (SELECT value FROM json_each(?))", jsonArray(keys))
 }
 
 // whereTuplesPG restricts tx to the rows whose columns equal one of the

@@ -51,6 +51,9 @@ type Store struct {
 	// models the batch's writes found, so that a batch of rows naming the
 	// same ones looks each up once.
 	refs *refCache
+	// known, on a Store made by RememberingModels, remembers the camera
+	// models found visible to one actor for the length of an import.
+	known *knownModels
 	// cache is verify's in-memory snapshot of the rows it reads, kept
 	// current from the change log (verify_cache.go).
 	cache *verifyCache

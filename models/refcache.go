@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"gorm.io/gorm"
 )
@@ -124,4 +125,62 @@ func (s *Store) checkModelRefCached(tx *gorm.DB, actor Actor, v *ValidationError
 	if s.refs != nil {
 		s.refs.models[id] = true
 	}
+}
+
+// knownModels remembers, for one import, the camera models found to exist
+// and be visible to its actor, so that a model resolved from its brand and
+// model number (VisibleModelIDsByKeys) is not looked up again by id in each
+// batch's check (preloadRefs), nor again in the writing pass. National
+// certificates name 87,000 models, each a seek by key and, before, two
+// more by id. A model deleted meanwhile is still refused, by the foreign
+// key of the row that names it (the batch then fails, as when another
+// writer stores one of its rows). The set is bounded: past knownModelsMax
+// it starts afresh, so memory stays flat.
+type knownModels struct {
+	actor Actor
+	mu    sync.Mutex
+	ids   map[string]bool
+}
+
+const knownModelsMax = 200_000
+
+// RememberingModels returns a Store whose batch services remember, across
+// batches, the camera models found visible to actor: the importer uses one
+// for each import of documents (certificates, C/Os, warnings).
+func (s *Store) RememberingModels(actor Actor) *Store {
+	b := *s
+	b.known = &knownModels{actor: actor, ids: map[string]bool{}}
+	return &b
+}
+
+// note remembers ids as visible to actor.
+func (k *knownModels) note(actor Actor, ids []string) {
+	if k == nil || actor != k.actor {
+		return
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if len(k.ids)+len(ids) > knownModelsMax {
+		k.ids = map[string]bool{}
+	}
+	for _, id := range ids {
+		k.ids[id] = true
+	}
+}
+
+// split divides ids into those known visible to actor and the others.
+func (k *knownModels) split(actor Actor, ids []string) (known, unknown []string) {
+	if k == nil || actor != k.actor {
+		return nil, ids
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	for _, id := range ids {
+		if k.ids[id] {
+			known = append(known, id)
+		} else {
+			unknown = append(unknown, id)
+		}
+	}
+	return known, unknown
 }
