@@ -227,7 +227,7 @@ func Import(ctx context.Context, st *models.Store, path string, opts Options) (*
 	if sum.Counts.Created+sum.Counts.Updated > 0 {
 		// A bulk load changes the tables faster than the database's own
 		// statistics follow: refresh them before the registry is queried.
-		err = st.RefreshStatistics(ctx, statisticsTables[opts.Entity]...)
+		err = st.RefreshStatisticsAfter(ctx, int64(sum.Counts.Created+sum.Counts.Updated), statisticsTables[opts.Entity]...)
 	}
 	return sum, err
 }

@@ -69,3 +69,37 @@ func TestImportRefreshesStatistics(t *testing.T) {
 		}
 	})
 }
+
+// TestImportAnalyzesOnlyWhatChanged: on PostgreSQL a load that changes less
+// than a tenth of a table leaves its statistics to autovacuum (the change
+// log's ANALYZE was most of a small import's cost), and a larger one
+// refreshes them.
+func TestImportAnalyzesOnlyWhatChanged(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *models.Store) {
+		if st.Dialect() != models.Postgres {
+			t.Skip("SQLite's PRAGMA optimize has its own rule")
+		}
+		load := func(from, n int) {
+			t.Helper()
+			var b strings.Builder
+			b.WriteString("brand,model_number,kind,origin_country\n")
+			for i := from; i < from+n; i++ {
+				fmt.Fprintf(&b, "Brand%d,MX-%05d,ip,CN\n", i%7, i)
+			}
+			path := filepath.Join(t.TempDir(), "models.csv")
+			writeFile(t, path, b.String())
+			if sum, err := run(st, "models", path, importer.Options{}); err != nil || sum.Counts.Created != n {
+				t.Fatalf("import: %v %+v", err, sum)
+			}
+		}
+		load(0, 400)
+		load(400, 10)
+		if got := planStats(t, st); got != 400 {
+			t.Errorf("reltuples %v after 10 more models, want 400 (not analyzed again)", got)
+		}
+		load(410, 100)
+		if got := planStats(t, st); got != 510 {
+			t.Errorf("reltuples %v after 100 more models, want 510", got)
+		}
+	})
+}

@@ -77,3 +77,29 @@ func (s *Store) RefreshStatistics(ctx context.Context, tables ...string) error {
 	}
 	return nil
 }
+
+// RefreshStatisticsAfter is RefreshStatistics after a load that created or
+// changed written rows: on PostgreSQL it leaves out the tables of which
+// the load changed less than a tenth, as ANALYZE has counted them
+// (pg_class.reltuples), since autovacuum's own rule (analyze past 10 % of
+// changed rows) keeps those current, and their old statistics still hold.
+// The change log gains an event a row, and a 3,000-warning import into a
+// national registry analyzed its 300,000 to 2,000,000 events, most of what
+// the server did for it. A table never analyzed is analyzed.
+func (s *Store) RefreshStatisticsAfter(ctx context.Context, written int64, tables ...string) error {
+	if s.dialect != Postgres || len(tables) == 0 {
+		return s.RefreshStatistics(ctx, tables...)
+	}
+	var keep []string
+	for _, t := range tables {
+		var n float64
+		err := s.DB().QueryRowContext(ctx, "SELECT reltuples FROM pg_class WHERE oid = to_regclass($1)", pgx.Identifier{t}.Sanitize()).Scan(&n)
+		if err != nil || n < 0 || float64(written) >= n/10 {
+			keep = append(keep, t)
+		}
+	}
+	if len(keep) == 0 {
+		return nil
+	}
+	return s.RefreshStatistics(ctx, keep...)
+}
