@@ -567,9 +567,9 @@ func textQuery(text, folded string, ws []string, st stats, p plan) query.Query {
 		// Requiring two words in three keeps a long shop name from
 		// matching every shop, while a word typed wrong, or missing from
 		// the record, still finds it.
-		most := query.NewDisjunctionQuery(wordClauses)
-		most.SetMin(float64(need))
-		should = append(should, most)
+		// bleve's disjunction with a minimum would find and score the
+		// same, reading every word's postings through: see atLeast.
+		should = append(should, newAtLeast(wordClauses, need))
 	}
 	d := query.NewDisjunctionQuery(should)
 	d.SetMin(1)
