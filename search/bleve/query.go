@@ -107,6 +107,10 @@ func runPlan(ctx context.Context, idx blevelib.Index, q search.Query, text query
 		out.Facets = facets(res)
 		return out, nil
 	}
+	// The same matches, without the clauses that only score them (the
+	// title phrase, the province's agreement): a search that does not
+	// score need not look for them.
+	base = buildQuery(matchOnly(text), q)
 	counted := base
 	if out.Total > q.FacetLimit() {
 		n := search.SampleShare(out.Total, q.FacetLimit())
@@ -134,6 +138,21 @@ func runPlan(ctx context.Context, idx blevelib.Index, q search.Query, text query
 }
 
 var yes, no = true, false
+
+// matchOnly is q less its scoring-only clauses: a boolean query's should
+// clauses beside a single must clause (see textQuery) add to the score of
+// its matches without changing which records match.
+func matchOnly(q query.Query) query.Query {
+	b, ok := q.(*query.BooleanQuery)
+	if !ok || b.MustNot != nil || b.Filter != nil || b.Should == nil {
+		return q
+	}
+	must, ok := b.Must.(*query.ConjunctionQuery)
+	if !ok || len(must.Conjuncts) != 1 {
+		return q
+	}
+	return must.Conjuncts[0]
+}
 
 // countFacets counts the facets over every match of q, without scoring.
 func countFacets(ctx context.Context, idx blevelib.Index, q query.Query) (search.Facets, int, error) {
