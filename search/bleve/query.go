@@ -58,6 +58,15 @@ func run(ctx context.Context, idx blevelib.Index, q search.Query) (*search.Resul
 			ps = plans(q.Text, st)
 		}
 		pl := ps[i]
+		if pl.pre != nil && i < len(ps)-1 {
+			n, err := count(ctx, idx, buildQuery(pl.pre, q))
+			if err != nil {
+				return nil, err
+			}
+			if n == 0 {
+				continue
+			}
+		}
 		res, err := runPlan(ctx, idx, q, pl.query, st.together(pl.plan, q.FacetLimit()))
 		if err != nil || res.Total > 0 || i == len(ps)-1 {
 			return res, err
@@ -154,6 +163,17 @@ func matchOnly(q query.Query) query.Query {
 	return must.Conjuncts[0]
 }
 
+// count is the number of matches of q.
+func count(ctx context.Context, idx blevelib.Index, q query.Query) (uint64, error) {
+	req := blevelib.NewSearchRequestOptions(q, 0, 0, false)
+	req.Score = "none"
+	res, err := idx.SearchInContext(ctx, req)
+	if err != nil {
+		return 0, fmt.Errorf("bleve count: %w", err)
+	}
+	return res.Total, nil
+}
+
 // countFacets counts the facets over every match of q, without scoring.
 func countFacets(ctx context.Context, idx blevelib.Index, q query.Query) (search.Facets, int, error) {
 	req := blevelib.NewSearchRequestOptions(q, 0, 0, false)
@@ -245,146 +265,32 @@ const (
 	planMost
 )
 
-// stats are what the index knows of a query's words, read before its
-// plans are built: see wordStats.
-type stats struct {
-	// common are the words to require without scoring them, absent those
-	// no title or body holds (both for queries of two words or more).
-	common, absent map[string]bool
-	// keyless are the words with digits that no model number's key holds
-	// either (see the pieces in textQuery).
-	keyless map[string]bool
-	// bound and exactBound are at least the number of records holding
-	// every word of the query that is no model number piece, in their
-	// title or body (the fewest of any one such word), and those holding
-	// every such word that may not be typed wrong (see fuzziness); -1
-	// when there is no such word.
-	bound, exactBound int
-	// typos are, once the exact plan found nothing, the title words one
-	// edit from each word that may be typed wrong (see titleTypos).
-	typos map[string][]string
-	// words is the number of words of the query.
-	words int
-}
-
-// together tells whether plan p's facets should be counted in the search
-// that finds its hits, over every match, rather than by a second search
-// (see runPlan). A second search finds every match again, which costs
-// about what the first did; counting a match's facets in the first
-// reads its four values, which costs about what visiting four postings
-// does (on the national registry, "camera" finds and ranks its 142,649
-// matches in 18 ms of CPU, and counting their facets takes 75 ms more).
-// A match of planMost or planTypos holds most or every word of the query,
-// so with five words or more its search visits four postings or more for
-// each match, and its facets are best counted together; planExact and
-// planTypos also count together when the words they need exactly say that
-// the matches are few. Counted together, they are exact beyond limit too.
-func (s stats) together(p plan, limit int) bool {
-	switch {
-	case p == planExact:
-		return s.bound >= 0 && s.bound <= limit
-	case p == planTypos && s.exactBound >= 0 && s.exactBound <= limit:
-		return true
-	default:
-		return s.words >= 5
-	}
-}
-
-// commonShare is the share of documents above which a word is common: see
-// wordStats.
-const commonShare = 0.01
-
-// wordStats reads the statistics of text's words (see stats).
-//
-// The common words of a query are those that more than commonShare of
-// the documents hold, in their title or body ("cua", "hang", "dien", "tu"
-// on a registry of shops), keeping at least one word, the rarest, out.
-//
-// Under planExact and planTypos, every hit holds every word, so a common
-// word tells the hits little apart; it is required without being scored.
-// That matters for speed: bleve reads a scored term's postings one by one
-// up to each candidate, but skips through an unscored term's postings, so
-// scoring only the rare words makes a long shop name cost as much as its
-// rarest words.
-//
-// absent are the words no title or body holds, which planMost needs, and
-// keyless those words with digits that no key holds either: a clause that
-// needs one can never match, and planExact and planTypos skip it instead
-// of expanding the other pieces' prefixes (thousands of keys hold "1pc").
-func wordStats(ctx context.Context, idx blevelib.Index, text string) (stats, error) {
-	ws := words(fold.Text(text))
-	st := stats{bound: -1, exactBound: -1, words: len(ws)}
-	if len(ws) == 0 {
-		return st, nil
-	}
-	n, err := idx.DocCount()
-	if err != nil {
-		return st, fmt.Errorf("bleve document count: %w", err)
-	}
-	adv, err := idx.Advanced()
-	if err != nil {
-		return st, fmt.Errorf("bleve reader: %w", err)
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		return st, fmt.Errorf("bleve reader: %w", err)
-	}
-	defer r.Close()
-	df := make(map[string]uint64, len(ws))
-	rarest := ws[0]
-	for _, w := range ws {
-		if _, seen := df[w]; seen {
-			continue
-		}
-		for _, field := range []string{"title", "body"} {
-			tfr, err := r.TermFieldReader(ctx, []byte(w), field, false, false, false)
-			if err != nil {
-				return st, fmt.Errorf("bleve term %q: %w", w, err)
-			}
-			df[w] += tfr.Count()
-			_ = tfr.Close()
-		}
-		if df[w] < df[rarest] {
-			rarest = w
-		}
-		if !isPiece(ws, w) && (st.bound < 0 || int(df[w]) < st.bound) {
-			st.bound = int(df[w])
-		}
-		if !isPiece(ws, w) && fuzziness(w) == 0 && (st.exactBound < 0 || int(df[w]) < st.exactBound) {
-			st.exactBound = int(df[w])
-		}
-	}
-	if len(ws) < 2 {
-		return st, nil
-	}
-	st.common, st.absent, st.keyless = map[string]bool{}, map[string]bool{}, map[string]bool{}
-	for w, f := range df {
-		if w != rarest && float64(f) > commonShare*float64(n) {
-			st.common[w] = true
-		}
-		if f == 0 {
-			st.absent[w] = true
-		}
-		if f == 0 && isPiece(ws, w) {
-			d, err := r.FieldDictPrefix("key_suffixes", []byte(fold.Key(w)))
-			if err != nil {
-				return st, fmt.Errorf("bleve keys %q: %w", w, err)
-			}
-			e, err := d.Next()
-			_ = d.Close()
-			if err != nil {
-				return st, fmt.Errorf("bleve keys %q: %w", w, err)
-			}
-			st.keyless[w] = e == nil
-		}
-	}
-	return st, nil
-}
-
 // planned is a plan of a query and its text query.
 type planned struct {
 	plan  plan
 	query query.Query
+	// pre, when not nil, matches every record query matches and more,
+	// at a fraction of its cost: query without the clauses of its wide
+	// words (see stats.wide), each of which would build a term searcher
+	// for every key's suffix the word begins. When pre finds nothing,
+	// neither would query, and the plan is passed over without building
+	// it.
+	pre query.Query
+}
+
+// planOf is plan p of text, with its pre.
+func planOf(text, folded string, ws []string, st stats, p plan) planned {
+	pl := planned{plan: p, query: textQuery(text, folded, ws, st, p)}
+	narrow := false
+	for _, w := range ws {
+		narrow = narrow || !st.wide[w]
+	}
+	if p != planMost && len(st.wide) > 0 && narrow {
+		// (With every word wide, pre would want none of them.)
+		st.skip = st.wide
+		pl.pre = textQuery(text, folded, ws, st, p)
+	}
+	return pl
 }
 
 // plans are the text queries to try for text in turn; nil for blank text
@@ -397,17 +303,17 @@ func plans(text string, st stats) []planned {
 	if len(ws) == 0 {
 		return nil
 	}
-	out := []planned{{planExact, textQuery(text, folded, ws, st, planExact)}}
+	out := []planned{planOf(text, folded, ws, st, planExact)}
 	for _, w := range ws {
 		if fuzziness(w) > 0 {
-			out = append(out, planned{planTypos, textQuery(text, folded, ws, st, planTypos)})
+			out = append(out, planOf(text, folded, ws, st, planTypos))
 			break
 		}
 	}
 	if len(ws) > 2 {
 		// With one or two words, two in three is all of them: planTypos
 		// has asked already.
-		out = append(out, planned{planMost, textQuery(text, folded, ws, st, planMost)})
+		out = append(out, planOf(text, folded, ws, st, planMost))
 	}
 	return out
 }
@@ -528,6 +434,10 @@ func textQuery(text, folded string, ws []string, st stats, p plan) query.Query {
 				}
 			}
 			nameTitle = append(nameTitle, query.NewDisjunctionQuery(inTitle))
+		}
+		if st.skip[w] && p != planMost {
+			// Left out of a plan's pre: see planned.
+			continue
 		}
 		if absent[w] && len(alts) == 2 {
 			// Neither the word nor a typo of it (see fuzziness) nor a
