@@ -65,6 +65,7 @@ func main() {
 	meiliKey := flag.String("meili-key", "", "Meilisearch's key")
 	meiliPID := flag.Int("meili-pid", 0, "Meilisearch's process id, to count its CPU time")
 	nModels := flag.Int("models", 5000, "models drawn for the mix (the load's sample)")
+	verified := flag.Bool("verified", false, "draw only verified models, as camreg load does (it reads the public /v1/models; a pending model is not indexed, so its number falls through to the looser plans)")
 	nTraders := flag.Int("traders", 2000, "traders drawn for the mix")
 	limit := flag.Int("max", 0, "measure at most this many queries (a seeded shuffle), 0 for all")
 	repeat := flag.Int("repeat", 3, "runs of each query; its best counts")
@@ -75,7 +76,7 @@ func main() {
 	flag.Parse()
 	ctx := context.Background()
 
-	qs, err := mix(*mixDB, *testdata, *nModels, *nTraders)
+	qs, err := mix(*mixDB, *testdata, *nModels, *nTraders, *verified)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -259,7 +260,7 @@ func open(ctx context.Context, backend, data, dsn, meiliURL, meiliKey string, me
 // of the number, a trader's folded name; a tenth of each kind filtered to
 // models and a tenth to organizations), drawn from the registry in db,
 // and the relevance files' queries.
-func mix(db, testdata string, nModels, nTraders int) ([]query, error) {
+func mix(db, testdata string, nModels, nTraders int, verified bool) ([]query, error) {
 	var texts, from []string
 	for _, name := range []string{"queries.json", "typos.json", "shops.json"} {
 		b, err := os.ReadFile(filepath.Join(testdata, name))
@@ -282,7 +283,11 @@ func mix(db, testdata string, nModels, nTraders int) ([]query, error) {
 			return nil, err
 		}
 		defer conn.Close()
-		rows, err := conn.Query("SELECT brand, model_number FROM camera_models ORDER BY id LIMIT ?", nModels)
+		where := ""
+		if verified {
+			where = "WHERE status = 'verified' "
+		}
+		rows, err := conn.Query("SELECT brand, model_number FROM camera_models "+where+"ORDER BY id LIMIT ?", nModels)
 		if err != nil {
 			return nil, err
 		}
