@@ -313,9 +313,16 @@ func (s *Server) verifyKept(c echo.Context, q models.VerifyQuery, lang string) e
 	if err != nil {
 		return err
 	}
-	body, err := encodeJSON(s.newVerifyResponse(c, v, lang))
-	if err != nil {
-		return err
+	resp := s.newVerifyResponse(c, v, lang)
+	var body []byte
+	ok := false
+	if verifyJSONByHand {
+		body, ok = appendVerifyJSON(make([]byte, 0, 2048), &resp)
+	}
+	if !ok {
+		if body, err = encodeJSON(resp); err != nil {
+			return err
+		}
 	}
 	// At midnight the day may have turned between the key and the answer.
 	if head >= 0 && (q.At != "" || v.At.String() == today) {
