@@ -225,17 +225,11 @@ func upsertBatch[T, In any, K comparable](b *Store, tx *gorm.DB, log *changeLog,
 		}
 	}
 	ins := tx
-	done, err := false, error(nil)
 	if e.children != nil {
-		// The children go in their own INSERTs below. The documents
-		// (certificates, C/Os, warnings) go from one JSON array on SQLite.
+		// The children go in their own multi-row INSERTs below.
 		ins = tx.Omit(clause.Associations)
-		done, err = insertJSON(tx, creates, e.what)
 	}
-	if !done {
-		err = insertRows(ins, b.bindVars(), creates, e.what)
-	}
-	if err != nil {
+	if err := insertRows(ins, b.bindVars(), creates, e.what); err != nil {
 		return nil, fmt.Errorf("%w (another writer stored one of the batch's rows meanwhile; run the batch again)", err)
 	}
 	if e.children != nil && len(creates) > 0 {

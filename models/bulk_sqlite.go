@@ -1,14 +1,11 @@
 package models
 
 import (
-	"database/sql/driver"
 	"encoding/json"
 	"fmt"
-	"math"
 	"reflect"
 	"strconv"
 	"strings"
-	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/schema"
@@ -67,24 +64,15 @@ func allStrings(tuples [][]any) bool {
 	return true
 }
 
-// insertJSON inserts rows (pointers to structs of one gorm model without
-// hooks, such as certificates and their covered models) on SQLite with
-// `INSERT … SELECT … FROM json_each(?)`: one parameter and one statement per
-// 20,000 rows, where multi-row INSERTs bound 500 variables a statement,
-// each found by the driver's linear scan, and parsed a new statement each
-// time (national certificates: binding and parsing 11 % of the CPU). Each
-// value is stored as the driver would store it bound: text, an integer, a
-// real or NULL, and a time as the driver formats it (sqliteTimeFormat). It
-// reports false, having done nothing, when tx is not SQLite, or a value
-// has another type (a blob), or the model has hooks.
-func insertJSON[T any](tx *gorm.DB, rows []*T, what string) (bool, error) {
+// insertStringsJSON inserts rows (pointers to structs of one gorm model
+// whose columns are all strings, such as a certificate's covered models)
+// on SQLite with `INSERT … SELECT … FROM json_each(?)`: one parameter and
+// one statement per 20,000 rows, where multi-row INSERTs bound 500
+// variables a statement, each found by the driver's linear scan, and
+// parsed a new statement each time. It reports false, having done
+// nothing, when tx is not SQLite or a column is not a string.
+func insertStringsJSON[T any](tx *gorm.DB, rows []*T, what string) (bool, error) {
 	if len(rows) == 0 || isPostgres(tx) {
-		return false, nil
-	}
-	if _, hook := any(rows[0]).(interface{ AfterCreate(*gorm.DB) error }); hook {
-		return false, nil
-	}
-	if _, hook := any(rows[0]).(interface{ BeforeCreate(*gorm.DB) error }); hook {
 		return false, nil
 	}
 	stmt := &gorm.Statement{DB: tx}
@@ -97,31 +85,25 @@ func insertJSON[T any](tx *gorm.DB, rows []*T, what string) (bool, error) {
 		if f.DBName == "" || !f.Creatable {
 			continue
 		}
-		fields, cols = append(fields, f), append(cols, strconv.Quote(f.DBName))
+		if f.FieldType.Kind() != reflect.String {
+			return false, nil
+		}
+		fields, cols = append(fields, f), append(cols, f.DBName)
 		sel = append(sel, "value->>"+strconv.Itoa(len(sel)))
 	}
-	table := stmt.Schema.Table
-	if tx.Statement.Table != "" {
-		table = tx.Statement.Table
-	}
 	ctx := tx.Statement.Context
-	all := make([][]any, len(rows))
-	for i, r := range rows {
-		v := reflect.ValueOf(r).Elem()
-		row := make([]any, len(fields))
-		for j, f := range fields {
-			val, _ := f.ValueOf(ctx, v)
-			jv, ok := jsonValue(val)
-			if !ok {
-				return false, nil
+	q := "INSERT INTO " + stmt.Schema.Table + " (" + strings.Join(cols, ", ") + ") SELECT " + strings.Join(sel, ", ") + " FROM json_each(?)"
+	for _, chunk := range chunks(rows, sqliteLookupKeys) {
+		vals := make([][]string, len(chunk))
+		for i, r := range chunk {
+			v := reflect.ValueOf(r).Elem()
+			row := make([]string, len(fields))
+			for j, f := range fields {
+				row[j] = f.ReflectValueOf(ctx, v).String()
 			}
-			row[j] = jv
+			vals[i] = row
 		}
-		all[i] = row
-	}
-	q := "INSERT INTO " + strconv.Quote(table) + " (" + strings.Join(cols, ", ") + ") SELECT " + strings.Join(sel, ", ") + " FROM json_each(?)"
-	for _, chunk := range chunks(all, sqliteLookupKeys) {
-		b, err := json.Marshal(chunk)
+		b, err := json.Marshal(vals)
 		if err != nil {
 			return true, fmt.Errorf("insert %s rows: %w", what, err)
 		}
@@ -130,53 +112,4 @@ func insertJSON[T any](tx *gorm.DB, rows []*T, what string) (bool, error) {
 		}
 	}
 	return true, nil
-}
-
-// sqliteTimeFormat is how glebarez/go-sqlite writes a bound time.Time (its
-// parseTimeFormats[0]).
-const sqliteTimeFormat = "2006-01-02 15:04:05.999999999-07:00"
-
-// jsonValue is v as a JSON value that json_each's ->> turns into what the
-// driver stores for v bound: false when there is none (a blob, a float
-// JSON cannot hold).
-func jsonValue(v any) (any, bool) {
-	if vr, ok := v.(driver.Valuer); ok {
-		var err error
-		if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer && rv.IsNil() {
-			return nil, true
-		}
-		if v, err = vr.Value(); err != nil {
-			return nil, false
-		}
-	}
-	rv := reflect.ValueOf(v)
-	if rv.Kind() == reflect.Pointer {
-		if rv.IsNil() {
-			return nil, true
-		}
-		return jsonValue(rv.Elem().Interface())
-	}
-	switch x := v.(type) {
-	case nil:
-		return nil, true
-	case time.Time:
-		return x.Format(sqliteTimeFormat), true
-	case bool:
-		if x {
-			return 1, true
-		}
-		return 0, true
-	case float32, float64:
-		f := rv.Float()
-		return v, !math.IsNaN(f) && !math.IsInf(f, 0)
-	}
-	switch rv.Kind() {
-	case reflect.String:
-		return rv.String(), true
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return rv.Int(), true
-	case reflect.Uint8, reflect.Uint16, reflect.Uint32:
-		return rv.Uint(), true
-	}
-	return nil, false
 }
