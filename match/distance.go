@@ -64,9 +64,15 @@ func halfDistance(a, b string) int {
 	if a == b {
 		return 0
 	}
-	prev2 := make([]int, len(b)+1)
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
+	// Rows on the stack for keys up to MaxKey (every typed key; model
+	// keys are as short): the matcher measures each candidate, and three
+	// slices a candidate were a good part of a typo's garbage.
+	var rows [3][MaxKey + 1]int
+	prev2, prev, cur := rows[0][:], rows[1][:], rows[2][:]
+	if len(b) > MaxKey {
+		prev2, prev, cur = make([]int, len(b)+1), make([]int, len(b)+1), make([]int, len(b)+1)
+	}
+	prev2, prev, cur = prev2[:len(b)+1], prev[:len(b)+1], cur[:len(b)+1]
 	for j := range prev {
 		prev[j] = j * costEdit
 	}
