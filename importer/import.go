@@ -67,6 +67,12 @@ type Options struct {
 	// pipeline (import_pass.go), to compare the two
 	// (CAMREG_IMPORT_PIPELINE=0).
 	OneAtATime bool
+	// KeyTable, when set, is told the size in bytes of the table of the
+	// natural keys read so far (keyset.go) each time it grows: memory held
+	// outside Go's heap, which grows with the file (12 bytes a row, in a
+	// table that doubles), so that camreg import can take it from the
+	// heap's limit and keep the whole flat.
+	KeyTable func(bytes int)
 
 	// afterCommit is called with the rows committed so far after each
 	// committed batch; the kill test uses it to know when to strike.

@@ -74,6 +74,7 @@ func (r *run) pass(ctx context.Context, sum *Summary, commit bool) error {
 	// repeated in the file is reported, in the validation pass as in the
 	// writing one.
 	var seen keySet
+	defer seen.free()
 	batch := make([]record, 0, r.opts.BatchSize)
 	read := 0
 	mode := r.mode(commit)
@@ -224,7 +225,12 @@ func (r *run) pass(ctx context.Context, sum *Summary, commit bool) error {
 		}
 		sum.Rows++
 		if key := r.naturalKey(rec); key != "" {
-			if first, dup := seen.add(key, rec.pos); dup {
+			slots := len(seen.hashes)
+			first, dup := seen.add(key, rec.pos)
+			if len(seen.hashes) != slots && r.opts.KeyTable != nil {
+				r.opts.KeyTable(seen.bytes())
+			}
+			if dup {
 				var v models.ValidationError
 				v.Add(Columns(r.opts.Entity)[0], "repeats the natural key of %s %d (%s); each row must describe a different %s",
 					sum.PosKind, first, key, strings.TrimSuffix(r.opts.Entity, "s"))

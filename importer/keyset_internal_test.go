@@ -9,6 +9,7 @@ import (
 // across the table's growth, and no new key is taken for a repeat.
 func TestKeySet(t *testing.T) {
 	var s keySet
+	defer s.free()
 	const n = 50_000
 	for i := 0; i < n; i++ {
 		if first, dup := s.add("key "+strconv.Itoa(i), i+2); dup {
