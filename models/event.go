@@ -180,6 +180,12 @@ func (s *Store) appendEvents(tx *gorm.DB, events []Event) error {
 		}
 		return nil
 	}
+	if done, err := insertJSON(tx, events, "change-log event"); done {
+		if err != nil {
+			return fmt.Errorf("append to change log: %w", err)
+		}
+		return nil
+	}
 	if err := tx.CreateInBatches(events, max(1, s.bindVars()/12)).Error; err != nil {
 		return fmt.Errorf("append to change log: %w", err)
 	}
