@@ -37,6 +37,10 @@ type searchLagResponse struct {
 	Rebuilding bool `json:"rebuilding" example:"false"`
 	// EventsPerSecond is the rate of the indexer's last long catch-up.
 	EventsPerSecond float64 `json:"events_per_second" example:"0"`
+	// While rebuilding (the lag moves only when a rebuild ends): the
+	// documents written so far, out of about rebuild_records.
+	RebuiltDocuments int64 `json:"rebuilt_documents,omitempty" example:"120000"`
+	RebuildRecords   int64 `json:"rebuild_records,omitempty" example:"330516"`
 }
 
 // searchLagCheck reads the indexer's progress for /readyz: the lag (nil
@@ -49,7 +53,8 @@ func (s *Server) searchLagCheck(ctx context.Context) (lag *searchLagResponse, be
 	if err != nil {
 		return nil, false
 	}
-	lag = &searchLagResponse{Events: p.Events, Seconds: p.Seconds, Rebuilding: p.Rebuilding, EventsPerSecond: p.EventsPerSecond}
+	lag = &searchLagResponse{Events: p.Events, Seconds: p.Seconds, Rebuilding: p.Rebuilding, EventsPerSecond: p.EventsPerSecond,
+		RebuiltDocuments: p.RebuiltDocuments, RebuildRecords: p.RebuildRecords}
 	return lag, p.Rebuilding || (p.Events > 0 && p.Seconds > behindAfter.Seconds())
 }
 
@@ -72,10 +77,15 @@ var (
 		"Rebuilds from the rows the indexer chose because it was far behind.", []string{"indexer"}, nil)
 	indexerRebuilding = prometheus.NewDesc("camreg_indexer_rebuilding",
 		"1 while the indexer rebuilds its index from the rows.", []string{"indexer"}, nil)
+	indexerRebuilt = prometheus.NewDesc("camreg_indexer_rebuilt_documents",
+		"Documents written so far by the rebuild under way (0 when none is), out of about camreg_indexer_rebuild_records.", []string{"indexer"}, nil)
+	indexerRebuildRecords = prometheus.NewDesc("camreg_indexer_rebuild_records",
+		"The registry's records as the rebuild under way counted them (0 when none is).", []string{"indexer"}, nil)
 )
 
 func (c indexerCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{indexerLagEvents, indexerLagSeconds, indexerRate, indexerApplied, indexerRebuilds, indexerRebuilding} {
+	for _, d := range []*prometheus.Desc{indexerLagEvents, indexerLagSeconds, indexerRate, indexerApplied, indexerRebuilds, indexerRebuilding,
+		indexerRebuilt, indexerRebuildRecords} {
 		ch <- d
 	}
 }
@@ -98,4 +108,6 @@ func (c indexerCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(indexerApplied, prometheus.CounterValue, float64(p.Applied), c.name)
 	ch <- prometheus.MustNewConstMetric(indexerRebuilds, prometheus.CounterValue, float64(p.Rebuilds), c.name)
 	ch <- prometheus.MustNewConstMetric(indexerRebuilding, prometheus.GaugeValue, rebuilding, c.name)
+	ch <- prometheus.MustNewConstMetric(indexerRebuilt, prometheus.GaugeValue, float64(p.RebuiltDocuments), c.name)
+	ch <- prometheus.MustNewConstMetric(indexerRebuildRecords, prometheus.GaugeValue, float64(p.RebuildRecords), c.name)
 }

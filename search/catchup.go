@@ -58,8 +58,14 @@ type Progress struct {
 	// yet applied is (0 when none is).
 	Events  int64   `json:"events"`
 	Seconds float64 `json:"seconds"`
-	// Rebuilding is true while the index is being rebuilt from the rows.
-	Rebuilding bool `json:"rebuilding"`
+	// Rebuilding is true while the index is being rebuilt from the rows;
+	// RebuiltDocuments counts the documents the rebuild has written so
+	// far, out of about RebuildRecords (the registry's records, private
+	// and deleted ones included), so that a rebuild's lag, which moves
+	// only at its end, still shows how far it has come.
+	Rebuilding       bool  `json:"rebuilding"`
+	RebuiltDocuments int64 `json:"rebuilt_documents"`
+	RebuildRecords   int64 `json:"rebuild_records"`
 	// EventsPerSecond is the rate of the last catch-up that had more than
 	// one step of work (replayed, or covered by a rebuild).
 	EventsPerSecond float64 `json:"events_per_second"`
@@ -73,6 +79,9 @@ type Progress struct {
 func (ix *Indexer) Progress(ctx context.Context) (Progress, error) {
 	ix.mu.Lock()
 	p := Progress{Rebuilding: ix.rebuilding, EventsPerSecond: ix.rate, Applied: ix.applied, Rebuilds: ix.rebuilds}
+	if ix.rebuilding {
+		p.RebuiltDocuments, p.RebuildRecords = ix.rebuilt, ix.records
+	}
 	ix.mu.Unlock()
 	cursor, err := ix.Index.Cursor(ctx)
 	if err != nil {
@@ -126,17 +135,21 @@ func (ix *Indexer) catchUpByRebuild(ctx context.Context) (n int64, err error) {
 			slog.Int64("cursor", cursor), slog.Int64("head", head), slog.Int64("events", lag))
 	}
 	ix.mu.Lock()
-	ix.rebuilding = true
+	ix.rebuilding, ix.rebuilt = true, 0
 	ix.mu.Unlock()
 	defer func() {
 		ix.mu.Lock()
-		ix.rebuilding = false
+		ix.rebuilding, ix.rebuilt = false, 0
 		ix.mu.Unlock()
 	}()
 	start := time.Now()
 	var docs int
 	rebuild := func() (err error) {
-		docs, err = reindexAt(ctx, ix.Store, ix.Index, head)
+		docs, err = reindexAt(ctx, ix.Store, ix.Index, head, func(n int) {
+			ix.mu.Lock()
+			ix.rebuilt = int64(n)
+			ix.mu.Unlock()
+		})
 		return err
 	}
 	if sh, ok := ix.Index.(sharedIndex); ok {

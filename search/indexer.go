@@ -52,6 +52,7 @@ type Indexer struct {
 	lastErr error
 	// Progress counters (catchup.go), under mu.
 	rebuilding bool
+	rebuilt    int64 // documents written by the rebuild under way
 	rate       float64
 	applied    int64
 	rebuilds   int64
@@ -342,18 +343,24 @@ func Reindex(ctx context.Context, store *models.Store, idx Index) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	return reindexAt(ctx, store, idx, head)
+	return reindexAt(ctx, store, idx, head, nil)
 }
 
 // reindexAt rebuilds idx from the rows, read after head was: head becomes
 // its cursor.
-func reindexAt(ctx context.Context, store *models.Store, idx Index, head int64) (int, error) {
+func reindexAt(ctx context.Context, store *models.Store, idx Index, head int64, built func(int)) (int, error) {
 	b := &Builder{Store: store}
 	n := 0
 	err := idx.Rebuild(ctx, head, func(put func([]Document) error) error {
 		return b.All(ctx, func(docs []Document) error {
+			if err := put(docs); err != nil {
+				return err
+			}
 			n += len(docs)
-			return put(docs)
+			if built != nil {
+				built(n)
+			}
+			return nil
 		})
 	})
 	if err != nil {
