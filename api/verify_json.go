@@ -2,7 +2,6 @@ package api
 
 import (
 	"strconv"
-	"unicode/utf8"
 
 	"camreg/models"
 )
@@ -23,17 +22,17 @@ func appendVerifyJSON(b []byte, r *verifyResponse) ([]byte, bool) {
 		return b, false
 	}
 	b = append(b, `{"query":{"model":`...)
-	b = appendJSONString(b, r.Query.Model)
+	b = models.AppendJSONString(b, r.Query.Model)
 	b = append(b, `,"brand":`...)
-	b = appendJSONString(b, r.Query.Brand)
+	b = models.AppendJSONString(b, r.Query.Brand)
 	b = append(b, `,"firmware":`...)
-	b = appendJSONString(b, r.Query.Firmware)
+	b = models.AppendJSONString(b, r.Query.Firmware)
 	b = append(b, `,"at":`...)
-	b = appendJSONString(b, r.Query.At)
+	b = models.AppendJSONString(b, r.Query.At)
 	b = append(b, `},"at":`...)
-	b = appendJSONString(b, r.At)
+	b = models.AppendJSONString(b, r.At)
 	b = append(b, `,"match":`...)
-	b = appendJSONString(b, r.Match)
+	b = models.AppendJSONString(b, r.Match)
 	b = append(b, `,"model":`...)
 	if r.Model == nil {
 		b = append(b, "null"...)
@@ -54,9 +53,9 @@ func appendVerifyJSON(b []byte, r *verifyResponse) ([]byte, bool) {
 		b = append(b, ']')
 	}
 	b = append(b, `,"verdict":`...)
-	b = appendJSONString(b, r.Verdict)
+	b = models.AppendJSONString(b, r.Verdict)
 	b = append(b, `,"summary":`...)
-	b = appendJSONString(b, r.Summary)
+	b = models.AppendJSONString(b, r.Summary)
 	b = append(b, `,"reasons":`...)
 	if r.Reasons == nil {
 		b = append(b, "null"...)
@@ -68,11 +67,11 @@ func appendVerifyJSON(b []byte, r *verifyResponse) ([]byte, bool) {
 			}
 			x := &r.Reasons[i]
 			b = append(b, `{"code":`...)
-			b = appendJSONString(b, x.Code)
+			b = models.AppendJSONString(b, x.Code)
 			b = append(b, `,"effect":`...)
-			b = appendJSONString(b, x.Effect)
+			b = models.AppendJSONString(b, x.Effect)
 			b = append(b, `,"message":`...)
-			b = appendJSONString(b, x.Message)
+			b = models.AppendJSONString(b, x.Message)
 			b = append(b, `,"evidence":`...)
 			b = appendEvidenceJSON(b, &x.Evidence)
 			b = append(b, '}')
@@ -90,9 +89,9 @@ func appendVerifyJSON(b []byte, r *verifyResponse) ([]byte, bool) {
 			}
 			st := &r.Standards[i]
 			b = append(b, `{"code":`...)
-			b = appendJSONString(b, st.Code)
+			b = models.AppendJSONString(b, st.Code)
 			b = append(b, `,"title":`...)
-			b = appendJSONString(b, st.Title)
+			b = models.AppendJSONString(b, st.Title)
 			b = append(b, `,"effective_from":`...)
 			b = appendJSONStringPtr(b, st.EffectiveFrom)
 			b = append(b, `,"mandatory_from":`...)
@@ -114,26 +113,26 @@ var verifyJSONByHand = true
 
 func appendVerifiedModelJSON(b []byte, m *verifiedModel) []byte {
 	b = append(b, `{"id":`...)
-	b = appendJSONString(b, m.ID)
+	b = models.AppendJSONString(b, m.ID)
 	b = append(b, `,"brand":`...)
-	b = appendJSONString(b, m.Brand)
+	b = models.AppendJSONString(b, m.Brand)
 	b = append(b, `,"brand_key":`...)
-	b = appendJSONString(b, m.BrandKey)
+	b = models.AppendJSONString(b, m.BrandKey)
 	b = append(b, `,"model_number":`...)
-	b = appendJSONString(b, m.ModelNumber)
+	b = models.AppendJSONString(b, m.ModelNumber)
 	b = append(b, `,"model_key":`...)
-	b = appendJSONString(b, m.ModelKey)
+	b = models.AppendJSONString(b, m.ModelKey)
 	b = append(b, `,"name":`...)
-	b = appendJSONString(b, m.Name)
+	b = models.AppendJSONString(b, m.Name)
 	b = append(b, `,"kind":`...)
-	b = appendJSONString(b, m.Kind)
+	b = models.AppendJSONString(b, m.Kind)
 	b = append(b, `,"origin_country":`...)
-	b = appendJSONString(b, m.OriginCountry)
+	b = models.AppendJSONString(b, m.OriginCountry)
 	b = append(b, `,"status":`...)
-	b = appendJSONString(b, m.Status)
+	b = models.AppendJSONString(b, m.Status)
 	if m.Permalink != "" {
 		b = append(b, `,"permalink":`...)
-		b = appendJSONString(b, m.Permalink)
+		b = models.AppendJSONString(b, m.Permalink)
 	}
 	return append(b, '}')
 }
@@ -151,7 +150,7 @@ func appendEvidenceJSON(b []byte, e *models.Evidence) []byte {
 			b = append(b, '"')
 			b = append(b, name...)
 			b = append(b, `":`...)
-			b = appendJSONString(b, v)
+			b = models.AppendJSONString(b, v)
 		}
 	}
 	day := func(name string, d models.Date) {
@@ -206,7 +205,7 @@ func appendEvidenceJSON(b []byte, e *models.Evidence) []byte {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendJSONString(b, id)
+			b = models.AppendJSONString(b, id)
 		}
 		b = append(b, ']')
 	}
@@ -223,61 +222,5 @@ func appendJSONStringPtr(b []byte, s *string) []byte {
 	if s == nil {
 		return append(b, "null"...)
 	}
-	return appendJSONString(b, *s)
-}
-
-const jsonHex = "0123456789abcdef"
-
-// appendJSONString quotes s as encoding/json does with HTML escaping (its
-// default): <, > and & as \u003c, \u003e, \u0026, control characters
-// escaped, invalid UTF-8 as \ufffd, U+2028 and U+2029 escaped.
-func appendJSONString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		if c := s[i]; c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '\\', '"':
-				b = append(b, '\\', c)
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', jsonHex[c>>4], jsonHex[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', jsonHex[r&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
+	return models.AppendJSONString(b, *s)
 }

@@ -215,17 +215,19 @@ func (e *Event) canonical() []byte {
 	b = append(b, '[')
 	b = strconv.AppendInt(b, e.Seq, 10)
 	b = append(b, ',')
-	b = appendJSONString(b, e.At.UTC().Truncate(time.Microsecond).Format("2006-01-02T15:04:05.000000Z"))
+	b = AppendJSONString(b, e.At.UTC().Truncate(time.Microsecond).Format("2006-01-02T15:04:05.000000Z"))
 	for _, f := range [...]string{e.Actor, e.ActorRole, org, e.Action, e.Entity, e.EntityID, e.Changes, e.PrevHash} {
 		b = append(b, ',')
-		b = appendJSONString(b, f)
+		b = AppendJSONString(b, f)
 	}
 	return append(b, ']')
 }
 
-// appendJSONString appends s as encoding/json encodes a string (HTML
-// characters escaped, invalid UTF-8 as U+FFFD, U+2028 and U+2029 escaped).
-func appendJSONString(dst []byte, s string) []byte {
+// AppendJSONString appends s as encoding/json encodes a string (HTML
+// characters escaped, invalid UTF-8 as U+FFFD, U+2028 and U+2029 escaped):
+// the log's canonical encoding and the verify answer written by hand
+// (api/verify_json.go) both use it.
+func AppendJSONString(dst []byte, s string) []byte {
 	const hex = "0123456789abcdef"
 	dst = append(dst, '"')
 	start := 0
