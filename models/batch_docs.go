@@ -233,8 +233,8 @@ func (s *Store) originsByKeys(tx *gorm.DB, keys [][2]string, lock bool) (map[[2]
 }
 
 // insertChildren inserts the child rows of the created parents: from one
-// JSON array on SQLite (insertStringsJSON), by COPY on PostgreSQL, else
-// with multi-row INSERTs.
+// JSON array on SQLite (insertJSON), by COPY on PostgreSQL, else with
+// multi-row INSERTs.
 func insertChildren[T, C any](tx *gorm.DB, vars int, parents []*T, kids func(*T) []C, what string) error {
 	var all []*C
 	for _, p := range parents {
@@ -243,7 +243,7 @@ func insertChildren[T, C any](tx *gorm.DB, vars int, parents []*T, kids func(*T)
 			all = append(all, &ks[i])
 		}
 	}
-	if done, err := insertStringsJSON(tx, all, what); done {
+	if done, err := insertJSON(tx, all, what); done {
 		return err
 	}
 	return insertRows(tx.Omit(clause.Associations), vars, all, what)

@@ -2,13 +2,10 @@ package models
 
 import (
 	"encoding/json"
-	"fmt"
-	"reflect"
 	"strconv"
 	"strings"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/schema"
 )
 
 // The batch services' lookups on SQLite. A lookup of thousands of keys as
@@ -62,54 +59,4 @@ func allStrings(tuples [][]any) bool {
 		}
 	}
 	return true
-}
-
-// insertStringsJSON inserts rows (pointers to structs of one gorm model
-// whose columns are all strings, such as a certificate's covered models)
-// on SQLite with `INSERT … SELECT … FROM json_each(?)`: one parameter and
-// one statement per 20,000 rows, where multi-row INSERTs bound 500
-// variables a statement, each found by the driver's linear scan, and
-// parsed a new statement each time. It reports false, having done
-// nothing, when tx is not SQLite or a column is not a string.
-func insertStringsJSON[T any](tx *gorm.DB, rows []*T, what string) (bool, error) {
-	if len(rows) == 0 || isPostgres(tx) {
-		return false, nil
-	}
-	stmt := &gorm.Statement{DB: tx}
-	if err := stmt.Parse(rows[0]); err != nil {
-		return false, fmt.Errorf("insert %s rows: %w", what, err)
-	}
-	var fields []*schema.Field
-	var cols, sel []string
-	for _, f := range stmt.Schema.Fields {
-		if f.DBName == "" || !f.Creatable {
-			continue
-		}
-		if f.FieldType.Kind() != reflect.String {
-			return false, nil
-		}
-		fields, cols = append(fields, f), append(cols, f.DBName)
-		sel = append(sel, "value->>"+strconv.Itoa(len(sel)))
-	}
-	ctx := tx.Statement.Context
-	q := "INSERT INTO " + stmt.Schema.Table + " (" + strings.Join(cols, ", ") + ") SELECT " + strings.Join(sel, ", ") + " FROM json_each(?)"
-	for _, chunk := range chunks(rows, sqliteLookupKeys) {
-		vals := make([][]string, len(chunk))
-		for i, r := range chunk {
-			v := reflect.ValueOf(r).Elem()
-			row := make([]string, len(fields))
-			for j, f := range fields {
-				row[j] = f.ReflectValueOf(ctx, v).String()
-			}
-			vals[i] = row
-		}
-		b, err := json.Marshal(vals)
-		if err != nil {
-			return true, fmt.Errorf("insert %s rows: %w", what, err)
-		}
-		if err := tx.Session(&gorm.Session{}).Exec(q, string(b)).Error; err != nil {
-			return true, translate(err, what)
-		}
-	}
-	return true, nil
 }
