@@ -22,6 +22,11 @@ type refCache struct {
 	mu     sync.Mutex
 	orgs   map[string]refResult
 	models map[string]refResult
+	// items are model references settled whole, by the brand column and
+	// the cell's text as written (itemKey): a reference met again, later
+	// in the file or in the writing pass, is answered without its keys
+	// (modelTries folds every split of its words) being made again.
+	items map[string]refResult
 }
 
 type refResult struct {
@@ -34,7 +39,7 @@ type refResult struct {
 const maxCached = 100_000
 
 func newRefCache(viewer models.Actor) *refCache {
-	return &refCache{viewer: viewer, orgs: map[string]refResult{}, models: map[string]refResult{}}
+	return &refCache{viewer: viewer, orgs: map[string]refResult{}, models: map[string]refResult{}, items: map[string]refResult{}}
 }
 
 func (rc *refCache) get(m *map[string]refResult, key string) (refResult, bool) {
@@ -97,7 +102,12 @@ func (rc *refCache) org(ctx context.Context, st *models.Store, ref string, kinds
 // every split of the words into brand and model number is tried; exactly
 // one must name a model.
 func (rc *refCache) model(ctx context.Context, st *models.Store, brand, item string) (string, error) {
+	memo := itemKey(brand, item)
+	if r, ok := rc.get(&rc.items, memo); ok {
+		return r.id, r.err
+	}
 	var found []string
+	bk := fold.Key(brand)
 	for _, t := range modelTries(brand, item) {
 		key := t[0] + "\x00" + t[1]
 		r, ok := rc.get(&rc.models, key)
@@ -118,20 +128,30 @@ func (rc *refCache) model(ctx context.Context, st *models.Store, brand, item str
 		if r.err == nil && !slices.Contains(found, r.id) {
 			found = append(found, r.id)
 		}
-		if len(found) > 0 && t[0] == fold.Key(brand) {
+		if len(found) > 0 && t[0] == bk {
 			break // the brand column settles it
 		}
 	}
+	var r refResult
 	switch len(found) {
 	case 1:
-		return found[0], nil
+		r.id = found[0]
 	case 0:
-		if fold.Key(brand) != "" {
-			return "", fmt.Errorf("no camera model %q of brand %q is in the registry", item, brand)
+		if bk != "" {
+			r.err = fmt.Errorf("no camera model %q of brand %q is in the registry", item, brand)
+		} else {
+			r.err = fmt.Errorf("no camera model %q is in the registry (write the brand and model number, such as \"Hikvision DS-2CD1023G0E-I\")", item)
 		}
-		return "", fmt.Errorf("no camera model %q is in the registry (write the brand and model number, such as \"Hikvision DS-2CD1023G0E-I\")", item)
+	default:
+		r.err = fmt.Errorf("%q names %d camera models; add the brand column or write it as brand and model number", item, len(found))
 	}
-	return "", fmt.Errorf("%q names %d camera models; add the brand column or write it as brand and model number", item, len(found))
+	rc.put(&rc.items, memo, r)
+	return r.id, r.err
+}
+
+// itemKey is the key of a model reference in refCache.items.
+func itemKey(brand, item string) string {
+	return brand + "\x00" + item
 }
 
 // modelTries are the brand and model keys a model reference may mean, in
@@ -144,8 +164,8 @@ func modelTries(brand, item string) [][2]string {
 			tries = append(tries, [2]string{b, m})
 		}
 	}
-	if fold.Key(brand) != "" {
-		add(fold.Key(brand), fold.Key(item))
+	if bk := fold.Key(brand); bk != "" {
+		add(bk, fold.Key(item))
 	}
 	words := strings.Fields(item)
 	for i := 1; i < len(words) && i <= 11; i++ {
@@ -193,11 +213,15 @@ func (rc *refCache) prefetch(ctx context.Context, st *models.Store, batch []reco
 				items[i] = strings.TrimSpace(items[i])
 			}
 		}
+		brand := strings.TrimSpace(rec.values["brand"])
 		for _, item := range items {
 			if modelCol == "" || item == "" {
 				continue
 			}
-			for _, t := range modelTries(strings.TrimSpace(rec.values["brand"]), item) {
+			if _, ok := rc.get(&rc.items, itemKey(brand, item)); ok {
+				continue // settled before (model)
+			}
+			for _, t := range modelTries(brand, item) {
 				if _, ok := rc.get(&rc.models, t[0]+"\x00"+t[1]); !ok {
 					pairs = append(pairs, t)
 				}
