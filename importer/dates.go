@@ -31,6 +31,15 @@ func ParseDate(s string) (string, error) {
 	if s == "" {
 		return "", nil
 	}
+	if d, ok := plainISODate(s); ok {
+		return d, nil
+	}
+	return parseDate(s)
+}
+
+// parseDate is ParseDate for s trimmed, not empty, and not a plain
+// YYYY-MM-DD date.
+func parseDate(s string) (string, error) {
 	if len(s) > 40 {
 		return "", fmt.Errorf("%q is not a date", s[:40]+"…")
 	}
@@ -78,4 +87,45 @@ func ParseDate(s string) (string, error) {
 		return "", fmt.Errorf("%q is not a date: there is no such day", s)
 	}
 	return t.Format("2006-01-02"), nil
+}
+
+// plainISODate is s when it is already a valid YYYY-MM-DD date, as nearly every
+// date of a generated or exported file is: the common case, read without
+// the parses below (two dates a listing, 0.8 s of CPU in 200,000 national
+// listings' import). ok is false for anything else, which ParseDate then
+// reads as before.
+func plainISODate(s string) (string, bool) {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return "", false
+	}
+	n := 0
+	for i := 0; i < 10; i++ {
+		if i == 4 || i == 7 {
+			continue
+		}
+		c := s[i]
+		if c < '0' || c > '9' {
+			return "", false
+		}
+		n = n*10 + int(c-'0')
+	}
+	y, m, d := n/10000, n/100%100, n%100
+	if y < 1 || m < 1 || m > 12 || d < 1 || d > daysIn(y, m) {
+		return "", false
+	}
+	return s, true
+}
+
+// daysIn is the number of days of month m of year y (proleptic Gregorian).
+func daysIn(y, m int) int {
+	switch m {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
 }

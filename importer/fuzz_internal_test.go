@@ -3,6 +3,7 @@ package importer
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -111,3 +112,29 @@ func FuzzParseDate(f *testing.F) {
 // fuzzLimits are small import limits, so that the fuzzer also explores
 // files that break them.
 var fuzzLimits = Limits{Cells: 64, CellBytes: 4 << 10, RowBytes: 16 << 10, JSONDepth: 6, Rows: 10000}
+
+// TestPlainISODateAgrees: the fast path of ParseDate answers every string
+// of the YYYY-MM-DD shape as the general parse does (leap years, the
+// month's last day, year 0000 and 9999 included), or leaves it to it.
+func TestPlainISODateAgrees(t *testing.T) {
+	for _, y := range []int{0, 1, 4, 100, 1900, 1999, 2000, 2023, 2024, 2025, 2100, 2400, 9999} {
+		for m := 0; m <= 13; m++ {
+			for d := 0; d <= 32; d++ {
+				s := fmt.Sprintf("%04d-%02d-%02d", y, m, d)
+				want, wantErr := parseDate(s)
+				got, ok := plainISODate(s)
+				if ok && (wantErr != nil || got != want) {
+					t.Fatalf("plainISODate(%q) = %q; the general parse says %q, %v", s, got, want, wantErr)
+				}
+				if !ok && wantErr == nil {
+					t.Fatalf("plainISODate(%q) refused a date the general parse reads as %q", s, want)
+				}
+			}
+		}
+	}
+	for _, s := range []string{"2025-3-01", "2025/03/01", "2025-03-1 ", "２０２５-03-01", "2025-03-0a"} {
+		if _, ok := plainISODate(s); ok {
+			t.Errorf("plainISODate(%q) took it", s)
+		}
+	}
+}
