@@ -73,6 +73,7 @@ func main() {
 	out := flag.String("out", "", "write every query's CPU time as TSV here")
 	prof := flag.String("cpuprofile", "", "write a CPU profile of the measured searches here")
 	hitsOut := flag.String("hits", "", "write every query's total and ranked hits here, to check that two versions answer alike")
+	answersOut := flag.String("answers", "", "write every query's whole answer here (hits with their scores and highlights, the facets), to check that two versions answer alike to the letter")
 	flag.Parse()
 	ctx := context.Background()
 
@@ -106,8 +107,9 @@ func main() {
 	type row struct {
 		q     query
 		cpu   time.Duration
-		total int
-		hits  string
+		total   int
+		hits    string
+		answers string
 	}
 	rows := make([]row, len(qs))
 	start := time.Now()
@@ -129,6 +131,13 @@ func main() {
 				}
 				rows[i].hits = strings.Join(ids, " ")
 			}
+			if *answersOut != "" {
+				b, err := json.Marshal(res)
+				if err != nil {
+					log.Fatal(err)
+				}
+				rows[i].answers = string(b)
+			}
 			if best < 0 || spent < best {
 				best = spent
 			}
@@ -142,6 +151,15 @@ func main() {
 			fmt.Fprintf(&b, "%s\t%s\t%d\t%s\n", r.q.Text, r.q.Type, r.total, r.hits)
 		}
 		if err := os.WriteFile(*hitsOut, []byte(b.String()), 0o644); err != nil {
+			log.Fatal(err)
+		}
+	}
+	if *answersOut != "" {
+		var b strings.Builder
+		for _, r := range rows {
+			fmt.Fprintf(&b, "%s\t%s\t%s\n", r.q.Text, r.q.Type, r.answers)
+		}
+		if err := os.WriteFile(*answersOut, []byte(b.String()), 0o644); err != nil {
 			log.Fatal(err)
 		}
 	}
