@@ -7,6 +7,7 @@ import (
 	"unicode"
 
 	blevelib "github.com/blevesearch/bleve/v2"
+	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
 	"github.com/blevesearch/bleve/v2/search/query"
 
@@ -85,6 +86,13 @@ func run(ctx context.Context, idx blevelib.Index, q search.Query) (*search.Resul
 // ranking a broad query's matches.
 func runPlan(ctx context.Context, idx blevelib.Index, q search.Query, text query.Query, together bool) (*search.Result, error) {
 	base := buildQuery(text, q)
+	var t *tally
+	if !together && text != nil {
+		// The facets are counted in this search, of the matches it finds:
+		// see tally.
+		t = newTally(base, q.FacetLimit())
+		base = t
+	}
 	req := blevelib.NewSearchRequestOptions(base, q.Limit, q.Offset, false)
 	req.Fields = []string{"type", "entity_id", "title"}
 	req.Highlight = blevelib.NewHighlightWithStyle(html.Name)
@@ -113,7 +121,15 @@ func runPlan(ctx context.Context, idx blevelib.Index, q search.Query, text query
 		return out, nil
 	}
 	if together {
-		out.Facets = facets(res)
+		out.Facets = facets(res.Facets)
+		return out, nil
+	}
+	if t != nil && t.out.done && t.out.total == out.Total {
+		out.Facets = facets(t.out.facets)
+		if !t.out.exact {
+			out.Facets = search.ScaleFacets(out.Facets, t.out.sampled, out.Total)
+			out.FacetsExact = false
+		}
 		return out, nil
 	}
 	// The same matches, without the clauses that only score them (the
@@ -183,18 +199,18 @@ func countFacets(ctx context.Context, idx blevelib.Index, q query.Query) (search
 	if err != nil {
 		return search.Facets{}, 0, fmt.Errorf("bleve facets: %w", err)
 	}
-	return facets(res), int(res.Total), nil
+	return facets(res.Facets), int(res.Total), nil
 }
 
 // addFacets asks req for the facets of its matches.
 func addFacets(req *blevelib.SearchRequest) {
-	for _, f := range []string{"type", "brand", "province", "status"} {
-		req.AddFacet(f, blevelib.NewFacetRequest(f, 100))
+	for _, f := range facetFields {
+		req.AddFacet(f, blevelib.NewFacetRequest(f, facetSize))
 	}
 }
 
-// facets are the facets res counted.
-func facets(res *blevelib.SearchResult) search.Facets {
+// facets are the facets a search counted.
+func facets(res bsearch.FacetResults) search.Facets {
 	return search.Facets{Type: facet(res, "type"), Brand: facet(res, "brand"),
 		Province: facet(res, "province"), Status: facet(res, "status")}
 }
@@ -204,9 +220,9 @@ func str(v any) string {
 	return s
 }
 
-func facet(res *blevelib.SearchResult, name string) map[string]int {
+func facet(res bsearch.FacetResults, name string) map[string]int {
 	out := map[string]int{}
-	if f := res.Facets[name]; f != nil && f.Terms != nil {
+	if f := res[name]; f != nil && f.Terms != nil {
 		for _, t := range f.Terms.Terms() {
 			if t.Term != "" {
 				out[t.Term] = t.Count
