@@ -78,12 +78,13 @@ func run(ctx context.Context, idx blevelib.Index, q search.Query) (*search.Resul
 
 // runPlan finds the page of hits and the total, and the facets.
 //
-// With together, the facets are counted in the same search, over every
-// match: see stats.together. Otherwise they are counted by a second
-// search, over every match up to q.FacetLimit() matches, and beyond over
-// the matches in a sample of buckets, scaled to the total. Counting facets
-// reads each counted match's values, which cost more than finding and
-// ranking a broad query's matches.
+// With together, the facets are counted by bleve in the same search, over
+// every match: see stats.together. Otherwise they are counted over every
+// match up to q.FacetLimit() matches, and beyond over the matches in a
+// sample of buckets, scaled to the total: by the same search, once it has
+// read every match (see tally), or for a search without text by a second
+// search. Counting facets reads each counted match's values, which cost
+// more than finding and ranking a broad query's matches.
 func runPlan(ctx context.Context, idx blevelib.Index, q search.Query, text query.Query, together bool) (*search.Result, error) {
 	base := buildQuery(text, q)
 	var t *tally
