@@ -105,8 +105,8 @@ func main() {
 		defer pprof.StopCPUProfile()
 	}
 	type row struct {
-		q     query
-		cpu   time.Duration
+		q       query
+		cpu     time.Duration
 		total   int
 		hits    string
 		answers string
