@@ -131,3 +131,33 @@ func (s *symSpell) find(q string) []int32 {
 	}
 	return out
 }
+
+// BenchmarkDecideSlip: a number typed with one slip (a key of 6 to 14
+// characters, a tenth of them in a dense family), decided as Decide does
+// (within one edit first) and as Find then Result.Decide (within two for a
+// key of 9 characters or more). Run with -benchtime 2000x.
+func BenchmarkDecideSlip(b *testing.B) {
+	es, qs := benchEntries(100000)
+	ix, err := New(es)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("decide", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; b.Loop(); i++ {
+			if _, _, err := ix.Decide(Query{Text: qs[i%len(qs)]}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("find-then-decide", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; b.Loop(); i++ {
+			res, err := ix.Find(Query{Text: qs[i%len(qs)]})
+			if err != nil {
+				b.Fatal(err)
+			}
+			res.Decide()
+		}
+	})
+}

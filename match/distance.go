@@ -26,6 +26,9 @@ func Merge(key string) string {
 	return string(b)
 }
 
+// MaxAllowed is the most edits Allowed gives.
+const MaxAllowed = 2
+
 // Allowed is the edit distance within which a typed key of n characters
 // finds a model: none below 3 characters (too many keys lie one edit from
 // "c6"), one up to 8 characters and two from 9, where a long Dahua or

@@ -251,8 +251,15 @@ const MaxKey = 64
 // then one of the same family, a longer common prefix, more listings, and
 // finally key and id, so the order is stable.
 func (ix *Index) Find(q Query) (Result, error) {
+	res, _, err := ix.find(q, MaxAllowed)
+	return res, err
+}
+
+// find is Find with the edits allowed capped at maxD; capped says whether
+// the cap cut what some reading was allowed.
+func (ix *Index) find(q Query, maxD int) (res Result, capped bool, err error) {
 	brandKey := fold.Key(q.Brand)
-	res := Result{BrandKey: brandKey}
+	res = Result{BrandKey: brandKey}
 	best := map[string]Candidate{}
 	consider := func(v variant, e Entry) {
 		c := Candidate{Entry: e, half: halfDistance(v.key, e.ModelKey),
@@ -264,17 +271,20 @@ func (ix *Index) Find(q Query) (Result, error) {
 	}
 	for _, v := range ix.readings(q.Text, brandKey) {
 		if len(v.key) > MaxKey {
-			return res, ErrTooLong
+			return res, false, ErrTooLong
 		}
 		merged := Merge(v.key)
 		d := Allowed(len(v.key))
+		if d > maxD {
+			d, capped = maxD, true
+		}
 		err := ix.scan(merged, d, func(e Entry) {
 			if !ix.removed[e.ID] {
 				consider(v, e)
 			}
 		})
 		if err != nil {
-			return res, err
+			return res, false, err
 		}
 		for _, e := range ix.extra {
 			within := func(k string) bool { m := Merge(k); return m == merged || (d > 0 && osa(merged, m) <= d) }
@@ -291,7 +301,7 @@ func (ix *Index) Find(q Query) (Result, error) {
 	if q.Limit > 0 && len(res.Candidates) > q.Limit {
 		res.Candidates, res.Truncated = res.Candidates[:q.Limit], true
 	}
-	return res, nil
+	return res, capped, nil
 }
 
 // scan calls fn with every built entry whose merged key is within d edits

@@ -24,12 +24,47 @@ func (ix *Index) Decide(q Query) (Kind, []Candidate, error) {
 		k, cs := res.Decide()
 		return k, cs, nil
 	}
+	if k, cs, ok := ix.decideNear(q); ok {
+		return k, cs, nil
+	}
 	res, err := ix.Find(q)
 	if err != nil {
 		return None, nil, err
 	}
 	k, cs := res.Decide()
 	return k, cs, nil
+}
+
+// decideNear decides on the candidates within one edit, and reports
+// whether that is the decision Find's (within two edits, for a key of 9
+// characters or more) would give; it is when no key was allowed more.
+//
+// Profiled (BENCHMARKS.md, verify cold over the national set, one question
+// in ten with a slip): walking the FST within two edits was 18% of the
+// server's CPU, though a typed number with one slip is one edit from its
+// model. Within one edit the walk visits a small part of the states. It
+// decides as the whole search would when a candidate of the brand given
+// (of any brand, without one) lies nearer than two half-weighted edits
+// (half < 4): a model the search within one edit does not find is two
+// merged edits away or more, and a merged edit costs at least two halves
+// (a confusable, merged away, costs one), so its half is 4 or more; it can
+// neither tie nor beat the nearest, and Decide looks only at the nearest
+// of the brand given when there are any (TestDecideNearAgrees,
+// FuzzDecideShortcut).
+func (ix *Index) decideNear(q Query) (Kind, []Candidate, bool) {
+	res, capped, err := ix.find(q, 1)
+	if err != nil {
+		return None, nil, false
+	}
+	// Uncapped, this was the whole search.
+	near := !capped || slices.ContainsFunc(res.Candidates, func(c Candidate) bool {
+		return c.half < 2*costEdit && (res.BrandKey == "" || c.BrandKey == res.BrandKey)
+	})
+	if !near {
+		return None, nil, false
+	}
+	k, cs := res.Decide()
+	return k, cs, true
 }
 
 // exactOnly gathers, as Find does, the candidates whose merged key is one

@@ -1,6 +1,7 @@
 package match
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -75,4 +76,47 @@ func FuzzDecideShortcut(f *testing.F) {
 		checkDecideAgrees(t, built, Query{Text: text, Brand: brand})
 		checkDecideAgrees(t, patched, Query{Text: text, Brand: brand})
 	})
+}
+
+// TestDecideNearAgrees: over a dense family (keys one and two edits apart,
+// confusables, one brand and others), for numbers typed with one or two
+// slips or confusables, with and without a brand, deciding within one edit
+// first decides as the search within two does.
+func TestDecideNearAgrees(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	var es []Entry
+	for i := range 3000 {
+		es = append(es, Entry{ID: fmt.Sprintf("s%05d", i), BrandKey: []string{"hikvision", "hilook"}[i%2],
+			ModelKey: fmt.Sprintf("ds2cd%03dg%d%s", i%700, i%3, []string{"iu", "i", "is", "isu", "l", "lu"}[i%6])})
+	}
+	es = append(es, randomEntries(r, 2000)...)
+	ix := mustIndex(t, es)
+	patched := mustIndex(t, es[:4000]).With(es[4000:], []string{es[3].ID, es[11].ID})
+	const chars = "xk0o1lsb8z2"
+	edit := func(k string) string {
+		p := r.IntN(len(k))
+		c := string(chars[r.IntN(len(chars))])
+		switch r.IntN(4) {
+		case 0:
+			return k[:p] + c + k[p+1:]
+		case 1:
+			return k[:p] + c + k[p:]
+		case 2:
+			return k[:p] + k[p+1:]
+		}
+		if p+1 < len(k) {
+			return k[:p] + k[p+1:p+2] + k[p:p+1] + k[p+2:]
+		}
+		return k + c
+	}
+	brands := []string{"", "hikvision", "hilook", "acme", "other"}
+	for i := range 3000 {
+		text := es[r.IntN(len(es))].ModelKey
+		for range 1 + i%3 {
+			text = edit(text)
+		}
+		q := Query{Text: text, Brand: brands[r.IntN(len(brands))]}
+		checkDecideAgrees(t, ix, q)
+		checkDecideAgrees(t, patched, q)
+	}
 }
