@@ -228,6 +228,7 @@ func Import(ctx context.Context, st *models.Store, path string, opts Options) (*
 		}
 		// Every row is valid: write them, counting afresh.
 		sum.Rows, sum.Counts = 0, Counts{}
+		r.checked = slices.Clone(r.batchKeys)
 	}
 	if err = r.pass(ctx, sum, true); err != nil {
 		return sum, err

@@ -162,3 +162,50 @@ func TestLimitsFromEnv(t *testing.T) {
 		t.Fatal("a negative limit was accepted")
 	}
 }
+
+// The writing pass after a clean check holds no table of the keys read: it
+// compares each batch's keys with those checked, so a file changed between
+// the passes (a row that repeats another's key; a row whose key changed)
+// is refused at the first batch that differs, before it is written,
+// instead of being written unchecked. The changes keep the file no longer,
+// so that the checking pass, which may still be reading when the last
+// batch's progress is reported, cannot read them.
+func TestImportRefusesAFileChangedAfterTheCheck(t *testing.T) {
+	rows := func(at int, row string) string {
+		var b strings.Builder
+		b.WriteString("brand,model_number\n")
+		for i := 0; i < 300; i++ {
+			if i == at {
+				b.WriteString(row + "\n")
+				continue
+			}
+			fmt.Fprintf(&b, "Acme,X%d\n", i)
+		}
+		return b.String()
+	}
+	for _, c := range []struct {
+		name    string
+		changed string
+		written int64
+	}{
+		{"a key repeated in the third batch", rows(250, "Acme,X10"), 200},
+		{"a key changed in the second batch", rows(150, "Acme,X999"), 100},
+	} {
+		testdb.Each(t, func(t *testing.T, st *models.Store) {
+			path := filepath.Join(t.TempDir(), "m.csv")
+			writeFile(t, path, rows(-1, ""))
+			_, err := importer.Import(context.Background(), st, path, importer.Options{Entity: "models", Actor: models.System("t"),
+				BatchSize: 100, Progress: func(p importer.Progress) {
+					if p.Phase == "validating" && p.Rows == 300 {
+						writeFile(t, path, c.changed)
+					}
+				}})
+			if err == nil || !strings.Contains(err.Error(), "the file changed after it was checked") {
+				t.Fatalf("%s: %v", c.name, err)
+			}
+			if n := counts(t, st)["camera_models"]; n != c.written {
+				t.Fatalf("%s: %d models written, want %d", c.name, n, c.written)
+			}
+		})
+	}
+}
