@@ -37,6 +37,22 @@ func TestBatchServicesAgreeWithRowByRow(t *testing.T) {
 			for i, rowByRow := range []bool{true, false} {
 				got[i] = importAll(t, testdb.Open(t, be), files, rowByRow)
 			}
+			// The batch path again, with every import reading the whole
+			// registry's model keys at its first batch (refCache.loadAll),
+			// as national files do: the same answers as key by key.
+			share, least := allModelsShare, allModelsMin
+			allModelsShare, allModelsMin = 1e9, 0
+			whole := importAll(t, testdb.Open(t, be), files, false)
+			allModelsShare, allModelsMin = share, least
+			if whole != got[1] {
+				a, b := strings.Split(got[1], "\n"), strings.Split(whole, "\n")
+				for i := range min(len(a), len(b)) {
+					if a[i] != b[i] {
+						t.Fatalf("reading the registry whole differs first at line %d:\nkey by key: %s\nwhole:      %s", i+1, a[i], b[i])
+					}
+				}
+				t.Fatalf("reading the registry whole differs in length: %d and %d lines", len(a), len(b))
+			}
 			if os.Getenv("DUMP") != "" {
 				_ = os.WriteFile(os.Getenv("DUMP"), []byte(got[1]), 0o644)
 			}

@@ -26,6 +26,10 @@ type run struct {
 	h        *headerMap
 	path     string
 	refs     *refCache
+	// in and size are the file being read by the pass, and its size, for
+	// the part still to come (rest).
+	in   *countingReader
+	size int64
 	// addDevices writes device rows into the fleet (import_devices.go).
 	addDevices models.DeviceAdder
 	// batchKeys holds, for each batch of the last pass, a digest of its
@@ -88,6 +92,7 @@ func (r *run) pass(ctx context.Context, sum *Summary, commit bool) error {
 		total = fi.Size()
 	}
 	cr := &countingReader{r: ctxReader{ctx: ctx, r: f}}
+	r.in, r.size = cr, total
 	src, err := openSource(r.opts.Format, decodeText(cr, r.encoding), r.h, r.opts.Sheet, r.opts.Limits)
 	if err != nil {
 		return err
@@ -446,15 +451,25 @@ func (r *run) checkOrWrite(ctx context.Context, batch []record, mode models.Batc
 func (r *run) prefetch(ctx context.Context, batch []record) error {
 	switch r.opts.Entity {
 	case "listings":
-		return r.refs.prefetch(ctx, r.st, batch, "trader", models.TraderKinds, "model_number", false)
+		return r.refs.prefetch(ctx, r.st, batch, "trader", models.TraderKinds, "model_number", false, r.rest())
 	case "models":
-		return r.refs.prefetch(ctx, r.st, batch, "registrant", nil, "", false)
+		return r.refs.prefetch(ctx, r.st, batch, "registrant", nil, "", false, r.rest())
 	case "certificates", "origin-certificates":
-		return r.refs.prefetch(ctx, r.st, batch, "holder", nil, "models", true)
+		return r.refs.prefetch(ctx, r.st, batch, "holder", nil, "models", true, r.rest())
 	case "warnings":
-		return r.refs.prefetch(ctx, r.st, batch, "", nil, "affected", true)
+		return r.refs.prefetch(ctx, r.st, batch, "", nil, "affected", true, r.rest())
 	}
 	return nil
+}
+
+// rest is the part of the file the pass has not read yet over the part
+// it has (0 when that is not known).
+func (r *run) rest() float64 {
+	read := r.in.n.Load()
+	if read <= 0 || r.size <= read {
+		return 0
+	}
+	return float64(r.size-read) / float64(read)
 }
 
 // viaBatch turns the batch's records into inputs and hands them to a batch

@@ -27,7 +27,33 @@ type refCache struct {
 	// in the file or in the writing pass, is answered without its keys
 	// (modelTries folds every split of its words) being made again.
 	items map[string]refResult
+	// all is every camera model the viewer may see, by brand and model
+	// key, read at once when the file has asked for a good part of the
+	// registry (loadAll); nil before, or when the registry is too big. A
+	// key it lacks is still asked of the database, as before.
+	all map[[2]string]string
+	// load serialises loadAll; asked (keys sent to the database so far),
+	// registry (the models counted, -1 before) and allDone are its state.
+	load     sync.Mutex
+	asked    int
+	registry int64
+	allDone  bool
 }
+
+// An import reads the whole registry's model keys at once (loadAll) when
+// the keys it expects still to ask for (the batch's, and as many again for
+// each batch's worth of the file not yet read) reach an eighth of the
+// registry's models: national certificates, 95,000 keys, took 1.5 s of
+// CPU in seeks (some 15 µs a key) and take 0.2 s in one scan of 100,000
+// models (2 µs a model). Past allModelsMax models the registry is not read
+// (memory stays bounded), and below allModelsMin expected keys it is not
+// even counted.
+var (
+	allModelsShare = 8.0
+	allModelsMin   = 2_000.0
+)
+
+const allModelsMax = 150_000
 
 type refResult struct {
 	id  string
@@ -39,7 +65,7 @@ type refResult struct {
 const maxCached = 100_000
 
 func newRefCache(viewer models.Actor) *refCache {
-	return &refCache{viewer: viewer, orgs: map[string]refResult{}, models: map[string]refResult{}, items: map[string]refResult{}}
+	return &refCache{viewer: viewer, orgs: map[string]refResult{}, models: map[string]refResult{}, items: map[string]refResult{}, registry: -1}
 }
 
 func (rc *refCache) get(m *map[string]refResult, key string) (refResult, bool) {
@@ -110,7 +136,7 @@ func (rc *refCache) model(ctx context.Context, st *models.Store, brand, item str
 	bk := fold.Key(brand)
 	for _, t := range modelTries(brand, item) {
 		key := t[0] + "\x00" + t[1]
-		r, ok := rc.get(&rc.models, key)
+		r, ok := rc.cachedModel(t, key)
 		if !ok {
 			m, err := st.ModelByKeys(ctx, t[0], t[1])
 			switch {
@@ -192,7 +218,9 @@ func orgCacheKey(ref string, kinds []string) string {
 // the cache does not hold yet: organizations named by tax code in orgCol
 // (kinds as the row will ask), and camera models in modelCol. A reference
 // by name is left for the row, which resolves it as before.
-func (rc *refCache) prefetch(ctx context.Context, st *models.Store, batch []record, orgCol string, kinds []string, modelCol string, list bool) error {
+// rest is the part of the file not read yet over the part read (the
+// batches still to come, per batch read so far).
+func (rc *refCache) prefetch(ctx context.Context, st *models.Store, batch []record, orgCol string, kinds []string, modelCol string, list bool, rest float64) error {
 	orgs := map[string][]string{} // tax code -> cache keys
 	var pairs [][2]string
 	for _, rec := range batch {
@@ -222,7 +250,7 @@ func (rc *refCache) prefetch(ctx context.Context, st *models.Store, batch []reco
 				continue // settled before (model)
 			}
 			for _, t := range modelTries(brand, item) {
-				if _, ok := rc.get(&rc.models, t[0]+"\x00"+t[1]); !ok {
+				if _, ok := rc.cachedModel(t, t[0]+"\x00"+t[1]); !ok {
 					pairs = append(pairs, t)
 				}
 			}
@@ -244,6 +272,15 @@ func (rc *refCache) prefetch(ctx context.Context, st *models.Store, batch []reco
 		}
 	}
 	if len(pairs) > 0 {
+		if err := rc.loadAll(ctx, st, len(pairs), rest); err != nil {
+			return err
+		}
+		pairs = slices.DeleteFunc(pairs, func(p [2]string) bool {
+			_, ok := rc.cachedModel(p, p[0]+"\x00"+p[1])
+			return ok
+		})
+	}
+	if len(pairs) > 0 {
 		// Only the models the importer may see resolve (as in model).
 		ids, err := st.VisibleModelIDsByKeys(ctx, rc.viewer, pairs)
 		if err != nil {
@@ -257,5 +294,59 @@ func (rc *refCache) prefetch(ctx context.Context, st *models.Store, batch []reco
 			rc.put(&rc.models, p[0]+"\x00"+p[1], r)
 		}
 	}
+	return nil
+}
+
+// cachedModel is the cached resolution of a brand and model key (key is
+// the two joined by a NUL), from the keys resolved before or from the
+// registry read whole (all).
+func (rc *refCache) cachedModel(t [2]string, key string) (refResult, bool) {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	if r, ok := rc.models[key]; ok {
+		return r, true
+	}
+	if id, ok := rc.all[t]; ok {
+		return refResult{id: id}, true
+	}
+	return refResult{}, false
+}
+
+// loadAll reads every model the viewer may see into all, once the keys
+// the import expects still to ask for, with the batch's n, are worth it
+// (see allModelsShare).
+func (rc *refCache) loadAll(ctx context.Context, st *models.Store, n int, rest float64) error {
+	rc.load.Lock()
+	defer rc.load.Unlock()
+	if rc.allDone {
+		return nil
+	}
+	rc.asked += n
+	expected := float64(n) + float64(rc.asked)*rest
+	if expected < allModelsMin {
+		return nil
+	}
+	if rc.registry < 0 {
+		c, err := st.CountModels(ctx)
+		if err != nil {
+			return err
+		}
+		rc.registry = c
+	}
+	if rc.registry > allModelsMax {
+		rc.allDone = true
+		return nil
+	}
+	if expected*allModelsShare < float64(rc.registry) {
+		return nil
+	}
+	rc.allDone = true
+	all, ok, err := st.VisibleModelKeys(ctx, rc.viewer, allModelsMax)
+	if err != nil || !ok {
+		return err
+	}
+	rc.mu.Lock()
+	rc.all = all
+	rc.mu.Unlock()
 	return nil
 }

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -183,4 +184,49 @@ func (k *knownModels) split(actor Actor, ids []string) (known, unknown []string)
 		}
 	}
 	return known, unknown
+}
+
+// CountModels is how many camera models the registry holds.
+func (s *Store) CountModels(ctx context.Context) (int64, error) {
+	var n int64
+	if err := s.db.WithContext(ctx).Model(&Model{}).Count(&n).Error; err != nil {
+		return 0, fmt.Errorf("count camera models: %w", err)
+	}
+	return n, nil
+}
+
+// VisibleModelKeys is every camera model the viewer may see (CanSeeModel),
+// by brand and model key (see fold.Key), read in one scan: on SQLite from
+// the index camera_models_brand_id alone. It reports false, with no map,
+// when the viewer sees more than limit models. The ids are remembered as
+// visible to the viewer (RememberingModels), as VisibleModelIDsByKeys
+// remembers those it finds. An importer whose file names a good part of
+// the registry reads it this way once rather than seek each key: national
+// certificates name 95,000 keys of 100,000 models.
+func (s *Store) VisibleModelKeys(ctx context.Context, viewer Actor, limit int) (map[[2]string]string, bool, error) {
+	q := visibleModels(s.db.WithContext(ctx).Model(&Model{}).Select("brand_key", "model_key", "id"), viewer)
+	rows, err := q.Limit(limit + 1).Rows()
+	if err != nil {
+		return nil, false, fmt.Errorf("read the camera models' keys: %w", err)
+	}
+	defer rows.Close()
+	out := map[[2]string]string{}
+	ids := []string{}
+	for rows.Next() {
+		var k [2]string
+		var id string
+		if err := rows.Scan(&k[0], &k[1], &id); err != nil {
+			return nil, false, fmt.Errorf("read the camera models' keys: %w", err)
+		}
+		if len(ids) == limit {
+			return nil, false, nil
+		}
+		out[k] = id
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, fmt.Errorf("read the camera models' keys: %w", err)
+	}
+	s.known.note(viewer, ids)
+	return out, true, nil
 }

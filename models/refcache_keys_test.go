@@ -1,0 +1,65 @@
+package models_test
+
+import (
+	"testing"
+
+	"camreg/fold"
+	"camreg/models"
+	"camreg/models/testdb"
+)
+
+// VisibleModelKeys reads the whole registry's keys for an importer: it must
+// answer exactly what VisibleModelIDsByKeys answers key by key, hiding
+// another organization's pending registration, and give up past its limit.
+func TestVisibleModelKeys(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *models.Store) {
+		ctx := t.Context()
+		orgA := mustCreateTrader(t, st, "Công ty A")
+		orgB := mustCreateTrader(t, st, "Công ty B")
+		vendorA := models.Actor{Role: models.RoleVendor, OrgID: orgA.ID, Name: "a", Prefix: "vendora00001"}
+		vendorB := models.Actor{Role: models.RoleVendor, OrgID: orgB.ID, Name: "b", Prefix: "vendorb00001"}
+		verified, err := st.CreateModel(ctx, admin, models.ModelInput{Brand: ptr("Hikvision"), ModelNumber: ptr("DS-2CD1023G0E-I"),
+			Status: ptr(models.ModelVerified)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pendingB, err := st.CreateModel(ctx, vendorB, models.ModelInput{Brand: ptr("VNPT Technology"), ModelNumber: ptr("ONE HOME 1")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		keyOf := func(m *models.Model) [2]string { return [2]string{fold.Key(m.Brand), fold.Key(m.ModelNumber)} }
+		keys := [][2]string{keyOf(verified), keyOf(pendingB), {"hikvision", "nosuchmodel"}}
+		for _, c := range []struct {
+			name   string
+			viewer models.Actor
+			want   map[[2]string]string
+		}{
+			{"admin", admin, map[[2]string]string{keyOf(verified): verified.ID, keyOf(pendingB): pendingB.ID}},
+			{"the registrant", vendorB, map[[2]string]string{keyOf(verified): verified.ID, keyOf(pendingB): pendingB.ID}},
+			{"another vendor", vendorA, map[[2]string]string{keyOf(verified): verified.ID}},
+		} {
+			all, ok, err := st.VisibleModelKeys(ctx, c.viewer, 10)
+			if err != nil || !ok {
+				t.Fatalf("%s: VisibleModelKeys: %v, %v", c.name, ok, err)
+			}
+			byKeys, err := st.VisibleModelIDsByKeys(ctx, c.viewer, keys)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(all) != len(c.want) || len(byKeys) != len(c.want) {
+				t.Errorf("%s: VisibleModelKeys %v, VisibleModelIDsByKeys %v, want %v", c.name, all, byKeys, c.want)
+			}
+			for k, id := range c.want {
+				if all[k] != id || byKeys[k] != id {
+					t.Errorf("%s: %v is %q in VisibleModelKeys and %q in VisibleModelIDsByKeys, want %q", c.name, k, all[k], byKeys[k], id)
+				}
+			}
+		}
+		if all, ok, err := st.VisibleModelKeys(ctx, admin, 1); err != nil || ok || all != nil {
+			t.Errorf("past the limit: %v, %v, %v; want no map and false", all, ok, err)
+		}
+		if n, err := st.CountModels(ctx); err != nil || n != 2 {
+			t.Errorf("CountModels = %d, %v; want 2", n, err)
+		}
+	})
+}
