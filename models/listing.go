@@ -274,9 +274,13 @@ func (s *Store) FindListings(ctx context.Context, f ListingFilter, p PageRequest
 	if f.Viewer != nil && !f.Viewer.Privileged() && f.Viewer.Role != RoleCertifier {
 		// Correlated, so that a page looks up the models of its own rows
 		// only: "IN (the public models)" listed every public model for
-		// each page, and led SQLite to read every listing of each.
+		// each page, and led SQLite to read every listing of each. The
+		// LIMIT 1 keeps it correlated: without it, SQLite (3.4x) turns the
+		// EXISTS into a join and builds a Bloom filter over every public
+		// model for each page, 100-300 ms a page on the national set (a
+		// tenth of the soak's server CPU); with it, 0.2-0.3 ms.
 		q = q.Where("EXISTS (?)", visibleModels(s.db.WithContext(ctx).Model(&Model{}).Select("1").
-			Where("camera_models.id = listings.camera_model_id"), *f.Viewer))
+			Where("camera_models.id = listings.camera_model_id"), *f.Viewer).Limit(1))
 	}
 	if f.TraderOrgID != "" {
 		q = q.Where("trader_org_id = ?", f.TraderOrgID)
