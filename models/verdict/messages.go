@@ -18,73 +18,108 @@ const (
 func (r Reason) Message(lang string) string {
 	en := lang == LangEN
 	e := r.Evidence
-	pick := func(vi, eng string) string {
-		if en {
-			return eng
-		}
-		return vi
-	}
 	day := func(d civil.Date) string { return FormatDay(d, en) }
 	switch r.Code {
 	case ReasonCertificateValid:
-		return pick(fmt.Sprintf("Giấy chứng nhận hợp quy %s theo %s còn hiệu lực (cấp ngày %s%s).", e.CertificateNumber, e.StandardCode, day(e.IssuedOn), expiresVI(e)),
-			fmt.Sprintf("Certificate of conformity %s against %s is valid (issued %s%s).", e.CertificateNumber, e.StandardCode, day(e.IssuedOn), expiresEN(e)))
+		if en {
+			return fmt.Sprintf("Certificate of conformity %s against %s is valid (issued %s%s).", e.CertificateNumber, e.StandardCode, day(e.IssuedOn), expiresEN(e))
+		}
+		return fmt.Sprintf("Giấy chứng nhận hợp quy %s theo %s còn hiệu lực (cấp ngày %s%s).", e.CertificateNumber, e.StandardCode, day(e.IssuedOn), expiresVI(e))
 	case ReasonFirmwareOnly:
-		return pick(fmt.Sprintf("Giấy chứng nhận hợp quy %s chỉ áp dụng cho firmware %s; hãy đối chiếu firmware của thiết bị.", e.CertificateNumber, e.Firmware),
-			fmt.Sprintf("Certificate of conformity %s covers firmware %s only; check the device's firmware.", e.CertificateNumber, e.Firmware))
+		if en {
+			return fmt.Sprintf("Certificate of conformity %s covers firmware %s only; check the device's firmware.", e.CertificateNumber, e.Firmware)
+		}
+		return fmt.Sprintf("Giấy chứng nhận hợp quy %s chỉ áp dụng cho firmware %s; hãy đối chiếu firmware của thiết bị.", e.CertificateNumber, e.Firmware)
 	case ReasonCertificateExpired:
-		return pick(fmt.Sprintf("Giấy chứng nhận hợp quy %s đã hết hạn ngày %s.", e.CertificateNumber, day(e.ExpiresOn)),
-			fmt.Sprintf("Certificate of conformity %s expired on %s.", e.CertificateNumber, day(e.ExpiresOn)))
+		if en {
+			return fmt.Sprintf("Certificate of conformity %s expired on %s.", e.CertificateNumber, day(e.ExpiresOn))
+		}
+		return fmt.Sprintf("Giấy chứng nhận hợp quy %s đã hết hạn ngày %s.", e.CertificateNumber, day(e.ExpiresOn))
 	case ReasonCertificateRevoked:
-		return pick(fmt.Sprintf("Giấy chứng nhận hợp quy %s bị thu hồi từ ngày %s%s.", e.CertificateNumber, day(e.StatusChangedOn), because(e.StatusReason, false)),
-			fmt.Sprintf("Certificate of conformity %s was revoked effective %s%s.", e.CertificateNumber, day(e.StatusChangedOn), because(e.StatusReason, true)))
+		if en {
+			return fmt.Sprintf("Certificate of conformity %s was revoked effective %s%s.", e.CertificateNumber, day(e.StatusChangedOn), because(e.StatusReason, true))
+		}
+		return fmt.Sprintf("Giấy chứng nhận hợp quy %s bị thu hồi từ ngày %s%s.", e.CertificateNumber, day(e.StatusChangedOn), because(e.StatusReason, false))
 	case ReasonCertificateSuspended:
 		if e.StatusChangedOn.IsZero() {
-			return pick(fmt.Sprintf("Giấy chứng nhận hợp quy %s bị đình chỉ vào ngày này.", e.CertificateNumber),
-				fmt.Sprintf("Certificate of conformity %s was suspended on that date.", e.CertificateNumber))
+			if en {
+				return fmt.Sprintf("Certificate of conformity %s was suspended on that date.", e.CertificateNumber)
+			}
+			return fmt.Sprintf("Giấy chứng nhận hợp quy %s bị đình chỉ vào ngày này.", e.CertificateNumber)
 		}
-		return pick(fmt.Sprintf("Giấy chứng nhận hợp quy %s bị đình chỉ từ ngày %s%s.", e.CertificateNumber, day(e.StatusChangedOn), because(e.StatusReason, false)),
-			fmt.Sprintf("Certificate of conformity %s is suspended since %s%s.", e.CertificateNumber, day(e.StatusChangedOn), because(e.StatusReason, true)))
+		if en {
+			return fmt.Sprintf("Certificate of conformity %s is suspended since %s%s.", e.CertificateNumber, day(e.StatusChangedOn), because(e.StatusReason, true))
+		}
+		return fmt.Sprintf("Giấy chứng nhận hợp quy %s bị đình chỉ từ ngày %s%s.", e.CertificateNumber, day(e.StatusChangedOn), because(e.StatusReason, false))
 	case ReasonStandardNotInForce:
-		return pick(fmt.Sprintf("Giấy chứng nhận hợp quy %s được cấp theo %s, quy chuẩn không có hiệu lực vào ngày %s%s.", e.CertificateNumber, e.StandardCode, day(e.On), replacedVI(e)),
-			fmt.Sprintf("Certificate of conformity %s is against %s, which is not in force on %s%s.", e.CertificateNumber, e.StandardCode, day(e.On), replacedEN(e)))
+		if en {
+			return fmt.Sprintf("Certificate of conformity %s is against %s, which is not in force on %s%s.", e.CertificateNumber, e.StandardCode, day(e.On), replacedEN(e))
+		}
+		return fmt.Sprintf("Giấy chứng nhận hợp quy %s được cấp theo %s, quy chuẩn không có hiệu lực vào ngày %s%s.", e.CertificateNumber, e.StandardCode, day(e.On), replacedVI(e))
 	case ReasonNoCertificate:
-		return pick(fmt.Sprintf("Không có giấy chứng nhận hợp quy còn hiệu lực; chứng nhận hợp quy theo %s là bắt buộc từ ngày %s.", e.StandardCode, day(e.MandatoryFrom)),
-			fmt.Sprintf("No valid certificate of conformity; certification against %s is mandatory since %s.", e.StandardCode, day(e.MandatoryFrom)))
+		if en {
+			return fmt.Sprintf("No valid certificate of conformity; certification against %s is mandatory since %s.", e.StandardCode, day(e.MandatoryFrom))
+		}
+		return fmt.Sprintf("Không có giấy chứng nhận hợp quy còn hiệu lực; chứng nhận hợp quy theo %s là bắt buộc từ ngày %s.", e.StandardCode, day(e.MandatoryFrom))
 	case ReasonNotRequired:
 		if e.StandardCode != "" {
-			return pick(fmt.Sprintf("Ngày %s chưa có quy chuẩn nào bắt buộc chứng nhận hợp quy (%s bắt buộc từ ngày %s).", day(e.On), e.StandardCode, day(e.MandatoryFrom)),
-				fmt.Sprintf("On %s no standard made certification mandatory yet (%s is mandatory from %s).", day(e.On), e.StandardCode, day(e.MandatoryFrom)))
+			if en {
+				return fmt.Sprintf("On %s no standard made certification mandatory yet (%s is mandatory from %s).", day(e.On), e.StandardCode, day(e.MandatoryFrom))
+			}
+			return fmt.Sprintf("Ngày %s chưa có quy chuẩn nào bắt buộc chứng nhận hợp quy (%s bắt buộc từ ngày %s).", day(e.On), e.StandardCode, day(e.MandatoryFrom))
 		}
-		return pick(fmt.Sprintf("Ngày %s không có quy chuẩn nào bắt buộc chứng nhận hợp quy.", day(e.On)),
-			fmt.Sprintf("On %s no standard made certification mandatory.", day(e.On)))
+		if en {
+			return fmt.Sprintf("On %s no standard made certification mandatory.", day(e.On))
+		}
+		return fmt.Sprintf("Ngày %s không có quy chuẩn nào bắt buộc chứng nhận hợp quy.", day(e.On))
 	case ReasonWarnedModel, ReasonBannedModel:
-		head := pick(fmt.Sprintf("Cảnh báo %s ngày %s: %s. Biện pháp: %s", e.WarningReference, day(e.IssuedOn), e.WarningTitle, MeasureVI[e.Measure]),
-			fmt.Sprintf("Warning %s of %s: %s. Measure: %s", e.WarningReference, day(e.IssuedOn), e.WarningTitle, strings.ReplaceAll(e.Measure, "_", " ")))
+		var head string
+		if en {
+			head = fmt.Sprintf("Warning %s of %s: %s. Measure: %s", e.WarningReference, day(e.IssuedOn), e.WarningTitle, strings.ReplaceAll(e.Measure, "_", " "))
+		} else {
+			head = fmt.Sprintf("Cảnh báo %s ngày %s: %s. Biện pháp: %s", e.WarningReference, day(e.IssuedOn), e.WarningTitle, MeasureVI[e.Measure])
+		}
 		return head + firmwareScope(e, en) + "."
 	case ReasonFirmwareNotAffected:
-		return pick(fmt.Sprintf("Firmware %s nằm ngoài phạm vi ảnh hưởng của cảnh báo %s%s.", e.Firmware, e.WarningReference, rangeText(e, false)),
-			fmt.Sprintf("Firmware %s is outside the range of warning %s%s.", e.Firmware, e.WarningReference, rangeText(e, true)))
+		if en {
+			return fmt.Sprintf("Firmware %s is outside the range of warning %s%s.", e.Firmware, e.WarningReference, rangeText(e, true))
+		}
+		return fmt.Sprintf("Firmware %s nằm ngoài phạm vi ảnh hưởng của cảnh báo %s%s.", e.Firmware, e.WarningReference, rangeText(e, false))
 	case ReasonNoOriginProof:
-		return pick(fmt.Sprintf("Mẫu nhập khẩu (xuất xứ %s) nhưng cơ sở dữ liệu không có giấy chứng nhận xuất xứ (C/O) còn hiệu lực; hãy yêu cầu chứng từ xuất xứ của lô hàng.", e.OriginCountry),
-			fmt.Sprintf("Imported model (origin %s), but the registry holds no valid certificate of origin (C/O); ask for the lot's origin papers.", e.OriginCountry))
+		if en {
+			return fmt.Sprintf("Imported model (origin %s), but the registry holds no valid certificate of origin (C/O); ask for the lot's origin papers.", e.OriginCountry)
+		}
+		return fmt.Sprintf("Mẫu nhập khẩu (xuất xứ %s) nhưng cơ sở dữ liệu không có giấy chứng nhận xuất xứ (C/O) còn hiệu lực; hãy yêu cầu chứng từ xuất xứ của lô hàng.", e.OriginCountry)
 	case ReasonOriginProof:
-		return pick(fmt.Sprintf("Có giấy chứng nhận xuất xứ %s (mẫu %s, nước xuất khẩu %s, cấp ngày %s).", e.OriginNumber, e.OriginForm, e.ExportingCountry, day(e.IssuedOn)),
-			fmt.Sprintf("Certificate of origin %s (form %s, exported from %s, issued %s).", e.OriginNumber, e.OriginForm, e.ExportingCountry, day(e.IssuedOn)))
+		if en {
+			return fmt.Sprintf("Certificate of origin %s (form %s, exported from %s, issued %s).", e.OriginNumber, e.OriginForm, e.ExportingCountry, day(e.IssuedOn))
+		}
+		return fmt.Sprintf("Có giấy chứng nhận xuất xứ %s (mẫu %s, nước xuất khẩu %s, cấp ngày %s).", e.OriginNumber, e.OriginForm, e.ExportingCountry, day(e.IssuedOn))
 	case ReasonOriginProofUnconfirmed:
-		return pick(fmt.Sprintf("Doanh nghiệp tự khai giấy chứng nhận xuất xứ %s (mẫu %s, cấp ngày %s), chưa được xác nhận: chưa coi là chứng từ xuất xứ.", e.OriginNumber, e.OriginForm, day(e.IssuedOn)),
-			fmt.Sprintf("Certificate of origin %s (form %s, issued %s) declared by the vendor and not confirmed: not taken as proof of origin.", e.OriginNumber, e.OriginForm, day(e.IssuedOn)))
+		if en {
+			return fmt.Sprintf("Certificate of origin %s (form %s, issued %s) declared by the vendor and not confirmed: not taken as proof of origin.", e.OriginNumber, e.OriginForm, day(e.IssuedOn))
+		}
+		return fmt.Sprintf("Doanh nghiệp tự khai giấy chứng nhận xuất xứ %s (mẫu %s, cấp ngày %s), chưa được xác nhận: chưa coi là chứng từ xuất xứ.", e.OriginNumber, e.OriginForm, day(e.IssuedOn))
 	case ReasonUnregistered:
-		return pick(fmt.Sprintf("Không tìm thấy trong cơ sở dữ liệu đăng ký: không có mẫu camera nào khớp với “%s”%s. Điều này chưa chứng minh mẫu chưa đăng ký; hãy kiểm tra lại số hiệu trên nhãn.", e.Query, brandVI(e.Brand)),
-			fmt.Sprintf("Not found in the registry: no registered model matches “%s”%s. This alone does not prove the model is unregistered; check the number on the label.", e.Query, brandEN(e.Brand)))
+		if en {
+			return fmt.Sprintf("Not found in the registry: no registered model matches “%s”%s. This alone does not prove the model is unregistered; check the number on the label.", e.Query, brandEN(e.Brand))
+		}
+		return fmt.Sprintf("Không tìm thấy trong cơ sở dữ liệu đăng ký: không có mẫu camera nào khớp với “%s”%s. Điều này chưa chứng minh mẫu chưa đăng ký; hãy kiểm tra lại số hiệu trên nhãn.", e.Query, brandVI(e.Brand))
 	case ReasonAmbiguousMatch:
-		return pick(fmt.Sprintf("Có %d mẫu camera gần khớp với “%s”; hãy ghi rõ hãng và số hiệu đầy đủ.", e.Candidates, e.Query),
-			fmt.Sprintf("%d models nearly match “%s”; give the brand and the full model number.", e.Candidates, e.Query))
+		if en {
+			return fmt.Sprintf("%d models nearly match “%s”; give the brand and the full model number.", e.Candidates, e.Query)
+		}
+		return fmt.Sprintf("Có %d mẫu camera gần khớp với “%s”; hãy ghi rõ hãng và số hiệu đầy đủ.", e.Candidates, e.Query)
 	case ReasonPossibleMatch:
-		return pick(fmt.Sprintf("Khớp gần đúng: “%s” có thể là %s %s; hãy đối chiếu số hiệu trên nhãn.", e.Query, e.Brand, e.ModelNumber),
-			fmt.Sprintf("Near match: “%s” may be %s %s; check the model number on the label.", e.Query, e.Brand, e.ModelNumber))
+		if en {
+			return fmt.Sprintf("Near match: “%s” may be %s %s; check the model number on the label.", e.Query, e.Brand, e.ModelNumber)
+		}
+		return fmt.Sprintf("Khớp gần đúng: “%s” có thể là %s %s; hãy đối chiếu số hiệu trên nhãn.", e.Query, e.Brand, e.ModelNumber)
 	case ReasonPending:
-		return pick("Hồ sơ đăng ký mẫu camera đang chờ xác minh.", "The model's registration is pending verification.")
+		if en {
+			return "The model's registration is pending verification."
+		}
+		return "Hồ sơ đăng ký mẫu camera đang chờ xác minh."
 	}
 	return r.Code
 }
