@@ -4,6 +4,8 @@
 BIN      := bin/camreg
 PG_DSN   ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 GO       ?= go
+# SQLite is mattn/go-sqlite3, C built with cgo: a build without cgo cannot open it.
+export CGO_ENABLED := 1
 SWAG     := $(GO) tool swag
 export CAMREG_DATA ?= ./data
 

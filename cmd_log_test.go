@@ -94,7 +94,7 @@ func TestLogKeyAndAuditVerifyCheckpoint(t *testing.T) {
 		return db, cp
 	}
 	sqlOf := func(t *testing.T, db string) *sql.DB {
-		raw, err := sql.Open("sqlite", db)
+		raw, err := sql.Open("sqlite3", db)
 		if err != nil {
 			t.Fatal(err)
 		}

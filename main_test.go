@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	_ "github.com/glebarez/go-sqlite"
+	_ "github.com/mattn/go-sqlite3"
 
 	"camreg/models"
 )
@@ -65,7 +65,7 @@ func TestKeysAndAuditVerify(t *testing.T) {
 		t.Fatalf("audit verify on an intact log: %v\n%s", err, out)
 	}
 
-	raw, err := sql.Open("sqlite", db)
+	raw, err := sql.Open("sqlite3", db)
 	if err != nil {
 		t.Fatal(err)
 	}

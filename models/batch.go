@@ -90,9 +90,10 @@ func setCacheSize(tx *gorm.DB, kib int) error {
 
 // bindVars is how many bound variables a batch puts in one statement.
 // PostgreSQL allows 65,535 and pays little per statement. SQLite allows
-// 32,766, but its driver (glebarez/go-sqlite) finds each argument by a
-// linear scan of all of them, so a statement's binding costs the square
-// of its size; measured on 100,000 listings, a few hundred is best.
+// 32,766, but its former driver (glebarez/go-sqlite) found each argument
+// by a linear scan of all of them, so a statement's binding cost the square
+// of its size; measured on 100,000 listings, a few hundred was best.
+// (mattn/go-sqlite3 binds by position; the size was not measured again.)
 func (s *Store) bindVars() int {
 	if s.dialect == SQLite {
 		return sqliteBindVars

@@ -9,8 +9,9 @@ import (
 )
 
 // The batch services' lookups on SQLite. A lookup of thousands of keys as
-// `col IN (?, ?, …)` costs glebarez/go-sqlite a linear scan of all the
-// arguments for each one it binds (the square of the list's length), and
+// `col IN (?, ?, …)` cost the former driver (glebarez/go-sqlite) a linear
+// scan of all the arguments for each one it bound (the square of the
+// list's length), and
 // SQLite a parse of a new statement text for every length; so lists were
 // cut at 500 variables, a dozen statements per batch. The keys now go as
 // one JSON array, unnested by json_each in the statement: one parameter,

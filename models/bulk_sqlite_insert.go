@@ -16,9 +16,9 @@ import (
 
 // A batch's new rows on SQLite. As multi-row INSERTs, each of at most 500
 // bound variables, a batch of 2,000 listings was 60 statements, each
-// parsed afresh (glebarez/go-sqlite prepares every statement it runs), and
-// each bound by a driver that finds every argument by a linear scan of all
-// of them. Profile of 200,000 national listings (check and write passes):
+// parsed afresh (the driver prepares every statement it runs), and
+// each bound by the former driver (glebarez/go-sqlite), which found every
+// argument by a linear scan of all of them. Profile of 200,000 national listings (check and write passes):
 // the listings' INSERTs 5.6 s of 26.2 s, of which the binding 1.3 s and the
 // parsing 0.7 s; the events' INSERTs 3.1 s more. The rows now go as one
 // JSON array of arrays, one parameter, unnested by jsonb_each in one
@@ -29,9 +29,10 @@ import (
 // INSERTs it replaced; 31 statements of 2,000 listings, user CPU with the
 // set-up: multi-row INSERTs 1.4 s, json_each 1.2 s, jsonb_each 0.8 s).
 
-// sqliteTimeFormat is how glebarez/go-sqlite writes a time.Time bound as
-// a parameter (its default format): a row inserted here must read back as
-// one the driver wrote (TestInsertJSONAsBound).
+// sqliteTimeFormat is how mattn/go-sqlite3 writes a time.Time bound as a
+// parameter (sqlite3.SQLiteTimestampFormats[0], as glebarez/go-sqlite did
+// before it): a row inserted here must read back as one the driver wrote
+// (TestInsertJSONAsBound).
 const sqliteTimeFormat = "2006-01-02 15:04:05.999999999-07:00"
 
 // insertJSON inserts rows (a slice of structs, or of pointers to structs,
@@ -120,8 +121,8 @@ func insertJSONNoHooks(tx *gorm.DB, rows any, what string) (bool, error) {
 
 // appendJSONValue appends v as the driver would bind it, in JSON: NULL as
 // null, a number as a number, text as a string, a time as the driver's
-// text, bytes in hex (the statement unhexes them; nil as an empty blob,
-// as the driver binds it).
+// text, bytes in hex (the statement unhexes them; nil as NULL, as the
+// driver binds it).
 func appendJSONValue(b []byte, v any) ([]byte, error) {
 	dv, err := driver.DefaultParameterConverter.ConvertValue(v)
 	if err != nil {
@@ -148,7 +149,10 @@ func appendJSONValue(b []byte, v any) ([]byte, error) {
 	case time.Time:
 		return appendJSONText(b, x.Format(sqliteTimeFormat)), nil
 	case []byte:
-		// Even nil: the driver binds a nil []byte as an empty blob.
+		if x == nil {
+			// The driver binds a nil []byte as NULL, an empty one as X''.
+			return append(b, "null"...), nil
+		}
 		b = append(b, '"')
 		b = hex.AppendEncode(b, x)
 		return append(b, '"'), nil

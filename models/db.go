@@ -16,8 +16,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/glebarez/sqlite"
 	"gorm.io/driver/postgres"
+	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 )
@@ -91,7 +91,7 @@ func Open(dsn string) (*Store, error) {
 				return nil, fmt.Errorf("create database directory: %w", err)
 			}
 		}
-		dialector = sqlite.Open(sqliteDSN(dsn))
+		dialector = sqlite.New(sqlite.Config{DriverName: sqliteDriver, DSN: sqliteDSN(dsn)})
 	}
 	st := &Store{dialect: dialect, now: time.Now, cache: newVerifyCache(), heads: &headReads{}, tree: &treeCache{},
 		gate: newWriteGate(dialect)}
@@ -147,7 +147,7 @@ func sqliteDSN(path string) string {
 	if strings.Contains(path, "?") {
 		sep = "&"
 	}
-	return path + sep + "_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_pragma=temp_store(MEMORY)&_txlock=immediate"
+	return path + sep + "_foreign_keys=1&_journal_mode=WAL&_busy_timeout=10000&_synchronous=NORMAL&_txlock=immediate"
 }
 
 // DB returns the underlying database handle, for migrations and health checks.

@@ -10,8 +10,8 @@ import (
 	"strings"
 	"syscall"
 
-	gosqlite "github.com/glebarez/go-sqlite"
 	"github.com/jackc/pgx/v5/pgconn"
+	sqlite3 "github.com/mattn/go-sqlite3"
 )
 
 // Unavailability is why the database cannot take a request for now: a
@@ -79,11 +79,11 @@ func Unavailable(err error) (Unavailability, bool) {
 
 // sqliteUnavailable reads the SQLite driver's result code.
 func sqliteUnavailable(err error) (Unavailability, bool) {
-	var se *gosqlite.Error
+	var se sqlite3.Error
 	if !errors.As(err, &se) {
 		return "", false
 	}
-	switch se.Code() & 0xff {
+	switch int(se.Code) & 0xff {
 	case sqliteFull:
 		return DiskFull, true
 	case sqliteReadOnly:

@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-
-	"github.com/glebarez/sqlite"
 )
 
 // headReads coalesces the change-log head reads of concurrent verifies.
@@ -104,9 +102,9 @@ func (h *headReads) read(r reader) (int64, error) {
 
 // readHead reads the head with the statement prepared once per store, or
 // as any query when it could not be prepared. PostgreSQL then parses and
-// plans it once per connection; the pure-Go SQLite driver prepares it anew
-// on every query all the same (profiled under wrk: 12.7% of a warm
-// verify's CPU is still SQLite's parser).
+// plans it once per connection, SQLite once per connection too (the
+// former pure-Go driver prepared it anew on every query: profiled under
+// wrk, 12.7% of a warm verify's CPU was SQLite's parser).
 func (h *headReads) readHead(r reader) (int64, error) {
 	if h.version != nil {
 		return h.version.head(r.db.Statement.Context)
@@ -131,8 +129,8 @@ func (h *headReads) readHead(r reader) (int64, error) {
 //
 // Profiled under wrk (BENCHMARKS.md): reading the head was 17% of the
 // server's CPU during warm and cold verify runs, half of it SQLite parsing
-// the statement (the pure-Go driver prepares every statement anew, a
-// prepared one too). PRAGMA data_version is SQLite's own answer to "has
+// the statement (the former pure-Go driver prepared every statement anew,
+// a prepared one too). PRAGMA data_version is SQLite's own answer to "has
 // anything been committed since I last looked?": on one connection, its
 // value changes whenever another connection (of this process or any other,
 // such as a `camreg import` beside `serve`) has committed in the meantime,
@@ -173,7 +171,7 @@ func openDataVersion(path string) (*dataVersion, error) {
 	if path == "" || strings.Contains(path, ":memory:") || strings.Contains(path, "mode=memory") {
 		return nil, nil
 	}
-	db, err := sql.Open(sqlite.DriverName, sqliteDSN(path))
+	db, err := sql.Open(sqliteDriver, sqliteDSN(path))
 	if err != nil {
 		return nil, err
 	}

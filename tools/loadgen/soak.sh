@@ -27,7 +27,7 @@ bin=$root/bin/camreg
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 
 cd "$root"
-go build -o "$bin" .
+CGO_ENABLED=1 go build -o "$bin" .
 mkdir -p "$dir"
 export CAMREG_DATA=$dir/data CAMREG_ADDR=127.0.0.1:$port CAMREG_SEARCH=bleve
 unset CAMREG_DB

@@ -37,7 +37,7 @@ import (
 	"syscall"
 	"time"
 
-	_ "github.com/glebarez/go-sqlite"
+	_ "github.com/mattn/go-sqlite3"
 
 	"camreg/fold"
 	"camreg/models"
@@ -296,7 +296,7 @@ func mix(db, testdata string, nModels, nTraders int, verified bool) ([]query, er
 		}
 	}
 	if db != "" {
-		conn, err := sql.Open("sqlite", "file:"+db+"?mode=ro")
+		conn, err := sql.Open("sqlite3", "file:"+db+"?mode=ro")
 		if err != nil {
 			return nil, err
 		}
