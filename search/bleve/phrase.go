@@ -5,7 +5,10 @@ import (
 	"fmt"
 
 	blevelib "github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
+	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/blevesearch/bleve/v2/search/searcher"
 	index "github.com/blevesearch/bleve_index_api"
 )
 
@@ -21,11 +24,101 @@ func titlePhrase(ws []string, typos map[string][]string) query.Query {
 	if !multi {
 		ph := query.NewPhraseQuery(ws, "title")
 		ph.SetBoost(boostPhraseTitle)
-		return ph
+		return &possiblePhrase{phrase: ph, terms: terms}
 	}
 	ph := query.NewMultiPhraseQuery(terms, "title")
 	ph.SetBoost(boostPhraseTitle)
-	return ph
+	return &possiblePhrase{phrase: ph, terms: terms}
+}
+
+// possiblePhrase is a phrase in the title, terms[i] its i-th word's
+// alternatives, which reads its words' positions only when some title
+// holds a word of each position, as it must to hold the phrase.
+//
+// A phrase no title holds (a typed shop name, an address) costs bleve's
+// phrase searcher every record holding all of its words in title or body,
+// read with their positions, to find nothing: bleve reads a scoring-only
+// clause to its first match before the first hit. Whether some title
+// holds them all is an intersection of the words' postings, read without
+// positions. When none does, the phrase's searcher is built (its weight
+// goes into every score's query norm, as before) and never read.
+type possiblePhrase struct {
+	phrase query.Query
+	terms  [][]string
+}
+
+func (q *possiblePhrase) Searcher(ctx context.Context, i index.IndexReader, m mapping.IndexMapping, options bsearch.SearcherOptions) (bsearch.Searcher, error) {
+	s, err := q.phrase.Searcher(ctx, i, m, options)
+	if err != nil {
+		return nil, err
+	}
+	ok, err := someTitleHolds(ctx, i, q.terms)
+	if err != nil {
+		_ = s.Close()
+		return nil, err
+	}
+	if ok {
+		return s, nil
+	}
+	return silent{s}, nil
+}
+
+// silent is a searcher that matches nothing, weighed as the searcher it
+// wraps.
+type silent struct{ bsearch.Searcher }
+
+func (silent) Next(*bsearch.SearchContext) (*bsearch.DocumentMatch, error) { return nil, nil }
+
+func (silent) Advance(*bsearch.SearchContext, index.IndexInternalID) (*bsearch.DocumentMatch, error) {
+	return nil, nil
+}
+
+// someTitleHolds tells whether some title holds one of the alternatives
+// of each of terms.
+func someTitleHolds(ctx context.Context, r index.IndexReader, terms [][]string) (bool, error) {
+	opts := bsearch.SearcherOptions{Score: "none"}
+	var all []bsearch.Searcher
+	closeAll := func() {
+		for _, s := range all {
+			_ = s.Close()
+		}
+	}
+	for _, alts := range terms {
+		var ts []bsearch.Searcher
+		for _, t := range alts {
+			s, err := searcher.NewTermSearcher(ctx, r, t, "title", 1, opts)
+			if err != nil {
+				for _, s := range ts {
+					_ = s.Close()
+				}
+				closeAll()
+				return false, err
+			}
+			ts = append(ts, s)
+		}
+		if len(ts) == 1 {
+			all = append(all, ts[0])
+			continue
+		}
+		d, err := searcher.NewDisjunctionSearcher(ctx, r, ts, 1, opts)
+		if err != nil {
+			for _, s := range ts {
+				_ = s.Close()
+			}
+			closeAll()
+			return false, err
+		}
+		all = append(all, d)
+	}
+	c, err := searcher.NewConjunctionSearcher(ctx, r, all, opts)
+	if err != nil {
+		closeAll()
+		return false, err
+	}
+	defer c.Close()
+	sctx := &bsearch.SearchContext{DocumentMatchPool: bsearch.NewDocumentMatchPool(c.DocumentMatchPoolSize(), 0)}
+	d, err := c.Next(sctx)
+	return d != nil, err
 }
 
 // titleTypos finds, for each word that may have a typo (see fuzziness),
