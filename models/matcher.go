@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 
@@ -34,6 +35,35 @@ type matcherState struct {
 	head     int64
 	listings map[string]int
 	models   map[string]MatchCandidate
+
+	// found remembers Candidates' answers in this state (a state is never
+	// changed, only replaced, so an answer holds as long as it does):
+	// search asks the matcher for every query that looks like a model
+	// number, and building the automaton and scanning the index was 11%
+	// of the national soak's server CPU, for queries people repeat.
+	// Verify keeps its own decisions (verifyCache.decisions).
+	foundMu sync.Mutex
+	found   map[string][]MatchCandidate
+}
+
+// maxFound bounds the answers a matcher state remembers; past it they
+// start afresh.
+const maxFound = 20_000
+
+func (st *matcherState) remembered(key string) ([]MatchCandidate, bool) {
+	st.foundMu.Lock()
+	defer st.foundMu.Unlock()
+	c, ok := st.found[key]
+	return c, ok
+}
+
+func (st *matcherState) remember(key string, c []MatchCandidate) {
+	st.foundMu.Lock()
+	defer st.foundMu.Unlock()
+	if st.found == nil || len(st.found) >= maxFound {
+		st.found = map[string][]MatchCandidate{}
+	}
+	st.found[key] = c
 }
 
 // MatchCandidate is a model the matcher found for a typed text.
@@ -106,6 +136,10 @@ func (m *Matcher) Candidates(ctx context.Context, text, brand string, limit int)
 	if err != nil {
 		return nil, err
 	}
+	key := text + "\x00" + brand + "\x00" + strconv.Itoa(limit)
+	if c, ok := st.remembered(key); ok {
+		return slices.Clone(c), nil
+	}
 	res, err := st.ix.Find(match.Query{Text: text, Brand: brand, Limit: limit})
 	if errors.Is(err, match.ErrTooLong) {
 		return nil, nil
@@ -119,6 +153,7 @@ func (m *Matcher) Candidates(ctx context.Context, text, brand string, limit int)
 		mc.Distance = c.Distance
 		out = append(out, mc)
 	}
+	st.remember(key, slices.Clone(out))
 	return out, nil
 }
 

@@ -146,3 +146,48 @@ func TestMatcherFollowsTheChangeLog(t *testing.T) {
 		}
 	})
 }
+
+// Candidates remembers its answers while no model changes: the same answer
+// again (a caller's changes to it do not leak into the next), and a
+// renumbered or deleted model is never answered from memory.
+func TestCandidatesRememberedUntilAModelChanges(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *models.Store) {
+		ctx := t.Context()
+		ids := func(text string) []string {
+			t.Helper()
+			cs, err := st.Matcher().Candidates(ctx, text, "", 20)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for i, c := range cs {
+				out = append(out, c.ID)
+				cs[i].ID = "changed by the caller"
+			}
+			return out
+		}
+		a := vxModel(t, st, "Imou", "IPC-K22", "CN")
+		first := ids("IPC-K22")
+		if !slices.Contains(first, a.ID) {
+			t.Fatalf("first ask: %v", first)
+		}
+		if again := ids("IPC-K22"); !slices.Equal(again, first) {
+			t.Fatalf("asked again: %v, first %v", again, first)
+		}
+		if _, err := st.UpdateModel(ctx, admin, a.ID, models.ModelInput{ModelNumber: ptr("IPC-F42")}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if got := ids("IPC-K22"); slices.Contains(got, a.ID) {
+			t.Fatalf("a renumbered model answered from memory: %v", got)
+		}
+		if got := ids("IPC-F42"); !slices.Equal(got, []string{a.ID}) {
+			t.Fatalf("after the renumbering: %v", got)
+		}
+		if err := st.DeleteModel(ctx, admin, a.ID, nil); err != nil {
+			t.Fatal(err)
+		}
+		if got := ids("IPC-F42"); len(got) != 0 {
+			t.Fatalf("a deleted model answered from memory: %v", got)
+		}
+	})
+}
