@@ -105,3 +105,19 @@ func TestLatinTextIsSlowText(t *testing.T) {
 		}
 	}
 }
+
+// TestLatinTable checks that foldRune, which builds the Latin table, makes
+// of every rune below latinEnd what foldCore's transform chain makes of it,
+// and that Text through the table folds each such rune as slowText does.
+func TestLatinTable(t *testing.T) {
+	for r := rune(0); r < latinEnd; r++ {
+		want := foldCore(string(r))
+		if got := string(foldRune(r)); got != want {
+			t.Errorf("foldRune(%U) = %q, foldCore gives %q", r, got, want)
+		}
+		s := "Đà " + string(r) + " x"
+		if got, ok := latinText(s); ok && got != slowText(s) {
+			t.Errorf("latinText(%q) = %q, slowText gives %q", s, got, slowText(s))
+		}
+	}
+}
