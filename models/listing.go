@@ -275,10 +275,10 @@ func (s *Store) FindListings(ctx context.Context, f ListingFilter, p PageRequest
 		// Correlated, so that a page looks up the models of its own rows
 		// only: "IN (the public models)" listed every public model for
 		// each page, and led SQLite to read every listing of each. The
-		// LIMIT 1 keeps it correlated: without it, SQLite (3.4x) turns the
-		// EXISTS into a join and builds a Bloom filter over every public
-		// model for each page, 100-300 ms a page on the national set (a
-		// tenth of the soak's server CPU); with it, 0.2-0.3 ms.
+		// LIMIT 1 keeps it correlated: without it, the driver's SQLite
+		// turns the EXISTS into a join and builds a Bloom filter over
+		// every public model for each page, 100-300 ms a page on the
+		// national set (6-8% of the soak's server CPU); with it, 0.2-0.9 ms.
 		q = q.Where("EXISTS (?)", visibleModels(s.db.WithContext(ctx).Model(&Model{}).Select("1").
 			Where("camera_models.id = listings.camera_model_id"), *f.Viewer).Limit(1))
 	}
