@@ -84,9 +84,12 @@ func foldRune(r rune) []rune {
 const removed = -2
 
 // latinEnd bounds the table: Latin (with Latin Extended Additional, where
-// Vietnamese's stacked diacritics live) and the combining marks. Beyond
-// it, normalisation may reorder or compose across runes, so slowText runs.
-const latinEnd = 0x1F00
+// Vietnamese's stacked diacritics live), the combining marks and General
+// Punctuation (the en dash of "Camera – cảnh báo": half the national
+// warnings' titles went through slowText for it). Greek and the scripts
+// between (0x0370–0x1E00) and Greek Extended (0x1F00–0x2000) are left out:
+// there normalisation may reorder or compose across runes, so slowText runs.
+const latinEnd = 0x2070
 
 // latinText is slowText for text whose every rune the table folds alone:
 // Vietnamese names and addresses, without the Unicode pipeline's
@@ -98,7 +101,7 @@ func latinText(s string) (string, bool) {
 	b.Grow(len(s))
 	space := true // at the start: drop leading space
 	for _, r := range s {
-		if r >= latinEnd || (r >= 0x0370 && r < 0x1E00) {
+		if r >= latinEnd || (r >= 0x0370 && r < 0x1E00) || (r >= 0x1F00 && r < 0x2000) {
 			return "", false
 		}
 		f := table[r]

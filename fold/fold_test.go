@@ -121,3 +121,25 @@ func TestLatinTable(t *testing.T) {
 		}
 	}
 }
+
+// TestPunctuationTable checks that a General Punctuation rune folds
+// through the table as through slowText next to the combining marks and
+// the Vietnamese letters that might compose or reorder with it.
+func TestPunctuationTable(t *testing.T) {
+	next := []rune{'a', 'Đ', 'ệ', ' '}
+	for m := rune(0x0300); m < 0x0370; m++ {
+		next = append(next, m)
+	}
+	for r := rune(0x2000); r < latinEnd; r++ {
+		for _, n := range next {
+			for _, s := range []string{string(r) + string(n), "x" + string(n) + string(r) + string(n) + "y"} {
+				if got, ok := latinText(s); ok && got != slowText(s) {
+					t.Errorf("latinText(%q) = %q, slowText gives %q", s, got, slowText(s))
+				}
+			}
+		}
+	}
+	if _, ok := latinText("Camera – cảnh báo"); !ok {
+		t.Error("the en dash still needs slowText")
+	}
+}
