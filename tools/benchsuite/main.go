@@ -93,6 +93,7 @@ func main() {
 	flag.StringVar(&markdownFrom, "markdown-from", "", "only rewrite BENCHMARKS.md's generated section from this JSON result of an earlier run")
 	flag.StringVar(&noop, "noop", "", "only serve echo's no-op JSON answer on this address (the ceiling verify is compared with)")
 	flag.StringVar(&ceiling, "ceiling", "", "only run the wrk runs of verify near the ceiling against the camreg serve at this URL, over --dir's gen/models.csv")
+	flag.DurationVar(&coldFor, "cold-duration", wrkFor, "with --ceiling or verify: how long the cold wrk run lasts (shorter keeps a fast server in the cold list's first pass: each model asked once)")
 	flag.StringVar(&ceilingDB, "ceiling-db", "SQLite", "with --ceiling: the database the server runs on, for the table")
 	flag.Parse()
 	if noop != "" {
