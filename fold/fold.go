@@ -85,8 +85,8 @@ const removed = -2
 
 // latinEnd bounds the table: Latin (with Latin Extended Additional, where
 // Vietnamese's stacked diacritics live), the combining marks and General
-// Punctuation (the en dash of "Camera – cảnh báo": half the national
-// warnings' titles went through slowText for it). Greek and the scripts
+// Punctuation (the en dash of "Cục An toàn thông tin – Trung tâm …": half
+// the national warnings' authorities went through slowText for it). Greek and the scripts
 // between (0x0370–0x1E00) and Greek Extended (0x1F00–0x2000) are left out:
 // there normalisation may reorder or compose across runes, so slowText runs.
 const latinEnd = 0x2070

@@ -139,7 +139,7 @@ func TestPunctuationTable(t *testing.T) {
 			}
 		}
 	}
-	if _, ok := latinText("Camera – cảnh báo"); !ok {
+	if _, ok := latinText("Cục An toàn thông tin – Trung tâm"); !ok {
 		t.Error("the en dash still needs slowText")
 	}
 }
