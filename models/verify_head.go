@@ -156,12 +156,13 @@ type dataVersion struct {
 	known   bool
 	version int64
 	last    int64
-	// wal is the wal-index header, mapped while conn is open; hdr is the
-	// header as read before the last check that found last current.
-	wal      *walHeader
-	walTried bool
-	hdr      [12]uint32
-	hdrOK    bool
+	// The wal-index header (the -shm file) is not read directly: mapping
+	// it meant opening the -shm file, and closing that descriptor released
+	// every POSIX lock this process held on it, SQLite's included, so that
+	// another process (a `camreg import` or `keys create` beside `serve`)
+	// took the database for unused and reset the -shm file under this
+	// process's SQLite: a SIGBUS in SQLite's C code, seen in the
+	// documentation's test with the cgo driver.
 }
 
 // openDataVersion opens the connection data_version is asked on, for a
@@ -197,17 +198,11 @@ func (d *dataVersion) head(ctx context.Context) (int64, error) {
 		d.drop()
 		return 0, fmt.Errorf("read the change-log head: %w", err)
 	}
-	if !d.walTried {
-		// The -shm file exists once the connection has read.
-		d.wal, d.walTried = openWALHeader(d.path), true
-	}
 	return head, nil
 }
 
-// drop closes the held connection (and unmaps the header first).
+// drop closes the held connection.
 func (d *dataVersion) drop() {
-	d.wal.close()
-	d.wal, d.walTried, d.hdrOK = nil, false, false
 	if d.conn != nil {
 		_ = d.conn.Close()
 	}
@@ -215,21 +210,12 @@ func (d *dataVersion) drop() {
 }
 
 func (d *dataVersion) read(ctx context.Context) (int64, error) {
-	if d.known && d.hdrOK {
-		if hdr, ok := d.wal.read(); ok && hdr == d.hdr {
-			// Nothing committed since the header was read, before the
-			// check that found d.last current.
-			return d.last, nil
-		}
-	}
-	hdr, hdrOK := d.wal.read()
 	var version int64
 	if err := d.conn.QueryRowContext(ctx, "PRAGMA data_version").Scan(&version); err != nil {
 		return 0, err
 	}
 	if d.known && version == d.version {
-		// Nothing committed since the head was read, nor so since hdr.
-		d.hdr, d.hdrOK = hdr, hdrOK
+		// Nothing committed since the head was read.
 		return d.last, nil
 	}
 	var head int64
@@ -237,7 +223,6 @@ func (d *dataVersion) read(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	d.known, d.version, d.last = true, version, head
-	d.hdr, d.hdrOK = hdr, hdrOK
 	return head, nil
 }
 
