@@ -150,7 +150,6 @@ func (h *headReads) readHead(r reader) (int64, error) {
 // the read began, as a head query's is.
 type dataVersion struct {
 	mu      sync.Mutex
-	path    string
 	db      *sql.DB   // one connection, read-only by use
 	conn    *sql.Conn // that connection, held
 	known   bool
@@ -178,7 +177,7 @@ func openDataVersion(path string) (*dataVersion, error) {
 	}
 	db.SetMaxOpenConns(1)
 	db.SetMaxIdleConns(1)
-	return &dataVersion{path: path, db: db}, nil
+	return &dataVersion{db: db}, nil
 }
 
 func (d *dataVersion) head(ctx context.Context) (int64, error) {

@@ -85,14 +85,15 @@ func someTitleHolds(ctx context.Context, r index.IndexReader, terms [][]string) 
 	}
 	for _, alts := range terms {
 		var ts []bsearch.Searcher
+		fail := func(err error) (bool, error) {
+			all = append(all, ts...)
+			closeAll()
+			return false, err
+		}
 		for _, t := range alts {
 			s, err := searcher.NewTermSearcher(ctx, r, t, "title", 1, opts)
 			if err != nil {
-				for _, s := range ts {
-					_ = s.Close()
-				}
-				closeAll()
-				return false, err
+				return fail(err)
 			}
 			ts = append(ts, s)
 		}
@@ -102,11 +103,7 @@ func someTitleHolds(ctx context.Context, r index.IndexReader, terms [][]string) 
 		}
 		d, err := searcher.NewDisjunctionSearcher(ctx, r, ts, 1, opts)
 		if err != nil {
-			for _, s := range ts {
-				_ = s.Close()
-			}
-			closeAll()
-			return false, err
+			return fail(err)
 		}
 		all = append(all, d)
 	}
