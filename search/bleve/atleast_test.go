@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"strings"
 	"testing"
 
 	blevelib "github.com/blevesearch/bleve/v2"
@@ -16,42 +15,17 @@ import (
 // records and queries: word clauses of terms, prefixes and fuzzy terms,
 // alone, beside other clauses, and under a filter (which advances it).
 func TestAtLeastIsBlevesDisjunction(t *testing.T) {
-	m, err := Mapping()
-	if err != nil {
-		t.Fatal(err)
-	}
-	idx, err := blevelib.NewMemOnly(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer idx.Close()
 	r := rand.New(rand.NewPCG(3, 4))
 	// Words of very different frequencies: w0 in most records, w20 in few.
 	word := func() string {
 		return fmt.Sprintf("w%d", int(r.ExpFloat64()*5)%25)
 	}
-	for batch := range 6 {
-		b := idx.NewBatch()
-		for i := range 500 {
-			var title, body []string
-			for range 1 + r.IntN(6) {
-				title = append(title, word())
-			}
-			for range r.IntN(8) {
-				body = append(body, word())
-			}
-			typ := []string{"model", "organization"}[r.IntN(2)]
-			id := fmt.Sprintf("d%d-%d", batch, i)
-			if err := b.Index(id, map[string]any{"type": typ, "entity_id": id,
-				"title": strings.Join(title, " "), "body": strings.Join(body, " "),
-				"key_suffixes": []string{word() + "x", word() + "y"}}); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := idx.Batch(b); err != nil {
-			t.Fatal(err)
-		}
-	}
+	idx := randomIndex(t, r, word, 6, 500, 6, 8, func(batch, i int, title, body string) (string, map[string]any) {
+		typ := []string{"model", "organization"}[r.IntN(2)]
+		id := recordID("d", batch, i)
+		return id, map[string]any{"type": typ, "entity_id": id, "title": title, "body": body,
+			"key_suffixes": []string{word() + "x", word() + "y"}}
+	})
 	clause := func() query.Query {
 		w := word()
 		var alts []query.Query

@@ -3,7 +3,6 @@ package bleve
 import (
 	"fmt"
 	"math/rand/v2"
-	"strings"
 	"testing"
 
 	blevelib "github.com/blevesearch/bleve/v2"
@@ -16,37 +15,12 @@ import (
 // random records, phrases of two to four words, with and without typo
 // alternatives, most of which no title holds.
 func TestPossiblePhraseIsBlevesPhrase(t *testing.T) {
-	m, err := Mapping()
-	if err != nil {
-		t.Fatal(err)
-	}
-	idx, err := blevelib.NewMemOnly(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer idx.Close()
 	r := rand.New(rand.NewPCG(7, 8))
 	word := func() string { return fmt.Sprintf("w%d", int(r.ExpFloat64()*4)%16) }
-	for batch := range 3 {
-		b := idx.NewBatch()
-		for i := range 500 {
-			var title, body []string
-			for range 1 + r.IntN(5) {
-				title = append(title, word())
-			}
-			for range r.IntN(6) {
-				body = append(body, word())
-			}
-			id := fmt.Sprintf("d%d-%d", batch, i)
-			if err := b.Index(id, map[string]any{"type": "organization", "entity_id": id,
-				"title": strings.Join(title, " "), "body": strings.Join(body, " ")}); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := idx.Batch(b); err != nil {
-			t.Fatal(err)
-		}
-	}
+	idx := randomIndex(t, r, word, 3, 500, 5, 6, func(batch, i int, title, body string) (string, map[string]any) {
+		id := recordID("d", batch, i)
+		return id, map[string]any{"type": "organization", "entity_id": id, "title": title, "body": body}
+	})
 	held, absent := 0, 0
 	for i := range 300 {
 		var ws []string

@@ -21,43 +21,20 @@ import (
 // without sample buckets (every match counted).
 func TestTallyIsTheSecondSearch(t *testing.T) {
 	for _, sampled := range []bool{true, false} {
-		m, err := Mapping()
-		if err != nil {
-			t.Fatal(err)
-		}
-		idx, err := blevelib.NewMemOnly(m)
-		if err != nil {
-			t.Fatal(err)
-		}
 		r := rand.New(rand.NewPCG(5, 6))
 		word := func() string { return fmt.Sprintf("w%d", int(r.ExpFloat64()*4)%20) }
 		types := []search.Type{search.TypeModel, search.TypeOrganization, search.TypeCertificate}
-		for batch := range 4 {
-			b := idx.NewBatch()
-			for i := range 600 {
-				var title, body []string
-				for range 1 + r.IntN(5) {
-					title = append(title, word())
-				}
-				for range r.IntN(6) {
-					body = append(body, word())
-				}
-				typ := types[r.IntN(len(types))]
-				d := search.Document{ID: search.DocID(typ, fmt.Sprintf("e%d-%d", batch, i)), Type: typ,
-					EntityID: fmt.Sprintf("e%d-%d", batch, i), Title: strings.Join(title, " "), Body: strings.Join(body, " "),
-					Brand: fmt.Sprintf("B%d", r.IntN(130)), Province: fmt.Sprintf("%02d", r.IntN(40)), Status: search.Statuses[r.IntN(4)]}
-				f := fields(d)
-				if !sampled {
-					delete(f, "sample")
-				}
-				if err := b.Index(d.ID, f); err != nil {
-					t.Fatal(err)
-				}
+		idx := randomIndex(t, r, word, 4, 600, 5, 6, func(batch, i int, title, body string) (string, map[string]any) {
+			typ := types[r.IntN(len(types))]
+			eid := recordID("e", batch, i)
+			d := search.Document{ID: search.DocID(typ, eid), Type: typ, EntityID: eid, Title: title, Body: body,
+				Brand: fmt.Sprintf("B%d", r.IntN(130)), Province: fmt.Sprintf("%02d", r.IntN(40)), Status: search.Statuses[r.IntN(4)]}
+			f := fields(d)
+			if !sampled {
+				delete(f, "sample")
 			}
-			if err := idx.Batch(b); err != nil {
-				t.Fatal(err)
-			}
-		}
+			return d.ID, f
+		})
 		ctx := context.Background()
 		checked := map[bool]int{}
 		for i := range 120 {
@@ -92,7 +69,6 @@ func TestTallyIsTheSecondSearch(t *testing.T) {
 		if checked[true] == 0 || (sampled && checked[false] == 0) {
 			t.Fatalf("sampled %v: checked %v (exact: estimated)", sampled, checked)
 		}
-		_ = idx.Close()
 	}
 }
 
