@@ -154,9 +154,11 @@ func treeHashes(tx *gorm.DB, mem map[int64]tlog.Hash, events []Event, leaves [][
 	r := hashReader{tx: tx, mem: mem}
 	for i := range events {
 		n := events[i].Seq - 1
-		leaf := events[i].canonical()
+		var leaf []byte
 		if leaves != nil {
 			leaf = leaves[i]
+		} else {
+			leaf = events[i].canonical()
 		}
 		hs, err := tlog.StoredHashes(n, leaf, r)
 		if err != nil {
