@@ -594,7 +594,10 @@ func insertRows[T any](tx *gorm.DB, vars int, rows []*T, what string) error {
 		return fmt.Errorf("insert %s rows: %w", what, err)
 	}
 	per := max(1, vars/len(stmt.Schema.DBNames))
-	if err := tx.Session(&gorm.Session{}).CreateInBatches(rows, per).Error; err != nil {
+	err := cachedPlans(tx, func() error {
+		return tx.Session(&gorm.Session{}).CreateInBatches(rows, per).Error
+	})
+	if err != nil {
 		return translate(err, what)
 	}
 	return nil
