@@ -155,13 +155,13 @@ type dataVersion struct {
 	known   bool
 	version int64
 	last    int64
-	// The wal-index header (the -shm file) is not read directly: mapping
-	// it meant opening the -shm file, and closing that descriptor released
-	// every POSIX lock this process held on it, SQLite's included, so that
-	// another process (a `camreg import` or `keys create` beside `serve`)
-	// took the database for unused and reset the -shm file under this
-	// process's SQLite: a SIGBUS in SQLite's C code, seen in the
-	// documentation's test with the cgo driver.
+	// wal is the wal-index header as the held connection's SQLite mapped
+	// it (see walHeader); hdr is the header as read before the last check
+	// that found last current.
+	wal      *walHeader
+	walTried bool
+	hdr      [12]uint32
+	hdrOK    bool
 }
 
 // openDataVersion opens the connection data_version is asked on, for a
@@ -197,11 +197,21 @@ func (d *dataVersion) head(ctx context.Context) (int64, error) {
 		d.drop()
 		return 0, fmt.Errorf("read the change-log head: %w", err)
 	}
+	if !d.walTried {
+		// The connection's SQLite has mapped the wal-index once it has
+		// read (the PRAGMA above).
+		d.walTried = true
+		_ = d.conn.Raw(func(c any) error {
+			d.wal = walIndexOf(c)
+			return nil
+		})
+	}
 	return head, nil
 }
 
-// drop closes the held connection.
+// drop closes the held connection, and forgets the header it mapped.
 func (d *dataVersion) drop() {
+	d.wal, d.walTried, d.hdrOK = nil, false, false
 	if d.conn != nil {
 		_ = d.conn.Close()
 	}
@@ -209,12 +219,21 @@ func (d *dataVersion) drop() {
 }
 
 func (d *dataVersion) read(ctx context.Context) (int64, error) {
+	if d.known && d.hdrOK {
+		if hdr, ok := d.wal.read(); ok && hdr == d.hdr {
+			// Nothing committed since the header was read, before the
+			// check that found d.last current.
+			return d.last, nil
+		}
+	}
+	hdr, hdrOK := d.wal.read()
 	var version int64
 	if err := d.conn.QueryRowContext(ctx, "PRAGMA data_version").Scan(&version); err != nil {
 		return 0, err
 	}
 	if d.known && version == d.version {
-		// Nothing committed since the head was read.
+		// Nothing committed since the head was read, nor so since hdr.
+		d.hdr, d.hdrOK = hdr, hdrOK
 		return d.last, nil
 	}
 	var head int64
@@ -222,6 +241,7 @@ func (d *dataVersion) read(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	d.known, d.version, d.last = true, version, head
+	d.hdr, d.hdrOK = hdr, hdrOK
 	return head, nil
 }
 
