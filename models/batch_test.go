@@ -142,6 +142,39 @@ func TestUpsertModelsBatch(t *testing.T) {
 	})
 }
 
+// TestUpsertModelsBatchGTINs: a batch's new models index their GTINs as
+// CreateModel does, and a GTIN another model has fails the batch as a
+// conflict, writing nothing.
+func TestUpsertModelsBatchGTINs(t *testing.T) {
+	t.Parallel()
+	testdb.Each(t, func(t *testing.T, st *models.Store) {
+		ctx := t.Context()
+		in := func(number string, gtins ...string) models.BatchRow[models.ModelInput] {
+			return models.BatchRow[models.ModelInput]{In: models.ModelInput{Brand: ptr("Imou"), ModelNumber: ptr(number), GTINs: &gtins}}
+		}
+		rows := []models.BatchRow[models.ModelInput]{in("C22EP", "8936012345674", "036000291452"), in("C22EP-2"), in("C22EP-3", "4006381333931")}
+		res, err := st.UpsertModels(ctx, admin, rows, models.BatchWriteAll)
+		if err != nil || !slices.Equal(outcomes(res), []string{"created", "created", "created"}) {
+			t.Fatalf("%v %v", err, outcomes(res))
+		}
+		for g, number := range map[string]string{"08936012345674": "C22EP", "036000291452": "C22EP", "4006381333931": "C22EP-3"} {
+			if m, err := st.ModelByGTIN(ctx, g); err != nil || m.ModelNumber != number {
+				t.Errorf("GTIN %s: %+v %v", g, m, err)
+			}
+		}
+		taken := []models.BatchRow[models.ModelInput]{in("C30"), in("C31", "4006381333931")}
+		if _, err := st.UpsertModels(ctx, admin, taken, models.BatchWriteAll); !errors.Is(err, models.ErrConflict) {
+			t.Fatalf("a taken GTIN: %v", err)
+		}
+		if _, err := st.ModelByKeys(ctx, "imou", "c30"); !errors.Is(err, models.ErrNotFound) {
+			t.Errorf("the failed batch wrote a model: %v", err)
+		}
+		if _, err := st.VerifyChain(ctx); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
 func outcomes(res []models.BatchResult) []string {
 	out := make([]string, len(res))
 	for i, r := range res {

@@ -88,6 +88,24 @@ func TestInsertJSONAsBound(t *testing.T) {
 		if done, err := insertJSONNoHooks(tx, models("json"), "camera model"); !done || err != nil {
 			return fmt.Errorf("insertJSON models: %v %w", done, err)
 		}
+		orgs := func(prefix string) []*Organization {
+			var out []*Organization
+			for i, text := range []string{"", "plain", odd} {
+				o := &Organization{Record: Record{ID: fmt.Sprintf("%s-%d", prefix, i), Version: i + 1, CreatedAt: at, UpdatedAt: at},
+					Name: odd, NameKey: prefix + text, Kind: "retailer", Address: text, Country: "VN", Website: text, Email: text, Phone: text}
+				if i > 0 {
+					o.TaxCode, o.ProvinceCode, o.ProvinceName = strPtr(prefix+fmt.Sprint(i)), strPtr("01"), strPtr(text)
+				}
+				out = append(out, o)
+			}
+			return out
+		}
+		if err := tx.CreateInBatches(orgs("bound"), 100).Error; err != nil {
+			return err
+		}
+		if done, err := insertJSON(tx, orgs("json"), "organization"); !done || err != nil {
+			return fmt.Errorf("insertJSON organizations: %v %w", done, err)
+		}
 		compare := func(table, key string, cols []string, a, b any) {
 			t.Helper()
 			sel := make([]string, len(cols))
@@ -117,6 +135,11 @@ func TestInsertJSONAsBound(t *testing.T) {
 			"registrant_org_id", "status"}
 		for i := range 3 {
 			compare("camera_models", "id", mcols, fmt.Sprintf("bound-%d", i), fmt.Sprintf("json-%d", i))
+		}
+		ocols := []string{"version", "created_at", "updated_at", "name", "kind", "address", "province_code", "province_name",
+			"country", "website", "email", "phone"}
+		for i := range 3 {
+			compare("organizations", "id", ocols, fmt.Sprintf("bound-%d", i), fmt.Sprintf("json-%d", i))
 		}
 		var order []string
 		if err := tx.Raw("SELECT id FROM listings WHERE id LIKE 'json-%' ORDER BY rowid").Scan(&order).Error; err != nil {
