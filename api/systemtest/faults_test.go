@@ -64,8 +64,16 @@ func wantRecovered(t *testing.T, d deployment, srv *server, key string, acks []a
 	f := readFacts(t, d.dsn())
 	wantConsistent(t, d, f)
 	wantAcksReadable(t, srv, acks, key)
-	return f, waitIndexed(t, srv, sample(acks, 300), key, int(f.models), 60*time.Second)
+	return f, waitIndexed(t, srv, sample(acks, 300), key, int(f.models), convergeWithin)
 }
+
+// convergeWithin bounds how long an index may take to converge after a
+// fault. It checks that the index converges at all, not how fast (the
+// report's index_converged_after says that): an index far behind is
+// rebuilt from rows and swapped in whole, which on a shared 2-core machine
+// at a load average of 30 took over 60 s for 30,000 models (CI on
+// c1a0e90, 2026-12-07: "0 models indexed of 30000" after 1m0s).
+const convergeWithin = 4 * time.Minute
 
 // sample keeps at most n acknowledged models (spread over the run), so
 // that checking the index by model number stays quick.
