@@ -27,8 +27,16 @@ chmod +x "$bin"
 tmp="$(mktemp -d)"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
 key="$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-"$bin" --no-analytics --env development --db-path "$tmp/data.ms" --dump-dir "$tmp/dumps" \
-	--http-addr "127.0.0.1:$port" --master-key "$key" >"$tmp/meili.log" 2>&1 &
+# Each Meilisearch indexing batch costs more, the larger
+# --max-indexing-memory is, and the tests' batches are many and small: at
+# its default (two thirds of the RAM) each cost seconds of system time,
+# and the suite took 121-157 s against 33-38 s with 1GiB (docs/search.md).
+# MEILI_MAX_INDEXING_MEMORY overrides it ("default": Meilisearch's own).
+mem=${MEILI_MAX_INDEXING_MEMORY:-1GiB}
+memflag=(--max-indexing-memory "$mem")
+[ "$mem" = default ] && memflag=()
+env -u MEILI_MAX_INDEXING_MEMORY "$bin" --no-analytics --env development --db-path "$tmp/data.ms" --dump-dir "$tmp/dumps" \
+	--http-addr "127.0.0.1:$port" --master-key "$key" "${memflag[@]}" >"$tmp/meili.log" 2>&1 &
 pid=$!
 cleanup() {
 	kill "$pid" 2>/dev/null || true

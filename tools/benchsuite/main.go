@@ -48,6 +48,8 @@ type suite struct {
 	bin       string
 	pgAdmin   string
 	withMeili bool
+	// meiliMemory is Meilisearch's --max-indexing-memory ("": its default).
+	meiliMemory string
 	// reuseSQLite and reusePG keep databases an earlier run imported
 	// (reusePG is a database URL, never created or dropped here);
 	// searchOnly skips the verify runs.
@@ -82,6 +84,9 @@ func main() {
 	flag.StringVar(&s.pgAdmin, "pg", envOr("CAMREG_TEST_PG", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"),
 		"a PostgreSQL URL whose server the suite creates its own database on (dropped at the end); none skips PostgreSQL")
 	flag.BoolVar(&s.withMeili, "meilisearch", envOr("BENCH_MEILI", "1") != "0", "measure Meilisearch too (env BENCH_MEILI=0 skips it: its reindex is the suite's slowest step)")
+	flag.StringVar(&s.meiliMemory, "meili-indexing-memory", envOr("BENCH_MEILI_INDEXING_MEMORY", "1GiB"),
+		"Meilisearch's --max-indexing-memory (env BENCH_MEILI_INDEXING_MEMORY; \"default\" leaves Meilisearch's own, two thirds of the RAM, "+
+			"which costs seconds of system time a batch: docs/search.md)")
 	flag.DurationVar(&s.loadFor, "load-duration", 30*time.Second, "how long each search and verify load run lasts")
 	flag.DurationVar(&s.readyTimeout, "ready-timeout", 10*time.Minute, "how long camreg serve may take to answer /readyz")
 	flag.BoolVar(&s.reuseSQLite, "reuse-sqlite", false, "keep the SQLite database already imported in the work dir (its import is not measured again)")

