@@ -80,8 +80,9 @@ func archViolations(imports map[string]map[string][]string) []string {
 	return out
 }
 
-// walkGo calls fn on every .go file of the module, skipping dependencies,
-// test data and the web page's node_modules.
+// walkGo calls fn on every .go file of the module, skipping dependencies
+// (third_party holds forks of modules, each a module of its own), test
+// data and the web page's node_modules.
 func walkGo(t *testing.T, fn func(path string)) {
 	t.Helper()
 	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
@@ -90,7 +91,7 @@ func walkGo(t *testing.T, fn func(path string)) {
 		}
 		if d.IsDir() {
 			name := d.Name()
-			if path != "." && (strings.HasPrefix(name, ".") || name == "testdata" || name == "node_modules" || name == "vendor") {
+			if path != "." && (strings.HasPrefix(name, ".") || name == "testdata" || name == "node_modules" || name == "vendor" || name == "third_party") {
 				return filepath.SkipDir
 			}
 			return nil

@@ -116,3 +116,5 @@ require (
 )
 
 tool github.com/swaggo/swag/cmd/swag
+
+replace github.com/blevesearch/zapx/v17 => ./third_party/zapx-v17
