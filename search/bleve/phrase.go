@@ -3,6 +3,7 @@ package bleve
 import (
 	"context"
 	"fmt"
+	"sort"
 
 	blevelib "github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -32,35 +33,46 @@ func titlePhrase(ws []string, typos map[string][]string) query.Query {
 }
 
 // possiblePhrase is a phrase in the title, terms[i] its i-th word's
-// alternatives, which reads its words' positions only when some title
-// holds a word of each position, as it must to hold the phrase.
+// alternatives, which reads its words' positions only in the titles that
+// hold a word of each position, as a title must to hold the phrase.
 //
 // A phrase no title holds (a typed shop name, an address) costs bleve's
 // phrase searcher every record holding all of its words in title or body,
 // read with their positions, to find nothing: bleve reads a scoring-only
-// clause to its first match before the first hit. Whether some title
-// holds them all is an intersection of the words' postings, read without
-// positions. When none does, the phrase's searcher is built (its weight
-// goes into every score's query norm, as before) and never read.
+// clause to its first match before the first hit. Which titles hold them
+// all is an intersection of the words' postings, read without positions.
+// When none does, the phrase's searcher is built (its weight goes into
+// every score's query norm, as before) and never read. When a few do
+// (at most maxHolders), its words' postings are read at those titles
+// only (see holdersReader): bleve's phrase searcher would otherwise read
+// them from the first record to the first of those titles, and between
+// each two, a record at a time with their positions.
 type possiblePhrase struct {
 	phrase query.Query
 	terms  [][]string
 }
 
+// maxHolders is the most titles holding a phrase's words at which its
+// searcher reads their postings alone: see possiblePhrase.
+const maxHolders = 4096
+
 func (q *possiblePhrase) Searcher(ctx context.Context, i index.IndexReader, m mapping.IndexMapping, options bsearch.SearcherOptions) (bsearch.Searcher, error) {
-	s, err := q.phrase.Searcher(ctx, i, m, options)
+	ids, err := titleHolders(ctx, i, q.terms, maxHolders)
 	if err != nil {
 		return nil, err
 	}
-	ok, err := someTitleHolds(ctx, i, q.terms)
+	r := i
+	if len(ids) > 0 && len(ids) <= maxHolders {
+		r = &holdersReader{IndexReader: i, ids: ids}
+	}
+	s, err := q.phrase.Searcher(ctx, r, m, options)
 	if err != nil {
-		_ = s.Close()
 		return nil, err
 	}
-	if ok {
-		return s, nil
+	if len(ids) == 0 {
+		return silent{s}, nil
 	}
-	return silent{s}, nil
+	return s, nil
 }
 
 // silent is a searcher that matches nothing, weighed as the searcher it
@@ -73,9 +85,10 @@ func (silent) Advance(*bsearch.SearchContext, index.IndexInternalID) (*bsearch.D
 	return nil, nil
 }
 
-// someTitleHolds tells whether some title holds one of the alternatives
-// of each of terms.
-func someTitleHolds(ctx context.Context, r index.IndexReader, terms [][]string) (bool, error) {
+// titleHolders are the records whose title holds one of the alternatives
+// of each of terms, in index order: up to max+1 of them (more than max
+// says only that there are more).
+func titleHolders(ctx context.Context, r index.IndexReader, terms [][]string, max int) ([]index.IndexInternalID, error) {
 	opts := bsearch.SearcherOptions{Score: "none"}
 	var all []bsearch.Searcher
 	closeAll := func() {
@@ -85,10 +98,10 @@ func someTitleHolds(ctx context.Context, r index.IndexReader, terms [][]string) 
 	}
 	for _, alts := range terms {
 		var ts []bsearch.Searcher
-		fail := func(err error) (bool, error) {
+		fail := func(err error) ([]index.IndexInternalID, error) {
 			all = append(all, ts...)
 			closeAll()
-			return false, err
+			return nil, err
 		}
 		for _, t := range alts {
 			s, err := searcher.NewTermSearcher(ctx, r, t, "title", 1, opts)
@@ -110,12 +123,68 @@ func someTitleHolds(ctx context.Context, r index.IndexReader, terms [][]string) 
 	c, err := searcher.NewConjunctionSearcher(ctx, r, all, opts)
 	if err != nil {
 		closeAll()
-		return false, err
+		return nil, err
 	}
 	defer c.Close()
 	sctx := &bsearch.SearchContext{DocumentMatchPool: bsearch.NewDocumentMatchPool(c.DocumentMatchPoolSize(), 0)}
-	d, err := c.Next(sctx)
-	return d != nil, err
+	var ids []index.IndexInternalID
+	for len(ids) <= max {
+		d, err := c.Next(sctx)
+		if err != nil || d == nil {
+			return ids, err
+		}
+		ids = append(ids, append(index.IndexInternalID(nil), d.IndexInternalID...))
+		sctx.DocumentMatchPool.Put(d)
+	}
+	return ids, nil
+}
+
+// holdersReader is an index reader whose term readers read only the
+// records ids (sorted), skipping from one to the next: for a phrase
+// that only those records' titles can hold (see possiblePhrase). Each
+// term's count, and so its weight and every score, is the index's.
+type holdersReader struct {
+	index.IndexReader
+	ids []index.IndexInternalID
+}
+
+func (r *holdersReader) TermFieldReader(ctx context.Context, term []byte, field string, freq, norm, vectors bool) (index.TermFieldReader, error) {
+	t, err := r.IndexReader.TermFieldReader(ctx, term, field, freq, norm, vectors)
+	if err != nil {
+		return nil, err
+	}
+	return &holdersTermReader{TermFieldReader: t, ids: r.ids}, nil
+}
+
+// holdersTermReader reads a term's postings at the records ids only.
+type holdersTermReader struct {
+	index.TermFieldReader
+	ids []index.IndexInternalID
+	// next is the index in ids of the next record to read.
+	next int
+}
+
+func (t *holdersTermReader) Next(pre *index.TermFieldDoc) (*index.TermFieldDoc, error) {
+	for t.next < len(t.ids) {
+		d, err := t.TermFieldReader.Advance(t.ids[t.next], pre)
+		if err != nil || d == nil {
+			t.next = len(t.ids)
+			return nil, err
+		}
+		// The first of ids at or after the posting read.
+		t.next += sort.Search(len(t.ids)-t.next, func(k int) bool { return t.ids[t.next+k].Compare(d.ID) >= 0 })
+		if t.next < len(t.ids) && t.ids[t.next].Equals(d.ID) {
+			t.next++
+			return d, nil
+		}
+		pre = d.Reset()
+	}
+	return nil, nil
+}
+
+func (t *holdersTermReader) Advance(id index.IndexInternalID, pre *index.TermFieldDoc) (*index.TermFieldDoc, error) {
+	t.next = sort.Search(len(t.ids), func(k int) bool { return t.ids[k].Compare(id) >= 0 })
+	return t.Next(pre)
 }
 
 // titleTypos finds, for each word that may have a typo (see fuzziness),
