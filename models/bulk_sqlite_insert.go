@@ -36,10 +36,10 @@ import (
 const sqliteTimeFormat = "2006-01-02 15:04:05.999999999-07:00"
 
 // insertJSON inserts rows (a slice of structs, or of pointers to structs,
-// of one gorm model without hooks: listings, change-log events, the models
-// a certificate, C/O or warning names) on SQLite with one INSERT … SELECT
-// over jsonb_each, in tx (into tx's table when it names one). It reports false,
-// having done nothing, on another database, for a model with hooks, or
+// of one gorm model without hooks: listings, certificates, C/Os, warnings,
+// change-log events, the models a certificate, C/O or warning names) on
+// SQLite with one INSERT … SELECT over jsonb_each, in tx (into tx's table
+// when it names one). It reports false, having done nothing, on another database, for a model with hooks, or
 // for a value it cannot write in JSON; the caller then inserts as before.
 func insertJSON(tx *gorm.DB, rows any, what string) (bool, error) {
 	rv := reflect.ValueOf(rows)
