@@ -421,8 +421,13 @@ func (r *run) checkOrWrite(ctx context.Context, batch []record, mode models.Batc
 	if r.opts.rowByRow && slices.Contains([]string{"organizations", "certificates", "origin-certificates", "warnings"}, r.opts.Entity) {
 		return r.rowByRow(ctx, batch, mode)
 	}
-	if err := r.prefetch(ctx, batch); err != nil {
-		return nil, err
+	if mode == models.BatchValidate {
+		// A writing batch's references were resolved already, by its
+		// run beside the batch before it: resolving them again found
+		// every one in the cache, at a cost (two lookups a reference).
+		if err := r.prefetch(ctx, batch); err != nil {
+			return nil, err
+		}
 	}
 	switch r.opts.Entity {
 	case "organizations":
