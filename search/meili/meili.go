@@ -522,8 +522,12 @@ func highlight(formatted string) string {
 	if !strings.Contains(formatted, markOpen) {
 		return ""
 	}
-	return strings.NewReplacer(markOpen, "<mark>", markClose, "</mark>").Replace(html.EscapeString(formatted))
+	return marks.Replace(html.EscapeString(formatted))
 }
+
+// marks turns Meilisearch's marks into <mark> tags (built once: a
+// Replacer is safe for concurrent use).
+var marks = strings.NewReplacer(markOpen, "<mark>", markClose, "</mark>")
 
 func addFacets(f *search.Facets, raw json.RawMessage) error {
 	if len(raw) == 0 {
@@ -555,12 +559,19 @@ func decodeHit(h ms.Hit) (search.Hit, string, error) {
 			Body  string `json:"body"`
 		} `json:"_formatted"`
 	}
-	raw, err := json.Marshal(h)
-	if err != nil {
-		return search.Hit{}, "", err
-	}
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		return search.Hit{}, "", fmt.Errorf("meilisearch hit: %w", err)
+	// Each field from its own raw value: marshalling the whole hit (its
+	// highlighted body included) to unmarshal it again parsed every hit
+	// twice.
+	for _, f := range [...]struct {
+		name string
+		into any
+	}{{"type", &doc.Type}, {"entity_id", &doc.EntityID}, {"title", &doc.Title},
+		{"_rankingScore", &doc.Score}, {"_formatted", &doc.Formatted}} {
+		if raw := h[f.name]; len(raw) > 0 {
+			if err := json.Unmarshal(raw, f.into); err != nil {
+				return search.Hit{}, "", fmt.Errorf("meilisearch hit: %s: %w", f.name, err)
+			}
+		}
 	}
 	hit := search.Hit{Type: search.Type(doc.Type), EntityID: doc.EntityID, Title: doc.Title, Score: doc.Score}
 	for _, f := range []string{doc.Formatted.Title, doc.Formatted.Body} {
