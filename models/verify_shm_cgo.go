@@ -61,11 +61,13 @@ import (
 )
 
 // sqliteHandleOffset is where the driver's connection keeps its sqlite3*
-// (the unexported field db), or -1 when it has no such pointer field: the
-// wal-index is then not read, and data_version decides every time.
+// (the unexported field db, of cgo's type for struct sqlite3), or -1 when
+// it has no such field (another version of the driver): the wal-index is
+// then not read, and data_version decides every time.
+// TestDataVersionWALHeader fails if so.
 var sqliteHandleOffset = func() uintptr {
 	f, ok := reflect.TypeFor[sqlite3.SQLiteConn]().FieldByName("db")
-	if !ok || f.Type.Kind() != reflect.Pointer {
+	if !ok || f.Type.Kind() != reflect.Pointer || f.Type.Elem().Name() != "_Ctype_struct_sqlite3" {
 		return ^uintptr(0)
 	}
 	return f.Offset
