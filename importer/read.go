@@ -13,8 +13,8 @@ import (
 	"strings"
 
 	"github.com/xuri/excelize/v2"
-	"golang.org/x/text/unicode/norm"
 
+	"camreg/fold"
 	"camreg/models"
 )
 
@@ -158,7 +158,7 @@ func (t *tabular) next() (record, error) {
 			rec.blank = false
 		}
 		col := t.hd.cols[i]
-		rec.values[col] = combine(col, rec.values[col], norm.NFC.String(cell))
+		rec.values[col] = combine(col, rec.values[col], fold.NFC(cell))
 	}
 	return rec, nil
 }
@@ -466,7 +466,7 @@ func (s *jsonSource) next() (record, error) {
 			}
 			continue
 		}
-		cell := norm.NFC.String(jsonCell(v))
+		cell := fold.NFC(jsonCell(v))
 		if len(cell) > s.lim.CellBytes {
 			return record{}, &LimitError{Where: fmt.Sprintf("record %d", s.n), What: fmt.Sprintf("a value of %d bytes", len(cell)),
 				Limit: int64(s.lim.CellBytes), Setting: "CAMREG_IMPORT_MAX_CELL_BYTES"}

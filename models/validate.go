@@ -8,8 +8,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"golang.org/x/text/unicode/norm"
-
 	"camreg/fold"
 )
 
@@ -41,7 +39,7 @@ func (v *ValidationError) text(field string, p *string, required bool, max int) 
 	}
 	// Stored text is NFC: "Công ty" typed in decomposed form (Unikey's
 	// "Unicode tổ hợp", macOS) is the same name as in composed form.
-	s := norm.NFC.String(strings.TrimSpace(*p))
+	s := fold.NFC(strings.TrimSpace(*p))
 	switch {
 	case !utf8.ValidString(s):
 		v.Add(field, "must be valid UTF-8")
