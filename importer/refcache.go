@@ -132,24 +132,43 @@ func (rc *refCache) model(ctx context.Context, st *models.Store, brand, item str
 	if r, ok := rc.get(&rc.items, memo); ok {
 		return r.id, r.err
 	}
+	r, _, err := settleModel(brand, item, modelTries(brand, item), func(t [2]string) (refResult, bool, error) {
+		key := t[0] + "\x00" + t[1]
+		if r, ok := rc.cachedModel(t, key); ok {
+			return r, true, nil
+		}
+		var r refResult
+		m, err := st.ModelByKeys(ctx, t[0], t[1])
+		switch {
+		case err == nil && !models.CanSeeModel(rc.viewer, m):
+			r.err = fmt.Errorf("camera model: %w", models.ErrNotFound)
+		case err == nil:
+			r.id = m.ID
+		case models.IsNotFound(err):
+			r.err = err
+		default:
+			return r, false, err
+		}
+		rc.put(&rc.models, key, r)
+		return r, true, nil
+	})
+	if err != nil {
+		return "", err
+	}
+	rc.put(&rc.items, memo, r)
+	return r.id, r.err
+}
+
+// settleModel resolves a model reference from its tries (modelTries), in
+// order, each looked up by look; it reports false, without a result, when
+// look does not know a try it needed (or fails).
+func settleModel(brand, item string, tries [][2]string, look func([2]string) (refResult, bool, error)) (refResult, bool, error) {
 	var found []string
 	bk := fold.Key(brand)
-	for _, t := range modelTries(brand, item) {
-		key := t[0] + "\x00" + t[1]
-		r, ok := rc.cachedModel(t, key)
-		if !ok {
-			m, err := st.ModelByKeys(ctx, t[0], t[1])
-			switch {
-			case err == nil && !models.CanSeeModel(rc.viewer, m):
-				r.err = fmt.Errorf("camera model: %w", models.ErrNotFound)
-			case err == nil:
-				r.id = m.ID
-			case models.IsNotFound(err):
-				r.err = err
-			default:
-				return "", err
-			}
-			rc.put(&rc.models, key, r)
+	for _, t := range tries {
+		r, ok, err := look(t)
+		if err != nil || !ok {
+			return refResult{}, false, err
 		}
 		if r.err == nil && !slices.Contains(found, r.id) {
 			found = append(found, r.id)
@@ -171,8 +190,7 @@ func (rc *refCache) model(ctx context.Context, st *models.Store, brand, item str
 	default:
 		r.err = fmt.Errorf("%q names %d camera models; add the brand column or write it as brand and model number", item, len(found))
 	}
-	rc.put(&rc.items, memo, r)
-	return r.id, r.err
+	return r, true, nil
 }
 
 // itemKey is the key of a model reference in refCache.items.
@@ -223,6 +241,13 @@ func orgCacheKey(ref string, kinds []string) string {
 func (rc *refCache) prefetch(ctx context.Context, st *models.Store, batch []record, orgCol string, kinds []string, modelCol string, list bool, rest float64) error {
 	orgs := map[string][]string{} // tax code -> cache keys
 	var pairs [][2]string
+	// unsettled are the batch's model references not settled before,
+	// with their tries, settled below once every try is known.
+	type reference struct {
+		brand, item string
+		tries       [][2]string
+	}
+	var unsettled []reference
 	for _, rec := range batch {
 		if ref := strings.TrimSpace(rec.values[orgCol]); orgCol != "" && ref != "" {
 			key := orgCacheKey(ref, kinds)
@@ -249,7 +274,9 @@ func (rc *refCache) prefetch(ctx context.Context, st *models.Store, batch []reco
 			if _, ok := rc.get(&rc.items, itemKey(brand, item)); ok {
 				continue // settled before (model)
 			}
-			for _, t := range modelTries(brand, item) {
+			tries := modelTries(brand, item)
+			unsettled = append(unsettled, reference{brand, item, tries})
+			for _, t := range tries {
 				if _, ok := rc.cachedModel(t, t[0]+"\x00"+t[1]); !ok {
 					pairs = append(pairs, t)
 				}
@@ -292,6 +319,19 @@ func (rc *refCache) prefetch(ctx context.Context, st *models.Store, batch []reco
 				r.err = fmt.Errorf("camera model: %w", models.ErrNotFound)
 			}
 			rc.put(&rc.models, p[0]+"\x00"+p[1], r)
+		}
+	}
+	// Every try is known now (unless a cache started afresh): settle the
+	// references here, as model would, so that the rows find them settled
+	// instead of making and looking up their tries again (national
+	// certificates: 118,000 references in the checking pass).
+	for _, u := range unsettled {
+		r, ok, _ := settleModel(u.brand, u.item, u.tries, func(t [2]string) (refResult, bool, error) {
+			r, ok := rc.cachedModel(t, t[0]+"\x00"+t[1])
+			return r, ok, nil
+		})
+		if ok {
+			rc.put(&rc.items, itemKey(u.brand, u.item), r)
 		}
 	}
 	return nil
