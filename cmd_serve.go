@@ -35,6 +35,9 @@ func serveCmd(cfg *config, log *slog.Logger) *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
+			if gogc, limit := serveGCPolicy(); gogc != 0 || limit != 0 {
+				log.Info("garbage collector", "gogc", gogc, "memory_limit_bytes", limit)
+			}
 			st, err := open(ctx, cfg, true)
 			if err != nil {
 				return err
