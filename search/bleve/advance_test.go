@@ -15,11 +15,19 @@ import (
 // TestAdvanceIsNext checks that a term's postings, read with frequencies,
 // norms and positions as a scored term reads them, answer an Advance with
 // what reading them one by one finds: the first posting at or after the
-// target, with its values. zapx is patched to skip through the bitmap to
+// target, with its values; in segments with and without deletions. zapx is patched to skip through the bitmap to
 // far targets (third_party/zapx-v17/CAMREG.md), so the targets here are
 // near and far, within a chunk and across chunks, on words of every
 // density, interleaved with Next.
 func TestAdvanceIsNext(t *testing.T) {
+	// With records deleted, zapx reads the postings of a segment past
+	// its deletions by another path, patched alike.
+	for _, deleted := range []bool{false, true} {
+		t.Run(fmt.Sprintf("deleted=%v", deleted), func(t *testing.T) { advanceIsNext(t, deleted) })
+	}
+}
+
+func advanceIsNext(t *testing.T, deleted bool) {
 	m, err := Mapping()
 	if err != nil {
 		t.Fatal(err)
@@ -33,6 +41,18 @@ func TestAdvanceIsNext(t *testing.T) {
 	// w0 in nearly every record, w11 in about one in two thousand.
 	word := func() string { return fmt.Sprintf("w%d", int(r.ExpFloat64()*1.5)%12) }
 	randomRecords(t, idx, r, word, 2, 6000)
+	if deleted {
+		// Runs of records, long and short, as updates leave them.
+		b := idx.NewBatch()
+		for i := 0; i < 6000; i += 300 + r.IntN(900) {
+			for k := range 1 + r.IntN(600) {
+				b.Delete(recordID("d", r.IntN(2), i+k))
+			}
+		}
+		if err := idx.Batch(b); err != nil {
+			t.Fatal(err)
+		}
+	}
 	adv, err := idx.Advanced()
 	if err != nil {
 		t.Fatal(err)

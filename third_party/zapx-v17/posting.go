@@ -644,11 +644,32 @@ func (i *PostingsIterator) nextDocNumAtOrAfter(atOrAfter uint64) (uint64, bool, 
 	}
 
 	n := i.Actual.Next()
-	allN := i.all.Next()
 	nChunk := n / uint32(i.postings.chunkSize)
 
 	// when allN becomes >= to here, then allN is in the same chunk as nChunk.
 	allNReachesNChunk := nChunk * uint32(i.postings.chunkSize)
+
+	if from := i.all.PeekNext(); from+nearDocs < n {
+		// Skip 'all' to n through the bitmap (camreg's change, as in
+		// nextDocNumAtOrAfterClean), passing the freq/norm/loc decoders
+		// over the postings of n's chunk before n, counted by rank.
+		if i.includeFreqNorm {
+			if from < allNReachesNChunk {
+				from = allNReachesNChunk
+			}
+			skipped := i.postings.postings.Rank(n - 1)
+			if from > 0 {
+				skipped -= i.postings.postings.Rank(from - 1)
+			}
+			for j := uint64(0); j < skipped; j++ {
+				if err := i.currChunkNext(nChunk); err != nil {
+					return 0, false, err
+				}
+			}
+		}
+		i.all.AdvanceIfNeeded(n)
+	}
+	allN := i.all.Next()
 
 	// n is the next actual hit (excluding some postings), and
 	// allN is the next hit in the full postings, and
