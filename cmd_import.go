@@ -172,7 +172,9 @@ const importHeap = 160 << 20
 func importFile(ctx context.Context, st *models.Store, path string, opts importer.Options, report string) error {
 	progress := importer.NewProgressPrinter(os.Stderr, 5*time.Second)
 	opts.Progress = progress.Update
+	stopTrim := trimCHeap(cHeapTrimEvery)
 	sum, err := importer.Import(ctx, st, path, opts)
+	stopTrim()
 	progress.Done()
 	if sum != nil {
 		printSummary(os.Stdout, sum, report)
@@ -184,6 +186,35 @@ func importFile(ctx context.Context, st *models.Store, path string, opts importe
 		return fmt.Errorf("%d invalid rows", sum.Invalid)
 	}
 	return nil
+}
+
+// cHeapTrimEvery is how often a running import hands the C heap's free
+// pages back to the system.
+const cHeapTrimEvery = 2 * time.Second
+
+// trimCHeap calls models.ReleaseFreeCMemory every period until the
+// returned stop is called: SQLite's allocations, freed, stayed in the
+// process and grew its memory through a long import (BENCHMARKS.md).
+func trimCHeap(period time.Duration) (stop func()) {
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(period)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				models.ReleaseFreeCMemory()
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		<-finished
+	}
 }
 
 // printSummary writes the counts and the first invalid rows.
