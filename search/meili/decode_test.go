@@ -19,26 +19,10 @@ const sampleHit = `{"type":"model","entity_id":"01a24e80-c8f1-7a94-9cf0-00ecc5f2
 // decodeHitWhole is how decodeHit read a hit before: the whole hit
 // marshalled and unmarshalled again.
 func decodeHitWhole(h ms.Hit) (search.Hit, string) {
-	var doc struct {
-		Type      string  `json:"type"`
-		EntityID  string  `json:"entity_id"`
-		Title     string  `json:"title"`
-		Score     float64 `json:"_rankingScore"`
-		Formatted struct {
-			Title string `json:"title"`
-			Body  string `json:"body"`
-		} `json:"_formatted"`
-	}
+	var doc hitDoc
 	raw, _ := json.Marshal(h)
 	_ = json.Unmarshal(raw, &doc)
-	hit := search.Hit{Type: search.Type(doc.Type), EntityID: doc.EntityID, Title: doc.Title, Score: doc.Score}
-	for _, f := range []string{doc.Formatted.Title, doc.Formatted.Body} {
-		if hl := highlight(f); hl != "" {
-			hit.Highlight = hl
-			break
-		}
-	}
-	return hit, doc.Formatted.Body
+	return doc.hit()
 }
 
 func TestDecodeHitAsWhole(t *testing.T) {

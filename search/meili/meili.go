@@ -547,18 +547,33 @@ func addFacets(f *search.Facets, raw json.RawMessage) error {
 	return nil
 }
 
+// hitDoc is the part of a Meilisearch hit camreg reads.
+type hitDoc struct {
+	Type      string  `json:"type"`
+	EntityID  string  `json:"entity_id"`
+	Title     string  `json:"title"`
+	Score     float64 `json:"_rankingScore"`
+	Formatted struct {
+		Title string `json:"title"`
+		Body  string `json:"body"`
+	} `json:"_formatted"`
+}
+
+// hit is the search hit d describes, and its body as highlighted.
+func (d *hitDoc) hit() (search.Hit, string) {
+	hit := search.Hit{Type: search.Type(d.Type), EntityID: d.EntityID, Title: d.Title, Score: d.Score}
+	for _, f := range []string{d.Formatted.Title, d.Formatted.Body} {
+		if hl := highlight(f); hl != "" {
+			hit.Highlight = hl
+			break
+		}
+	}
+	return hit, d.Formatted.Body
+}
+
 // decodeHit reads a hit, and its body as highlighted (marks are no letters).
 func decodeHit(h ms.Hit) (search.Hit, string, error) {
-	var doc struct {
-		Type      string  `json:"type"`
-		EntityID  string  `json:"entity_id"`
-		Title     string  `json:"title"`
-		Score     float64 `json:"_rankingScore"`
-		Formatted struct {
-			Title string `json:"title"`
-			Body  string `json:"body"`
-		} `json:"_formatted"`
-	}
+	var doc hitDoc
 	// Each field from its own raw value: marshalling the whole hit (its
 	// highlighted body included) to unmarshal it again parsed every hit
 	// twice.
@@ -573,14 +588,8 @@ func decodeHit(h ms.Hit) (search.Hit, string, error) {
 			}
 		}
 	}
-	hit := search.Hit{Type: search.Type(doc.Type), EntityID: doc.EntityID, Title: doc.Title, Score: doc.Score}
-	for _, f := range []string{doc.Formatted.Title, doc.Formatted.Body} {
-		if hl := highlight(f); hl != "" {
-			hit.Highlight = hl
-			break
-		}
-	}
-	return hit, doc.Formatted.Body, nil
+	hit, body := doc.hit()
+	return hit, body, nil
 }
 
 var _ search.Index = (*Index)(nil)
