@@ -370,7 +370,7 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (*search.Result, er
 	}
 	req := func(text string, extra ...string) *ms.SearchRequest {
 		r := &ms.SearchRequest{
-			IndexUID: ix.cfg.Index, Query: text, Limit: int64(want),
+			IndexUID: ix.cfg.Index, Query: wholeLastWord(text), Limit: int64(want),
 			AttributesToRetrieve:  []string{"type", "entity_id", "title"},
 			AttributesToHighlight: []string{"title", "body"},
 			HighlightPreTag:       markOpen, HighlightPostTag: markClose,
