@@ -41,6 +41,22 @@ type run struct {
 	// before it is written. The writing pass of the national listings held
 	// the 48 MiB table of 2,000,000 keys; it now holds 8 bytes a batch.
 	batchKeys, checked []uint64
+	// onePass: the import's only pass checks and writes in one
+	// transaction, tx, rolled back at the end if a row was invalid
+	// (inOneTx); failed says a row was found invalid, after which its
+	// batches are only checked.
+	onePass bool
+	tx      *models.Store
+	failed  atomic.Bool
+}
+
+// writer is the Store the batches are written through: the import's
+// transaction in one pass, else the registry's.
+func (r *run) writer() *models.Store {
+	if r.tx != nil {
+		return r.tx
+	}
+	return r.st
 }
 
 // digestOffset starts a batch's key digest (FNV-1a's offset basis).
@@ -143,6 +159,11 @@ func (r *run) pass(ctx context.Context, sum *Summary, commit bool) error {
 		queue = queue[1:]
 		<-f.done
 		results, err := f.results, f.err
+		if r.onePass && errors.Is(err, errRowInvalid) {
+			// Counted and reported like a checked batch; the
+			// transaction is rolled back at the end (inOneTx).
+			err = nil
+		}
 		var counts Counts
 		var errs []RowError
 		for _, res := range results {
@@ -181,7 +202,7 @@ func (r *run) pass(ctx context.Context, sum *Summary, commit bool) error {
 		sum.Created += counts.Created
 		sum.Updated += counts.Updated
 		sum.Unchanged += counts.Unchanged
-		if commit && counts.Created+counts.Updated+counts.Unchanged > 0 {
+		if commit && !r.onePass && counts.Created+counts.Updated+counts.Unchanged > 0 {
 			sum.Written = true
 		}
 		if r.opts.Progress != nil {
@@ -286,6 +307,7 @@ func (r *run) pass(ctx context.Context, sum *Summary, commit bool) error {
 				v.Add(Columns(r.opts.Entity)[0], "repeats the natural key of %s %d (%s); each row must describe a different %s",
 					sum.PosKind, first, key, strings.TrimSuffix(r.opts.Entity, "s"))
 				sum.Invalid++
+				r.failed.Store(true)
 				r.report(sum, RowError{Line: rec.pos, Key: key, Errors: v.Errors})
 				continue
 			}
@@ -352,7 +374,7 @@ func (f *inflight) run(ctx context.Context, r *run, mode models.BatchMode) {
 		perr := r.prefetch(ctx, f.batch)
 		if after != nil {
 			<-after.done
-			if after.err != nil {
+			if after.err != nil && !(r.onePass && errors.Is(after.err, errRowInvalid)) {
 				f.err = errStopped
 				return
 			}
@@ -362,7 +384,15 @@ func (f *inflight) run(ctx context.Context, r *run, mode models.BatchMode) {
 			return
 		}
 	}
+	if r.onePass && r.failed.Load() {
+		// Nothing of the file will be written: check the rest, for the
+		// report.
+		mode = models.BatchValidate
+	}
 	f.results, f.err = r.checkOrWrite(ctx, f.batch, mode)
+	if r.onePass && errors.Is(f.err, errRowInvalid) {
+		r.failed.Store(true)
+	}
 	if mode != models.BatchValidate && f.err == nil && r.opts.afterCommit != nil {
 		// Told as the batch commits, as one batch at a time did, not
 		// when the pass takes its results (the next batch is running by
@@ -431,17 +461,17 @@ func (r *run) checkOrWrite(ctx context.Context, batch []record, mode models.Batc
 	}
 	switch r.opts.Entity {
 	case "organizations":
-		return viaBatch(ctx, r, batch, mode, (*rowCtx).organizationInput, r.st.UpsertOrganizations)
+		return viaBatch(ctx, r, batch, mode, (*rowCtx).organizationInput, r.writer().UpsertOrganizations)
 	case "listings":
-		return viaBatch(ctx, r, batch, mode, (*rowCtx).listingInput, r.st.UpsertListings)
+		return viaBatch(ctx, r, batch, mode, (*rowCtx).listingInput, r.writer().UpsertListings)
 	case "models":
-		return viaBatch(ctx, r, batch, mode, (*rowCtx).modelInput, r.st.UpsertModels)
+		return viaBatch(ctx, r, batch, mode, (*rowCtx).modelInput, r.writer().UpsertModels)
 	case "certificates":
-		return viaBatch(ctx, r, batch, mode, (*rowCtx).certificateInput, r.st.UpsertCertificates)
+		return viaBatch(ctx, r, batch, mode, (*rowCtx).certificateInput, r.writer().UpsertCertificates)
 	case "origin-certificates":
-		return viaBatch(ctx, r, batch, mode, (*rowCtx).originInput, r.st.UpsertOriginCertificates)
+		return viaBatch(ctx, r, batch, mode, (*rowCtx).originInput, r.writer().UpsertOriginCertificates)
 	case "warnings":
-		return viaBatch(ctx, r, batch, mode, (*rowCtx).warningInput, r.st.UpsertWarnings)
+		return viaBatch(ctx, r, batch, mode, (*rowCtx).warningInput, r.writer().UpsertWarnings)
 	case "devices":
 		return r.deviceBatch(ctx, batch, mode)
 	}

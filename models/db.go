@@ -253,12 +253,32 @@ func translate(err error, what string) error {
 // change-log events, is committed together or not at all. The importer
 // writes its batches this way.
 func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) error {
+	return s.inTx(ctx, false, fn)
+}
+
+// InBulkTx is InTx for a bulk load that gives up on the whole transaction
+// when any of its writes fails: the services called on the bound Store
+// join the transaction without a savepoint each, so a failed one may leave
+// part of its writes in it, and fn must then return an error (the
+// transaction is rolled back). gorm never releases a savepoint it took, and
+// with SQLite's temporary store in memory every page a savepoint's writes
+// touched was kept there until commit: one transaction over the national
+// certificates, a batch service's savepoint per 2,000 rows, peaked at
+// 344 MB of RSS against 234 MB for the same rows committed batch by batch.
+func (s *Store) InBulkTx(ctx context.Context, fn func(tx *Store) error) error {
+	return s.inTx(ctx, true, fn)
+}
+
+func (s *Store) inTx(ctx context.Context, bulk bool, fn func(tx *Store) error) error {
 	if s.batch == nil {
 		defer s.gate.enter(ctx)()
 	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		bound := *s
 		bound.db = tx
+		if bulk {
+			bound.db = tx.Session(&gorm.Session{NewDB: true, DisableNestedTransaction: true})
+		}
 		if s.batch == nil {
 			bound.batch = &[]Event{}
 			bound.refs = newRefCache()
