@@ -60,10 +60,39 @@ func modelLike(q Query) bool {
 }
 
 func (x *matched) Search(ctx context.Context, q Query) (*Result, error) {
-	if !modelLike(q) {
+	res, err := x.search(ctx, q)
+	if err != nil || res.Total > 0 || q.Offset > 0 {
+		return res, err
+	}
+	if head, ok := HeadOffice(q.Text); ok {
+		// A branch's tax code that no record holds: its head office's
+		// (the first ten digits) is the trader the branch belongs to.
+		q.Text = head
+		return x.search(ctx, q)
+	}
+	return res, nil
+}
+
+// HeadOffice is the head office's tax code of a query that is a branch's
+// tax code alone ("0101234567-001", "MST: 0101234567 001",
+// "0101234567001").
+func HeadOffice(text string) (string, bool) {
+	k := fold.Key(Rewrite(text))
+	if len(k) != 13 || !allDigits([]string{k}) || k[10:] == "000" {
+		return "", false
+	}
+	return k[:10], true
+}
+
+func (x *matched) search(ctx context.Context, q Query) (*Result, error) {
+	// The matcher reads the model number the engines read: without what
+	// is typed around it (Rewrite).
+	mq := q
+	mq.Text = Rewrite(q.Text)
+	if !modelLike(mq) {
 		return x.Index.Search(ctx, q)
 	}
-	ms, err := x.m.MatchModels(ctx, q.Text, q.Brand, 4*MatcherHits)
+	ms, err := x.m.MatchModels(ctx, mq.Text, q.Brand, 4*MatcherHits)
 	if err != nil {
 		return nil, fmt.Errorf("match models: %w", err)
 	}

@@ -95,3 +95,45 @@ func TestWithMatcher(t *testing.T) {
 		}
 	}
 }
+
+// keyIndex is an engine that finds the hits filed under a query's text.
+type keyIndex struct {
+	search.Index
+	byText map[string][]search.Hit
+	seen   []string
+}
+
+func (k *keyIndex) Search(_ context.Context, q search.Query) (*search.Result, error) {
+	if k.seen != nil || len(k.byText) > 0 {
+		k.seen = append(k.seen, q.Text)
+	}
+	hs := k.byText[q.Text]
+	return &search.Result{Total: len(hs), Hits: hs}, nil
+}
+
+// TestWithMatcherHeadOffice checks that a branch's tax code no record
+// holds finds its head office, and that one a record holds finds it.
+func TestWithMatcherHeadOffice(t *testing.T) {
+	m, err := search.NewStaticMatcher([]search.ModelMatch{{ID: "m", Brand: "Hikvision", ModelNumber: "DS-2CD2143G2-IU"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	engine := &keyIndex{byText: map[string][]search.Hit{
+		"0101234567":     {{Type: search.TypeOrganization, EntityID: "head"}},
+		"0101234567-002": {{Type: search.TypeOrganization, EntityID: "branch2"}},
+	}}
+	idx := search.WithMatcher(engine, m)
+	for q, want := range map[string]string{"0101234567-001": "head", "MST 0101234567 001": "head", "0101234567-002": "branch2"} {
+		res, err := idx.Search(context.Background(), search.Query{Text: q, Limit: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := hitIDs(res.Hits); !slices.Equal(got, []string{want}) {
+			t.Errorf("%q: %v, want %s (engine saw %q)", q, got, want, engine.seen)
+		}
+	}
+	engine.seen = nil
+	if res, _ := idx.Search(context.Background(), search.Query{Text: "9999999999-001", Limit: 3}); res.Total != 0 || len(engine.seen) != 2 {
+		t.Errorf("a branch of no head office: %d hits, engine saw %q", res.Total, engine.seen)
+	}
+}

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 
@@ -10,31 +11,124 @@ import (
 // Rewrite is the query text every backend searches for text: the same
 // words, less what people type around them that no record holds. A tax
 // code behind its label ("MST: 0101234567", "mã số thuế 0101234567") is
-// the tax code; "cty" is "công ty" ("cty cp" is "công ty cổ phần"). Any
-// other text is returned as it is.
+// the tax code; "cty" is "công ty" ("cty cp" is "công ty cổ phần"), and a
+// query that starts with a trade's abbreviation ("CH", "TT", "HKD",
+// "DNTN") has it written out. Beside a model number, what a listing or a
+// box prints around it goes (the lens "2.8mm", the resolution "4MP",
+// "camera", "IP", "wifi", "chính hãng"); in an address, the words that
+// name no place ("số", "đường", the "P." or "X." before a ward, the old
+// district "Q.1"). Any other text is returned as it is.
 func Rewrite(text string) string {
-	ws := strings.FieldsFunc(fold.Text(text), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	folded := fold.Text(text)
+	ws := textWords(folded)
 	for _, label := range [][]string{{"mst"}, {"ma", "so", "thue"}} {
 		if len(ws) > len(label) && equalWords(ws[:len(label)], label) && allDigits(ws[len(label):]) {
 			return strings.Join(ws[len(label):], "")
 		}
 	}
 	changed := false
+	if hasSpec(folded) {
+		spec := specRE.ReplaceAllString(folded, " ")
+		if sws := textWords(spec); modelWord(sws) {
+			ws, changed = sws, true
+		}
+	}
+	address := len(ws) >= 3 && (houseNumber(ws[0]) || ws[0] == "so" && houseNumber(ws[1])) && lettered(ws) >= 2
+	model := !address && modelWord(ws)
 	var out []string
-	for i, w := range ws {
+	for i := 0; i < len(ws); i++ {
+		w, next, prev := ws[i], "", ""
+		if i+1 < len(ws) {
+			next = ws[i+1]
+		}
+		if i > 0 {
+			prev = ws[i-1]
+		}
 		switch {
 		case w == "cty":
 			out, changed = append(out, "cong", "ty"), true
-		case w == "cp" && i > 0 && (ws[i-1] == "cty" || ws[i-1] == "ty"):
+		case w == "cp" && (prev == "cty" || prev == "ty"):
 			out, changed = append(out, "co", "phan"), true
+		case i == 0 && !model && tradeAbbrevs[w] != nil && next != "" && lettered([]string{next}) == 1:
+			out, changed = append(out, tradeAbbrevs[w]...), true
+		case model && (productWords[w] || w == "chinh" && next == "hang" || w == "hang" && prev == "chinh"):
+			changed = true
+		case address && (w == "so" && startsDigit(next) || (w == "duong" || w == "d") && startsDigit(prev) ||
+			(w == "p" || w == "x") && i > 0 && next != "" && !startsDigit(next)):
+			changed = true
+		case address && i > 0 && (w == "q" || w == "quan") && allDigits([]string{next}):
+			// An old district, "Q.1", "quận 3": the registry's addresses
+			// name the ward and the province only.
+			i, changed = i+1, true
+		case address && i > 0 && len(w) >= 2 && len(w) <= 3 && w[0] == 'q' && allDigits([]string{w[1:]}):
+			changed = true
 		default:
 			out = append(out, w)
 		}
 	}
-	if !changed {
+	if !changed || len(out) == 0 {
 		return text
 	}
 	return strings.Join(out, " ")
+}
+
+// specRE matches, in folded text, a lens ("2.8mm", "4 mm"), a resolution
+// ("4MP", "1080p") or a sensor's size: what a listing prints beside a model
+// number, which no model number holds as a word of its own.
+var specRE = regexp.MustCompile(`\b\d+(?:[.,]\d+)?\s?(?:mm|mp|megapixel)\b|\b(?:720|960|1080|1440|2160)p\b`)
+
+// hasSpec says, cheaply, whether specRE may match folded.
+func hasSpec(folded string) bool {
+	return strings.Contains(folded, "mm") || strings.Contains(folded, "mp") || strings.Contains(folded, "0p")
+}
+
+// productWords are the words, beside a model number, that say what the
+// product is rather than which: every model is a camera.
+var productWords = map[string]bool{"camera": true, "ip": true, "wifi": true}
+
+// tradeAbbrevs are the trades people abbreviate at the start of a shop's
+// name.
+var tradeAbbrevs = map[string][]string{
+	"ch": {"cua", "hang"}, "tt": {"trung", "tam"}, "hkd": {"ho", "kinh", "doanh"}, "dntn": {"doanh", "nghiep", "tu", "nhan"},
+}
+
+// modelWord says whether ws hold a word that reads as a model number: of
+// three characters or more, with a letter and a digit.
+func modelWord(ws []string) bool {
+	for _, w := range ws {
+		if len(w) >= 3 && strings.IndexFunc(w, unicode.IsLetter) >= 0 && strings.IndexFunc(w, unicode.IsDigit) >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// houseNumber says whether w reads as a house's number: digits, perhaps
+// with a letter ("29C").
+func houseNumber(w string) bool {
+	n := len(w)
+	if n > 1 && w[n-1] >= 'a' && w[n-1] <= 'z' {
+		n--
+	}
+	return n > 0 && allDigits([]string{w[:n]})
+}
+
+// lettered is how many of ws are letters only.
+func lettered(ws []string) int {
+	n := 0
+	for _, w := range ws {
+		if strings.IndexFunc(w, func(r rune) bool { return !unicode.IsLetter(r) }) < 0 {
+			n++
+		}
+	}
+	return n
+}
+
+func startsDigit(w string) bool { return w != "" && w[0] >= '0' && w[0] <= '9' }
+
+// textWords splits folded text into words of letters and digits.
+func textWords(folded string) []string {
+	return strings.FieldsFunc(folded, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 }
 
 func equalWords(a, b []string) bool {
@@ -48,7 +142,7 @@ func equalWords(a, b []string) bool {
 
 func allDigits(ws []string) bool {
 	for _, w := range ws {
-		if strings.IndexFunc(w, func(r rune) bool { return r < '0' || r > '9' }) >= 0 {
+		if w == "" || strings.IndexFunc(w, func(r rune) bool { return r < '0' || r > '9' }) >= 0 {
 			return false
 		}
 	}

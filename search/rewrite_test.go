@@ -13,9 +13,56 @@ func TestRewrite(t *testing.T) {
 		"cua hang cp camera":        "cua hang cp camera",
 		"DS-2CD2143G2-IU":           "DS-2CD2143G2-IU",
 		"ma so 12":                  "ma so 12",
+		// What a listing prints beside a model number goes.
+		"DS-2CD2143G2-IU 2.8mm":            "ds 2cd2143g2 iu",
+		"DS-2CD2143G2-IU (2.8 mm)":         "ds 2cd2143g2 iu",
+		"ipc-hdw3431t-s-2.8MM":             "ipc hdw3431t s",
+		"camera ip Viettel HC72":           "viettel hc72",
+		"Tapo C310 chính hãng":             "tapo c310",
+		"EBF933 wifi":                      "ebf933",
+		"XNV-6080R 1080p":                  "xnv 6080r",
+		"Camera Hikvision DS-2CE16D0T 2MP": "hikvision ds 2ce16d0t",
+		// ... but not without one: the words are then what is looked for.
+		"hikvision 4mp":              "hikvision 4mp",
+		"camera 360":                 "camera 360",
+		"cua hang camera hung thinh": "cua hang camera hung thinh",
+		// A trade's abbreviation at the start is written out.
+		"CH Đông Á":              "cua hang dong a",
+		"TT camera quang huy":    "trung tam camera quang huy",
+		"HKD Minh Phát":          "ho kinh doanh minh phat",
+		"minh phat ch":           "minh phat ch",
+		"CH-D3 ":                 "CH-D3 ",
+		"DNTN Hoàng Gia Cần Thơ": "doanh nghiep tu nhan hoang gia can tho",
+		// In an address, the words that name no place go.
+		"số 95 đường Hùng Vương, P.Bến Thành":  "95 hung vuong ben thanh",
+		"29C Nguyễn Văn Cừ, X. Hòa Vang":       "29c nguyen van cu hoa vang",
+		"12 Nguyễn Huệ, Q.1, TP.HCM":           "12 nguyen hue tp hcm",
+		"12 nguyen hue quan 3 tphcm":           "12 nguyen hue tphcm",
+		"40 Phan Đình Phùng, Xã Hòa Vang":      "40 Phan Đình Phùng, Xã Hòa Vang",
+		"120 Hùng Vương, Phường Tân Định, HCM": "120 Hùng Vương, Phường Tân Định, HCM",
 	} {
 		if got := Rewrite(in); got != want {
 			t.Errorf("Rewrite(%q) = %q, want %q", in, got, want)
+		}
+		if got := Rewrite(Rewrite(in)); got != Rewrite(in) {
+			t.Errorf("Rewrite(Rewrite(%q)) = %q, not %q", in, got, Rewrite(in))
+		}
+	}
+}
+
+func TestHeadOffice(t *testing.T) {
+	for in, want := range map[string]string{
+		"0101234567-001":        "0101234567",
+		"MST: 0101234567 - 002": "0101234567",
+		"0101234567001":         "0101234567",
+		"0101234567":            "",
+		"0101234567-000":        "",
+		"DS0101234567001":       "",
+		"01012345670012":        "",
+	} {
+		got, ok := HeadOffice(in)
+		if got != want || ok != (want != "") {
+			t.Errorf("HeadOffice(%q) = %q, %v; want %q", in, got, ok, want)
 		}
 	}
 }

@@ -192,6 +192,18 @@ func widen(qs []RelevanceQuery, c, d *Corpus) []RelevanceQuery {
 					q.Want = append(q.Want, o.ID)
 				}
 			}
+		case slices.Contains(FieldModelKinds, q.Kind):
+			for i, dk := range dkeys {
+				if dk == keyOf[q.Want[0]] {
+					q.Want = append(q.Want, d.Models[i].ID)
+				}
+			}
+		case IsFieldOrgKind(q.Kind):
+			for _, o := range d.Organizations {
+				if FieldAnswers(q.Kind, q.Q, o) {
+					q.Want = append(q.Want, o.ID)
+				}
+			}
 		case q.Kind == "shop_name_province":
 			words := strings.Fields(q.Q)
 			for _, o := range d.Organizations {

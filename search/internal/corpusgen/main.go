@@ -51,8 +51,10 @@ func main() {
 	writeLines(filepath.Join(*out, "shops.json"), shops)
 	hostile := hostileQueries(c)
 	writeLines(filepath.Join(*out, "hostile.json"), hostile)
-	log.Printf("%d models, %d organizations, %d certificates, %d warnings; %d queries, %d typos in %d dense families, %d shop queries, %d hostile",
-		len(c.Models), len(c.Organizations), len(c.Certificates), len(c.Warnings), len(qs), len(typos), len(fams), len(shops), len(hostile))
+	field := fieldQueries(c, fams)
+	writeLines(filepath.Join(*out, "field.json"), field)
+	log.Printf("%d models, %d organizations, %d certificates, %d warnings; %d queries, %d typos in %d dense families, %d shop queries, %d hostile, %d field",
+		len(c.Models), len(c.Organizations), len(c.Certificates), len(c.Warnings), len(qs), len(typos), len(fams), len(shops), len(hostile), len(field))
 }
 
 // writeLines writes a JSON array with one element a line: the typo set is
