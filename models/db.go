@@ -128,6 +128,9 @@ func Open(dsn string) (*Store, error) {
 		_ = sqlDB.Close()
 		return nil, fmt.Errorf("reach %s database: %w", dialect, err)
 	}
+	if dialect == Postgres {
+		st.heads.pg = &pgHead{}
+	}
 	if dialect == SQLite {
 		if st.heads.version, err = openDataVersion(dsn); err != nil {
 			_ = sqlDB.Close()
@@ -160,7 +163,10 @@ func (s *Store) DB() *sql.DB {
 func (s *Store) Dialect() Dialect { return s.dialect }
 
 // Close closes the database.
-func (s *Store) Close() error { return errors.Join(s.heads.version.close(), s.DB().Close()) }
+func (s *Store) Close() error {
+	s.heads.pg.close()
+	return errors.Join(s.heads.version.close(), s.DB().Close())
+}
 
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error { return s.DB().PingContext(ctx) }

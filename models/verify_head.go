@@ -30,6 +30,8 @@ type headReads struct {
 	// version, on a SQLite file, asks PRAGMA data_version before the
 	// head (see dataVersion); nil elsewhere.
 	version *dataVersion
+	// pg reads the head on PostgreSQL (verify_head_pg.go); nil on SQLite.
+	pg *pgHead
 }
 
 type headRead struct {
@@ -112,6 +114,9 @@ func (h *headReads) readHead(r reader) (int64, error) {
 	db, ok := r.db.Statement.ConnPool.(*sql.DB)
 	if !ok {
 		return readHead(r)
+	}
+	if head, tried, err := h.pg.head(r.db.Statement.Context, db); tried {
+		return head, err
 	}
 	h.once.Do(func() { h.stmt, _ = db.Prepare(headQuery) })
 	if h.stmt == nil {
