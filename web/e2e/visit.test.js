@@ -256,7 +256,7 @@ test('scanning: a camreg QR e-label and an EAN-13 barcode, read by the lazily lo
   await page.locator('#scanner').waitFor();
   await page.setInputFiles('#scan-file', { name: 'label.png', mimeType: 'image/png', buffer: qr });
   // The first scan loads and compiles the 336 KB decoder: slow on a busy machine.
-  await page.waitForFunction(() => document.querySelector('#items .item')?.dataset.verdict, null, { timeout: 30_000 })
+  await page.waitForFunction(() => document.querySelector('#items .item')?.dataset.verdict, null, { timeout: 90_000 })
     .catch(async (e) => { throw new Error(`${e.message}; scanner: ${await page.locator('#scan-status').innerText()}`); });
   assert.match(await items(page).first().innerText(), /DS-2CD1023G0E-I/);
   assert.equal(loaded.length, 1, 'the decoder was loaded on the first scan');
@@ -301,7 +301,7 @@ test('scanning from the lookup: a QR e-label opens its model\'s verdict', async 
   await page.click('#lookup-scan');
   await page.locator('#scanner').waitFor();
   await page.setInputFiles('#scan-file', { name: 'label.png', mimeType: 'image/png', buffer: qr });
-  await page.locator('#verdict article h2', { hasText: 'Hikvision DS-2CD1023G0E-I' }).waitFor({ timeout: 30_000 });
+  await page.locator('#verdict article h2', { hasText: 'Hikvision DS-2CD1023G0E-I' }).waitFor({ timeout: 90_000 });
   assert.ok(await page.locator('#scanner').isHidden(), 'the scanner closes after a read');
   // Escape closes it too.
   await page.click('#lookup-scan');
