@@ -246,18 +246,21 @@ func Import(ctx context.Context, st *models.Store, path string, opts Options) (*
 
 // onePass says whether the import checks and writes its rows in one pass,
 // in one transaction that it rolls back when a row is invalid, instead of
-// a checking pass before the writing one: SQLite's certificates, C/Os and
-// warnings. The checking pass was 28-30 % of their import, and its work
-// was done again by the writing pass; one transaction also commits (and
-// copies into the WAL the pages every batch touches) once instead of once
-// a batch. The transaction holds SQLite's write lock over the whole file,
-// so only a file of at most onePassBytes goes this way: other writers (the
-// API's, in this process or another) wait for it, and give up after 10 s.
-// Listings (millions of rows) and the other entities keep their two
-// passes, as a bigger file does: a killed import keeps its committed
+// a checking pass before the writing one: certificates, C/Os and warnings,
+// on SQLite and on PostgreSQL. The checking pass was 28-30 % of their
+// import, and its work was done again by the writing pass; one transaction
+// also commits (and copies into the WAL the pages every batch touches) once
+// instead of once a batch. On PostgreSQL the transaction runs on one pinned
+// connection with the batches' settings, each batch by COPY as before
+// (Store.InBulkTx). The transaction holds the write lock over the whole
+// file (SQLite's, or PostgreSQL's lock on the change log's appends), so
+// only a file of at most onePassBytes goes this way: other writers (the
+// API's, in this process or another) wait for it, and on SQLite give up
+// after 10 s. Listings (millions of rows) and the other entities keep their
+// two passes, as a bigger file does: a killed import keeps its committed
 // batches.
 func onePass(st *models.Store, opts Options, path string) bool {
-	if opts.DryRun || opts.SkipInvalid || opts.rowByRow || st.Dialect() != models.SQLite ||
+	if opts.DryRun || opts.SkipInvalid || opts.rowByRow ||
 		!slices.Contains([]string{"certificates", "origin-certificates", "warnings"}, opts.Entity) {
 		return false
 	}

@@ -57,10 +57,10 @@ func (r *run) deviceBatch(ctx context.Context, batch []record, mode models.Batch
 	if mode == models.BatchWriteAll {
 		mode = models.BatchWriteValid
 	}
-	out, err := viaBatch(ctx, r, batch, mode, (*rowCtx).deviceInput,
+	out, err := viaBatch(ctx, r, batch, (*rowCtx).deviceInput,
 		func(_ context.Context, _ models.Actor, rows []models.BatchRow[models.DeviceInput], mode models.BatchMode) ([]models.BatchResult, error) {
 			return r.addDevices(rows, mode)
-		})
+		})(ctx, mode)
 	if errors.Is(err, errRowInvalid) {
 		err = nil
 	}

@@ -370,8 +370,14 @@ func (f *inflight) run(ctx context.Context, r *run, mode models.BatchMode) {
 		f.err, f.unstarted = err, true
 		return
 	}
+	write := func(ctx context.Context, mode models.BatchMode) ([]rowResult, error) {
+		return r.checkOrWrite(ctx, f.batch, mode)
+	}
 	if mode != models.BatchValidate {
 		perr := r.prefetch(ctx, f.batch)
+		if perr == nil && early[r.opts.Entity] && !r.opts.rowByRow {
+			write = r.prepare(ctx, f.batch)
+		}
 		if after != nil {
 			<-after.done
 			if after.err != nil && !(r.onePass && errors.Is(after.err, errRowInvalid)) {
@@ -389,7 +395,7 @@ func (f *inflight) run(ctx context.Context, r *run, mode models.BatchMode) {
 		// report.
 		mode = models.BatchValidate
 	}
-	f.results, f.err = r.checkOrWrite(ctx, f.batch, mode)
+	f.results, f.err = write(ctx, mode)
 	if r.onePass && errors.Is(f.err, errRowInvalid) {
 		r.failed.Store(true)
 	}
@@ -459,23 +465,10 @@ func (r *run) checkOrWrite(ctx context.Context, batch []record, mode models.Batc
 			return nil, err
 		}
 	}
-	switch r.opts.Entity {
-	case "organizations":
-		return viaBatch(ctx, r, batch, mode, (*rowCtx).organizationInput, r.writer().UpsertOrganizations)
-	case "listings":
-		return viaBatch(ctx, r, batch, mode, (*rowCtx).listingInput, r.writer().UpsertListings)
-	case "models":
-		return viaBatch(ctx, r, batch, mode, (*rowCtx).modelInput, r.writer().UpsertModels)
-	case "certificates":
-		return viaBatch(ctx, r, batch, mode, (*rowCtx).certificateInput, r.writer().UpsertCertificates)
-	case "origin-certificates":
-		return viaBatch(ctx, r, batch, mode, (*rowCtx).originInput, r.writer().UpsertOriginCertificates)
-	case "warnings":
-		return viaBatch(ctx, r, batch, mode, (*rowCtx).warningInput, r.writer().UpsertWarnings)
-	case "devices":
+	if r.opts.Entity == "devices" {
 		return r.deviceBatch(ctx, batch, mode)
 	}
-	return r.rowByRow(ctx, batch, mode)
+	return r.prepare(ctx, batch)(ctx, mode)
 }
 
 // prefetch resolves, in a few queries, the references the batch's rows
@@ -505,56 +498,6 @@ func (r *run) rest() float64 {
 		return 0
 	}
 	return float64(r.size-read) / float64(read)
-}
-
-// viaBatch turns the batch's records into inputs and hands them to a batch
-// service. A row whose cells are already wrong is held: checked, so that
-// its report lists every reason, and not written.
-func viaBatch[In any](ctx context.Context, r *run, batch []record, mode models.BatchMode, input func(*rowCtx) In,
-	upsert func(context.Context, models.Actor, []models.BatchRow[In], models.BatchMode) ([]models.BatchResult, error)) ([]rowResult, error) {
-	out := make([]rowResult, len(batch))
-	rows := make([]models.BatchRow[In], 0, len(batch))
-	ctxs := make([]*rowCtx, 0, len(batch))
-	at := make([]int, 0, len(batch))
-	held := false
-	for i, rec := range batch {
-		rc := &rowCtx{ctx: ctx, st: r.st, run: r, rec: rec}
-		if msg, bad := rec.values[badJSON]; bad {
-			rc.pre.Add("", "%s", msg)
-			out[i].err = &RowError{Line: rec.pos, Errors: rc.pre.Errors}
-			held = true
-			continue
-		}
-		in := input(rc)
-		hold := len(rc.pre.Errors) > 0
-		held = held || hold
-		rows = append(rows, models.BatchRow[In]{In: in, Hold: hold})
-		ctxs, at = append(ctxs, rc), append(at, i)
-	}
-	all := mode == models.BatchWriteAll
-	if all && held {
-		// A row is invalid: write nothing, but check them all, for the report.
-		mode = models.BatchValidate
-	}
-	results, err := upsert(ctx, r.opts.Actor, rows, mode)
-	if err != nil && !errors.Is(err, models.ErrBatchInvalid) {
-		return nil, err
-	}
-	for j, res := range results {
-		fields, rowLevel := r.rowErrors(ctxs[j], res.Err)
-		if !rowLevel {
-			return nil, fmt.Errorf("%s %d: %w", posKind(r.opts.Format), ctxs[j].rec.pos, res.Err)
-		}
-		if len(fields) > 0 {
-			out[at[j]].err = &RowError{Line: ctxs[j].rec.pos, Key: r.naturalKey(ctxs[j].rec), Errors: fields}
-			continue
-		}
-		out[at[j]].out = res.Outcome
-	}
-	if all && (held || err != nil) {
-		return out, errRowInvalid
-	}
-	return out, nil
 }
 
 // rowByRow checks or writes a batch one row at a time through the

@@ -254,16 +254,22 @@ func (s *Store) runBatch(ctx context.Context, actor Actor, mode BatchMode, fn fu
 		return &b
 	}
 	log := &changeLog{actor: actor}
-	db, done, err := s.beginBulk(ctx, s.db.WithContext(ctx))
-	if err != nil {
-		return nil, err
+	db, done := s.db.WithContext(ctx), func() {}
+	if s.bulkConn != nil {
+		// A batch of a bulk transaction (InBulkTx): on its connection.
+		db = s.db.WithContext(context.WithValue(ctx, bulkConnKey{}, s.bulkConn))
+	} else {
+		var err error
+		if db, done, err = s.beginBulk(ctx, db); err != nil {
+			return nil, err
+		}
 	}
 	defer done()
 	if mode == BatchValidate {
 		return fn(bind(db), db, log)
 	}
 	var results []BatchResult
-	err = db.Transaction(func(tx *gorm.DB) error {
+	err := db.Transaction(func(tx *gorm.DB) error {
 		if s.dialect == SQLite {
 			// A batch touches pages all over the tables' indexes, more
 			// than SQLite's default cache (2 MB) holds, so that every
