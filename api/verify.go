@@ -317,7 +317,7 @@ func (s *Server) verifyKept(c echo.Context, q models.VerifyQuery, lang string) e
 	var body []byte
 	ok := false
 	if verifyJSONByHand {
-		body, ok = appendVerifyJSON(make([]byte, 0, 2048), &resp)
+		body, ok = appendVerifyAnswer(&resp)
 	}
 	if !ok {
 		if body, err = encodeJSON(resp); err != nil {

@@ -54,9 +54,10 @@ func matchModels(r reader, qs []parsedQuery) ([]verdict.Match, map[string]*Model
 	rows := map[string]*Model{}
 	if r.snap != nil {
 		for _, id := range need {
+			// The snapshot's own row, read under its lock: verifyMatched
+			// copies what it hands out.
 			if m := r.snap.byID[id]; m != nil && m.Status == ModelVerified {
-				cp := *m
-				rows[id] = &cp
+				rows[id] = m
 			}
 		}
 		need = nil

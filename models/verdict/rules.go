@@ -65,6 +65,13 @@ func Evaluate(q Parsed, m Match, d *Data) Verification {
 		v.add(ReasonPossibleMatch, EffectInfo, Evidence{Query: q.Model, ModelNumber: m.Model.ModelNumber, Brand: m.Model.Brand})
 	}
 	model := m.Model
+	// Room for every reason the rules below may give, in one allocation
+	// rather than a slice grown reason by reason (a Reason is some 500
+	// bytes; BENCHMARKS.md, "Verify near the ceiling: PostgreSQL's head
+	// read over a held connection, fewer bytes a cold question").
+	if n := len(v.Reasons) + len(d.Certs[model.ID]) + len(d.Warnings[model.ID]) + len(d.Origins[model.ID]) + 2; cap(v.Reasons) < n {
+		v.Reasons = append(make([]Reason, 0, n), v.Reasons...)
+	}
 	if model.Status == ModelPending {
 		v.add(ReasonPending, EffectInfo, Evidence{Status: model.Status})
 	}
@@ -96,6 +103,28 @@ func (v *Verification) finish(base string) {
 	}
 }
 
+// inForce reports whether the standard code is among those in force on
+// the question's day.
+func (v *Verification) inForce(code string) bool {
+	for i := range v.Standards {
+		if v.Standards[i].Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+// standardByCode returns the last of the standards with the code, nil if
+// none has it.
+func standardByCode(sts []Standard, code string) *Standard {
+	for i := len(sts) - 1; i >= 0; i-- {
+		if sts[i].Code == code {
+			return &sts[i]
+		}
+	}
+	return nil
+}
+
 // mandatoryStandard returns the standard that makes certification
 // mandatory on the date, if any; the latest to become mandatory wins.
 func (v *Verification) mandatoryStandard() *StandardOnDate {
@@ -122,15 +151,10 @@ func (v *Verification) certificateRules(q Parsed, d *Data) {
 	if mandatory != nil {
 		failing = VerdictNonCompliant
 	}
-	inForce := map[string]*StandardOnDate{}
-	for i := range v.Standards {
-		inForce[v.Standards[i].Code] = &v.Standards[i]
-	}
-	stdByCode := map[string]*Standard{}
-	for i := range d.Standards {
-		stdByCode[d.Standards[i].Code] = &d.Standards[i]
-	}
-	var valid, firmwareOnly, failed []Reason
+	// The standards are a handful: looked up by a scan, not two maps built
+	// for every question; the groups of reasons start on the stack.
+	var validBuf, firmwareBuf, failedBuf [2]Reason
+	valid, firmwareOnly, failed := validBuf[:0], firmwareBuf[:0], failedBuf[:0]
 	for _, c := range d.Certs[v.Model.ID] {
 		conditional := false
 		if c.Firmware != "" {
@@ -169,9 +193,9 @@ func (v *Verification) certificateRules(q Parsed, d *Data) {
 		case !c.ExpiresOn.IsZero() && q.Day.After(c.ExpiresOn):
 			c.State = CertStateExpired
 			failed = append(failed, Reason{Code: ReasonCertificateExpired, Effect: failing, Evidence: ev})
-		case inForce[c.StandardCode] == nil:
+		case !v.inForce(c.StandardCode):
 			c.State = CertStateStandardNotInForce
-			if st := stdByCode[c.StandardCode]; st != nil {
+			if st := standardByCode(d.Standards, c.StandardCode); st != nil {
 				ev.StandardFrom, ev.StandardTo, ev.SupersededBy = st.EffectiveFrom, st.EffectiveTo, st.SupersededBy
 			}
 			ev.On = q.Day
