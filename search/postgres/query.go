@@ -224,14 +224,17 @@ func newStatement(q search.Query, ws []string, typos map[string][]string, share 
 		s.score = "0"
 		return s
 	}
-	match, score := s.text(q.Text, ws, typos, share, p)
+	match, score := s.text(q.Text, ws, typos, share, p, q.Type != "")
 	s.where = strings.Join(append(filters, "("+match+")"), " AND ")
 	s.score = score
 	return s
 }
 
 // text is the condition and score of what the user typed under plan p.
-func (s *statement) text(text string, ws []string, typos map[string][]string, share map[string]float64, p plan) (match, score string) {
+//
+// typed tells that the query names a type, whose index bounds the records
+// read (see planMost).
+func (s *statement) text(text string, ws []string, typos map[string][]string, share map[string]float64, p plan, typed bool) (match, score string) {
 	key, loose := fold.Key(text), fold.LooseKey(text)
 	var keyMatch, scores []string
 	keyTerm := func(cond string, weight float64) {
@@ -261,7 +264,9 @@ func (s *statement) text(text string, ws []string, typos map[string][]string, sh
 	// Each word, exactly or (from planTypos) with a typo, in the title or
 	// the body, or as a piece of a model number.
 	var wordMatch, pieceMatch []string
-	var plainAlts []string // the alternatives of each word that is no model number piece
+	var plainAlts []string               // the alternatives of each word that is no model number piece
+	groups := make([]string, len(ws))    // each word's alternatives, as a tsquery group
+	pieceLike := make([]string, len(ws)) // a piece's condition on model_keys, or ""
 	// A province named in the query (search.ProvinceWords): its words are
 	// required unless the record is of that province, and province
 	// agreement ranks first; see bleve's textQuery.
@@ -294,11 +299,13 @@ func (s *statement) text(text string, ws []string, typos map[string][]string, sh
 			alts = append(alts, near...)
 			scores = append(scores, fmt.Sprintf("%g * (words @@ %s)::int", weightTypo, s.arg(strings.Join(near, " | "), "tsquery")))
 		}
+		groups[i] = "(" + strings.Join(alts, " | ") + ")"
 		cond := "words @@ " + s.arg(strings.Join(alts, " | "), "tsquery")
 		// A word with digits may be a piece of a model number:
 		// "hikvision 1043" for DS-2CD1043G2-LIU.
 		if isPiece(ws, w) {
 			piece := "model_keys LIKE " + s.arg("%"+fold.Key(w)+"%", "text")
+			pieceLike[i] = piece
 			cond = "(" + cond + " OR " + piece + ")"
 			scores = append(scores, fmt.Sprintf("%g * (%s)::int", float64(weightWordKey), piece))
 			pieceMatch = append(pieceMatch, cond)
@@ -354,19 +361,25 @@ func (s *statement) text(text string, ws []string, typos map[string][]string, sh
 	switch p {
 	case planMost:
 		need := max(1, (2*len(ws)+2)/3)
-		if len(pieceMatch) == 0 && combinations(len(ws), need) <= maxCombinations {
+		if len(pieceMatch) <= 1 && combinations(len(ws), need) <= maxCombinations {
 			// Two words in three as one tsquery, a disjunction of every
 			// choice of words: the GIN index answers it from its posting
-			// lists, without reading a row that does not match.
-			var choices []string
-			for _, choice := range choose(len(ws), need) {
-				groups := make([]string, len(choice))
-				for i, w := range choice {
-					groups[i] = plainAlts[w]
+			// lists, without reading a row that does not match. A piece
+			// of a model number counts as a word (it may be one: "275 quang
+			// trung" is an address) or, found in model_keys by the trigram
+			// index, with need-1 of the other words.
+			textMatch = "words @@ " + s.arg(choices(groups, need), "tsquery")
+			for i, like := range pieceLike {
+				if like == "" {
+					continue
 				}
-				choices = append(choices, "("+strings.Join(groups, " & ")+")")
+				if need == 1 {
+					textMatch += " OR " + like
+					break
+				}
+				others := append(slices.Clone(groups[:i]), groups[i+1:]...)
+				textMatch += " OR (" + like + " AND words @@ " + s.arg(choices(others, need-1), "tsquery") + ")"
 			}
-			textMatch = "words @@ " + s.arg(strings.Join(choices, " | "), "tsquery")
 			break
 		}
 		// Otherwise the candidates hold one of the rarest words (the GIN
@@ -394,11 +407,28 @@ func (s *statement) text(text string, ws []string, typos map[string][]string, sh
 			order[i] = i
 		}
 		sort.SliceStable(order, func(a, b int) bool { return rarity[order[a]] < rarity[order[b]] })
-		var candidates []string
-		for _, i := range order[:len(ws)-need+1] {
-			candidates = append(candidates, wordMatch[i])
+		// And it holds two at least of any n-need+2: when the rarest
+		// n-need+2 are no pieces, the candidates are the records holding
+		// two of them, a tsquery of pairs that the GIN index answers
+		// without reading the records that hold only one. With a type
+		// named, the planner ands the type's index with the rarest words'
+		// records, which reads fewer than the pairs cost to find.
+		var candidates string
+		k := len(ws) - need + 2
+		if need >= 2 && !typed && !slices.ContainsFunc(order[:k], func(i int) bool { return isPiece(ws, ws[i]) }) {
+			rarest := make([]string, k)
+			for j, i := range order[:k] {
+				rarest[j] = groups[i]
+			}
+			candidates = "words @@ " + s.arg(choices(rarest, 2), "tsquery")
+		} else {
+			var any []string
+			for _, i := range order[:len(ws)-need+1] {
+				any = append(any, wordMatch[i])
+			}
+			candidates = strings.Join(any, " OR ")
 		}
-		textMatch = fmt.Sprintf("(%s) AND %s >= %d", strings.Join(candidates, " OR "), strings.Join(counts, " + "), need)
+		textMatch = fmt.Sprintf("(%s) AND %s >= %d", candidates, strings.Join(counts, " + "), need)
 	default:
 		// The plain words are one tsquery, which one scan of the GIN index
 		// answers; a word per condition made the planner read every row.
@@ -557,6 +587,20 @@ func (ix *Index) wordShares(ctx context.Context) (map[string]float64, error) {
 // 870 ms over 16; 15 and fewer were cheaper spelt out). Both find the
 // same records.
 const maxCombinations = 15
+
+// choices is the tsquery that holds when k of the groups do: a
+// disjunction of every choice of k groups.
+func choices(groups []string, k int) string {
+	var out []string
+	for _, choice := range choose(len(groups), k) {
+		picked := make([]string, len(choice))
+		for i, g := range choice {
+			picked[i] = groups[g]
+		}
+		out = append(out, "("+strings.Join(picked, " & ")+")")
+	}
+	return strings.Join(out, " | ")
+}
 
 // combinations is n choose k.
 func combinations(n, k int) int {
