@@ -8,7 +8,6 @@ import (
 
 	blevelib "github.com/blevesearch/bleve/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"camreg/fold"
@@ -68,12 +67,12 @@ func run(ctx context.Context, idx blevelib.Index, q search.Query) (*search.Resul
 				continue
 			}
 		}
-		res, err := runPlan(ctx, idx, q, pl.query, st.together(pl.plan, q.FacetLimit()))
+		res, err := runPlan(ctx, idx, q, pl.query, st.together(pl.plan, q.FacetLimit()), st.split(pl.plan))
 		if err != nil || res.Total > 0 || i == len(ps)-1 {
 			return res, err
 		}
 	}
-	return runPlan(ctx, idx, q, nil, false)
+	return runPlan(ctx, idx, q, nil, false, false)
 }
 
 // runPlan finds the page of hits and the total, and the facets.
@@ -85,7 +84,10 @@ func run(ctx context.Context, idx blevelib.Index, q search.Query) (*search.Resul
 // read every match (see tally), or for a search without text by a second
 // search. Counting facets reads each counted match's values, which cost
 // more than finding and ranking a broad query's matches.
-func runPlan(ctx context.Context, idx blevelib.Index, q search.Query, text query.Query, together bool) (*search.Result, error) {
+//
+// With split, the hits are highlighted by a second search at their
+// records only: see split.
+func runPlan(ctx context.Context, idx blevelib.Index, q search.Query, text query.Query, together, split bool) (*search.Result, error) {
 	base := buildQuery(text, q)
 	var t *tally
 	if !together && text != nil {
@@ -96,8 +98,9 @@ func runPlan(ctx context.Context, idx blevelib.Index, q search.Query, text query
 	}
 	req := blevelib.NewSearchRequestOptions(base, q.Limit, q.Offset, false)
 	req.Fields = []string{"type", "entity_id", "title"}
-	req.Highlight = blevelib.NewHighlightWithStyle(html.Name)
-	req.Highlight.Fields = []string{"title", "body"}
+	if !split {
+		highlightTitleBody(req)
+	}
 	if together {
 		addFacets(req)
 	}
@@ -107,6 +110,19 @@ func runPlan(ctx context.Context, idx blevelib.Index, q search.Query, text query
 	}
 	out := &search.Result{Total: int(res.Total), Hits: make([]search.Hit, 0, len(res.Hits)), FacetsExact: true,
 		Facets: search.Facets{Type: map[string]int{}, Brand: map[string]int{}, Province: map[string]int{}, Status: map[string]int{}}}
+	if split && len(res.Hits) > 0 {
+		ids := make([]string, len(res.Hits))
+		for i, h := range res.Hits {
+			ids[i] = h.ID
+		}
+		frags, err := highlightPage(ctx, idx, text, ids)
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range res.Hits {
+			h.Fragments = frags[h.ID]
+		}
+	}
 	for _, h := range res.Hits {
 		hit := search.Hit{Type: search.Type(str(h.Fields["type"])), EntityID: str(h.Fields["entity_id"]),
 			Title: str(h.Fields["title"]), Score: h.Score}

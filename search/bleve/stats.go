@@ -36,6 +36,12 @@ type stats struct {
 	wide map[string]bool
 	// skip are words whose clauses textQuery leaves out: see planned.pre.
 	skip map[string]bool
+	// df is the number of records holding each word in their title or
+	// body.
+	df map[string]uint64
+	// pieces tells whether some word may be a piece of a model number
+	// (see isPiece).
+	pieces bool
 }
 
 // wideKeys is the number of keys' suffixes a piece of a model number
@@ -112,6 +118,7 @@ func wordStats(ctx context.Context, idx blevelib.Index, text string) (stats, err
 	}
 	defer r.Close()
 	df := make(map[string]uint64, len(ws))
+	st.df = df
 	rarest := ws[0]
 	for _, w := range ws {
 		if _, seen := df[w]; seen {
@@ -129,6 +136,7 @@ func wordStats(ctx context.Context, idx blevelib.Index, text string) (stats, err
 			rarest = w
 		}
 		if isPiece(ws, w) {
+			st.pieces = true
 			wide, err := prefixes(r, fold.Key(w), wideKeys)
 			if err != nil {
 				return st, err

@@ -52,7 +52,7 @@ func TestTallyIsTheSecondSearch(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, pl := range plans(q.Text, st) {
-				got, err := runPlan(ctx, idx, q, pl.query, false)
+				got, err := runPlan(ctx, idx, q, pl.query, false, false)
 				if err != nil {
 					t.Fatal(err)
 				}
