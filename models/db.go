@@ -9,6 +9,7 @@ package models
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"os"
@@ -266,6 +267,36 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) error {
 	return s.inTx(ctx, false, fn)
 }
 
+// connWithoutForeignKeys takes a connection of the pool and turns its
+// foreign-key checks off, for a bulk transaction on SQLite (InBulkTx);
+// release closes it for good, so that no other work gets it so. The
+// checks are redundant there: every reference a bulk load writes was
+// checked by its service (checkOrgKindCached, checkModelRefs,
+// standardExists) against rows read after the transaction began, and
+// SQLite's write lock (BEGIN IMMEDIATE), held from the start of the
+// transaction to its commit, keeps every other writer from deleting one
+// meanwhile. National certificates: two index probes a covered model, three
+// a certificate.
+func (s *Store) connWithoutForeignKeys(ctx context.Context) (*sql.Conn, func(), error) {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return nil, nil, err
+	}
+	conn, err := sqlDB.Conn(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("take a connection for the bulk load: %w", err)
+	}
+	release := func() {
+		_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+		_ = conn.Close()
+	}
+	if _, err := conn.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
+		release()
+		return nil, nil, fmt.Errorf("turn the bulk load's foreign-key checks off: %w", err)
+	}
+	return conn, release, nil
+}
+
 // InBulkTx is InTx for a bulk load that gives up on the whole transaction
 // when any of its writes fails: the services called on the bound Store
 // join the transaction without a savepoint each, so a failed one may leave
@@ -278,6 +309,8 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) error {
 // On PostgreSQL the transaction runs on a pinned connection with a batch's
 // settings (beginBulk), and the batch services called on the bound Store
 // write on it, their new rows by COPY, as their own batches do.
+// On SQLite the transaction also runs without foreign-key checks
+// (connWithoutForeignKeys): the services have checked every reference.
 func (s *Store) InBulkTx(ctx context.Context, fn func(tx *Store) error) error {
 	return s.inTx(ctx, true, fn)
 }
@@ -297,6 +330,15 @@ func (s *Store) inTx(ctx context.Context, bulk bool, fn func(tx *Store) error) e
 		}
 		defer done()
 		db, conn = pinned, pinned.Statement.Context.Value(bulkConnKey{}).(*sql.Conn)
+	}
+	if bulk && s.batch == nil && s.dialect == SQLite {
+		fkOff, release, err := s.connWithoutForeignKeys(ctx)
+		if err != nil {
+			return err
+		}
+		defer release()
+		db = db.Session(&gorm.Session{Context: ctx})
+		db.Statement.ConnPool = fkOff
 	}
 	return db.Transaction(func(tx *gorm.DB) error {
 		bound := *s
