@@ -26,15 +26,14 @@ func Rewrite(text string) string {
 			return strings.Join(ws[len(label):], "")
 		}
 	}
-	changed := false
-	if hasSpec(folded) {
-		spec := specRE.ReplaceAllString(folded, " ")
-		if sws := textWords(spec); modelWord(sws) {
-			ws, changed = sws, true
+	address := len(ws) >= 3 && (houseNumber(ws[0]) || ws[0] == "so" && houseNumber(ws[1])) && lettered(ws) >= 2
+	if !address {
+		if toks, ok := modelTokens(folded); ok {
+			return strings.Join(toks, " ")
 		}
 	}
-	address := len(ws) >= 3 && (houseNumber(ws[0]) || ws[0] == "so" && houseNumber(ws[1])) && lettered(ws) >= 2
 	model := !address && modelWord(ws)
+	changed := false
 	var out []string
 	for i := 0; i < len(ws); i++ {
 		w, next, prev := ws[i], "", ""
@@ -51,8 +50,6 @@ func Rewrite(text string) string {
 			out, changed = append(out, "co", "phan"), true
 		case i == 0 && !model && tradeAbbrevs[w] != nil && next != "" && lettered([]string{next}) == 1:
 			out, changed = append(out, tradeAbbrevs[w]...), true
-		case model && (productWords[w] || w == "chinh" && next == "hang" || w == "hang" && prev == "chinh"):
-			changed = true
 		case address && (w == "so" && startsDigit(next) || (w == "duong" || w == "d") && startsDigit(prev) ||
 			(w == "p" || w == "x") && i > 0 && next != "" && !startsDigit(next)):
 			changed = true
@@ -72,15 +69,59 @@ func Rewrite(text string) string {
 	return strings.Join(out, " ")
 }
 
-// specRE matches, in folded text, a lens ("2.8mm", "4 mm"), a resolution
-// ("4MP", "1080p") or a sensor's size: what a listing prints beside a model
-// number, which no model number holds as a word of its own.
-var specRE = regexp.MustCompile(`\b\d+(?:[.,]\d+)?\s?(?:mm|mp|megapixel)\b|\b(?:720|960|1080|1440|2160)p\b`)
-
-// hasSpec says, cheaply, whether specRE may match folded.
-func hasSpec(folded string) bool {
-	return strings.Contains(folded, "mm") || strings.Contains(folded, "mp") || strings.Contains(folded, "0p")
+// modelTokens is folded's white-space separated tokens less what a
+// listing prints beside a model number (a lens "2.8mm", "4 mm", "(4mm)",
+// "-2.8MM"; a resolution "4MP", "1080p"; "camera", "IP", "wifi",
+// "chính hãng"), when that leaves a model number and takes something. A
+// resolution joined to a model number by a dash is the model number's
+// ("YC-2830-5MP"), and the tokens keep their dashes, so that the result
+// rewrites to itself.
+func modelTokens(folded string) ([]string, bool) {
+	if !strings.Contains(folded, "mm") && !strings.Contains(folded, "mp") && !strings.Contains(folded, "0p") &&
+		!strings.Contains(folded, "camera") && !strings.Contains(folded, "ip") && !strings.Contains(folded, "wifi") &&
+		!strings.Contains(folded, "chinh") {
+		return nil, false // most queries: nothing to take
+	}
+	toks := strings.Fields(folded)
+	kept := make([]string, 0, len(toks))
+	changed := false
+	for i := 0; i < len(toks); i++ {
+		t := strings.Trim(toks[i], "(),;")
+		switch {
+		case productWords[t]:
+			changed = true
+		case t == "chinh" && i+1 < len(toks) && toks[i+1] == "hang":
+			i, changed = i+1, true
+		case !startsDigit(t) && !strings.HasSuffix(t, "mm") && !strings.HasSuffix(t, "mm)"):
+			// Neither a spec nor a model number with a lens joined.
+			kept = append(kept, toks[i])
+		case specRE.MatchString(t):
+			changed = true
+		case numberRE.MatchString(t) && i+1 < len(toks) && unitWords[strings.Trim(toks[i+1], "(),;")]:
+			i, changed = i+1, true
+		default:
+			cut := lensSuffixRE.ReplaceAllString(toks[i], "")
+			changed = changed || cut != toks[i]
+			if cut != "" {
+				kept = append(kept, cut)
+			}
+		}
+	}
+	if !changed || !modelWord(textWords(strings.Join(kept, " "))) {
+		return nil, false
+	}
+	return kept, true
 }
+
+var (
+	// specRE is a lens, or a resolution, as a token of its own.
+	specRE = regexp.MustCompile(`^(?:\d+(?:[.,]\d+)?(?:mm|mp|megapixel)|(?:720|960|1080|1440|2160)p)$`)
+	// numberRE and unitWords are a lens or a resolution in two tokens.
+	numberRE  = regexp.MustCompile(`^\d+(?:[.,]\d+)?$`)
+	unitWords = map[string]bool{"mm": true, "mp": true}
+	// lensSuffixRE is a lens joined to a model number ("-2.8mm", "(4mm)").
+	lensSuffixRE = regexp.MustCompile(`[-_(]\d+(?:[.,]\d+)?mm\)?$`)
+)
 
 // productWords are the words, beside a model number, that say what the
 // product is rather than which: every model is a camera.
