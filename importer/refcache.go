@@ -367,7 +367,7 @@ func (rc *refCache) loadAll(ctx context.Context, st *models.Store, n int, rest f
 		return nil
 	}
 	if rc.registry < 0 {
-		c, err := st.CountModels(ctx)
+		c, err := st.EstimateModels(ctx)
 		if err != nil {
 			return err
 		}

@@ -186,6 +186,24 @@ func (k *knownModels) split(actor Actor, ids []string) (known, unknown []string)
 	return known, unknown
 }
 
+// EstimateModels is about how many camera models the registry holds: on
+// PostgreSQL the count its last ANALYZE made (pg_class.reltuples, which the
+// importer and autovacuum keep current), else, or when never analyzed, a
+// count. The importer uses it to decide whether to read every model's key
+// at once; the count of 100,000 national models was a sequential scan of
+// the table, 10-25 ms of the server's CPU (psql, busy machine) in an import
+// of 3,000 warnings that takes 0.3 s of it.
+func (s *Store) EstimateModels(ctx context.Context) (int64, error) {
+	if s.dialect == Postgres {
+		var n float64
+		err := s.db.WithContext(ctx).Raw("SELECT reltuples FROM pg_class WHERE oid = to_regclass('camera_models')").Scan(&n).Error
+		if err == nil && n >= 0 {
+			return int64(n), nil
+		}
+	}
+	return s.CountModels(ctx)
+}
+
 // CountModels is how many camera models the registry holds.
 func (s *Store) CountModels(ctx context.Context) (int64, error) {
 	var n int64
