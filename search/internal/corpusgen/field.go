@@ -37,13 +37,8 @@ func fieldQueries(c *searchtest.Corpus, fams [][]searchtest.CorpusModel) []searc
 		if q == "" || seen[q] {
 			return false
 		}
-		var want []string
-		for _, o := range c.Organizations {
-			if searchtest.FieldAnswers(kind, q, o) {
-				want = append(want, o.ID)
-			}
-		}
-		if len(want) == 0 || len(want) > 3 {
+		want := answering(c.Organizations, kind, q, searchtest.FieldAnswers)
+		if want == nil {
 			return false
 		}
 		seen[q] = true

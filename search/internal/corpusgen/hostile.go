@@ -21,13 +21,8 @@ func hostileQueries(c *searchtest.Corpus) []searchtest.RelevanceQuery {
 		if q == "" || seen[q] {
 			return false
 		}
-		var want []string
-		for _, o := range c.Organizations {
-			if searchtest.Answers(kind, q, o) {
-				want = append(want, o.ID)
-			}
-		}
-		if len(want) == 0 || len(want) > 3 {
+		want := answering(c.Organizations, kind, q, searchtest.Answers)
+		if want == nil {
 			return false
 		}
 		seen[q] = true
@@ -71,4 +66,19 @@ func hostileQueries(c *searchtest.Corpus) []searchtest.RelevanceQuery {
 		return add("address_written", o.Address+", "+o.ProvinceName)
 	})
 	return out
+}
+
+// answering returns the traders that answer q of kind by rule, or nil when
+// none or more than three do: a query kept must point at a few records.
+func answering(orgs []searchtest.CorpusOrganization, kind, q string, rule func(kind, q string, o searchtest.CorpusOrganization) bool) []string {
+	var want []string
+	for _, o := range orgs {
+		if rule(kind, q, o) {
+			want = append(want, o.ID)
+		}
+	}
+	if len(want) == 0 || len(want) > 3 {
+		return nil
+	}
+	return want
 }
