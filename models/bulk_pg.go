@@ -3,7 +3,6 @@ package models
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"fmt"
 	"reflect"
 	"strings"
@@ -107,29 +106,11 @@ func (s *Store) beginBulk(ctx context.Context, db *gorm.DB) (*gorm.DB, func(), e
 	if s.dialect != Postgres {
 		return db, func() {}, nil
 	}
-	sqlDB, err := s.db.DB()
+	conn, done, err := s.pinConn(ctx, "the batch",
+		[]string{"SET plan_cache_mode = force_custom_plan", "SET enable_seqscan = off"},
+		[]string{"RESET plan_cache_mode", "RESET enable_seqscan"})
 	if err != nil {
 		return nil, nil, err
-	}
-	conn, err := sqlDB.Conn(ctx)
-	if err != nil {
-		return nil, nil, fmt.Errorf("take a connection for the batch: %w", err)
-	}
-	for _, set := range []string{"SET plan_cache_mode = force_custom_plan", "SET enable_seqscan = off"} {
-		if _, err := conn.ExecContext(ctx, set); err != nil {
-			_ = conn.Close()
-			return nil, nil, fmt.Errorf("plan the batch's statements: %w", err)
-		}
-	}
-	done := func() {
-		for _, reset := range []string{"RESET plan_cache_mode", "RESET enable_seqscan"} {
-			if _, err := conn.ExecContext(context.WithoutCancel(ctx), reset); err != nil {
-				// A connection whose settings are unknown goes no further.
-				_ = conn.Raw(func(any) error { return driver.ErrBadConn })
-				break
-			}
-		}
-		_ = conn.Close()
 	}
 	tx := db.Session(&gorm.Session{Context: context.WithValue(ctx, bulkConnKey{}, conn)})
 	tx.Statement.ConnPool = conn

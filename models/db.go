@@ -278,23 +278,47 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) error {
 // meanwhile. National certificates: two index probes a covered model, three
 // a certificate.
 func (s *Store) connWithoutForeignKeys(ctx context.Context) (*sql.Conn, func(), error) {
+	// Nothing undoes the pragma: the connection is discarded.
+	return s.pinConn(ctx, "the bulk load", []string{"PRAGMA foreign_keys = OFF"}, nil)
+}
+
+// pinConn takes a connection of the pool for one job (what names it in
+// errors) and runs set on it. done runs undo and hands the connection
+// back; with no undo, or when one fails, the connection is discarded,
+// since a connection whose settings are unknown goes no further.
+func (s *Store) pinConn(ctx context.Context, what string, set, undo []string) (*sql.Conn, func(), error) {
 	sqlDB, err := s.db.DB()
 	if err != nil {
 		return nil, nil, err
 	}
 	conn, err := sqlDB.Conn(ctx)
 	if err != nil {
-		return nil, nil, fmt.Errorf("take a connection for the bulk load: %w", err)
+		return nil, nil, fmt.Errorf("take a connection for %s: %w", what, err)
 	}
-	release := func() {
+	discard := func() {
 		_ = conn.Raw(func(any) error { return driver.ErrBadConn })
 		_ = conn.Close()
 	}
-	if _, err := conn.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
-		release()
-		return nil, nil, fmt.Errorf("turn the bulk load's foreign-key checks off: %w", err)
+	for _, stmt := range set {
+		if _, err := conn.ExecContext(ctx, stmt); err != nil {
+			discard()
+			return nil, nil, fmt.Errorf("set up %s's connection (%s): %w", what, stmt, err)
+		}
 	}
-	return conn, release, nil
+	done := func() {
+		if len(undo) == 0 {
+			discard()
+			return
+		}
+		for _, stmt := range undo {
+			if _, err := conn.ExecContext(context.WithoutCancel(ctx), stmt); err != nil {
+				discard()
+				return
+			}
+		}
+		_ = conn.Close()
+	}
+	return conn, done, nil
 }
 
 // InBulkTx is InTx for a bulk load that gives up on the whole transaction
