@@ -49,11 +49,18 @@ var reserved = []netip.Prefix{
 	netip.MustParsePrefix("198.18.0.0/15"),
 	netip.MustParsePrefix("198.51.100.0/24"),
 	netip.MustParsePrefix("203.0.113.0/24"),
+	netip.MustParsePrefix("192.88.99.0/24"), // 6to4 relays (deprecated)
 	netip.MustParsePrefix("240.0.0.0/4"),
+	netip.MustParsePrefix("::/8"),         // IETF-reserved: IPv4-compatible (::7f00:1) and SIIT (::ffff:0:a.b.c.d) forms of any IPv4
 	netip.MustParsePrefix("64:ff9b::/96"), // NAT64: may embed a private IPv4
 	netip.MustParsePrefix("64:ff9b:1::/48"),
+	netip.MustParsePrefix("100::/64"),  // discard-only
+	netip.MustParsePrefix("2001::/23"), // IETF protocol assignments: Teredo (2001::/32) embeds an IPv4, benchmarking, ORCHID
 	netip.MustParsePrefix("2001:db8::/32"),
 	netip.MustParsePrefix("2002::/16"), // 6to4: may embed a private IPv4
+	netip.MustParsePrefix("3fff::/20"), // documentation (RFC 9637)
+	netip.MustParsePrefix("5f00::/16"), // SRv6 segment identifiers
+	netip.MustParsePrefix("fec0::/10"), // site-local (deprecated)
 }
 
 // Public reports whether ip is a public unicast address.

@@ -36,6 +36,15 @@ func TestCheckURL(t *testing.T) {
 		{"https://[fd00::1]/camreg", "not a public address"},
 		{"https://[::ffff:127.0.0.1]/camreg", "not a public address"},
 		{"https://0.0.0.0/camreg", "not a public address"},
+		// IPv6 forms that carry an IPv4 or reach no public host: the
+		// audit of 2026-12-07 registered the first three.
+		{"https://[::127.0.0.1]/camreg", "not a public address"},
+		{"https://[::ffff:0:127.0.0.1]/camreg", "not a public address"},
+		{"https://[100::1]/camreg", "not a public address"},
+		{"https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/camreg", "not a public address"},
+		{"https://[fec0::1]/camreg", "not a public address"},
+		{"https://[3fff::1]/camreg", "not a public address"},
+		{"https://192.88.99.1/camreg", "not a public address"},
 		{"https://localhost/camreg", "not a public name"},
 		{"https://router.local/camreg", "not a public name"},
 		{"https://user:pw@93.184.215.14/camreg", "user name"},
