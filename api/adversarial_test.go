@@ -246,14 +246,16 @@ func TestAdversarialLookalikeNaturalKeys(t *testing.T) {
 				"method": 5, "holder_org_id": f.importer, "issued_on": "2025-03-01", "expires_on": "2028-02-29",
 				"models": []map[string]any{{"camera_model_id": f.model2}}}
 		}
-		for _, n := range []string{"QCVN135-Q1-2025-0012\u200d", "\u200fQCVN135-Q1-2025-0012", "QСVN135-Q1-2025-0012", "ＱＣＶＮ１３５-Q1-2025-0012"} {
+		for _, n := range []string{"QCVN135-Q1-2025-0012\u200d", "\u200fQCVN135-Q1-2025-0012", "QСVN135-Q1-2025-0012", "ＱＣＶＮ１３５-Q1-2025-0012",
+			// the audit of 2026-12-07: lookalike dashes and default-ignorables made second certificates
+			"QCVN135\u2013Q1\u20132025\u20130012", "QCVN135\u2212Q1-2025-0012", "QCVN\u034f135-Q1-2025-0012", "QCVN135-Q1-2025-0012\u3164"} {
 			e.do(http.MethodPost, "/v1/certificates", e.admin, cert(n)).want(http.StatusConflict).problemFields()
 		}
 		warning := func(ref string) map[string]any {
 			return map[string]any{"authority_org_id": f.authority, "reference": ref, "title": "x", "severity": "low",
 				"issued_on": "2025-04-10", "measure": "update_firmware", "affected": []map[string]any{{"camera_model_id": f.model}}}
 		}
-		for _, ref := range []string{"383/СATTT-NCSC", "383/CATTT\u2060-NCSC", "３８３/CATTT-NCSC"} {
+		for _, ref := range []string{"383/СATTT-NCSC", "383/CATTT\u2060-NCSC", "３８３/CATTT-NCSC", "383\u2044CATTT-NCSC", "383/CATTT\u2013NCSC"} {
 			e.do(http.MethodPost, "/v1/warnings", e.admin, warning(ref)).want(http.StatusConflict).problemFields()
 		}
 		vendor := e.key(models.RoleVendor, f.importer)

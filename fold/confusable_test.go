@@ -54,12 +54,29 @@ func TestNumberKeyLookalikes(t *testing.T) {
 		"ＱＣＶＮ135-Q1-2025-0012",            // full-width letters
 		"QCVN135-Q1-2025-0012\u2060",      // word joiner
 		"QCVN135-\u0051\u200c1-2025-0012", // zero-width non-joiner
+		// Found by the audit of 2026-12-07: each was a second document.
+		"QCVN135-Q1-2025-0012\u0001",          // a control character
+		"QCVN\u034f135-Q1-2025-0012",          // combining grapheme joiner
+		"QCVN135-Q1-2025-0012\u3164",          // Hangul filler
+		"QCVN135-Q1-2025-0012\u115f",          // Hangul choseong filler
+		"QCVN135-Q1-2025-0012\ufe0f",          // variation selector
+		"QCVN135-Q1-2025-0012\u180b",          // Mongolian free variation selector
+		"QCVN135-Q1-2025-0012\u2800",          // blank Braille pattern
+		"QCVN135\u2013Q1\u20132025\u20130012", // en dashes
+		"QCVN135\u2212Q1\u22122025\u22120012", // minus signs
+		"QCVN135\u2010Q1\u20112025\u20120012", // hyphen, non-breaking hyphen, figure dash
+		"QCVN135\uff0dQ1-2025-0012",           // full-width hyphen-minus
 	} {
 		if got := NumberKey(s); got != real {
 			t.Errorf("NumberKey(%q) = %q, want %q", s, got, real)
 		}
 	}
-	if NumberKey("12/2025") == NumberKey("122025") {
+	for _, s := range []string{"383\u2215CATTT-NCSC", "383\u2044CATTT-NCSC", "383\uff0fCATTT-NCSC", "383/CATTT\u2013NCSC"} {
+		if got, want := NumberKey(s), NumberKey("383/CATTT-NCSC"); got != want {
+			t.Errorf("NumberKey(%q) = %q, want %q", s, got, want)
+		}
+	}
+	if NumberKey("12/2025") == NumberKey("122025") || NumberKey("12-2025") == NumberKey("12/2025") {
 		t.Error("punctuation no longer tells numbers apart")
 	}
 }

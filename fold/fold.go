@@ -259,24 +259,63 @@ func isASCII(s string) bool {
 // Bump it whenever one of them changes what it returns for some input: the
 // registry then recomputes every stored key once (models.Store.Rekey), so
 // rows written with the old keys meet the new ones. 2: lookalike letters
-// keyed by their skeleton, document numbers by NumberKey.
-const KeyVersion = 2
+// keyed by their skeleton, document numbers by NumberKey. 3: NumberKey
+// also drops control characters and every default-ignorable code point
+// (the combining grapheme joiner, Hangul fillers, variation selectors),
+// and keys lookalike dashes and slashes (en dash, minus sign, fraction
+// slash) as the ASCII ones.
+const KeyVersion = 3
 
 // NumberKey folds a document number (a certificate's, a C/O's, a warning's
 // reference) for lookups that ignore case and spacing: "VN 123/2025-QCVN"
 // and "vn123/2025-qcvn" are one key. Punctuation is kept. Full-width forms
-// are folded to ASCII, invisible format characters (zero-width joiners,
-// bidirectional marks) dropped, and letters of other scripts that look like
-// Latin ones keyed as those letters, so a lookalike number collides with the
-// real one.
+// are folded to ASCII, invisible characters (zero-width joiners,
+// bidirectional marks, control characters, the combining grapheme joiner,
+// Hangul fillers, variation selectors) dropped, and letters of other
+// scripts and dashes or slashes that look like Latin ones keyed as those,
+// so a lookalike number collides with the real one.
 func NumberKey(s string) string {
-	if !isASCII(s) {
-		s = strings.Map(func(r rune) rune {
-			if unicode.Is(unicode.Cf, r) {
-				return -1
-			}
-			return r
-		}, lookalikes(s))
+	if !isASCII(s) || hasControl(s) {
+		s = numberMarks(lookalikes(s))
 	}
 	return strings.ToLower(strings.Join(strings.Fields(s), ""))
+}
+
+// numberMarks drops invisible characters and keys punctuation and symbols
+// outside ASCII by their confusable skeleton when it is ASCII (U+2013 EN
+// DASH and U+2212 MINUS SIGN as "-", U+2044 FRACTION SLASH as "/").
+func numberMarks(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case invisible(r):
+			continue
+		case r >= 0x80 && (unicode.IsPunct(r) || unicode.IsSymbol(r)):
+			if sk := confusables.Skeleton(string(r)); sk != "" && isASCII(sk) && !hasControl(sk) {
+				b.WriteString(sk)
+				continue
+			}
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// invisible reports whether r shows nothing: a control or format
+// character, a default-ignorable code point, or the blank Braille pattern.
+func invisible(r rune) bool {
+	return unicode.IsControl(r) && !unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) ||
+		unicode.Is(unicode.Other_Default_Ignorable_Code_Point, r) || unicode.Is(unicode.Variation_Selector, r) || r == '\u2800'
+}
+
+// hasControl reports whether s holds an ASCII control character other
+// than white space.
+func hasControl(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == 0x7f || c < 0x20 && c != '\t' && c != '\n' && c != '\v' && c != '\f' && c != '\r' {
+			return true
+		}
+	}
+	return false
 }
