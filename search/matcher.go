@@ -59,20 +59,6 @@ func modelLike(q Query) bool {
 	return len(k) >= 3 && len(k) <= match.MaxKey && strings.ContainsAny(k, "0123456789")
 }
 
-func (x *matched) Search(ctx context.Context, q Query) (*Result, error) {
-	res, err := x.search(ctx, q)
-	if err != nil || res.Total > 0 || q.Offset > 0 {
-		return res, err
-	}
-	if head, ok := HeadOffice(q.Text); ok {
-		// A branch's tax code that no record holds: its head office's
-		// (the first ten digits) is the trader the branch belongs to.
-		q.Text = head
-		return x.search(ctx, q)
-	}
-	return res, nil
-}
-
 // HeadOffice is the head office's tax code of a query that is a branch's
 // tax code alone ("0101234567-001", "MST: 0101234567 001",
 // "0101234567001").
@@ -89,12 +75,28 @@ func (x *matched) search(ctx context.Context, q Query) (*Result, error) {
 	// is typed around it (Rewrite).
 	mq := q
 	mq.Text = Rewrite(q.Text)
+	if !modelLike(mq) && len(fold.Key(mq.Text)) > match.MaxKey && (q.Type == "" || q.Type == TypeModel) && q.Province == "" && q.Status == "" {
+		// Too long to be a model number, a listing's address may hold one.
+		if mn, ok := x.modelIn(ctx, mq.Text); ok {
+			mq.Text, q.Text = mn, mn
+		}
+	}
 	if !modelLike(mq) {
 		return x.Index.Search(ctx, q)
 	}
 	ms, err := x.m.MatchModels(ctx, mq.Text, q.Brand, 4*MatcherHits)
 	if err != nil {
 		return nil, fmt.Errorf("match models: %w", err)
+	}
+	if len(ms) == 0 {
+		// A longer text that holds a model number (a listing's address,
+		// a question): the model number is the query, for the engine too.
+		if mn, ok := x.modelIn(ctx, mq.Text); ok {
+			q.Text = mn
+			if ms, err = x.m.MatchModels(ctx, mn, q.Brand, 4*MatcherHits); err != nil {
+				return nil, fmt.Errorf("match models: %w", err)
+			}
+		}
 	}
 	if q.Brand != "" {
 		bk := fold.Key(q.Brand)

@@ -19,6 +19,10 @@ import (
 // name no place ("số", "đường", the "P." or "X." before a ward, the old
 // district "Q.1"). Any other text is returned as it is.
 func Rewrite(text string) string {
+	dropped := false
+	if strings.Contains(text, ",") {
+		text, dropped = withoutDistrict(text)
+	}
 	folded := fold.Text(text)
 	ws := textWords(folded)
 	for _, label := range [][]string{{"mst"}, {"ma", "so", "thue"}} {
@@ -33,7 +37,7 @@ func Rewrite(text string) string {
 		}
 	}
 	model := !address && modelWord(ws)
-	changed := false
+	changed := dropped
 	var out []string
 	for i := 0; i < len(ws); i++ {
 		w, next, prev := ws[i], "", ""
@@ -67,6 +71,33 @@ func Rewrite(text string) string {
 		return text
 	}
 	return strings.Join(out, " ")
+}
+
+// districtPrefixes start the part of an address that names its district
+// (a quận, huyện or thị xã), which the registry's addresses, written after
+// the 2025 reform, no longer hold.
+var districtPrefixes = []string{"quan ", "q.", "q ", "huyen ", "h.", "thi xa ", "tx.", "tx "}
+
+// withoutDistrict is text, an address starting with its house number,
+// less the comma-separated part that names a district ("12 Lê Lợi, P.
+// Bến Thành, Quận 1, TP.HCM"), and whether there was one.
+func withoutDistrict(text string) (string, bool) {
+	parts := strings.Split(text, ",")
+	if len(parts) < 3 || !houseNumber(strings.ToLower(strings.SplitN(strings.TrimSpace(parts[0]), " ", 2)[0])) {
+		return text, false
+	}
+	kept := parts[:1]
+	for _, p := range parts[1:] {
+		f := strings.TrimSpace(fold.Text(p))
+		drop := false
+		for _, pre := range districtPrefixes {
+			drop = drop || strings.HasPrefix(f, pre)
+		}
+		if !drop {
+			kept = append(kept, p)
+		}
+	}
+	return strings.Join(kept, ","), len(kept) < len(parts)
 }
 
 // modelTokens is folded's white-space separated tokens less what a

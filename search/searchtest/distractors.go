@@ -198,6 +198,18 @@ func widen(qs []RelevanceQuery, c, d *Corpus) []RelevanceQuery {
 					q.Want = append(q.Want, d.Models[i].ID)
 				}
 			}
+		case slices.Contains(RedModelKinds, q.Kind):
+			for i, dk := range dkeys {
+				if dk == keyOf[q.Want[0]] {
+					q.Want = append(q.Want, d.Models[i].ID)
+				}
+			}
+		case IsRedOrgKind(q.Kind):
+			for _, o := range d.Organizations {
+				if RedAnswers(q.Kind, q.Q, o) {
+					q.Want = append(q.Want, o.ID)
+				}
+			}
 		case IsFieldOrgKind(q.Kind):
 			for _, o := range d.Organizations {
 				if FieldAnswers(q.Kind, q.Q, o) {

@@ -53,8 +53,10 @@ func main() {
 	writeLines(filepath.Join(*out, "hostile.json"), hostile)
 	field := fieldQueries(c, fams)
 	writeLines(filepath.Join(*out, "field.json"), field)
-	log.Printf("%d models, %d organizations, %d certificates, %d warnings; %d queries, %d typos in %d dense families, %d shop queries, %d hostile, %d field",
-		len(c.Models), len(c.Organizations), len(c.Certificates), len(c.Warnings), len(qs), len(typos), len(fams), len(shops), len(hostile), len(field))
+	red := redteamQueries(c, fams)
+	writeLines(filepath.Join(*out, "redteam.json"), red)
+	log.Printf("%d models, %d organizations, %d certificates, %d warnings; %d queries, %d typos in %d dense families, %d shop queries, %d hostile, %d field, %d red team",
+		len(c.Models), len(c.Organizations), len(c.Certificates), len(c.Warnings), len(qs), len(typos), len(fams), len(shops), len(hostile), len(field), len(red))
 }
 
 // writeLines writes a JSON array with one element a line: the typo set is

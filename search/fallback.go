@@ -1,0 +1,143 @@
+package search
+
+import (
+	"context"
+	"strings"
+
+	"camreg/fold"
+	"camreg/models"
+)
+
+// What a search that found nothing tries next, on every backend (the
+// matcher's wrapper, WithMatcher): the text read another way, each way
+// only when the text has its shape, in turn until one finds something.
+// A query that finds something never gets here, so the common query pays
+// nothing.
+
+// Search is the engine's search with the matcher's models first; a text
+// typed with Telex or VNI keys left in is searched decoded first, and a
+// search that finds nothing tries the readings of Alternatives.
+func (x *matched) Search(ctx context.Context, q Query) (*Result, error) {
+	if t, ok := Telex(q.Text); ok {
+		tq := q
+		tq.Text = t
+		if res, err := x.search(ctx, tq); err != nil || res.Total > 0 {
+			return res, err
+		}
+	}
+	res, err := x.search(ctx, q)
+	if err != nil || res.Total > 0 || q.Offset > 0 {
+		return res, err
+	}
+	for _, alt := range x.alternatives(ctx, q.Text) {
+		aq := q
+		aq.Text = alt
+		r, err := x.search(ctx, aq)
+		if err != nil {
+			return nil, err
+		}
+		if r.Total > 0 {
+			return r, nil
+		}
+	}
+	return res, nil
+}
+
+// maxTaxTries bounds the tax codes one digit away that a tax code found
+// nowhere is searched as (those with a valid check digit: about one in
+// eleven of the 99).
+const maxTaxTries = 16
+
+// alternatives are the other readings of text a search that found nothing
+// tries, in turn: a branch's tax code as its head office's; a tax code one
+// digit away (a digit wrong, two swapped) that is valid; a glued shop's
+// name split into its syllables.
+func (x *matched) alternatives(ctx context.Context, text string) []string {
+	if head, ok := HeadOffice(text); ok {
+		return []string{head}
+	}
+	if near := NearTaxCodes(text); near != nil {
+		return near[:min(len(near), maxTaxTries)]
+	}
+	return Unglue(text, 3)
+}
+
+// NearTaxCodes are the valid tax codes one digit away from text, a tax
+// code alone (perhaps behind "MST"): two neighbours swapped first, then a
+// digit changed, left to right.
+func NearTaxCodes(text string) []string {
+	k := fold.Key(Rewrite(text))
+	if len(k) != 10 || !allDigits([]string{k}) {
+		return nil
+	}
+	var out []string
+	try := func(b []byte) {
+		if s := string(b); s != k {
+			if _, err := models.CheckTaxCode(s); err == nil {
+				out = append(out, s)
+			}
+		}
+	}
+	for i := 0; i+1 < len(k); i++ {
+		b := []byte(k)
+		b[i], b[i+1] = b[i+1], b[i]
+		try(b)
+	}
+	for i := 0; i < len(k); i++ {
+		for d := byte('0'); d <= '9'; d++ {
+			b := []byte(k)
+			b[i] = d
+			try(b)
+		}
+	}
+	return out
+}
+
+// maxWindow is the most words of a longer text read together as one model
+// number ("ipc hfw2241s s4").
+const maxWindow = 4
+
+// MaxKeyLen bounds a run's key modelIn asks the matcher about.
+const MaxKeyLen = 32
+
+// modelIn is the model number a longer text holds, a listing's address
+// ("shopee.vn/camera-dahua-ipc-hfw2241s-s4-i.123.456") or a question
+// ("kiểm tra XNV-6080R"): the longest run of its words that holds a word
+// with a letter and a digit and is a model's own key. The matcher is
+// asked only about such runs, so an address ("257 Phạm Văn Đồng") costs
+// nothing.
+func (x *matched) modelIn(ctx context.Context, text string) (string, bool) {
+	ws := textWords(fold.Text(text))
+	if len(ws) < 2 || len(ws) > 40 {
+		return "", false
+	}
+	mixed := make([]bool, len(ws))
+	any := false
+	for i, w := range ws {
+		mixed[i] = strings.ContainsAny(w, "0123456789") && strings.IndexFunc(w, func(r rune) bool { return r >= 'a' && r <= 'z' }) >= 0
+		any = any || mixed[i]
+	}
+	if !any {
+		return "", false
+	}
+	asked := map[string]bool{}
+	for n := min(maxWindow, len(ws)); n >= 1; n-- {
+		for i := 0; i+n <= len(ws); i++ {
+			run := ws[i : i+n]
+			key := strings.Join(run, "")
+			hasMixed := false
+			for j := i; j < i+n; j++ {
+				hasMixed = hasMixed || mixed[j]
+			}
+			if !hasMixed || len(key) < 4 || len(key) > MaxKeyLen || asked[key] {
+				continue
+			}
+			asked[key] = true
+			ms, err := x.m.MatchModels(ctx, key, "", 1)
+			if err == nil && len(ms) > 0 && ms[0].Distance == 0 && fold.Key(ms[0].ModelNumber) == key {
+				return strings.Join(run, "-"), true
+			}
+		}
+	}
+	return "", false
+}
