@@ -53,3 +53,24 @@ func TestMixedScriptIdentifiersRefused(t *testing.T) {
 			want(http.StatusConflict)
 	})
 }
+
+// Stored text holds no control characters (but tabs and line breaks) and
+// no bidirectional overrides: the audit of 2026-12-07 stored a model name
+// with an escape sequence ("\x1b[31m") and one with U+202E, which shows the
+// name's letters reversed; a warning's summary keeps its line breaks.
+func TestControlCharactersRefusedInStoredText(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *testEnv) {
+		f := e.fixture()
+		vendor := e.key(models.RoleVendor, f.importer)
+		for _, name := range []string{"Camera\x1b[31m", "Camera\u0001", "Camera \u202eIPC", "Camera\u2066x\u2069", "Camera\u009b"} {
+			fields := e.do(http.MethodPost, "/v1/models", vendor, map[string]any{"brand": "Hikvision", "model_number": "CTL-1", "name": name}).
+				want(http.StatusUnprocessableEntity).problemFields()
+			if len(fields) != 1 || fields[0] != "name" {
+				t.Errorf("name %q: fields %v", name, fields)
+			}
+		}
+		e.do(http.MethodPost, "/v1/warnings", e.admin, map[string]any{"authority_org_id": f.authority, "reference": "77/CATTT-NCSC",
+			"title": "x", "summary": "Dòng một.\r\nDòng hai:\tđã sửa.", "severity": "low", "issued_on": "2025-04-10", "measure": "update_firmware",
+			"affected": []map[string]any{{"camera_model_id": f.model}}}).want(http.StatusCreated)
+	})
+}

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"camreg/fold"
@@ -49,6 +50,8 @@ func (v *ValidationError) text(field string, p *string, required bool, max int) 
 		v.Add(field, "must be at most %d characters", max)
 	case strings.ContainsAny(s, "\x00"):
 		v.Add(field, "must not contain NUL characters")
+	case strings.ContainsFunc(s, hiddenControl):
+		v.Add(field, "must not contain control characters or bidirectional overrides")
 	}
 	*p = s
 	return s
@@ -162,4 +165,15 @@ func (v *ValidationError) oneScript(field, s string) {
 	if sc := fold.Scripts(s); len(sc) > 1 {
 		v.Add(field, "mixes letters of the %s scripts; write it in one script", strings.Join(sc, " and "))
 	}
+}
+
+// hiddenControl reports a character stored text may not hold: a control
+// character other than a tab or a line break (an escape sequence in a name
+// recolours an admin's terminal when exported to it; U+0001 in a number
+// made a second document), or a bidirectional embedding, override or
+// isolate, which shows a name's letters in another order than they are
+// stored ("Trojan Source"). The marks U+200E and U+200F are allowed.
+func hiddenControl(r rune) bool {
+	return unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' ||
+		r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069
 }
