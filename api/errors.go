@@ -147,6 +147,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 			slog.String("request_id", p.RequestID), slog.String("why", string(why)), slog.String("error", err.Error()))
 	}
 	setRetryAfter(c.Response().Header(), p)
+	if p.Status == http.StatusMethodNotAllowed {
+		withHead(c.Response().Header())
+	}
 	if p.Status == http.StatusUnauthorized {
 		c.Response().Header().Set("WWW-Authenticate", `Bearer realm="camreg"`)
 	}

@@ -2,6 +2,8 @@ package api
 
 import (
 	"net/http"
+	"slices"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 )
@@ -41,3 +43,25 @@ type headWriter struct{ http.ResponseWriter }
 func (headWriter) Write(b []byte) (int, error) { return len(b), nil }
 
 func (w headWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// allowHead adds HEAD to the Allow header of an OPTIONS answer where GET is
+// allowed (echo's router lists only the methods it has routes for, and HEAD
+// is routed as GET above). handleError does the same for a 405.
+func allowHead(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if c.Request().Method == http.MethodOptions {
+			h := c.Response().Header()
+			c.Response().Before(func() { withHead(h) })
+		}
+		return next(c)
+	}
+}
+
+// withHead adds HEAD to an Allow header that lists GET without it.
+func withHead(h http.Header) {
+	allow := h.Get(echo.HeaderAllow)
+	methods := strings.Split(allow, ", ")
+	if slices.Contains(methods, http.MethodGet) && !slices.Contains(methods, http.MethodHead) {
+		h.Set(echo.HeaderAllow, allow+", "+http.MethodHead)
+	}
+}

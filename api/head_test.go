@@ -39,3 +39,25 @@ func TestHeadWhereverGet(t *testing.T) {
 		}
 	})
 }
+
+// Allow names HEAD wherever GET is allowed, in a 405 and in the answer to
+// OPTIONS (RFC 9110 §10.2.1): the audit of 2026-12-07 found "OPTIONS, GET"
+// on routes that answer HEAD.
+func TestAllowNamesHead(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *testEnv) {
+		for _, c := range []struct {
+			method, path, allow string
+		}{
+			{http.MethodDelete, "/v1/provinces", "OPTIONS, GET, HEAD"},
+			{http.MethodOptions, "/v1/provinces", "OPTIONS, GET, HEAD"},
+			{http.MethodPut, "/v1/models", "OPTIONS, GET, POST, HEAD"},
+			{http.MethodGet, "/v1/imports", "OPTIONS, POST"},
+			{http.MethodOptions, "/v1/imports", "OPTIONS, POST"},
+		} {
+			r := e.do(c.method, c.path, e.admin, nil)
+			if got := r.Header().Get("Allow"); got != c.allow {
+				t.Errorf("%s %s: %d, Allow %q, want %q", c.method, c.path, r.Code, got, c.allow)
+			}
+		}
+	})
+}

@@ -160,6 +160,7 @@ func New(store *models.Store, cfg Config) *Server {
 	e.Server.Addr = cfg.Addr
 
 	e.Pre(headAsGet)
+	e.Pre(allowHead)
 	e.Use(boundRequestID)
 	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{
 		// A client's id is kept when it looks like one; otherwise a new one is made.
