@@ -2,6 +2,7 @@ package models
 
 import (
 	"fmt"
+	"runtime/debug"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -32,11 +33,9 @@ type verifyCache struct {
 	// modelHead is the latest camera_model event up to head: the matcher's
 	// head (it follows models only).
 	modelHead int64
-	byID      map[string]*Model
-	rows      map[string]*modelRows
-	// docs maps "entity:id" of a certificate, warning or C/O to the models
-	// it names, to know whose rows to re-read when it changes.
-	docs map[string][]string
+	// st holds every model, its documents, and the models each document
+	// names, without pointers (verify_snap.go).
+	st *snapStore
 
 	// decisions remembers the matcher's decision for a typed model number
 	// and brand while no model changes (modelHead stands still): the
@@ -88,13 +87,6 @@ func (c *verifyCache) forgetDecisions() {
 	c.decMu.Lock()
 	defer c.decMu.Unlock()
 	c.decisions = nil
-}
-
-// modelRows are one model's documents, as loadVerifyData hands them over.
-type modelRows struct {
-	certs    []CertificateOnDate
-	warnings []verdict.WarningRow
-	origins  []OriginOnDate
 }
 
 func newVerifyCache() *verifyCache { return &verifyCache{head: -1} }
@@ -171,12 +163,15 @@ func (c *verifyCache) rebuild(r reader) error {
 		return err
 	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	if fresh.head >= c.head {
-		c.head, c.modelHead, c.standards, c.byID, c.rows, c.docs =
-			fresh.head, fresh.modelHead, fresh.standards, fresh.byID, fresh.rows, fresh.docs
+		c.head, c.modelHead, c.standards, c.st = fresh.head, fresh.modelHead, fresh.standards, fresh.st
 		c.forgetDecisions()
 	}
+	c.mu.Unlock()
+	// The rows the build read (some 400 MB over the national registry)
+	// are garbage now that the store holds their copy: give their memory
+	// back at once, rather than leave the process at its peak.
+	debug.FreeOSMemory()
 	return nil
 }
 
@@ -204,31 +199,30 @@ func (c *verifyCache) build(r reader) error {
 	if err := loadModelRows(r, "IS NOT NULL", nil, d); err != nil {
 		return err
 	}
-	c.standards, c.byID = sts, map[string]*Model{}
-	c.rows, c.docs = map[string]*modelRows{}, map[string][]string{}
+	st := newSnapStore(len(ms))
 	for i := range ms {
-		c.insertModel(&ms[i])
+		st.putModel(&ms[i])
 	}
-	c.setRows(d, slices.Collect(func(yield func(string) bool) {
-		for i := range ms {
-			if !yield(ms[i].ID) {
-				return
-			}
+	docs := map[string][]string{}
+	for i := range ms {
+		id := ms[i].ID
+		st.setRows(id, d.Certs[id], d.Warnings[id], d.Origins[id])
+		for _, x := range d.Certs[id] {
+			docs["certificate:"+x.ID] = append(docs["certificate:"+x.ID], id)
 		}
-	}))
-	for id, rows := range c.rows {
-		for _, x := range rows.certs {
-			c.docs["certificate:"+x.ID] = append(c.docs["certificate:"+x.ID], id)
+		for _, x := range d.Warnings[id] {
+			docs["warning:"+x.ID] = append(docs["warning:"+x.ID], id)
 		}
-		for _, x := range rows.warnings {
-			if k := "warning:" + x.ID; !slices.Contains(c.docs[k], id) {
-				c.docs[k] = append(c.docs[k], id)
-			}
-		}
-		for _, x := range rows.origins {
-			c.docs["origin_certificate:"+x.ID] = append(c.docs["origin_certificate:"+x.ID], id)
+		for _, x := range d.Origins[id] {
+			docs["origin_certificate:"+x.ID] = append(docs["origin_certificate:"+x.ID], id)
 		}
 	}
+	for k, ids := range docs {
+		slices.Sort(ids)
+		st.setDoc(k, slices.Compact(ids))
+	}
+	st.done()
+	c.standards, c.st = sts, st
 	c.head, c.modelHead = head, modelHead
 	c.forgetDecisions()
 	return nil
@@ -321,8 +315,8 @@ func (c *verifyCache) apply(r reader, head int64) (bool, error) {
 			}
 			for _, doc := range chunk {
 				k := entity + ":" + doc
-				affected = append(append(affected, c.docs[k]...), now[doc]...)
-				c.docs[k] = now[doc]
+				affected = append(append(affected, c.st.docModels(k)...), now[doc]...)
+				c.st.setDoc(k, now[doc])
 			}
 		}
 	}
@@ -334,7 +328,12 @@ func (c *verifyCache) apply(r reader, head int64) (bool, error) {
 			return false, err
 		}
 	}
-	c.setRows(d, affected)
+	for _, id := range affected {
+		c.st.setRows(id, d.Certs[id], d.Warnings[id], d.Origins[id])
+	}
+	if c.st.wasteful() {
+		c.st = c.st.compact()
+	}
 	if modelHead != c.modelHead {
 		c.forgetDecisions()
 	}
@@ -349,34 +348,16 @@ func (c *verifyCache) reloadModels(r reader, ids []string) error {
 		if err != nil {
 			return fmt.Errorf("load changed camera models for verify: %w", err)
 		}
-		for _, id := range chunk {
-			if old := c.byID[id]; old != nil {
-				c.removeModel(old)
-			}
-		}
+		found := make(map[string]bool, len(ms))
 		for i := range ms {
-			c.insertModel(&ms[i])
+			c.st.putModel(&ms[i])
+			found[ms[i].ID] = true
 		}
 		for _, id := range chunk {
-			if c.byID[id] == nil {
-				delete(c.rows, id)
+			if !found[id] {
+				c.st.removeModel(id)
 			}
 		}
 	}
 	return nil
 }
-
-// setRows replaces the documents of the models ids with those in d.
-func (c *verifyCache) setRows(d *verdict.Data, ids []string) {
-	for _, id := range ids {
-		if len(d.Certs[id])+len(d.Warnings[id])+len(d.Origins[id]) == 0 {
-			delete(c.rows, id)
-			continue
-		}
-		c.rows[id] = &modelRows{certs: d.Certs[id], warnings: d.Warnings[id], origins: d.Origins[id]}
-	}
-}
-
-func (c *verifyCache) insertModel(m *Model) { c.byID[m.ID] = m }
-
-func (c *verifyCache) removeModel(m *Model) { delete(c.byID, m.ID) }

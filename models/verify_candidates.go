@@ -54,10 +54,9 @@ func matchModels(r reader, qs []parsedQuery) ([]verdict.Match, map[string]*Model
 	rows := map[string]*Model{}
 	if r.snap != nil {
 		for _, id := range need {
-			// The snapshot's own row, read under its lock: verifyMatched
-			// copies what it hands out.
-			if m := r.snap.byID[id]; m != nil && m.Status == ModelVerified {
-				rows[id] = m
+			// Materialized from the snapshot under its lock.
+			if i, ok := r.snap.st.slot(id); ok && r.snap.st.get(r.snap.st.models[i].status) == ModelVerified {
+				rows[id] = r.snap.st.model(i)
 			}
 		}
 		need = nil

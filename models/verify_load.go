@@ -25,8 +25,8 @@ func loadVerifyData(r reader, ids []string) (*verdict.Data, error) {
 	if r.snap != nil {
 		d.Standards = r.snap.standards
 		for _, id := range ids {
-			if rows := r.snap.rows[id]; rows != nil {
-				d.Certs[id], d.Warnings[id], d.Origins[id] = rows.certs, rows.warnings, rows.origins
+			if i, ok := r.snap.st.slot(id); ok {
+				d.Certs[id], d.Warnings[id], d.Origins[id] = r.snap.st.rowsOf(i)
 			}
 		}
 		return d, nil
