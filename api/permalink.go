@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -36,7 +38,27 @@ func (s *Server) publicBase(c echo.Context) string {
 	if s.publicURL != "" {
 		return s.publicURL
 	}
-	return c.Scheme() + "://" + c.Request().Host
+	return s.scheme(c.Request()) + "://" + c.Request().Host
+}
+
+// scheme is the request's scheme: https over TLS; behind a trusted proxy,
+// its X-Forwarded-Proto when that is http or https; else http. echo's
+// Scheme believed any client's X-Forwarded-Proto, whatever it said, and
+// put it at the head of the permalinks of a page shared caches keep
+// ("X-Forwarded-Proto: javascript").
+func (s *Server) scheme(r *http.Request) string {
+	if r.TLS != nil {
+		return "https"
+	}
+	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		if ip := net.ParseIP(host); ip != nil && slices.ContainsFunc(s.proxies, func(n *net.IPNet) bool { return n.Contains(ip) }) {
+			switch p := strings.ToLower(strings.TrimSpace(r.Header.Get(echo.HeaderXForwardedProto))); p {
+			case "http", "https":
+				return p
+			}
+		}
+	}
+	return "http"
 }
 
 // permalinkCSS is the pages' only style; its hash is in their CSP. Sizes

@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"encoding/json"
 	"encoding/xml"
 	"image/png"
 	"io"
@@ -134,4 +135,47 @@ func TestQRSVGDrawsEveryDarkModule(t *testing.T) {
 	if strings.Count(got, "M") != 4 {
 		t.Errorf("%s draws %d runs, want 4", got, strings.Count(got, "M"))
 	}
+}
+
+// Without a configured public URL, permalinks take the request's host and
+// scheme; the scheme comes from X-Forwarded-Proto only when a trusted proxy
+// sends it, and only as http or https. The audit of 2026-12-07 sent
+// "X-Forwarded-Proto: javascript" from an ordinary client and got
+// "javascript://…/m/…" as the permalink of a verify answer and a feed.
+func TestPermalinkSchemeFromTrustedProxiesOnly(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *testEnv) {
+		e.fixture()
+		generous := map[string]Rate{}
+		for tier := range DefaultRates {
+			generous[tier] = Rate{PerSecond: 1e6, Burst: 1e6}
+		}
+		for _, c := range []struct {
+			proxies     []string
+			remote      string
+			proto, want string
+		}{
+			{nil, "192.0.2.1:1234", "javascript", "http://camreg.test/m/"},
+			// echo believed any client on loopback or a private network
+			{nil, "10.1.2.3:1234", "javascript", "http://camreg.test/m/"},
+			{nil, "127.0.0.1:1234", "https", "http://camreg.test/m/"},
+			{[]string{"198.51.100.0/24"}, "192.0.2.1:1234", "https", "http://camreg.test/m/"}, // the client is not the proxy
+			{[]string{"192.0.2.0/24"}, "192.0.2.1:1234", "https", "https://camreg.test/m/"},
+			{[]string{"192.0.2.0/24"}, "192.0.2.1:1234", "javascript", "http://camreg.test/m/"},
+		} {
+			srv := New(e.store, Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Rates: generous, TrustedProxies: c.proxies})
+			req := httptest.NewRequest(http.MethodGet, "/v1/verify?model=DS-2CD1023G0E-I", nil)
+			req.Host, req.RemoteAddr = "camreg.test", c.remote
+			req.Header.Set("X-Forwarded-Proto", c.proto)
+			rec := httptest.NewRecorder()
+			srv.Handler().ServeHTTP(rec, req)
+			var out struct {
+				Model struct {
+					Permalink string `json:"permalink"`
+				} `json:"model"`
+			}
+			if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil || !strings.HasPrefix(out.Model.Permalink, c.want) {
+				t.Errorf("proxies %v, from %s, X-Forwarded-Proto %s: %d permalink %q, want %s…", c.proxies, c.remote, c.proto, rec.Code, out.Model.Permalink, c.want)
+			}
+		}
+	})
 }

@@ -91,6 +91,9 @@ type Server struct {
 	searchProgress func(context.Context) (search.Progress, error)
 	// publicURL is Config.PublicURL without a trailing slash.
 	publicURL string
+	// proxies are Config.TrustedProxies, parsed: only their
+	// X-Forwarded-Proto is believed (permalink.go).
+	proxies []*net.IPNet
 	// dbTrouble is when a request last met an unavailable database, for /readyz.
 	dbTrouble databaseTrouble
 	// imports are the import jobs this process runs (import.go).
@@ -146,6 +149,7 @@ func New(store *models.Store, cfg Config) *Server {
 		for _, cidr := range cfg.TrustedProxies {
 			if _, n, err := net.ParseCIDR(cidr); err == nil {
 				opts = append(opts, echo.TrustIPRange(n))
+				s.proxies = append(s.proxies, n)
 			}
 		}
 		e.IPExtractor = echo.ExtractIPFromXFFHeader(opts...)
