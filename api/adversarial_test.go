@@ -115,7 +115,10 @@ func TestAdversarialNoPrivateMarkerLeaks(t *testing.T) {
 				paths = append(paths, r.Path+"?limit=500")
 			}
 		}
+		// The public warning and certificate that name the pending model, as
+		// search hits: their hits named its id (the audit of 2026-12-07).
 		paths = append(paths, "/v1/search?q=zqxbrand", "/v1/search?q=ZQXPEND-77", "/v1/search?q=zqxmail",
+			"/v1/search?q=77%2FADV", "/v1/search?q=QCVN135-ADV-2", "/v1/search?q=77%2FADV&type=warning", "/v1/search?q=QCVN135-ADV-2&type=certificate",
 			"/v1/verify?model=ZQXPEND-77", "/v1/verify?model=ZQXPEND-77&brand=Zqxbrand", "/v1/verify?gtin=8934567890120", "/v1/feed.json?brand=Zqxbrand",
 			"/v1/listings?model="+pending, "/v1/certificates?model="+pending, "/v1/findings?trader="+orgB,
 			"/v1/inspections?trader="+orgB, "/v1/audit?entity_id="+orgB)

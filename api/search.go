@@ -183,9 +183,16 @@ func (s *Server) loadHits(ctx context.Context, viewer models.Actor, hits []searc
 		if err != nil {
 			return nil, err
 		}
+		// The models a certificate or warning names that the viewer may
+		// not see (a pending registration) are left out, as GET leaves
+		// them out: a warning's hit told the public a pending model's id.
+		list := values(cs)
+		if err := s.store.HideCertificateModels(ctx, viewer, list); err != nil {
+			return nil, err
+		}
 		view := certificateView(s.store.Today())
-		for id, c := range cs {
-			out[hitKey{search.TypeCertificate, id}] = view(c)
+		for i := range list {
+			out[hitKey{search.TypeCertificate, list[i].ID}] = view(&list[i])
 		}
 	}
 	if len(ids[search.TypeWarning]) > 0 {
@@ -193,8 +200,12 @@ func (s *Server) loadHits(ctx context.Context, viewer models.Actor, hits []searc
 		if err != nil {
 			return nil, err
 		}
-		for id, w := range ws {
-			out[hitKey{search.TypeWarning, id}] = newWarningResponse(w)
+		list := values(ws)
+		if err := s.store.HideWarningModels(ctx, viewer, list); err != nil {
+			return nil, err
+		}
+		for i := range list {
+			out[hitKey{search.TypeWarning, list[i].ID}] = newWarningResponse(&list[i])
 		}
 	}
 	return out, nil
@@ -227,4 +238,13 @@ func searchBusy() error {
 		"too many searches are waiting; the registry's lists and /v1/verify still answer. Try again after Retry-After seconds.")
 	p.p.retryAfter = 1
 	return p
+}
+
+// values copies a map's records into a slice.
+func values[T any](m map[string]*T) []T {
+	out := make([]T, 0, len(m))
+	for _, v := range m {
+		out = append(out, *v)
+	}
+	return out
 }
