@@ -35,6 +35,9 @@ func migrateCmd(cfg *config) *cobra.Command {
 				return err
 			}
 			fmt.Printf("schema at version %d\n", v)
+			if err := st.RestoreDeferredIndexes(ctx, ""); err != nil {
+				return err
+			}
 			if added, err := st.BuildLogTree(ctx); err != nil {
 				return fmt.Errorf("build the log tree: %w", err)
 			} else if added > 0 {

@@ -120,6 +120,11 @@ func open(ctx context.Context, cfg *config, migrate bool) (*models.Store, error)
 			st.Close()
 			return nil, err
 		}
+		// Indexes a killed bulk load set aside are built again.
+		if err := st.RestoreDeferredIndexes(ctx, ""); err != nil {
+			st.Close()
+			return nil, err
+		}
 		// Databases written before the verifiable log get its tree.
 		if _, err := st.BuildLogTree(ctx); err != nil {
 			st.Close()

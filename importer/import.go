@@ -60,6 +60,11 @@ type Options struct {
 	MaxReported int
 	// Limits bound the file (limits.go); zero fields take their defaults.
 	Limits Limits
+	// BulkIndexRows is the fewest new rows (found by the checking pass) for
+	// which the writing pass sets the table's deferrable indexes aside and
+	// builds them after it (bulk_index.go), when they are also at least as
+	// many as the table holds: DefaultBulkIndexRows when zero.
+	BulkIndexRows int
 	// Encoding is the text encoding of a CSV or JSON file (encoding.go);
 	// empty detects it.
 	Encoding string
@@ -230,10 +235,21 @@ func Import(ctx context.Context, st *models.Store, path string, opts Options) (*
 			return sum, ErrRowsInvalid
 		}
 		// Every row is valid: write them, counting afresh.
+		created := sum.Created
 		sum.Rows, sum.Counts = 0, Counts{}
 		r.checked = slices.Clone(r.batchKeys)
-	}
-	if err = r.pass(ctx, sum, true); err != nil {
+		restore, err := r.deferIndexes(ctx, created)
+		if err != nil {
+			return sum, err
+		}
+		err = r.pass(ctx, sum, true)
+		if rerr := restore(); err == nil {
+			err = rerr
+		}
+		if err != nil {
+			return sum, err
+		}
+	} else if err = r.pass(ctx, sum, true); err != nil {
 		return sum, err
 	}
 	if sum.Counts.Created+sum.Counts.Updated > 0 {
