@@ -232,7 +232,7 @@ func (s *Server) routes() {
 	e.GET("/readyz", s.readyz)
 	e.GET("/metrics", s.guardMetrics(promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{})))
 	e.GET("/openapi.json", s.openAPI)
-	e.GET("/swagger/*", echoSwagger.WrapHandler)
+	e.GET("/swagger/*", problemOnNotFound(echoSwagger.WrapHandler))
 	e.GET("/swagger", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/swagger/index.html") })
 
 	v1 := e.Group("/v1")
@@ -338,7 +338,7 @@ func (s *Server) routes() {
 	e.GET("/m/:brand/:model/qr.svg", s.permalinkQRSVG)
 
 	// The inspector's page (package web): embedded static files, public.
-	page := echo.WrapHandler(web.Handler())
+	page := problemOnNotFound(echo.WrapHandler(web.Handler()))
 	e.GET(web.IndexPath, page)
 	e.HEAD(web.IndexPath, page)
 	e.GET(web.StaticPrefix+"*", page)
