@@ -40,6 +40,9 @@ type Entry struct {
 	LooseKey string
 	// Listings is how many listings name the model: the last tie-break.
 	Listings int
+	// Brand and ModelNumber are the model's as printed, carried for the
+	// caller (not matched on).
+	Brand, ModelNumber string
 }
 
 // Query is what a person typed.
@@ -85,22 +88,22 @@ type Result struct {
 // Index is an immutable matcher over a set of entries; With derives an
 // updated one cheaply. It is safe for concurrent use.
 type Index struct {
-	fst     *vellum.FST
-	groups  [][]int32 // FST value → entries with that merged key
-	entries []Entry
+	fst *vellum.FST
+	// The built entries, without pointers for the collector to follow
+	// (entries.go): FST value g → recs[groupIdx[groupOff[g]:groupOff[g+1]]].
+	built *builtEntries
 	// extra holds entries added since the FST was built, scanned one by
 	// one; removed holds the ids whose built entries no longer count
 	// (removed, or replaced by an entry of extra).
 	extra   []Entry
 	removed map[string]bool
 	brands  map[string]bool
-	built   map[string]bool // ids of entries
 }
 
 // New builds an index over entries. Entries with an empty model key are
 // left out.
 func New(entries []Entry) (*Index, error) {
-	ix := &Index{removed: map[string]bool{}, brands: map[string]bool{}, built: map[string]bool{}}
+	ix := &Index{removed: map[string]bool{}, brands: map[string]bool{}, built: newBuiltEntries(len(entries))}
 	type keyed struct {
 		key string
 		i   int32
@@ -110,9 +113,7 @@ func New(entries []Entry) (*Index, error) {
 		if e.ModelKey == "" {
 			continue
 		}
-		i := int32(len(ix.entries))
-		ix.entries = append(ix.entries, e)
-		ix.built[e.ID] = true
+		i := ix.built.add(e)
 		ix.brands[e.BrandKey] = true
 		m := Merge(e.ModelKey)
 		keys = append(keys, keyed{m, i})
@@ -134,12 +135,13 @@ func New(entries []Entry) (*Index, error) {
 				group = append(group, keys[j].i)
 			}
 		}
-		if err := b.Insert([]byte(keys[i].key), uint64(len(ix.groups))); err != nil {
+		if err := b.Insert([]byte(keys[i].key), uint64(ix.built.groups())); err != nil {
 			return nil, fmt.Errorf("build matcher: %w", err)
 		}
-		ix.groups = append(ix.groups, group)
+		ix.built.addGroup(group)
 		i = j
 	}
+	ix.built.done()
 	if err := b.Close(); err != nil {
 		return nil, fmt.Errorf("build matcher: %w", err)
 	}
@@ -150,7 +152,7 @@ func New(entries []Entry) (*Index, error) {
 }
 
 // Len is the number of entries the index matches.
-func (ix *Index) Len() int { return len(ix.entries) + len(ix.extra) - len(ix.removed) }
+func (ix *Index) Len() int { return len(ix.built.recs) + len(ix.extra) - len(ix.removed) }
 
 // Pending is the number of changes With has layered over the built FST:
 // callers rebuild with New once it grows past a few thousand.
@@ -160,7 +162,7 @@ func (ix *Index) Pending() int { return len(ix.extra) + len(ix.removed) }
 // same id) and no longer matches the ids in remove. The receiver is
 // unchanged.
 func (ix *Index) With(add []Entry, remove []string) *Index {
-	n := &Index{fst: ix.fst, groups: ix.groups, entries: ix.entries, built: ix.built,
+	n := &Index{fst: ix.fst, built: ix.built,
 		removed: make(map[string]bool, len(ix.removed)+len(add)+len(remove)), brands: make(map[string]bool, len(ix.brands))}
 	for k := range ix.removed {
 		n.removed[k] = true
@@ -181,7 +183,7 @@ func (ix *Index) With(add []Entry, remove []string) *Index {
 		}
 	}
 	for id := range gone {
-		if ix.built[id] {
+		if ix.built.has(id) {
 			n.removed[id] = true
 		}
 	}
@@ -312,8 +314,8 @@ func (ix *Index) scan(merged string, d int, fn func(Entry)) error {
 		if err != nil || !ok {
 			return err
 		}
-		for _, i := range ix.groups[v] {
-			fn(ix.entries[i])
+		for _, i := range ix.built.group(v) {
+			fn(ix.built.entry(i))
 		}
 		return nil
 	}
@@ -322,8 +324,8 @@ func (ix *Index) scan(merged string, d int, fn func(Entry)) error {
 	it, err := ix.fst.Search(aut, nil, nil)
 	for err == nil {
 		_, v := it.Current()
-		for _, i := range ix.groups[v] {
-			fn(ix.entries[i])
+		for _, i := range ix.built.group(v) {
+			fn(ix.built.entry(i))
 		}
 		err = it.Next()
 	}

@@ -31,10 +31,12 @@ type Matcher struct {
 }
 
 type matcherState struct {
-	ix       *match.Index
-	head     int64
+	ix   *match.Index
+	head int64
+	// listings counts the listings of models that were not verified when
+	// the index was built (the index holds the others' counts, as it was
+	// built): a model verified since takes its count from one or the other.
 	listings map[string]int
-	models   map[string]MatchCandidate
 
 	// found remembers Candidates' answers in this state (a state is never
 	// changed, only replaced, so an answer holds as long as it does):
@@ -149,9 +151,7 @@ func (m *Matcher) Candidates(ctx context.Context, text, brand string, limit int)
 	}
 	out := make([]MatchCandidate, 0, len(res.Candidates))
 	for _, c := range res.Candidates {
-		mc := st.models[c.ID]
-		mc.Distance = c.Distance
-		out = append(out, mc)
+		out = append(out, MatchCandidate{ID: c.ID, Brand: c.Brand, ModelNumber: c.ModelNumber, Distance: c.Distance})
 	}
 	st.remember(key, slices.Clone(out))
 	return out, nil
@@ -211,8 +211,9 @@ type matcherRow struct {
 	ID, Brand, BrandKey, ModelNumber, ModelKey, LooseKey, Status string
 }
 
-func (r matcherRow) entry(listings map[string]int) match.Entry {
-	return match.Entry{ID: r.ID, BrandKey: r.BrandKey, ModelKey: r.ModelKey, LooseKey: r.LooseKey, Listings: listings[r.ID]}
+func (r matcherRow) entry(listings int) match.Entry {
+	return match.Entry{ID: r.ID, BrandKey: r.BrandKey, ModelKey: r.ModelKey, LooseKey: r.LooseKey, Listings: listings,
+		Brand: r.Brand, ModelNumber: r.ModelNumber}
 }
 
 const matcherColumns = "id, brand, brand_key, model_number, model_key, loose_key, status"
@@ -237,14 +238,19 @@ func (m *Matcher) build(ctx context.Context) (*matcherState, error) {
 	if err := db.Raw("SELECT camera_model_id, COUNT(*) AS n FROM listings GROUP BY camera_model_id").Scan(&counts).Error; err != nil {
 		return nil, fmt.Errorf("build the matcher: %w", err)
 	}
-	st := &matcherState{head: head, listings: make(map[string]int, len(counts)), models: make(map[string]MatchCandidate, len(rows))}
+	listings := make(map[string]int, len(counts))
 	for _, c := range counts {
-		st.listings[c.CameraModelID] = c.N
+		listings[c.CameraModelID] = c.N
 	}
 	es := make([]match.Entry, len(rows))
 	for i, r := range rows {
-		es[i] = r.entry(st.listings)
-		st.models[r.ID] = MatchCandidate{ID: r.ID, Brand: r.Brand, ModelNumber: r.ModelNumber}
+		es[i] = r.entry(listings[r.ID])
+		delete(listings, r.ID)
+	}
+	// A map emptied by deletes keeps its buckets: copy what is left.
+	st := &matcherState{head: head, listings: make(map[string]int, len(listings))}
+	for id, n := range listings {
+		st.listings[id] = n
 	}
 	if st.ix, err = match.New(es); err != nil {
 		return nil, err
@@ -265,10 +271,7 @@ func (m *Matcher) patch(ctx context.Context, st *matcherState, head int64) (*mat
 	if len(ids) > matcherPatchLimit {
 		return m.build(ctx)
 	}
-	next := &matcherState{head: head, listings: st.listings, models: make(map[string]MatchCandidate, len(st.models)+len(ids))}
-	for k, v := range st.models {
-		next.models[k] = v
-	}
+	next := &matcherState{head: head, listings: st.listings}
 	var add []match.Entry
 	found := map[string]bool{}
 	for chunk := range slices.Chunk(ids, 500) {
@@ -281,15 +284,17 @@ func (m *Matcher) patch(ctx context.Context, st *matcherState, head int64) (*mat
 				continue
 			}
 			found[r.ID] = true
-			add = append(add, r.entry(st.listings))
-			next.models[r.ID] = MatchCandidate{ID: r.ID, Brand: r.Brand, ModelNumber: r.ModelNumber}
+			n, ok := st.ix.BuiltListings(r.ID)
+			if !ok {
+				n = st.listings[r.ID]
+			}
+			add = append(add, r.entry(n))
 		}
 	}
 	var remove []string
 	for _, id := range ids {
 		if !found[id] {
 			remove = append(remove, id)
-			delete(next.models, id)
 		}
 	}
 	next.ix = st.ix.With(add, remove)

@@ -242,7 +242,7 @@ func verifyAll(r reader, qs []parsedQuery) ([]Verification, error) {
 	if err != nil {
 		return nil, err
 	}
-	return verifyMatched(r, qs, ms, rows)
+	return verifyMatched(r, qs, ms, rows, true)
 }
 
 // verifyModels evaluates known models (a trader's listings, a permalink's
@@ -261,13 +261,15 @@ func verifyModels(r reader, ms []Model, at Date) ([]Verification, error) {
 		matches[i] = verdict.Exact(&vm)
 		rows[ms[i].ID] = &ms[i]
 	}
-	return verifyMatched(r, qs, matches, rows)
+	return verifyMatched(r, qs, matches, rows, false)
 }
 
 // verifyMatched loads the documents of the matched models and evaluates
-// each query against them; rows are the full models by id. The caller holds
-// the snapshot's read lock, if the reader has a snapshot.
-func verifyMatched(r reader, qs []parsedQuery, matches []verdict.Match, rows map[string]*Model) ([]Verification, error) {
+// each query against them; rows are the full models by id, each the
+// answers' own when owned (matchModels made them for this verify), else
+// copied for each answer. The caller holds the snapshot's read lock, if the
+// reader has a snapshot.
+func verifyMatched(r reader, qs []parsedQuery, matches []verdict.Match, rows map[string]*Model, owned bool) ([]Verification, error) {
 	ids := []string{}
 	seen := map[string]bool{}
 	for _, m := range matches {
@@ -286,12 +288,19 @@ func verifyMatched(r reader, qs []parsedQuery, matches []verdict.Match, rows map
 		}
 	}
 	vs := verdict.EvaluateAll(qs, matches, data)
+	// One answer takes an owned model itself, the others a copy, so that no
+	// two answers share one.
+	used := map[*Model]bool{}
 	out := make([]Verification, len(vs))
 	for i, v := range vs {
 		out[i] = Verification{Verification: v}
 		if v.Model != nil {
-			m := *rows[v.Model.ID]
-			out[i].Model = &m
+			if m := rows[v.Model.ID]; owned && !used[m] {
+				used[m], out[i].Model = true, m
+			} else {
+				c := *m
+				out[i].Model = &c
+			}
 		}
 		if v.Candidates != nil {
 			out[i].Candidates = make([]Model, len(v.Candidates))

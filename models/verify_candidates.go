@@ -20,7 +20,7 @@ func matchModels(r reader, qs []parsedQuery) ([]verdict.Match, map[string]*Model
 	if r.matcher == nil {
 		return nil, nil, fmt.Errorf("match models: no matcher")
 	}
-	ctx := r.db.Statement.Context
+	ctx := r.ctx
 	// With the snapshot, its modelHead is the latest camera_model event up
 	// to the head this verify read: the matcher need not read it again.
 	head := int64(-1)

@@ -42,7 +42,7 @@ type headRead struct {
 
 // read returns a head read after the call began.
 func (h *headReads) read(r reader) (int64, error) {
-	ctx := r.db.Statement.Context
+	ctx := r.ctx
 	h.mu.Lock()
 	if b := h.next; b != nil {
 		// Queued behind the read in flight, not started yet: share it.
@@ -109,13 +109,13 @@ func (h *headReads) read(r reader) (int64, error) {
 // wrk, 12.7% of a warm verify's CPU was SQLite's parser).
 func (h *headReads) readHead(r reader) (int64, error) {
 	if h.version != nil {
-		return h.version.head(r.db.Statement.Context)
+		return h.version.head(r.ctx)
 	}
-	db, ok := r.db.Statement.ConnPool.(*sql.DB)
+	db, ok := r.g.Statement.ConnPool.(*sql.DB)
 	if !ok {
 		return readHead(r)
 	}
-	if head, tried, err := h.pg.head(r.db.Statement.Context, db); tried {
+	if head, tried, err := h.pg.head(r.ctx, db); tried {
 		return head, err
 	}
 	h.once.Do(func() { h.stmt, _ = db.Prepare(headQuery) })
@@ -123,7 +123,7 @@ func (h *headReads) readHead(r reader) (int64, error) {
 		return readHead(r)
 	}
 	var head int64
-	if err := h.stmt.QueryRowContext(r.db.Statement.Context).Scan(&head); err != nil {
+	if err := h.stmt.QueryRowContext(r.ctx).Scan(&head); err != nil {
 		return 0, fmt.Errorf("read the change-log head: %w", err)
 	}
 	return head, nil

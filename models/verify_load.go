@@ -128,7 +128,12 @@ func loadOrigins(r reader, cond string, args []any, d *verdict.Data) error {
 // reader runs the verify path's queries on a connection: the pool, with
 // the store's snapshot, or an inspection's transaction, without it.
 type reader struct {
-	db *gorm.DB
+	// g is the store's gorm handle (or a write's transaction) as it is,
+	// and ctx the verify's context: queries take it as they run, rather
+	// than through a gorm session made for every verify (WithContext:
+	// 0.6 KB and 9 allocations a request).
+	g   *gorm.DB
+	ctx context.Context
 	// matcher finds the models a query names (verify_candidates.go).
 	matcher *Matcher
 	// snap, when set, is the store's snapshot, at or past the change log's
@@ -151,8 +156,8 @@ func (s *Store) reader(ctx context.Context) (reader, error) { return s.readerWai
 // readerWaiting is reader; with wait, a snapshot that must be built whole
 // is built before it returns, rather than in the background.
 func (s *Store) readerWaiting(ctx context.Context, wait bool) (reader, error) {
-	r := reader{db: s.db.WithContext(ctx), matcher: s.matcher, head: -1}
-	if _, pooled := r.db.Statement.ConnPool.(*sql.DB); !pooled || s.cache == nil {
+	r := reader{g: s.db, ctx: ctx, matcher: s.matcher, head: -1}
+	if _, pooled := r.g.Statement.ConnPool.(*sql.DB); !pooled || s.cache == nil {
 		return r, nil
 	}
 	head, err := s.heads.read(r)
@@ -201,20 +206,22 @@ func readHead(r reader) (int64, error) {
 // detached is r on a context that is never cancelled (for the snapshot's
 // whole build, which outlives the verify that started it).
 func (r reader) detached() reader {
-	r.db = r.db.WithContext(context.WithoutCancel(r.db.Statement.Context))
+	r.ctx = context.WithoutCancel(r.ctx)
 	return r
 }
 
 // txReader reads within a write's transaction, which may hold changes the
 // change log's committed head does not show yet: no cache.
-func (s *Store) txReader(tx *gorm.DB) reader { return reader{db: tx, matcher: s.matcher, head: -1} }
+func (s *Store) txReader(tx *gorm.DB) reader {
+	return reader{g: tx, ctx: tx.Statement.Context, matcher: s.matcher, head: -1}
+}
 
 // query runs a query written with ? placeholders.
 func (r reader) query(query string, args ...any) (*sql.Rows, error) {
-	if r.db.Dialector.Name() == "postgres" {
+	if r.g.Dialector.Name() == "postgres" {
 		query = dollarPlaceholders(query)
 	}
-	return r.db.Statement.ConnPool.QueryContext(r.db.Statement.Context, query, args...)
+	return r.g.Statement.ConnPool.QueryContext(r.ctx, query, args...)
 }
 
 // dollarPlaceholders numbers ? placeholders as $1, $2, ... for PostgreSQL.
@@ -295,7 +302,7 @@ func loadStatusHistory(r reader, certIDs []string) (verdict.Timelines, error) {
 	out := verdict.Timelines{}
 	for chunk := range slices.Chunk(certIDs, 500) {
 		var events []Event
-		if err := r.db.Select("seq", "action", "entity_id", "changes").
+		if err := r.g.WithContext(r.ctx).Select("seq", "action", "entity_id", "changes").
 			Where("entity = ? AND entity_id IN ?", "certificate", chunk).Order("seq").Find(&events).Error; err != nil {
 			return nil, fmt.Errorf("load certificate status history: %w", err)
 		}
