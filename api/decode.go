@@ -182,10 +182,15 @@ func duplicateKey(body []byte) (string, bool) {
 			continue
 		case string:
 			if top != nil && !top.array && top.expect {
-				if top.keys[t] {
+				// Keys are compared as encoding/json matches them to
+				// fields, ignoring case ("Model" is model, "ſtatus"
+				// status): {"model": "A", "Model": "B"} in a bulk
+				// verify's item was judged as B.
+				k := strings.ToLower(strings.ToUpper(t))
+				if top.keys[k] {
 					return path(t), true
 				}
-				top.keys[t] = true
+				top.keys[k] = true
 				top.key = t
 				top.expect = false
 				continue
