@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -25,9 +26,18 @@ import (
 // holds one of any n-need+1 of them: the n-need+1 clauses that match the
 // fewest records drive (their postings are read), and the others are only
 // advanced to each record the drivers find, to count and score it.
+//
+// When the clauses' sources are known (srcs, one list for each clause),
+// the records that can match are found first on the postings' bitmaps,
+// under the search's filters (see candidates), and the clauses read their
+// postings at those records only.
 type atLeast struct {
 	clauses []query.Query
 	need    int
+	srcs    [][]source
+	// filters are the term filters the search's matches must pass (see
+	// buildQuery): the candidates are those passing them.
+	filters []source
 }
 
 func newAtLeast(clauses []query.Query, need int) *atLeast {
@@ -36,9 +46,19 @@ func newAtLeast(clauses []query.Query, need int) *atLeast {
 
 // Searcher builds the clauses' searchers as query.DisjunctionQuery does.
 func (q *atLeast) Searcher(ctx context.Context, i index.IndexReader, m mapping.IndexMapping, options bsearch.SearcherOptions) (bsearch.Searcher, error) {
+	r := i
+	if snap, ok := i.(*scorch.IndexSnapshot); ok && len(q.srcs) == len(q.clauses) && q.need > 1 && q.need <= len(q.clauses) {
+		cands, ok, err := candidates(snap, q.srcs, q.filters, q.need)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			r = &candReader{IndexReader: i, fuzzy: snap, cands: cands}
+		}
+	}
 	ss := make([]bsearch.Searcher, 0, len(q.clauses))
 	for _, c := range q.clauses {
-		s, err := c.Searcher(ctx, i, m, options)
+		s, err := c.Searcher(ctx, r, m, options)
 		if err != nil {
 			for _, s := range ss {
 				_ = s.Close()

@@ -48,6 +48,7 @@ func run(ctx context.Context, idx blevelib.Index, q search.Query) (*search.Resul
 		return nil, err
 	}
 	ps := plans(q.Text, st)
+	var chk *checker
 	for i := 0; i < len(ps); i++ {
 		if i == 1 {
 			// The exact plan found nothing: the looser plans rank a
@@ -66,6 +67,27 @@ func run(ctx context.Context, idx blevelib.Index, q search.Query) (*search.Resul
 			if n == 0 {
 				continue
 			}
+		}
+		// The first plan usually finds something, and cheaply (a model
+		// number): it is checked under a filter only (a trader's name
+		// under type=model).
+		none := false
+		if i > 0 || q.Type != "" || q.Brand != "" || q.Province != "" || q.Status != "" {
+			if chk == nil {
+				if chk, err = newChecker(idx); err != nil {
+					return nil, err
+				}
+				defer chk.close()
+			}
+			if none, err = chk.nothing(ctx, buildQuery(pl.query, q)); err != nil {
+				return nil, err
+			}
+		}
+		if none {
+			if i == len(ps)-1 {
+				return emptyResult(), nil
+			}
+			continue
 		}
 		res, err := runPlan(ctx, idx, q, pl.query, st.together(pl.plan, q.FacetLimit()), st.split(pl.plan))
 		if err != nil || res.Total > 0 || i == len(ps)-1 {
@@ -108,8 +130,8 @@ func runPlan(ctx context.Context, idx blevelib.Index, q search.Query, text query
 	if err != nil {
 		return nil, fmt.Errorf("bleve search: %w", err)
 	}
-	out := &search.Result{Total: int(res.Total), Hits: make([]search.Hit, 0, len(res.Hits)), FacetsExact: true,
-		Facets: search.Facets{Type: map[string]int{}, Brand: map[string]int{}, Province: map[string]int{}, Status: map[string]int{}}}
+	out := emptyResult()
+	out.Total, out.Hits = int(res.Total), make([]search.Hit, 0, len(res.Hits))
 	if split && len(res.Hits) > 0 {
 		ids := make([]string, len(res.Hits))
 		for i, h := range res.Hits {
@@ -180,6 +202,12 @@ func runPlan(ctx context.Context, idx blevelib.Index, q search.Query, text query
 }
 
 var yes, no = true, false
+
+// emptyResult is the answer of a search that found nothing.
+func emptyResult() *search.Result {
+	return &search.Result{Hits: []search.Hit{}, FacetsExact: true,
+		Facets: search.Facets{Type: map[string]int{}, Brand: map[string]int{}, Province: map[string]int{}, Status: map[string]int{}}}
+}
 
 // matchOnly is q less its scoring-only clauses: a boolean query's should
 // clauses beside a single must clause (see textQuery) add to the score of
@@ -255,17 +283,22 @@ func buildQuery(text query.Query, q search.Query) query.Query {
 	if text != nil {
 		must = append(must, text)
 	}
+	var filters []source
 	term := func(field, value string) {
 		if value != "" {
 			t := query.NewTermQuery(value)
 			t.SetField(field)
 			must = append(must, t)
+			filters = append(filters, source{field: field, terms: []string{value}})
 		}
 	}
 	term("type", string(q.Type))
 	term("brand_key", fold.Key(q.Brand))
 	term("province", q.Province)
 	term("status", q.Status)
+	if text != nil {
+		filterAtLeast(text, filters)
+	}
 	if len(must) == 0 {
 		return query.NewMatchAllQuery()
 	}
@@ -273,6 +306,27 @@ func buildQuery(text query.Query, q search.Query) query.Query {
 		return must[0]
 	}
 	return query.NewConjunctionQuery(must)
+}
+
+// filterAtLeast tells the atLeast clauses of text the filters its
+// matches must pass, from which they find their candidates.
+func filterAtLeast(text query.Query, filters []source) {
+	switch q := text.(type) {
+	case *atLeast:
+		q.filters = filters
+	case *query.BooleanQuery:
+		if q.Must != nil {
+			filterAtLeast(q.Must, filters)
+		}
+	case *query.ConjunctionQuery:
+		for _, c := range q.Conjuncts {
+			filterAtLeast(c, filters)
+		}
+	case *query.DisjunctionQuery:
+		for _, c := range q.Disjuncts {
+			filterAtLeast(c, filters)
+		}
+	}
 }
 
 // words splits folded text into words of letters and digits.
@@ -425,8 +479,10 @@ func textQuery(text, folded string, ws []string, st stats, p plan) query.Query {
 	code, from, to, inProvince := search.ProvinceWords(ws)
 	inProvince = inProvince && p != planMost
 	dead, keyless := 0, false
+	var wordSrcs [][]source // under planMost, the sources of each of wordClauses
 	for i, w := range ws {
 		var alts []query.Query
+		var srcs []source
 		altAdd := func(q interface{ SetBoost(float64) }, boost float64) {
 			q.SetBoost(boost)
 			alts = append(alts, q.(query.Query))
@@ -435,18 +491,21 @@ func textQuery(text, folded string, ws []string, st stats, p plan) query.Query {
 		// "hikvision 1043" for DS-2CD1043G2-LIU.
 		if isPiece(ws, w) {
 			altAdd(prefixQ("key_suffixes", fold.Key(w)), boostWordKey)
+			srcs = append(srcs, source{field: "key_suffixes", prefix: fold.Key(w)})
 		}
 		for _, field := range []struct {
 			name  string
 			boost float64
 		}{{"title", boostWordTitle}, {"body", boostWordBody}} {
 			altAdd(termQ(field.name, w), field.boost)
+			srcs = append(srcs, source{field: field.name, terms: []string{w}})
 			if fz := fuzziness(w); fz > 0 && field.name == "title" && p != planExact {
 				f := query.NewFuzzyQuery(w)
 				f.SetField(field.name)
 				f.SetFuzziness(fz)
 				f.SetPrefix(1)
 				altAdd(f, boostFuzzy)
+				srcs = append(srcs, source{field: field.name, fuzzy: w, fuzziness: fz})
 			}
 		}
 		if !inProvince || i < from || i >= to {
@@ -489,6 +548,7 @@ func textQuery(text, folded string, ws []string, st stats, p plan) query.Query {
 		} else {
 			wordClauses = append(wordClauses, query.NewDisjunctionQuery(alts))
 			wordCommon = append(wordCommon, common[w])
+			wordSrcs = append(wordSrcs, srcs)
 		}
 	}
 	var province query.Query
@@ -531,7 +591,11 @@ func textQuery(text, folded string, ws []string, st stats, p plan) query.Query {
 		// the record, still finds it.
 		// bleve's disjunction with a minimum would find and score the
 		// same, reading every word's postings through: see atLeast.
-		should = append(should, newAtLeast(wordClauses, need))
+		most := newAtLeast(wordClauses, need)
+		if !inProvince {
+			most.srcs = wordSrcs
+		}
+		should = append(should, most)
 	}
 	d := query.NewDisjunctionQuery(should)
 	d.SetMin(1)

@@ -3,6 +3,7 @@ package bleve
 import (
 	"fmt"
 	"math/rand/v2"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -17,11 +18,24 @@ import (
 func randomIndex(t *testing.T, r *rand.Rand, word func() string, batches, per, titleMax, bodyMax int,
 	record func(batch, i int, title, body string) (string, map[string]any)) blevelib.Index {
 	t.Helper()
+	return randomIndexIn(t, "", r, word, batches, per, titleMax, bodyMax, record)
+}
+
+// randomIndexIn is randomIndex in dir: a scorch index of zapx segments,
+// as the server's is (in memory, blevelib.NewMemOnly's, when dir is "").
+func randomIndexIn(t *testing.T, dir string, r *rand.Rand, word func() string, batches, per, titleMax, bodyMax int,
+	record func(batch, i int, title, body string) (string, map[string]any)) blevelib.Index {
+	t.Helper()
 	m, err := Mapping()
 	if err != nil {
 		t.Fatal(err)
 	}
-	idx, err := blevelib.NewMemOnly(m)
+	var idx blevelib.Index
+	if dir == "" {
+		idx, err = blevelib.NewMemOnly(m)
+	} else {
+		idx, err = blevelib.New(filepath.Join(dir, "idx"), m)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
