@@ -257,6 +257,13 @@ func (ix *Index) Find(q Query) (Result, error) {
 	return res, err
 }
 
+// FindExact is Find with no edit allowed: the models whose key is the
+// typed key's, but for confusables (O/0, I/1, …). A look-up, not a walk.
+func (ix *Index) FindExact(q Query) (Result, error) {
+	res, _, err := ix.find(q, 0)
+	return res, err
+}
+
 // find is Find with the edits allowed capped at maxD; capped says whether
 // the cap cut what some reading was allowed.
 func (ix *Index) find(q Query, maxD int) (res Result, capped bool, err error) {

@@ -157,6 +157,30 @@ func (m *Matcher) Candidates(ctx context.Context, text, brand string, limit int)
 	return out, nil
 }
 
+// Exact is Candidates with no edit allowed (match.Index FindExact): the
+// models whose key the typed text is, for search to tell whether a run of
+// a longer text is a model number.
+func (m *Matcher) Exact(ctx context.Context, text string) ([]MatchCandidate, error) {
+	st, err := m.current(ctx, -1)
+	if err != nil {
+		return nil, err
+	}
+	res, err := st.ix.FindExact(match.Query{Text: text})
+	if errors.Is(err, match.ErrTooLong) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := make([]MatchCandidate, 0, len(res.Candidates))
+	for _, c := range res.Candidates {
+		mc := st.models[c.ID]
+		mc.Distance = c.Distance
+		out = append(out, mc)
+	}
+	return out, nil
+}
+
 // current returns the matcher's state as of the change log's head, read
 // unless given (head >= 0).
 func (m *Matcher) current(ctx context.Context, head int64) (*matcherState, error) {

@@ -93,8 +93,8 @@ func NearTaxCodes(text string) []string {
 	return out
 }
 
-// maxWindow is the most words of a longer text read together as one model
-// number ("ipc hfw2241s s4").
+// maxWindow is the most pieces of a link read together as one model
+// number ("ipc-hfw2241s-s4").
 const maxWindow = 4
 
 // MaxKeyLen bounds a run's key modelIn asks the matcher about.
@@ -102,42 +102,73 @@ const MaxKeyLen = 32
 
 // modelIn is the model number a longer text holds, a listing's address
 // ("shopee.vn/camera-dahua-ipc-hfw2241s-s4-i.123.456") or a question
-// ("kiểm tra XNV-6080R"): the longest run of its words that holds a word
-// with a letter and a digit and is a model's own key. The matcher is
-// asked only about such runs, so an address ("257 Phạm Văn Đồng") costs
-// nothing.
+// ("kiểm tra XNV-6080R"), asked of the matcher a model's own key: in a
+// question, each word with a letter and a digit, alone and after the word
+// before it ("Tapo C310G"); in a link, the runs of its pieces that hold
+// such a piece. An address ("257 Phạm Văn Đồng") holds none and costs
+// nothing; a question costs a look-up or two.
 func (x *matched) modelIn(ctx context.Context, text string) (string, bool) {
-	ws := textWords(fold.Text(text))
-	if len(ws) < 2 || len(ws) > 40 {
+	toks := strings.Fields(fold.Text(text))
+	if len(toks) > 40 {
 		return "", false
 	}
-	mixed := make([]bool, len(ws))
-	any := false
-	for i, w := range ws {
-		mixed[i] = strings.ContainsAny(w, "0123456789") && strings.IndexFunc(w, func(r rune) bool { return r >= 'a' && r <= 'z' }) >= 0
-		any = any || mixed[i]
-	}
-	if !any {
+	whole := fold.Key(text)
+	asked := map[string]bool{whole: true}
+	try := func(run []string) (string, bool) {
+		key := strings.Join(run, "")
+		if len(key) < 4 || len(key) > MaxKeyLen || asked[key] {
+			return "", false
+		}
+		asked[key] = true
+		var ms []ModelMatch
+		var err error
+		if em, ok := x.m.(ExactMatcher); ok {
+			ms, err = em.ExactModels(ctx, key)
+		} else {
+			ms, err = x.m.MatchModels(ctx, key, "", 1)
+		}
+		if err == nil && len(ms) > 0 && ms[0].Distance == 0 && fold.Key(ms[0].ModelNumber) == key {
+			return strings.Join(run, "-"), true
+		}
 		return "", false
 	}
-	asked := map[string]bool{}
-	for n := min(maxWindow, len(ws)); n >= 1; n-- {
-		for i := 0; i+n <= len(ws); i++ {
-			run := ws[i : i+n]
-			key := strings.Join(run, "")
-			hasMixed := false
-			for j := i; j < i+n; j++ {
-				hasMixed = hasMixed || mixed[j]
+	for i, t := range toks {
+		if strings.Contains(t, "/") && strings.Contains(t, ".") {
+			// A link: its pieces, the longest runs first.
+			ps := textWords(t)
+			for n := min(maxWindow, len(ps)); n >= 1; n-- {
+				for j := 0; j+n <= len(ps); j++ {
+					if mixedWords(ps[j : j+n]) {
+						if mn, ok := try(ps[j : j+n]); ok {
+							return mn, true
+						}
+					}
+				}
 			}
-			if !hasMixed || len(key) < 4 || len(key) > MaxKeyLen || asked[key] {
-				continue
+			continue
+		}
+		ws := textWords(t)
+		if !mixedWords(ws) {
+			continue
+		}
+		if i > 0 {
+			if mn, ok := try(append(textWords(toks[i-1]), ws...)); ok {
+				return mn, true
 			}
-			asked[key] = true
-			ms, err := x.m.MatchModels(ctx, key, "", 1)
-			if err == nil && len(ms) > 0 && ms[0].Distance == 0 && fold.Key(ms[0].ModelNumber) == key {
-				return strings.Join(run, "-"), true
-			}
+		}
+		if mn, ok := try(ws); ok {
+			return mn, true
 		}
 	}
 	return "", false
+}
+
+// mixedWords says whether one of ws has a letter and a digit.
+func mixedWords(ws []string) bool {
+	for _, w := range ws {
+		if strings.ContainsAny(w, "0123456789") && strings.IndexFunc(w, func(r rune) bool { return r >= 'a' && r <= 'z' }) >= 0 {
+			return true
+		}
+	}
+	return false
 }

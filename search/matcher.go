@@ -236,3 +236,38 @@ func (s StoreMatcher) MatchModels(ctx context.Context, text, brand string, limit
 	}
 	return out, nil
 }
+
+// ExactMatcher is a ModelMatcher that can also find the models whose key
+// a text is without walking the typos' reach (StaticMatcher,
+// StoreMatcher): what reading a longer text for a model number asks.
+type ExactMatcher interface {
+	ExactModels(ctx context.Context, text string) ([]ModelMatch, error)
+}
+
+// ExactModels implements ExactMatcher.
+func (sm *StaticMatcher) ExactModels(_ context.Context, text string) ([]ModelMatch, error) {
+	res, err := sm.ix.FindExact(match.Query{Text: text})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ModelMatch, 0, len(res.Candidates))
+	for _, c := range res.Candidates {
+		m := sm.models[c.ID]
+		m.Distance = c.Distance
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+// ExactModels implements ExactMatcher.
+func (s StoreMatcher) ExactModels(ctx context.Context, text string) ([]ModelMatch, error) {
+	cs, err := s.Store.Matcher().Exact(ctx, text)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ModelMatch, len(cs))
+	for i, c := range cs {
+		out[i] = ModelMatch{ID: c.ID, Brand: c.Brand, ModelNumber: c.ModelNumber, Distance: c.Distance}
+	}
+	return out, nil
+}

@@ -184,11 +184,12 @@ func redteamQueries(c *searchtest.Corpus, fams [][]searchtest.CorpusModel) []sea
 	// A marketplace listing's address, pasted whole.
 	repeatModel(25, func(m searchtest.CorpusModel) bool {
 		slug := strings.ToLower(strings.ReplaceAll(fold.Text(m.Name), " ", "-"))
-		mn := strings.ToLower(m.ModelNumber)
+		mn := strings.ToLower(strings.ReplaceAll(m.ModelNumber, " ", "-"))
 		brand := strings.ToLower(strings.ReplaceAll(m.Brand, " ", "-"))
+		dashed := strings.NewReplacer(" ", "-")
 		id := func() string { return strconv.Itoa(100000 + r.IntN(899999)) }
 		forms := []string{
-			"https://shopee.vn/Camera-" + m.Brand + "-" + m.ModelNumber + "-i." + id() + "." + id(),
+			"https://shopee.vn/Camera-" + dashed.Replace(m.Brand+"-"+m.ModelNumber) + "-i." + id() + "." + id(),
 			"https://www.lazada.vn/products/" + brand + "-" + mn + "-" + slug + "-i" + id() + ".html",
 			"https://tiki.vn/camera-" + brand + "-" + mn + "-p" + id() + ".html",
 			"shopee.vn/" + slug + "-" + strings.ToLower(fold.Key(m.ModelNumber)) + "-i." + id(),
