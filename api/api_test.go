@@ -424,3 +424,29 @@ func TestAuditAndHistory(t *testing.T) {
 		e.do("GET", "/v1/audit?since=2000-01-01T00:00:00Z&until=2000-01-02T00:00:00Z", e.admin, nil).want(200)
 	})
 }
+
+// The audit trail gives an authority no key's and no webhook's events:
+// their log leaves are the admin's alone, and a webhook's URL may carry its
+// receiver's token. The audit of 2026-12-07 read every webhook URL and key
+// prefix with an authority key.
+func TestAuditHidesKeysAndWebhooksFromAuthorities(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *testEnv) {
+		f := e.fixture()
+		org := e.create("organizations", map[string]any{"name": "Nhà mạng Z", "kind": "operator"})
+		fleet := e.create("fleets", map[string]any{"name": "Z", "org_id": org})
+		e.do("POST", "/v1/webhooks", e.admin, map[string]any{"url": "https://93.184.215.14/camreg/zqxtoken", "events": []string{"*"},
+			"fleet_id": fleet}).want(201)
+		e.do("POST", "/v1/keys", e.admin, map[string]any{"role": "procurement", "name": "zqxholder"}).want(201)
+		authority := e.key(models.RoleAuthority, f.authority)
+		for _, q := range []string{"?limit=500", "?entity=webhook", "?entity=api_key"} {
+			b := e.do("GET", "/v1/audit"+q, authority, nil).want(200).Body.String()
+			if strings.Contains(b, "zqxtoken") || strings.Contains(b, "zqxholder") || strings.Contains(b, `"entity":"api_key"`) {
+				t.Errorf("an authority's /v1/audit%s shows keys' or webhooks' events", q)
+			}
+		}
+		b := e.do("GET", "/v1/audit?limit=500", e.admin, nil).want(200).Body.String()
+		if !strings.Contains(b, "zqxtoken") || !strings.Contains(b, "zqxholder") {
+			t.Error("an admin's /v1/audit misses the webhook's or the key's events")
+		}
+	})
+}

@@ -230,10 +230,17 @@ func (s *Server) listAudit(c echo.Context) error {
 		return err
 	}
 	out := auditList{Items: []auditEvent{}}
+	admin := mustActor(c).Role == models.RoleAdmin
 	for i, e := range events {
 		if i == limit {
 			out.NextCursor = strconv.FormatInt(events[i-1].Seq, 10)
 			break
+		}
+		if !admin && models.AdminOnlyEvent(e.Entity) {
+			// An authority read the keys' and webhooks' events (their
+			// URLs, which may carry a receiver's token) here, though
+			// their log leaves are refused to it.
+			continue
 		}
 		out.Items = append(out.Items, auditEvent{Seq: e.Seq, At: e.At, Actor: e.Actor, ActorRole: e.ActorRole,
 			ActorOrgID: e.ActorOrgID, Action: e.Action, Entity: e.Entity, EntityID: e.EntityID,

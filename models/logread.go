@@ -105,6 +105,12 @@ func (s *Store) LeafHash(ctx context.Context, index int64) (tlog.Hash, error) {
 	return hs[0], nil
 }
 
+// AdminOnlyEvent reports whether the change-log events of an entity are
+// read by admins alone, in the audit trail as in the log's leaves: keys'
+// (who holds which role), and webhooks' (a webhook's URL may carry its
+// receiver's token).
+func AdminOnlyEvent(entity string) bool { return entity == "api_key" || entity == "webhook" }
+
 // EventReadable reports whether the viewer may read an event's bytes: the
 // viewer may GET its record, and the event carries no field that GET hides
 // from the viewer. Keys' events are the admin's alone; inspections and
@@ -113,8 +119,7 @@ func (s *Store) EventReadable(ctx context.Context, viewer Actor, e *Event) (bool
 	var err error
 	switch e.Entity {
 	case "api_key", "webhook":
-		// A webhook's URL may carry its receiver's token: admins only.
-		return viewer.Role == RoleAdmin, nil
+		return !AdminOnlyEvent(e.Entity) || viewer.Role == RoleAdmin, nil
 	case "inspection", "finding":
 		return viewer.Privileged(), nil
 	case "fleet", "fleet_device":
