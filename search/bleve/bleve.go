@@ -128,6 +128,9 @@ type Options struct {
 	// Rebuilder opens no live index: it only rebuilds, for `camreg
 	// reindex` while a server holds the live index open.
 	Rebuilder bool
+	// Answers remembers up to AnswerBytes of answers until the index is
+	// next written (see answers): for a server, whose searches repeat.
+	Answers bool
 }
 
 // Index is a search.Index on bleve.
@@ -138,6 +141,8 @@ type Index struct {
 	mu      sync.RWMutex
 	idx     blevelib.Index
 	current string
+
+	ans *answers // nil unless opts.Answers
 }
 
 // Open opens (or creates) the index under root, such as
@@ -147,6 +152,9 @@ func Open(root string, opts Options) (*Index, error) {
 		return nil, fmt.Errorf("create search directory: %w", err)
 	}
 	ix := &Index{root: root, opts: opts}
+	if opts.Answers && !opts.Rebuilder {
+		ix.ans = newAnswers(AnswerBytes)
+	}
 	if opts.Rebuilder {
 		return ix, nil
 	}
@@ -278,6 +286,7 @@ func (ix *Index) swap(idx blevelib.Index, name string) {
 	ix.mu.Lock()
 	old, oldName := ix.idx, ix.current
 	ix.idx, ix.current = idx, name
+	ix.written()
 	ix.mu.Unlock()
 	if old != nil {
 		_ = old.Close()
@@ -294,7 +303,15 @@ func (ix *Index) Upsert(_ context.Context, docs []search.Document) error {
 		return err
 	}
 	defer done()
+	defer ix.written()
 	return upsert(idx, docs)
+}
+
+// written forgets the remembered answers: the live index has changed.
+func (ix *Index) written() {
+	if ix.ans != nil {
+		ix.ans.changed()
+	}
 }
 
 func upsert(idx blevelib.Index, docs []search.Document) error {
@@ -332,6 +349,7 @@ func (ix *Index) Delete(_ context.Context, ids []string) error {
 		return err
 	}
 	defer done()
+	defer ix.written()
 	b := idx.NewBatch()
 	for _, id := range ids {
 		b.Delete(id)
@@ -496,7 +514,18 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (*search.Result, er
 		return nil, err
 	}
 	defer done()
-	return run(ctx, idx, q)
+	if ix.ans == nil {
+		return run(ctx, idx, q)
+	}
+	if res, ok := ix.ans.get(q); ok {
+		return res, nil
+	}
+	gen := ix.ans.generation()
+	res, err := run(ctx, idx, q)
+	if err == nil {
+		ix.ans.put(q, gen, res)
+	}
+	return res, err
 }
 
 var _ search.Index = (*Index)(nil)
