@@ -174,9 +174,7 @@ func (m *Matcher) Exact(ctx context.Context, text string) ([]MatchCandidate, err
 	}
 	out := make([]MatchCandidate, 0, len(res.Candidates))
 	for _, c := range res.Candidates {
-		mc := st.models[c.ID]
-		mc.Distance = c.Distance
-		out = append(out, mc)
+		out = append(out, MatchCandidate{ID: c.ID, Brand: c.Brand, ModelNumber: c.ModelNumber, Distance: c.Distance})
 	}
 	return out, nil
 }
