@@ -29,17 +29,22 @@ func mustZone(name string) *time.Location {
 
 // Date is a calendar date with no time of day, stored and sent as
 // YYYY-MM-DD. The zero Date means "no date" and is stored as NULL.
+//
+// It is 8 bytes: verify's answers carry a dozen dates in each reason's
+// evidence, and as three words and a flag (32 bytes) a reason was 656
+// bytes, most of a cold verify's allocation (BENCHMARKS.md, "Verify cold:
+// the snapshot without pointers").
 type Date struct {
-	y  int
-	m  time.Month
-	d  int
+	y  int32
+	m  uint8
+	d  uint8
 	ok bool
 }
 
 // NewDate returns the date y-m-d.
 func NewDate(y int, m time.Month, d int) Date {
 	t := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-	return Date{y: t.Year(), m: t.Month(), d: t.Day(), ok: true}
+	return Date{y: int32(t.Year()), m: uint8(t.Month()), d: uint8(t.Day()), ok: true}
 }
 
 // DateOf returns the calendar date of t in Vietnam's time zone.
@@ -171,13 +176,13 @@ func (d *Date) scanString(s string) error {
 }
 
 // Year returns the date's year (0 for the zero Date).
-func (d Date) Year() int { return d.y }
+func (d Date) Year() int { return int(d.y) }
 
 // Month returns the date's month (0 for the zero Date).
-func (d Date) Month() time.Month { return d.m }
+func (d Date) Month() time.Month { return time.Month(d.m) }
 
 // Day returns the date's day of the month (0 for the zero Date).
-func (d Date) Day() int { return d.d }
+func (d Date) Day() int { return int(d.d) }
 
 // AddDays returns the date n days after d (before it, for a negative n).
-func (d Date) AddDays(n int) Date { return NewDate(d.y, d.m, d.d+n) }
+func (d Date) AddDays(n int) Date { return NewDate(int(d.y), time.Month(d.m), int(d.d)+n) }
