@@ -47,6 +47,15 @@ func TestCRUDEveryEntity(t *testing.T) {
 					t.Fatalf("GET: ETag %q, body %s", etag, got.Body.String())
 				}
 				e.do(http.MethodGet, path, "", nil, "If-None-Match", etag).want(http.StatusNotModified)
+				// RFC 9110 §13.1.2: "*", a list of tags and a weak tag match
+				// too, and the 304 carries the ETag (the audit of
+				// 2026-12-07 got 200 for the first two, and no ETag).
+				for _, inm := range []string{"*", `"999", ` + etag, "W/" + etag} {
+					if r := e.do(http.MethodGet, path, "", nil, "If-None-Match", inm).want(http.StatusNotModified); r.Header().Get("ETag") != etag {
+						t.Errorf("If-None-Match %s: 304 with ETag %q", inm, r.Header().Get("ETag"))
+					}
+				}
+				e.do(http.MethodGet, path, "", nil, "If-None-Match", `"999", W/"998"`).want(http.StatusOK)
 
 				// A stale If-Match is refused, and nothing changes.
 				before := e.eventCount()

@@ -203,10 +203,22 @@ func pathID(c echo.Context) (string, error) {
 	return id, nil
 }
 
-// notModified answers 304 when If-None-Match names the current version.
+// notModified reports whether If-None-Match names the current version (or
+// is "*"), comparing weakly as RFC 9110 §13.1.2 says, in a list of tags
+// too; it then sets the ETag the 304 must carry.
 func notModified(c echo.Context, version int) bool {
-	inm := c.Request().Header.Get("If-None-Match")
-	return inm != "" && strings.TrimPrefix(strings.TrimSpace(inm), "W/") == etag(version)
+	inm := strings.TrimSpace(strings.Join(c.Request().Header.Values("If-None-Match"), ","))
+	if inm == "" {
+		return false
+	}
+	want := etag(version)
+	for _, tag := range strings.Split(inm, ",") {
+		if tag = strings.TrimSpace(tag); tag == "*" || strings.TrimPrefix(tag, "W/") == want {
+			c.Response().Header().Set("ETag", want)
+			return true
+		}
+	}
+	return false
 }
 
 // date formats a date for the wire; the zero date is null.
