@@ -110,6 +110,12 @@ type PostingsList struct {
 	chunkSize uint64
 
 	bytesRead uint64
+
+	// count is Count, once counted (camreg: with deleted documents it
+	// is an AND over the whole bitmap, and bleve's searchers ask for it
+	// at every comparison of their sorts).
+	count   uint64
+	counted bool
 }
 
 // represents an immutable, empty postings list
@@ -233,6 +239,16 @@ func (p *PostingsList) iterator(includeFreq, includeNorm, includeLocs bool,
 
 // Count returns the number of items on this postings list
 func (p *PostingsList) Count() uint64 {
+	if p.except == nil {
+		return p.count1()
+	}
+	if !p.counted {
+		p.count, p.counted = p.count1(), true
+	}
+	return p.count
+}
+
+func (p *PostingsList) count1() uint64 {
 	var n, e uint64
 	if p.normBits1Hit != 0 {
 		n = 1
