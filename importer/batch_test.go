@@ -72,56 +72,67 @@ func TestDuplicatesAcrossBatches(t *testing.T) {
 // invalid row is still reported, those of the batches after it too; the
 // same file without them is written whole, its change log intact.
 func TestCertificatesOnePass(t *testing.T) {
-	testdb.Each(t, func(t *testing.T, st *models.Store) {
-		ctx := context.Background()
-		if _, err := importer.LoadDemo(ctx, st); err != nil {
-			t.Fatal(err)
-		}
-		row := func(n int, model string) string {
-			return fmt.Sprintf("ONEPASS-%02d,QCVN 135:2024/BTTTT,Trung tâm Kỹ thuật Đo lường Chất lượng 1 (Quatest 1),5,0102237199,2025-03-05,2028-03-04,,valid,,,%s\n", n, model)
-		}
-		const header = "number,standard_code,certification_body,method,holder,issued_on,expires_on,lot_ref,status,status_reason,status_changed_on,models\n"
-		var good, bad strings.Builder
-		good.WriteString(header)
-		bad.WriteString(header)
-		for i := 1; i <= 9; i++ {
-			good.WriteString(row(i, "Viettel HC23"))
-			switch i {
-			case 6: // line 7: the third batch of two
-				bad.WriteString(row(i, "Viettel NO-SUCH-MODEL"))
-			case 9: // line 10: the batch after the first invalid one
-				bad.WriteString(row(i, "Viettel HC23; Nobrand X1"))
-			default:
-				bad.WriteString(row(i, "Viettel HC23"))
-			}
-		}
-		dir := t.TempDir()
-		goodPath, badPath := filepath.Join(dir, "good.csv"), filepath.Join(dir, "bad.csv")
-		writeFile(t, goodPath, good.String())
-		writeFile(t, badPath, bad.String())
+	testdb.Each(t, certificatesOnePass)
+}
 
-		before := counts(t, st)
-		sum, err := run(st, "certificates", badPath, importer.Options{BatchSize: 2})
-		if !errors.Is(err, importer.ErrRowsInvalid) || !slices.Equal(rowFields(sum), []string{"10:models", "7:models"}) || sum.Written {
-			t.Fatalf("a file with invalid rows: %v %v written=%v", err, rowFields(sum), sum.Written)
-		}
-		if sum.Rows != 9 || sum.Created != 7 || sum.Invalid != 2 {
-			t.Errorf("counts of the file with invalid rows: %+v", sum.Counts)
-		}
-		if after := counts(t, st); after["conformity_certificates"] != before["conformity_certificates"] || after["events"] != before["events"] {
-			t.Fatalf("an invalid import wrote: %v -> %v", before, after)
-		}
+// TestCertificatesOnePassKeysAtEnd is TestCertificatesOnePass with the
+// covered models' foreign keys checked at the end of the transaction from
+// the first row on (on PostgreSQL; models.CheckKeysAtEnd), and so every
+// reference read in the transaction.
+func TestCertificatesOnePassKeysAtEnd(t *testing.T) {
+	defer models.SetDeferKeysMin(1)()
+	testdb.Each(t, certificatesOnePass)
+}
 
-		sum, err = run(st, "certificates", goodPath, importer.Options{BatchSize: 2})
-		if err != nil || sum.Created != 9 || !sum.Written {
-			t.Fatalf("the valid file: %v %+v", err, sum)
+func certificatesOnePass(t *testing.T, st *models.Store) {
+	ctx := context.Background()
+	if _, err := importer.LoadDemo(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	row := func(n int, model string) string {
+		return fmt.Sprintf("ONEPASS-%02d,QCVN 135:2024/BTTTT,Trung tâm Kỹ thuật Đo lường Chất lượng 1 (Quatest 1),5,0102237199,2025-03-05,2028-03-04,,valid,,,%s\n", n, model)
+	}
+	const header = "number,standard_code,certification_body,method,holder,issued_on,expires_on,lot_ref,status,status_reason,status_changed_on,models\n"
+	var good, bad strings.Builder
+	good.WriteString(header)
+	bad.WriteString(header)
+	for i := 1; i <= 9; i++ {
+		good.WriteString(row(i, "Viettel HC23"))
+		switch i {
+		case 6: // line 7: the third batch of two
+			bad.WriteString(row(i, "Viettel NO-SUCH-MODEL"))
+		case 9: // line 10: the batch after the first invalid one
+			bad.WriteString(row(i, "Viettel HC23; Nobrand X1"))
+		default:
+			bad.WriteString(row(i, "Viettel HC23"))
 		}
-		after := counts(t, st)
-		if after["conformity_certificates"] != before["conformity_certificates"]+9 || after["events"] != before["events"]+9 {
-			t.Fatalf("the valid file wrote: %v -> %v", before, after)
-		}
-		if _, err := st.VerifyChain(ctx); err != nil {
-			t.Fatal(err)
-		}
-	})
+	}
+	dir := t.TempDir()
+	goodPath, badPath := filepath.Join(dir, "good.csv"), filepath.Join(dir, "bad.csv")
+	writeFile(t, goodPath, good.String())
+	writeFile(t, badPath, bad.String())
+
+	before := counts(t, st)
+	sum, err := run(st, "certificates", badPath, importer.Options{BatchSize: 2})
+	if !errors.Is(err, importer.ErrRowsInvalid) || !slices.Equal(rowFields(sum), []string{"10:models", "7:models"}) || sum.Written {
+		t.Fatalf("a file with invalid rows: %v %v written=%v", err, rowFields(sum), sum.Written)
+	}
+	if sum.Rows != 9 || sum.Created != 7 || sum.Invalid != 2 {
+		t.Errorf("counts of the file with invalid rows: %+v", sum.Counts)
+	}
+	if after := counts(t, st); after["conformity_certificates"] != before["conformity_certificates"] || after["events"] != before["events"] {
+		t.Fatalf("an invalid import wrote: %v -> %v", before, after)
+	}
+
+	sum, err = run(st, "certificates", goodPath, importer.Options{BatchSize: 2})
+	if err != nil || sum.Created != 9 || !sum.Written {
+		t.Fatalf("the valid file: %v %+v", err, sum)
+	}
+	after := counts(t, st)
+	if after["conformity_certificates"] != before["conformity_certificates"]+9 || after["events"] != before["events"]+9 {
+		t.Fatalf("the valid file wrote: %v -> %v", before, after)
+	}
+	if _, err := st.VerifyChain(ctx); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -302,6 +302,11 @@ const onePassBytes = 16 << 20
 // batches are only checked, for the report, and the whole transaction is
 // rolled back, so that nothing is written, as after a checking pass.
 func (r *run) inOneTx(ctx context.Context, sum *Summary) error {
+	if r.st.Dialect() == models.Postgres {
+		// Covered models checked in one join at the end, and every
+		// reference read in the transaction (reader).
+		ctx, r.keysAtEnd = models.CheckKeysAtEnd(ctx), true
+	}
 	err := r.st.InBulkTx(ctx, func(tx *models.Store) error {
 		r.tx = tx
 		defer func() { r.tx = nil }()

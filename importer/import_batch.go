@@ -55,7 +55,7 @@ func viaBatch[In any](ctx context.Context, r *run, batch []record, input func(*r
 	at := make([]int, 0, len(batch))
 	held := false
 	for i, rec := range batch {
-		rc := &rowCtx{ctx: ctx, st: r.st, run: r, rec: rec}
+		rc := &rowCtx{ctx: ctx, st: r.reader(), run: r, rec: rec}
 		if msg, bad := rec.values[badJSON]; bad {
 			rc.pre.Add("", "%s", msg)
 			out[i].err = &RowError{Line: rec.pos, Errors: rc.pre.Errors}

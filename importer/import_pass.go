@@ -48,6 +48,21 @@ type run struct {
 	onePass bool
 	tx      *models.Store
 	failed  atomic.Bool
+	// keysAtEnd: the one pass's transaction checks its covered models'
+	// foreign keys at its end (models.CheckKeysAtEnd), holding the models'
+	// table to commit, so that the import reads nothing outside it: each
+	// batch's references are read in it, after the batch before.
+	keysAtEnd bool
+}
+
+// reader is the Store the batches' references are read through: the
+// import's transaction when it holds the tables they are read from
+// (keysAtEnd), else the registry's.
+func (r *run) reader() *models.Store {
+	if r.keysAtEnd && r.tx != nil {
+		return r.tx
+	}
+	return r.st
 }
 
 // writer is the Store the batches are written through: the import's
@@ -373,6 +388,16 @@ func (f *inflight) run(ctx context.Context, r *run, mode models.BatchMode) {
 	write := func(ctx context.Context, mode models.BatchMode) ([]rowResult, error) {
 		return r.checkOrWrite(ctx, f.batch, mode)
 	}
+	if mode != models.BatchValidate && r.keysAtEnd && after != nil {
+		// Nothing beside the batch before: its transaction holds the
+		// tables the references are read from.
+		<-after.done
+		if after.err != nil && !errors.Is(after.err, errRowInvalid) {
+			f.err = errStopped
+			return
+		}
+		after = nil
+	}
 	if mode != models.BatchValidate {
 		perr := r.prefetch(ctx, f.batch)
 		if perr == nil && early[r.opts.Entity] && !r.opts.rowByRow {
@@ -479,13 +504,13 @@ func (r *run) checkOrWrite(ctx context.Context, batch []record, mode models.Batc
 func (r *run) prefetch(ctx context.Context, batch []record) error {
 	switch r.opts.Entity {
 	case "listings":
-		return r.refs.prefetch(ctx, r.st, batch, "trader", models.TraderKinds, "model_number", false, r.rest())
+		return r.refs.prefetch(ctx, r.reader(), batch, "trader", models.TraderKinds, "model_number", false, r.rest())
 	case "models":
-		return r.refs.prefetch(ctx, r.st, batch, "registrant", nil, "", false, r.rest())
+		return r.refs.prefetch(ctx, r.reader(), batch, "registrant", nil, "", false, r.rest())
 	case "certificates", "origin-certificates":
-		return r.refs.prefetch(ctx, r.st, batch, "holder", nil, "models", true, r.rest())
+		return r.refs.prefetch(ctx, r.reader(), batch, "holder", nil, "models", true, r.rest())
 	case "warnings":
-		return r.refs.prefetch(ctx, r.st, batch, "", nil, "affected", true, r.rest())
+		return r.refs.prefetch(ctx, r.reader(), batch, "", nil, "affected", true, r.rest())
 	}
 	return nil
 }

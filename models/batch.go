@@ -257,7 +257,7 @@ func (s *Store) runBatch(ctx context.Context, actor Actor, mode BatchMode, fn fu
 	db, done := s.db.WithContext(ctx), func() {}
 	if s.bulkConn != nil {
 		// A batch of a bulk transaction (InBulkTx): on its connection.
-		db = s.db.WithContext(context.WithValue(ctx, bulkConnKey{}, s.bulkConn))
+		db = s.db.WithContext(s.bulkContext(ctx))
 	} else {
 		var err error
 		if db, done, err = s.beginBulk(ctx, db); err != nil {

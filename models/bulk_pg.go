@@ -152,6 +152,10 @@ func copyRows(tx *gorm.DB, rows any, what string) (bool, error) {
 		}
 		src[i] = vals
 	}
+	keys, _ := ctx.Value(deferredKeysKey{}).(*deferredKeys)
+	if err := keys.beforeCopy(ctx, stmt.Schema.Table, len(src)); err != nil {
+		return true, err
+	}
 	err := cachedPlans(tx, func() error {
 		return conn.Raw(func(dc any) error {
 			pc, ok := dc.(*stdlib.Conn)

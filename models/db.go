@@ -69,6 +69,9 @@ type Store struct {
 	// connection its transaction runs on (beginBulk), for its batches'
 	// COPYs.
 	bulkConn *sql.Conn
+	// bulkKeys, with bulkConn, are the foreign keys its transaction checks
+	// at its end (bulk_pg_fk.go).
+	bulkKeys *deferredKeys
 	// now is the clock; tests replace it.
 	now func() time.Time
 	// matcher is the model-number matcher over verified models
@@ -370,7 +373,7 @@ func (s *Store) inTx(ctx context.Context, bulk bool, fn func(tx *Store) error) e
 		if bulk {
 			bound.db = tx.Session(&gorm.Session{NewDB: true, DisableNestedTransaction: true})
 			if conn != nil {
-				bound.bulkConn = conn
+				bound.bulkConn, bound.bulkKeys = conn, newDeferredKeys(ctx, conn)
 			}
 		}
 		if s.batch == nil {
@@ -378,6 +381,9 @@ func (s *Store) inTx(ctx context.Context, bulk bool, fn func(tx *Store) error) e
 			bound.refs = newRefCache()
 		}
 		if err := fn(&bound); err != nil {
+			return err
+		}
+		if err := bound.bulkKeys.restore(ctx); err != nil {
 			return err
 		}
 		if s.batch != nil || isDryRun(ctx) {
