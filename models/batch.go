@@ -435,37 +435,6 @@ func (s *Store) modelsByKeys(tx *gorm.DB, keys [][2]string, lock bool) (map[[2]s
 	return out, nil
 }
 
-// ModelIDsByKeys resolves brand and model keys (see fold.Key) to camera
-// model ids in a few queries; keys that name no model are absent.
-func (s *Store) ModelIDsByKeys(ctx context.Context, keys [][2]string) (map[[2]string]string, error) {
-	found, err := s.modelsByKeys(s.db.WithContext(ctx).Select("id", "brand_key", "model_key"), keys, false)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[[2]string]string, len(found))
-	for k, m := range found {
-		out[k] = m.ID
-	}
-	return out, nil
-}
-
-// VisibleModelIDsByKeys is ModelIDsByKeys restricted to the models the
-// viewer may see (CanSeeModel), in the same queries.
-func (s *Store) VisibleModelIDsByKeys(ctx context.Context, viewer Actor, keys [][2]string) (map[[2]string]string, error) {
-	found, err := s.modelsByKeys(visibleModels(s.db.WithContext(ctx).Select("id", "brand_key", "model_key"), viewer), keys, false)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[[2]string]string, len(found))
-	ids := make([]string, 0, len(found))
-	for k, m := range found {
-		out[k] = m.ID
-		ids = append(ids, m.ID)
-	}
-	s.known.note(viewer, ids)
-	return out, nil
-}
-
 // OrganizationIDsByTaxCodes resolves tax codes to organization ids in a
 // few queries; codes no organization has are absent.
 func (s *Store) OrganizationIDsByTaxCodes(ctx context.Context, taxCodes []string) (map[string]string, error) {
@@ -500,6 +469,20 @@ func (s *Store) lockFor(tx *gorm.DB, lock bool) *gorm.DB {
 // bound-variable limit.
 func findByTuples[T any](tx *gorm.DB, vars int, cols []string, tuples [][]any) ([]T, error) {
 	var out []T
+	err := eachTupleQuery(tx, vars, cols, tuples, func(q *gorm.DB) error {
+		var rows []T
+		if err := q.Find(&rows).Error; err != nil {
+			return err
+		}
+		out = append(out, rows...)
+		return nil
+	})
+	return out, err
+}
+
+// eachTupleQuery runs read on each query findByTuples would run: tx
+// restricted to one chunk of the tuples.
+func eachTupleQuery(tx *gorm.DB, vars int, cols []string, tuples [][]any, read func(*gorm.DB) error) error {
 	one := "(" + strings.TrimSuffix(strings.Repeat("?,", len(cols)), ",") + ")"
 	asJSON := !isPostgres(tx) && allStrings(tuples)
 	per := max(1, vars/len(cols))
@@ -507,32 +490,24 @@ func findByTuples[T any](tx *gorm.DB, vars int, cols []string, tuples [][]any) (
 		per = sqliteLookupKeys
 	}
 	for _, chunk := range chunks(tuples, per) {
-		if isPostgres(tx) || asJSON {
-			q := tx.Session(&gorm.Session{})
-			if asJSON {
-				q = whereTuplesJSON(q, cols, chunk)
-			} else {
-				q = whereTuplesPG(q, cols, chunk)
+		q := tx.Session(&gorm.Session{})
+		switch {
+		case asJSON:
+			q = whereTuplesJSON(q, cols, chunk)
+		case isPostgres(tx):
+			q = whereTuplesPG(q, cols, chunk)
+		default:
+			args := make([]any, 0, len(chunk)*len(cols))
+			for _, t := range chunk {
+				args = append(args, t...)
 			}
-			var rows []T
-			if err := q.Find(&rows).Error; err != nil {
-				return nil, err
-			}
-			out = append(out, rows...)
-			continue
+			q = q.Where("("+strings.Join(cols, ", ")+") IN (VALUES "+strings.TrimSuffix(strings.Repeat(one+",", len(chunk)), ",")+")", args...)
 		}
-		args := make([]any, 0, len(chunk)*len(cols))
-		for _, t := range chunk {
-			args = append(args, t...)
+		if err := read(q); err != nil {
+			return err
 		}
-		where := "(" + strings.Join(cols, ", ") + ") IN (VALUES " + strings.TrimSuffix(strings.Repeat(one+",", len(chunk)), ",") + ")"
-		var rows []T
-		if err := tx.Session(&gorm.Session{}).Where(where, args...).Find(&rows).Error; err != nil {
-			return nil, err
-		}
-		out = append(out, rows...)
 	}
-	return out, nil
+	return nil
 }
 
 // preloadRefs loads, in one query per kind, the organizations (with their
