@@ -172,6 +172,12 @@ const importHeap = 160 << 20
 func importFile(ctx context.Context, st *models.Store, path string, opts importer.Options, report string) error {
 	progress := importer.NewProgressPrinter(os.Stderr, 5*time.Second)
 	opts.Progress = progress.Update
+	if opts.Entity != "listings" {
+		// Their batches' megabytes of bound JSON reuse the C heap's blocks
+		// (models.ReuseBigCBlocks); listings keep the start-up setting,
+		// measured for their flat memory over millions of rows.
+		defer models.ReuseBigCBlocks()()
+	}
 	stopTrim := trimCHeap(cHeapTrimEvery)
 	sum, err := importer.Import(ctx, st, path, opts)
 	stopTrim()

@@ -42,6 +42,27 @@ __attribute__((constructor)) static void camreg_cap_malloc_arenas(void) {
 #endif
 }
 
+// camreg_big_blocks_from_arenas(1) has blocks up to 32 MiB (glibc's
+// largest threshold) come from the arenas and a freed one stay there until
+// 64 MiB are free at an arena's top; (0) restores the start-up setting and
+// hands the free pages back. An operator's MALLOC_MMAP_THRESHOLD_ or
+// MALLOC_TRIM_THRESHOLD_ is left to glibc.
+static void camreg_big_blocks_from_arenas(int on) {
+#if defined(__GLIBC__) && defined(M_MMAP_THRESHOLD)
+	if (getenv("MALLOC_MMAP_THRESHOLD_") != NULL || getenv("MALLOC_TRIM_THRESHOLD_") != NULL) {
+		return;
+	}
+	if (on) {
+		mallopt(M_MMAP_THRESHOLD, 32 << 20);
+		mallopt(M_TRIM_THRESHOLD, 64 << 20);
+	} else {
+		mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+		mallopt(M_TRIM_THRESHOLD, 128 * 1024);
+		malloc_trim(0);
+	}
+#endif
+}
+
 // 1: capped; 0: not (MALLOC_ARENA_MAX set); -1: not glibc.
 static int camreg_malloc_arenas_capped(void) {
 #if defined(__GLIBC__) && defined(M_ARENA_MAX)
@@ -85,6 +106,20 @@ func mallocArenasCapped() (capped, glibc bool) {
 // the process: a national listings import held 126 MB of C heap with 39 MB
 // of it in use (malloc_stats, 824,000 rows into its writing pass).
 func ReleaseFreeCMemory() { C.malloc_trim(0) }
+
+// ReuseBigCBlocks has the C heap keep the big blocks SQLite and the driver
+// free, for the next statement to reuse, until the returned restore is
+// called. A batch's statements bind JSON arrays of megabytes, which the
+// driver copies into C memory and SQLite converts to its binary JSON: with
+// start-up's threshold (128 KiB, for listings' flat memory) each such
+// block was mapped fresh and unmapped after its statement, and every page
+// of it was a page fault the kernel zeroed (national certificates: some
+// 40,000 of 105,000 faults; BENCHMARKS.md). The 2-second malloc_trim of a
+// running import still hands free pages back.
+func ReuseBigCBlocks() (restore func()) {
+	C.camreg_big_blocks_from_arenas(1)
+	return func() { C.camreg_big_blocks_from_arenas(0) }
+}
 
 // freeBelowTop leaves n chunks of size bytes free in the C heap below a
 // chunk in use, and returns the function that frees that one too.
