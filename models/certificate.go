@@ -171,7 +171,7 @@ func coveredModels(v *ValidationError, in *[]CoveredModelInput) []CoveredModel {
 	seen := map[string]bool{}
 	out := make([]CoveredModel, 0, len(*in))
 	for i, m := range *in {
-		field := fmt.Sprintf("models[%d]", i)
+		field := indexedField("models", i)
 		id := v.refID(field+".camera_model_id", &m.CameraModelID, true)
 		fw := v.text(field+".firmware", &m.Firmware, false, 100)
 		k := id + "\x00" + fw

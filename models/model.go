@@ -95,7 +95,7 @@ func (in ModelInput) apply(m *Model, create bool) *ValidationError {
 	if in.FirmwareVersions != nil {
 		fw := StringList{}
 		for i, f := range *in.FirmwareVersions {
-			f = v.text(fmt.Sprintf("firmware_versions[%d]", i), &f, true, 100)
+			f = v.text(indexedField("firmware_versions", i), &f, true, 100)
 			fw = append(fw, f)
 		}
 		v.Check(len(fw) <= 200, "firmware_versions", "must list at most 200 versions")

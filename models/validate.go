@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -176,4 +177,11 @@ func (v *ValidationError) oneScript(field, s string) {
 func hiddenControl(r rune) bool {
 	return unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' ||
 		r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069
+}
+
+// indexedField is the field name of a list's i-th item, "name[i]": built
+// for every item of every row an import checks (national certificates'
+// 117,809 covered models), where fmt.Sprintf cost several times as much.
+func indexedField(name string, i int) string {
+	return name + "[" + strconv.Itoa(i) + "]"
 }

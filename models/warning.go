@@ -160,7 +160,7 @@ func affectedModels(v *ValidationError, in *[]AffectedModelInput, warningID stri
 	seen := map[string]bool{}
 	out := make([]AffectedModel, 0, len(*in))
 	for i, a := range *in {
-		field := fmt.Sprintf("affected[%d]", i)
+		field := indexedField("affected", i)
 		id := v.refID(field+".camera_model_id", &a.CameraModelID, true)
 		intro := v.text(field+".introduced_in", &a.IntroducedIn, false, 100)
 		fixed := v.text(field+".fixed_in", &a.FixedIn, false, 100)
