@@ -222,6 +222,12 @@ func TestAuthentication(t *testing.T) {
 				if tt.want == 401 && r.Header().Get("WWW-Authenticate") == "" {
 					t.Fatal("401 without WWW-Authenticate")
 				}
+				// RFC 6750 §3.1: a key that was sent but is not good says
+				// error="invalid_token"; a request with no key says no error.
+				if sent := strings.HasPrefix(tt.auth, "Bearer "); tt.want == 401 &&
+					strings.Contains(r.Header().Get("WWW-Authenticate"), `error="invalid_token"`) != sent {
+					t.Fatalf("WWW-Authenticate %q", r.Header().Get("WWW-Authenticate"))
+				}
 			})
 		}
 	})

@@ -151,7 +151,12 @@ func (s *Server) handleError(err error, c echo.Context) {
 		withHead(c.Response().Header())
 	}
 	if p.Status == http.StatusUnauthorized {
-		c.Response().Header().Set("WWW-Authenticate", `Bearer realm="camreg"`)
+		challenge := `Bearer realm="camreg"`
+		if p.Title == errBadKey.p.Title {
+			// RFC 6750 §3.1: the key sent is unknown, revoked or expired.
+			challenge += `, error="invalid_token"`
+		}
+		c.Response().Header().Set("WWW-Authenticate", challenge)
 	}
 	if c.Request().Method == http.MethodHead {
 		_ = c.NoContent(p.Status)
