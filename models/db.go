@@ -152,13 +152,17 @@ func Open(dsn string) (*Store, error) {
 
 // sqliteDSN adds the pragmas camreg relies on: foreign keys, WAL, a busy
 // timeout, and BEGIN IMMEDIATE so that a write transaction takes the write
-// lock up front instead of failing on upgrade.
+// lock up front instead of failing on upgrade; and a cache of 64 prepared
+// statements a connection (mattn's _stmt_cache_size), so that a statement
+// run again (a search page's records by id, the matcher's change-log head)
+// is not parsed and planned again each time: without it, SQLite's prepare
+// was 5 % of a search server's CPU under load.
 func sqliteDSN(path string) string {
 	sep := "?"
 	if strings.Contains(path, "?") {
 		sep = "&"
 	}
-	return path + sep + "_foreign_keys=1&_journal_mode=WAL&_busy_timeout=10000&_synchronous=NORMAL&_txlock=immediate"
+	return path + sep + "_foreign_keys=1&_journal_mode=WAL&_busy_timeout=10000&_synchronous=NORMAL&_txlock=immediate&_stmt_cache_size=64"
 }
 
 // DB returns the underlying database handle, for migrations and health checks.
