@@ -26,7 +26,19 @@ func loadVerifyData(r reader, ids []string) (*verdict.Data, error) {
 		d.Standards = r.snap.standards
 		for _, id := range ids {
 			if i, ok := r.snap.st.slot(id); ok {
-				d.Certs[id], d.Warnings[id], d.Origins[id] = r.snap.st.rowsOf(i)
+				// Only the kinds the model has: a map given its first
+				// entry allocates a group of them (some 300 bytes), and
+				// most models have no warning, many no C/O.
+				c, w, o := r.snap.st.rowsOf(i)
+				if c != nil {
+					d.Certs[id] = c
+				}
+				if w != nil {
+					d.Warnings[id] = w
+				}
+				if o != nil {
+					d.Origins[id] = o
+				}
 			}
 		}
 		return d, nil
