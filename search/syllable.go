@@ -118,6 +118,26 @@ func telexWord(w string) (decoded string, strong, ok bool) {
 	return s, strong, true
 }
 
+// telexSigns says, without folding, whether text may hold a word typed
+// with Telex or VNI keys: a w, a doubled a, e, o or d, a digit after a
+// letter, or a word ending with s, f, r, x or j. Most text has none.
+func telexSigns(text string) bool {
+	for i := 0; i < len(text); i++ {
+		c := text[i] | 0x20 // ASCII letters lower-cased; others do not matter
+		switch {
+		case c == 'w':
+			return true
+		case (c == 'a' || c == 'e' || c == 'o' || c == 'd') && i+1 < len(text) && text[i+1]|0x20 == c:
+			return true
+		case text[i] >= '1' && text[i] <= '9' && i > 0 && (text[i-1]|0x20 >= 'a' && text[i-1]|0x20 <= 'z' || text[i-1] >= 0x80):
+			return true
+		case strings.IndexByte("sfrxj", c) >= 0 && (i+1 == len(text) || text[i+1] == ' ' || text[i+1] == ','):
+			return true
+		}
+	}
+	return false
+}
+
 func vowel(c byte) bool { return strings.IndexByte("aeiouy", c) >= 0 }
 
 // Telex is text with its words typed in Telex or VNI with the input
@@ -127,8 +147,8 @@ func vowel(c byte) bool { return strings.IndexByte("aeiouy", c) >= 0 }
 // VNI key stay as they are, and text with a dash, a slash, a dot or an
 // underscore (a model number, a link) is none.
 func Telex(text string) (string, bool) {
-	if strings.ContainsAny(text, "-/._") {
-		return "", false // a model number's, an address's, a link's
+	if strings.ContainsAny(text, "-/._") || !telexSigns(text) {
+		return "", false // a model number's, an address's, a link's; no key's
 	}
 	ws := textWords(fold.Text(text))
 	if len(ws) == 0 {
