@@ -2,6 +2,9 @@ package bleve
 
 import (
 	"context"
+	"fmt"
+
+	blevelib "github.com/blevesearch/bleve/v2"
 
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
@@ -164,4 +167,57 @@ func (s *tallySearcher) count(sctx *bsearch.SearchContext) error {
 	out.facets, out.sampled = fb.Results(), len(counted)
 	*s.t.out = *out
 	return nil
+}
+
+// count is the number of matches of q.
+func count(ctx context.Context, idx blevelib.Index, q query.Query) (uint64, error) {
+	req := blevelib.NewSearchRequestOptions(q, 0, 0, false)
+	req.Score = "none"
+	res, err := idx.SearchInContext(ctx, req)
+	if err != nil {
+		return 0, fmt.Errorf("bleve count: %w", err)
+	}
+	return res.Total, nil
+}
+
+// countFacets counts the facets over every match of q, without scoring.
+func countFacets(ctx context.Context, idx blevelib.Index, q query.Query) (search.Facets, int, error) {
+	req := blevelib.NewSearchRequestOptions(q, 0, 0, false)
+	req.Score = "none"
+	addFacets(req)
+	res, err := idx.SearchInContext(ctx, req)
+	if err != nil {
+		return search.Facets{}, 0, fmt.Errorf("bleve facets: %w", err)
+	}
+	return facets(res.Facets), int(res.Total), nil
+}
+
+// addFacets asks req for the facets of its matches.
+func addFacets(req *blevelib.SearchRequest) {
+	for _, f := range facetFields {
+		req.AddFacet(f, blevelib.NewFacetRequest(f, facetSize))
+	}
+}
+
+// facets are the facets a search counted.
+func facets(res bsearch.FacetResults) search.Facets {
+	return search.Facets{Type: facet(res, "type"), Brand: facet(res, "brand"),
+		Province: facet(res, "province"), Status: facet(res, "status")}
+}
+
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+func facet(res bsearch.FacetResults, name string) map[string]int {
+	out := map[string]int{}
+	if f := res[name]; f != nil && f.Terms != nil {
+		for _, t := range f.Terms.Terms() {
+			if t.Term != "" {
+				out[t.Term] = t.Count
+			}
+		}
+	}
+	return out
 }
