@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	blevelib "github.com/blevesearch/bleve/v2"
-
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	bfacet "github.com/blevesearch/bleve/v2/search/facet"
