@@ -3,11 +3,14 @@ package models
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"math"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // A bulk transaction's covered-model rows checked against their parents in
@@ -32,7 +35,10 @@ import (
 // indexer's reads of rows) and they wait for it; verify, which reads only
 // the change log's head while it stands still, and search queries, which
 // read their own index, go on. Other writers already wait for the import,
-// which holds the change log's lock.
+// which holds the change log's lock. The drop waits for the tables'
+// readers at most deferKeysWait (lock_timeout, in a savepoint): while it
+// waits, every new read of them queues behind it; past it the keys stay,
+// checked row by row.
 //
 // Adding the keys back reads the whole table, so the keys are dropped only
 // once the transaction has written, into that table, a share of what it
@@ -49,6 +55,9 @@ var deferKeysTables = map[string]bool{
 // before its keys are checked at the end (SetDeferKeysMin).
 var deferKeysMin = 2000
 
+// deferKeysWait bounds the wait for the locks the keys' drop takes.
+var deferKeysWait = 2 * time.Second
+
 // SetDeferKeysMin makes n rows enough, whatever the table holds, for the
 // tests (of this package and the importer's) that have a small file's keys
 // checked at the end; restore puts the limits back. Not safe beside a
@@ -57,6 +66,13 @@ func SetDeferKeysMin(n int) (restore func()) {
 	oldMin, oldShare := deferKeysMin, deferKeysShare
 	deferKeysMin, deferKeysShare = n, math.MaxInt
 	return func() { deferKeysMin, deferKeysShare = oldMin, oldShare }
+}
+
+// SetDeferKeysWait sets deferKeysWait, for the tests; restore puts it back.
+func SetDeferKeysWait(d time.Duration) (restore func()) {
+	old := deferKeysWait
+	deferKeysWait = d
+	return func() { deferKeysWait = old }
 }
 
 var (
@@ -155,7 +171,32 @@ func (d *deferredKeys) beforeCopy(ctx context.Context, table string, n int) erro
 	for i, k := range keys {
 		drops[i] = "DROP CONSTRAINT " + pgx.Identifier{k[0]}.Sanitize()
 	}
-	if _, err := d.conn.ExecContext(ctx, "ALTER TABLE "+pgx.Identifier{table}.Sanitize()+" "+strings.Join(drops, ", ")); err != nil {
+	// The drop waits at most deferKeysWait for the tables' other readers
+	// (a long export, a reindex): while it waits, every read of them
+	// queues behind it. Past that the keys stay, checked row by row.
+	var was string
+	if err := d.conn.QueryRowContext(ctx, "SELECT current_setting('lock_timeout')").Scan(&was); err != nil {
+		return fmt.Errorf("check %s's foreign keys at commit: %w", table, err)
+	}
+	stmts := []string{"SAVEPOINT keys_at_end", fmt.Sprintf("SET LOCAL lock_timeout = %d", deferKeysWait.Milliseconds()),
+		"ALTER TABLE " + pgx.Identifier{table}.Sanitize() + " " + strings.Join(drops, ", ")}
+	for _, q := range stmts {
+		if _, err := d.conn.ExecContext(ctx, q); err != nil {
+			var pe *pgconn.PgError
+			if errors.As(err, &pe) && pe.Code == "55P03" { // lock_not_available
+				if _, rerr := d.conn.ExecContext(ctx, "ROLLBACK TO SAVEPOINT keys_at_end"); rerr == nil {
+					d.dropped[table] = nil
+					_, err = d.conn.ExecContext(ctx, "RELEASE SAVEPOINT keys_at_end")
+					return err
+				}
+			}
+			return fmt.Errorf("check %s's foreign keys at commit: %w", table, err)
+		}
+	}
+	if _, err := d.conn.ExecContext(ctx, "RELEASE SAVEPOINT keys_at_end"); err != nil {
+		return fmt.Errorf("check %s's foreign keys at commit: %w", table, err)
+	}
+	if _, err := d.conn.ExecContext(ctx, "SELECT set_config('lock_timeout', $1, true)", was); err != nil {
 		return fmt.Errorf("check %s's foreign keys at commit: %w", table, err)
 	}
 	return nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"camreg/models"
 	"camreg/models/testdb"
@@ -60,6 +61,46 @@ func TestCoveredModelsKeysAtEnd(t *testing.T) {
 		}
 		if n, err := models.RawInt(st, valid); err != nil || n != 2 {
 			t.Fatalf("validated foreign keys after the rollback: %d (%v), want 2", n, err)
+		}
+	})
+}
+
+// TestCoveredModelsKeysKeptWhenBusy: when another transaction reads
+// camera_models, the keys' drop waits at most its bound, then the bulk
+// transaction keeps them (checked row by row) and commits.
+func TestCoveredModelsKeysKeptWhenBusy(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *models.Store) {
+		if st.Dialect() != models.Postgres {
+			t.Skip("PostgreSQL only: SQLite's bulk transaction runs without foreign-key checks")
+		}
+		defer models.SetDeferKeysMin(1)()
+		defer models.SetDeferKeysWait(200 * time.Millisecond)()
+		ctx := models.CheckKeysAtEnd(context.Background())
+		body, holder := mustCreateBody(t, st), mustCreateTrader(t, st, "Công ty Đợi Khóa")
+		m := mustCreateModel(t, st, "Tiandy", "KKB-1")
+		reader, err := st.DB().BeginTx(context.Background(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer reader.Rollback()
+		if _, err := reader.Exec("SELECT count(*) FROM camera_models"); err != nil {
+			t.Fatal(err)
+		}
+		err = st.InBulkTx(ctx, func(tx *models.Store) error {
+			res, err := tx.UpsertCertificates(ctx, admin, []models.BatchRow[models.CertificateInput]{{In: certInput("KKB-1", body.ID, holder.ID, m.ID)}}, models.BatchWriteAll)
+			if err != nil || len(res) != 1 || res[0].Err != nil {
+				t.Fatalf("write: %v %+v", err, res)
+			}
+			if n, err := models.RawInt(tx, "SELECT count(*) FROM pg_constraint WHERE conrelid = 'certificate_models'::regclass AND contype = 'f'"); err != nil || n != 2 {
+				t.Errorf("certificate_models' foreign keys in the transaction: %d (%v), want 2 (kept)", n, err)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, err := models.RawInt(st, "SELECT count(*) FROM conformity_certificates WHERE number = 'KKB-1'"); err != nil || n != 1 {
+			t.Fatalf("the certificate: %d (%v)", n, err)
 		}
 	})
 }
