@@ -157,7 +157,10 @@ func openSearch(ctx context.Context, cfg *config, st *models.Store, rebuilder bo
 		return meili.New(meili.Config{URL: os.Getenv("MEILI_URL"), APIKey: os.Getenv("MEILI_API_KEY"),
 			Index: "camreg", Cursor: search.DBCursor{DB: st.DB(), Name: "meilisearch:camreg"}})
 	default:
-		return bleve.Open(filepath.Join(cfg.data, "search", "bleve"), bleve.Options{Rebuilder: rebuilder, Answers: !rebuilder})
+		// CAMREG_SEARCH_ANSWERS=0 turns the remembered answers off (to
+		// measure the search itself, or to spend no memory on them).
+		answers := !rebuilder && os.Getenv("CAMREG_SEARCH_ANSWERS") != "0"
+		return bleve.Open(filepath.Join(cfg.data, "search", "bleve"), bleve.Options{Rebuilder: rebuilder, Answers: answers})
 	}
 }
 
