@@ -150,16 +150,28 @@ func splitList(s string) []string {
 // cursor in the database. rebuilder opens bleve for a rebuild only,
 // leaving the live index to a server that may hold it.
 func openSearch(ctx context.Context, cfg *config, st *models.Store, rebuilder bool) (search.Index, error) {
+	// CAMREG_SEARCH_ANSWERS=0 turns the remembered answers off (to
+	// measure the search itself, or to spend no memory on them).
+	answers := !rebuilder && os.Getenv("CAMREG_SEARCH_ANSWERS") != "0"
+	// remember wraps a shared index (cursor c) with remembered answers,
+	// keyed by the cursor's position (search/answers.go).
+	remember := func(idx search.Index, err error, c search.DBCursor) (search.Index, error) {
+		if err != nil || !answers {
+			return idx, err
+		}
+		return search.RememberAnswers(idx, c.Position, search.AnswerBytes), nil
+	}
 	switch cfg.search {
 	case "postgres":
-		return postgres.New(ctx, postgres.Config{DB: st.DB(), Cursor: search.DBCursor{DB: st.DB(), Name: "postgres:camreg"}})
+		c := search.DBCursor{DB: st.DB(), Name: "postgres:camreg"}
+		idx, err := postgres.New(ctx, postgres.Config{DB: st.DB(), Cursor: c})
+		return remember(idx, err, c)
 	case "meilisearch":
-		return meili.New(meili.Config{URL: os.Getenv("MEILI_URL"), APIKey: os.Getenv("MEILI_API_KEY"),
-			Index: "camreg", Cursor: search.DBCursor{DB: st.DB(), Name: "meilisearch:camreg"}})
+		c := search.DBCursor{DB: st.DB(), Name: "meilisearch:camreg"}
+		idx, err := meili.New(meili.Config{URL: os.Getenv("MEILI_URL"), APIKey: os.Getenv("MEILI_API_KEY"),
+			Index: "camreg", Cursor: c})
+		return remember(idx, err, c)
 	default:
-		// CAMREG_SEARCH_ANSWERS=0 turns the remembered answers off (to
-		// measure the search itself, or to spend no memory on them).
-		answers := !rebuilder && os.Getenv("CAMREG_SEARCH_ANSWERS") != "0"
 		return bleve.Open(filepath.Join(cfg.data, "search", "bleve"), bleve.Options{Rebuilder: rebuilder, Answers: answers})
 	}
 }

@@ -1,7 +1,6 @@
 package bleve
 
 import (
-	"slices"
 	"sync"
 
 	"camreg/search"
@@ -11,7 +10,7 @@ import (
 // fixed cost a hit and a facet) of the answers a serving index remembers
 // when Options.Answers is set. The load's mix of `make bench` (some 5,500
 // queries with their type filters) takes about 20 MB.
-const AnswerBytes = 64 << 20
+const AnswerBytes = search.AnswerBytes
 
 // answers remembers the answers of the index as it is now: every write to
 // the live index (an upsert, a delete, a rebuilt index swapped in) makes
@@ -82,33 +81,8 @@ func (a *answers) put(q search.Query, gen uint64, r *search.Result) {
 	a.bytes += n
 }
 
-// resultBytes is about what q and r hold in memory.
-func resultBytes(q search.Query, r *search.Result) int {
-	n := 256 + len(q.Text) + len(q.Brand) + len(q.Province) + len(q.Status) + len(q.Type)
-	for _, h := range r.Hits {
-		n += 96 + len(h.Type) + len(h.EntityID) + len(h.Title) + len(h.Highlight)
-	}
-	for _, m := range []map[string]int{r.Facets.Type, r.Facets.Brand, r.Facets.Province, r.Facets.Status} {
-		for k := range m {
-			n += 48 + len(k)
-		}
-	}
-	return n
-}
-
-// cloneResult is a copy of r that shares only its strings, so that neither
-// the remembered answer nor the caller's can change the other.
-func cloneResult(r *search.Result) *search.Result {
-	cp := func(m map[string]int) map[string]int {
-		if m == nil {
-			return nil
-		}
-		out := make(map[string]int, len(m))
-		for k, v := range m {
-			out[k] = v
-		}
-		return out
-	}
-	return &search.Result{Hits: slices.Clone(r.Hits), Total: r.Total, FacetsExact: r.FacetsExact,
-		Facets: search.Facets{Type: cp(r.Facets.Type), Brand: cp(r.Facets.Brand), Province: cp(r.Facets.Province), Status: cp(r.Facets.Status)}}
-}
+// resultBytes and cloneResult are the shared index's (search/answers.go).
+var (
+	resultBytes = search.ResultBytes
+	cloneResult = search.CloneResult
+)

@@ -305,8 +305,12 @@ func (ix *Index) Rebuild(ctx context.Context, seq int64, fill func(put func([]se
 		drop()
 		return err
 	}
-	drop() // tmp now holds the old contents
-	return ix.SetCursor(ctx, seq)
+	// The cursor moves before the old contents (now in tmp) are deleted,
+	// so that the answers remembered from them (search/answers.go) are
+	// forgotten as soon as the new index is searched.
+	err = ix.SetCursor(ctx, seq)
+	drop()
+	return err
 }
 
 // Ping asks Meilisearch for its health.

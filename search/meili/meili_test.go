@@ -70,3 +70,32 @@ func TestRelevance(t *testing.T) {
 	defer idx.Close()
 	searchtest.RunRelevanceIndexed(t, "meilisearch", idx, indexed, nil)
 }
+
+// newRemembering is newIndex with remembered answers, as `camreg serve`
+// opens it (search/answers.go).
+func newRemembering(t *testing.T, st *models.Store) search.Index {
+	t.Helper()
+	idx := newIndex(t, st).(*meili.Index)
+	return search.RememberAnswers(idx, search.DBCursor{DB: st.DB(), Name: idx.UID()}.Position, search.AnswerBytes)
+}
+
+// TestSuiteRemembering runs the shared suite on an index that remembers
+// its answers.
+func TestSuiteRemembering(t *testing.T) {
+	searchtest.RunSuite(t, newRemembering)
+}
+
+// TestRememberedSharedIndex checks that a write by another process (a
+// second Index over the same Meilisearch index and cursor) is seen at the
+// next search of one that remembers its answers.
+func TestRememberedSharedIndex(t *testing.T) {
+	st := testdb.Open(t, testdb.Backends(t)[0])
+	first := newIndex(t, st).(*meili.Index)
+	c := search.DBCursor{DB: st.DB(), Name: first.UID()}
+	second, err := meili.New(meili.Config{URL: os.Getenv("MEILI_URL"), APIKey: os.Getenv("MEILI_API_KEY"), Index: first.UID(), Cursor: c})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer second.Close()
+	searchtest.RunRemembered(t, search.RememberAnswers(first, c.Position, search.AnswerBytes), second)
+}

@@ -250,13 +250,19 @@ func (ix *Index) Rebuild(ctx context.Context, seq int64, fill func(put func([]se
 	if err != nil {
 		return err
 	}
+	// The cursor moves as soon as the new documents are searchable, so
+	// that the answers remembered from the old ones (search/answers.go)
+	// are forgotten now rather than after the VACUUM.
+	if err := ix.SetCursor(ctx, seq); err != nil {
+		return err
+	}
 	// VACUUM merges the GIN indexes' pending lists, which every search
 	// would otherwise read through, and frees the old documents' rows;
 	// ANALYZE gives the planner the new statistics.
 	if _, err := ix.db.ExecContext(ctx, "VACUUM (ANALYZE) search_documents, search_words"); err != nil {
 		return fmt.Errorf("vacuum search documents: %w", err)
 	}
-	return ix.SetCursor(ctx, seq)
+	return nil
 }
 
 func (ix *Index) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {

@@ -66,3 +66,38 @@ func TestUpsertSameIDTwice(t *testing.T) {
 		}
 	}
 }
+
+// newRemembering is newIndex with remembered answers, as `camreg serve`
+// opens it (search/answers.go).
+func newRemembering(t *testing.T, _ *models.Store) search.Index {
+	t.Helper()
+	st := testdb.Open(t, testdb.Backends(t)[1])
+	c := search.DBCursor{DB: st.DB(), Name: "postgres:camreg"}
+	idx, err := postgres.New(context.Background(), postgres.Config{DB: st.DB(), Cursor: c})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return search.RememberAnswers(idx, c.Position, search.AnswerBytes)
+}
+
+// TestSuiteRemembering runs the shared suite on an index that remembers
+// its answers.
+func TestSuiteRemembering(t *testing.T) {
+	searchtest.RunSuite(t, newRemembering)
+}
+
+// TestRememberedSharedIndex checks that a write by another process (a
+// second Index over the same schema) is seen at the next search of one
+// that remembers its answers.
+func TestRememberedSharedIndex(t *testing.T) {
+	st := testdb.Open(t, testdb.Backends(t)[1])
+	c := search.DBCursor{DB: st.DB(), Name: "postgres:camreg"}
+	open := func() search.Index {
+		idx, err := postgres.New(context.Background(), postgres.Config{DB: st.DB(), Cursor: c})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return idx
+	}
+	searchtest.RunRemembered(t, search.RememberAnswers(open(), c.Position, search.AnswerBytes), open())
+}
