@@ -28,7 +28,9 @@ func TestVisibleModelKeys(t *testing.T) {
 			t.Fatal(err)
 		}
 		keyOf := func(m *models.Model) [2]string { return [2]string{fold.Key(m.Brand), fold.Key(m.ModelNumber)} }
-		keys := [][2]string{keyOf(verified), keyOf(pendingB), {"hikvision", "nosuchmodel"}}
+		// The last key crosses one model's brand with the other's number: a
+		// tuple matches whole, never column by column.
+		keys := [][2]string{keyOf(verified), keyOf(pendingB), {"hikvision", "nosuchmodel"}, {keyOf(pendingB)[0], keyOf(verified)[1]}}
 		for _, c := range []struct {
 			name   string
 			viewer models.Actor
