@@ -305,7 +305,8 @@ func (s *Server) verifyKept(c echo.Context, q models.VerifyQuery, lang string) e
 	}
 	head := view.Head()
 	today := s.store.Today().String()
-	key := verifyAnswerKey(lang, s.publicBase(c), today, q.Model, q.Brand, q.Firmware, q.At)
+	base := s.publicBase(c)
+	key := verifyAnswerKey(lang, base, today, q.Model, q.Brand, q.Firmware, q.At)
 	if body, ok := s.answers.get(head, key); ok {
 		return c.JSONBlob(http.StatusOK, body)
 	}
@@ -313,16 +314,11 @@ func (s *Server) verifyKept(c echo.Context, q models.VerifyQuery, lang string) e
 	if err != nil {
 		return err
 	}
-	resp := s.newVerifyResponse(c, v, lang)
 	var body []byte
-	ok := false
 	if verifyJSONByHand {
-		body, ok = appendVerifyAnswer(&resp)
-	}
-	if !ok {
-		if body, err = encodeJSON(resp); err != nil {
-			return err
-		}
+		body = appendVerificationAnswer(v, lang, base)
+	} else if body, err = encodeJSON(s.newVerifyResponse(c, v, lang)); err != nil {
+		return err
 	}
 	// At midnight the day may have turned between the key and the answer.
 	if head >= 0 && (q.At != "" || v.At.String() == today) {

@@ -49,8 +49,10 @@ func (a *verifyAnswers) put(head int64, key string, body []byte) {
 	switch {
 	case head < a.head:
 		return
-	case head > a.head || a.m == nil || len(a.m) >= maxVerifyAnswers:
+	case head > a.head || a.m == nil:
 		a.head, a.m = head, map[string][]byte{}
+	case len(a.m) >= maxVerifyAnswers:
+		clear(a.m) // in place, as verifyCache.decide
 	}
 	a.m[key] = body
 }
@@ -76,24 +78,3 @@ func encodeJSON(v any) ([]byte, error) {
 // answerScratch holds the buffers answers are written into before they are
 // copied out at their own length.
 var answerScratch = sync.Pool{New: func() any { b := make([]byte, 0, 8192); return &b }}
-
-// appendVerifyAnswer writes an answer's JSON into a scratch buffer and
-// returns a copy of exactly its length: the answer is kept (verifyAnswers),
-// and a buffer sized in advance either wasted the rest of its 2,048 bytes
-// for as long as the answer was kept or, for a longer answer, was grown
-// to 4,096 by copying (BENCHMARKS.md, "Verify near the ceiling:
-// PostgreSQL's head read over a held connection, fewer bytes a cold
-// question").
-func appendVerifyAnswer(r *verifyResponse) ([]byte, bool) {
-	bp := answerScratch.Get().(*[]byte)
-	b, ok := appendVerifyJSON((*bp)[:0], r)
-	var body []byte
-	if ok {
-		body = bytes.Clone(b)
-	}
-	if cap(b) <= 64<<10 {
-		*bp = b[:0]
-		answerScratch.Put(bp)
-	}
-	return body, ok
-}

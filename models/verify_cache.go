@@ -75,8 +75,14 @@ func (c *verifyCache) decide(model, brand string, d matchDecision) {
 	}
 	c.decMu.Lock()
 	defer c.decMu.Unlock()
-	if c.decisions == nil || len(c.decisions) >= maxDecisions {
+	switch {
+	case c.decisions == nil:
 		c.decisions = map[string]matchDecision{}
+	case len(c.decisions) >= maxDecisions:
+		// Emptied in place: a new map grew again through every size on a
+		// cold run (BENCHMARKS.md, "Verify cold: messages without
+		// Sprintf, the answer straight from the engine's").
+		clear(c.decisions)
 	}
 	c.decisions[model+"\x00"+brand] = d
 }
