@@ -19,8 +19,9 @@ const (
 //
 // The sentences are joined with + rather than fmt.Sprintf: a cold verify
 // (every answer new) spent 2.7% of the server's CPU in Sprintf and its
-// boxed arguments (BENCHMARKS.md, "Verify cold: messages without
-// Sprintf"); the text is byte for byte the same.
+// boxed arguments (BENCHMARKS.md, "Verify cold: messages without Sprintf,
+// the answer straight from the engine's"); the text is byte for byte the
+// same.
 func (r Reason) Message(lang string) string {
 	en := lang == LangEN
 	e := r.Evidence
