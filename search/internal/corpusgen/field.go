@@ -17,59 +17,9 @@ import (
 // (searchtest.FieldAnswers for traders, the model's own key for models).
 func fieldQueries(c *searchtest.Corpus, fams [][]searchtest.CorpusModel) []searchtest.RelevanceQuery {
 	r := rand.New(rand.NewPCG(20261207, 1307))
-	var out []searchtest.RelevanceQuery
-	seen := map[string]bool{}
-	addModel := func(kind, q string, m searchtest.CorpusModel) bool {
-		if q == "" || seen[q] {
-			return false
-		}
-		var want []string
-		for _, o := range c.Models {
-			if fold.Key(o.ModelNumber) == fold.Key(m.ModelNumber) {
-				want = append(want, o.ID)
-			}
-		}
-		seen[q] = true
-		out = append(out, searchtest.RelevanceQuery{Q: q, Kind: kind, Want: want})
-		return true
-	}
-	addOrg := func(kind, q string) bool {
-		if q == "" || seen[q] {
-			return false
-		}
-		want := answering(c.Organizations, kind, q, searchtest.FieldAnswers)
-		if want == nil {
-			return false
-		}
-		seen[q] = true
-		out = append(out, searchtest.RelevanceQuery{Q: q, Kind: kind, Want: want})
-		return true
-	}
-	var dense []searchtest.CorpusModel
-	for _, f := range fams {
-		dense = append(dense, f...)
-	}
-	model := func() searchtest.CorpusModel {
-		if r.IntN(2) == 0 {
-			return dense[r.IntN(len(dense))]
-		}
-		return c.Models[r.IntN(len(c.Models))]
-	}
-	pick := func(xs []string) string { return xs[r.IntN(len(xs))] }
-	repeatModel := func(n int, f func(m searchtest.CorpusModel) bool) {
-		for made, tries := 0, 0; made < n && tries < n*50; tries++ {
-			if f(model()) {
-				made++
-			}
-		}
-	}
-	repeatOrg := func(n int, f func(o searchtest.CorpusOrganization) bool) {
-		for made, tries := 0, 0; made < n && tries < n*50; tries++ {
-			if f(c.Organizations[r.IntN(len(c.Organizations))]) {
-				made++
-			}
-		}
-	}
+	qm := newQueryMaker(c, fams, r, searchtest.FieldAnswers)
+	addModel, addOrg, pick := qm.addModel, qm.addOrg, qm.pick
+	repeatModel, repeatOrg := qm.repeatModel, qm.repeatOrg
 	// A model number with what a listing or a box prints beside it: the
 	// lens, the resolution, "camera", the brand, "chính hãng".
 	repeatModel(40, func(m searchtest.CorpusModel) bool {
@@ -225,7 +175,7 @@ func fieldQueries(c *searchtest.Corpus, fams [][]searchtest.CorpusModel) []searc
 		}
 		return addOrg("shop_ward", q)
 	})
-	return out
+	return qm.out
 }
 
 // searchtestTrades are the trades abbreviation a stands for.

@@ -20,59 +20,9 @@ import (
 // slips in one number, the nearest models, as for typos.json).
 func redteamQueries(c *searchtest.Corpus, fams [][]searchtest.CorpusModel) []searchtest.RelevanceQuery {
 	r := rand.New(rand.NewPCG(20261207, 930))
-	var out []searchtest.RelevanceQuery
-	seen := map[string]bool{}
-	addModel := func(kind, q string, m searchtest.CorpusModel) bool {
-		if q == "" || seen[q] {
-			return false
-		}
-		var want []string
-		for _, o := range c.Models {
-			if fold.Key(o.ModelNumber) == fold.Key(m.ModelNumber) {
-				want = append(want, o.ID)
-			}
-		}
-		seen[q] = true
-		out = append(out, searchtest.RelevanceQuery{Q: q, Kind: kind, Want: want})
-		return true
-	}
-	addOrg := func(kind, q string) bool {
-		if q == "" || seen[q] {
-			return false
-		}
-		want := answering(c.Organizations, kind, q, searchtest.RedAnswers)
-		if want == nil {
-			return false
-		}
-		seen[q] = true
-		out = append(out, searchtest.RelevanceQuery{Q: q, Kind: kind, Want: want})
-		return true
-	}
-	var dense []searchtest.CorpusModel
-	for _, f := range fams {
-		dense = append(dense, f...)
-	}
-	model := func() searchtest.CorpusModel {
-		if r.IntN(2) == 0 {
-			return dense[r.IntN(len(dense))]
-		}
-		return c.Models[r.IntN(len(c.Models))]
-	}
-	pick := func(xs []string) string { return xs[r.IntN(len(xs))] }
-	repeatModel := func(n int, f func(m searchtest.CorpusModel) bool) {
-		for made, tries := 0, 0; made < n && tries < n*50; tries++ {
-			if f(model()) {
-				made++
-			}
-		}
-	}
-	repeatOrg := func(n int, f func(o searchtest.CorpusOrganization) bool) {
-		for made, tries := 0, 0; made < n && tries < n*50; tries++ {
-			if f(c.Organizations[r.IntN(len(c.Organizations))]) {
-				made++
-			}
-		}
-	}
+	qm := newQueryMaker(c, fams, r, searchtest.RedAnswers)
+	addModel, addOrg, pick := qm.addModel, qm.addOrg, qm.pick
+	repeatModel, repeatOrg := qm.repeatModel, qm.repeatOrg
 	// Two slips in a long model number (a key of 10 characters or more):
 	// two substitutions, or a substitution and a swap, at different places.
 	repeatModel(30, func(m searchtest.CorpusModel) bool {
@@ -112,7 +62,7 @@ func redteamQueries(c *searchtest.Corpus, fams [][]searchtest.CorpusModel) []sea
 		}
 		typed := string(s)
 		want := nearest(c, m, typed)
-		if want == nil || seen[typed] {
+		if want == nil || qm.seen[typed] {
 			return false
 		}
 		q := typed
@@ -122,8 +72,8 @@ func redteamQueries(c *searchtest.Corpus, fams [][]searchtest.CorpusModel) []sea
 		case 2:
 			q = m.Brand + " " + typed
 		}
-		seen[q] = true
-		out = append(out, searchtest.RelevanceQuery{Q: q, Kind: "typo_two", Want: want})
+		qm.seen[q] = true
+		qm.out = append(qm.out, searchtest.RelevanceQuery{Q: q, Kind: "typo_two", Want: want})
 		return true
 	})
 	// A dash dropped, a space or a dash put in the middle of a model
@@ -321,7 +271,7 @@ func redteamQueries(c *searchtest.Corpus, fams [][]searchtest.CorpusModel) []sea
 		}
 		return addOrg("address_district", q)
 	})
-	return out
+	return qm.out
 }
 
 // The Telex and VNI keys of a Vietnamese letter's marks.
