@@ -161,8 +161,10 @@ func TestRenderLabelsASmallRunAndPutsBackendsSideBySide(t *testing.T) {
 	r := &Report{Scale: "small", Seed: 1, LoadDuration: "30s",
 		Machine: Machine{CPUs: 2, CPU: "Test CPU", Memory: "1.0 GiB", LoadBefore: "0.1 0.1 0.1", LoadAfter: "0.2 0.2 0.2", Commit: "abc"},
 		Search: []LoadResult{
-			{Backend: "bleve", Database: "SQLite", Clients: 32, PerSec: 1234.5, P50Ms: 1.5, P99Ms: 9.25},
-			{Backend: "postgres", Database: "PostgreSQL", Clients: 32, PerSec: 99, P50Ms: 3, P99Ms: 20},
+			{Backend: "bleve", Database: "SQLite", Answers: "first", Clients: 32, PerSec: 1234.5, P50Ms: 1.5, P99Ms: 9.25},
+			{Backend: "bleve", Database: "SQLite", Answers: "remembered", Clients: 32, PerSec: 5000, P50Ms: 1, P99Ms: 2},
+			{Backend: "postgres", Database: "PostgreSQL", Answers: "first", Clients: 32, PerSec: 99, P50Ms: 3, P99Ms: 20},
+			{Backend: "postgres", Database: "PostgreSQL", Answers: "remembered", Clients: 32, PerSec: 150, P50Ms: 2, P99Ms: 5},
 		},
 		Relevance: []RelevanceResult{{Backend: "bleve", Queries: 223, At1: 0.996, At3: 1}, {Backend: "meilisearch", Queries: 223, At1: 1, At3: 1}},
 		Notes:     []string{"postgres search skipped: reason"},
@@ -171,9 +173,10 @@ func TestRenderLabelsASmallRunAndPutsBackendsSideBySide(t *testing.T) {
 	got := render(r, "docs/bench/x.json")
 	for _, want := range []string{
 		"**Scale: small.**", "**not** the national figures",
-		"| bleve | SQLite | 32 | 1,234 | 1.50 ms | 9.25 ms | 0.0 ms | 0 | 0.996 | 1.000 |",
-		"| postgres | PostgreSQL | 32 | 99 | 3.00 ms | 20.00 ms | 0.0 ms | 0 | – | – |",
-		"| meilisearch | | | | | | | | 1.000 | 1.000 |",
+		"| bleve | SQLite | first | 32 | 1,234 | 1.50 ms | 9.25 ms |  | 0.0 ms | 0 | 0.996 | 1.000 |",
+		"| postgres | PostgreSQL | first | 32 | 99 | 3.00 ms | 20.00 ms | 2.16 | 0.0 ms | 0 | – | – |",
+		"| postgres | PostgreSQL | remembered | 32 | 150 | 2.00 ms | 5.00 ms | 2.50 | 0.0 ms | 0 | – | – |",
+		"| meilisearch | | | | | | | | | | 1.000 | 1.000 |",
 		"- postgres search skipped: reason",
 		"```sh\n$BENCH_DIR/camreg reindex\n```",
 		"load average before 0.1 0.1 0.1, after 0.2 0.2 0.2",

@@ -93,8 +93,12 @@ type StartupResult struct {
 
 // LoadResult is one camreg load run (the whole JSON is kept in the work dir).
 type LoadResult struct {
-	Backend     string  `json:"backend"`
-	Database    string  `json:"database"`
+	Backend  string `json:"backend"`
+	Database string `json:"database"`
+	// Answers is "first" for a server run with CAMREG_SEARCH_ANSWERS=0
+	// (every query searched: the engines compared) and "remembered" for
+	// serve's default; empty in results of runs before both were measured.
+	Answers     string  `json:"answers,omitempty"`
 	Clients     int     `json:"clients"`
 	Requests    int     `json:"requests"`
 	PerSec      float64 `json:"requests_per_second"`

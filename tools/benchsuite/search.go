@@ -197,11 +197,22 @@ func (s *suite) measured(name string) bool {
 	return false
 }
 
+// serveOne measures one backend's server: search with every answer
+// searched (a server of its own, CAMREG_SEARCH_ANSWERS=0: the engines
+// compared), then serve as it runs by default (answers remembered until
+// the index is written), and verify on the latter.
 func (s *suite) serveOne(ctx context.Context, b backend) error {
 	key, err := s.adminKey(ctx, b.env)
 	if err != nil {
 		return err
 	}
+	var firstErr error
+	keep := func(err error) {
+		if err != nil && firstErr == nil {
+			firstErr = err
+		}
+	}
+	keep(s.searchFirstAnswers(ctx, b, key))
 	srv, err := s.startServer(ctx, b.env, "serve-"+b.name+".log")
 	if err != nil {
 		return err
@@ -209,19 +220,7 @@ func (s *suite) serveOne(ctx context.Context, b backend) error {
 	srv.key = key
 	s.report.Startup = append(s.report.Startup, StartupResult{Backend: b.name, Database: b.database, Seconds: srv.startup.Seconds()})
 	s.progress("%s: camreg serve ready in %s", b.name, srv.startup.Round(time.Millisecond))
-	var firstErr error
-	keep := func(err error) {
-		if err != nil && firstErr == nil {
-			firstErr = err
-		}
-	}
-	for _, clients := range []int{1, 32} {
-		res, err := s.load(ctx, srv, b.name, "search=100", clients)
-		keep(err)
-		if res != nil {
-			s.report.Search = append(s.report.Search, loadRow(b, clients, res))
-		}
-	}
+	keep(s.searchLoads(ctx, srv, b, "remembered", ""))
 	if !s.searchOnly && (b.name == "bleve" || b.name == "postgres") {
 		keep(s.wrkVerify(ctx, srv, b.database))
 		for _, clients := range []int{8, 32} {
@@ -238,6 +237,38 @@ func (s *suite) serveOne(ctx context.Context, b backend) error {
 	s.report.ServerRSS = append(s.report.ServerRSS, ServerRSS{Backend: b.name, Database: b.database, PeakRSS: peak, Logged5xx: logged})
 	if logged > 0 {
 		s.note("%s: the server logged %d answers of 5xx (see %s)", b.name, logged, srv.log.Name())
+	}
+	return firstErr
+}
+
+// searchFirstAnswers runs the search loads against a server that
+// remembers no answer, so that each backend's engine answers every query.
+func (s *suite) searchFirstAnswers(ctx context.Context, b backend, key string) error {
+	env := append(append([]string{}, b.env...), "CAMREG_SEARCH_ANSWERS=0")
+	srv, err := s.startServer(ctx, env, "serve-"+b.name+"-first.log")
+	if err != nil {
+		return err
+	}
+	srv.key = key
+	err = s.searchLoads(ctx, srv, b, "first", "-first")
+	peak := srv.stop()
+	s.report.ServerRSS = append(s.report.ServerRSS, ServerRSS{Backend: b.name + " (answers not remembered)", Database: b.database, PeakRSS: peak})
+	return err
+}
+
+// searchLoads runs search=100 with 1 and 32 clients against srv.
+func (s *suite) searchLoads(ctx context.Context, srv *server, b backend, answers, suffix string) error {
+	var firstErr error
+	for _, clients := range []int{1, 32} {
+		res, err := s.load(ctx, srv, b.name+suffix, "search=100", clients)
+		if err != nil && firstErr == nil {
+			firstErr = err
+		}
+		if res != nil {
+			row := loadRow(b, clients, res)
+			row.Answers = answers
+			s.report.Search = append(s.report.Search, row)
+		}
 	}
 	return firstErr
 }
