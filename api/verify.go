@@ -46,7 +46,8 @@ type reasonResponse struct {
 	// no_origin_proof, unregistered_model) or an evidence code
 	// (certificate_valid, certificate_firmware_only,
 	// certificate_not_required, origin_proof, firmware_not_affected,
-	// possible_match, ambiguous_match, registration_pending).
+	// possible_match, ambiguous_match, registration_pending) or
+	// gtin_model_mismatch (a box's GTIN of another model than the typed one).
 	Code string `json:"code" example:"certificate_valid"`
 	// Effect is the verdict this reason leads to, or info.
 	Effect string `json:"effect" example:"info" enums:"non_compliant,warning,unknown,info"`

@@ -214,6 +214,8 @@ func appendEvidenceJSON(b []byte, e *models.Evidence) []byte {
 	str("origin_form", e.OriginForm)
 	str("exporting_country", e.ExportingCountry)
 	str("origin_country", e.OriginCountry)
+	str("gtin", e.GTIN)
+	str("typed_brand", e.TypedBrand)
 	day("on", e.On)
 	return append(b, '}')
 }

@@ -72,7 +72,7 @@ func FuzzVerifyJSONByHand(f *testing.F) {
 		ev := models.Evidence{Query: a, ModelNumber: b, Brand: c, Candidates: n, CertificateID: a, CertificateNumber: b,
 			StandardCode: c, StandardFrom: day, SupersededBy: a, IssuedOn: day, LotRef: b, Status: c, StatusReason: a,
 			Firmware: b, WarningID: c, WarningReference: a, WarningTitle: b, Measure: c, Severity: a, IntroducedIn: b,
-			FixedIn: c, OriginID: a, OriginNumber: b, OriginForm: c, ExportingCountry: a, OriginCountry: b, On: day}
+			FixedIn: c, OriginID: a, OriginNumber: b, OriginForm: c, ExportingCountry: a, OriginCountry: b, GTIN: c, TypedBrand: a, On: day}
 		if n%2 == 1 {
 			ev.CVEIDs = []string{a, b}
 			ev.StandardTo, ev.MandatoryFrom, ev.ExpiresOn, ev.StatusChangedOn = day, day, day, day

@@ -110,9 +110,11 @@ func isGTINTaken(err error) bool {
 
 // WithGTINs completes verify queries that name a GTIN (gtins[i], "" for
 // none): a GTIN that belongs to a verified model becomes its number and
-// brand, so that verify matches it exactly as it matches typed text; an
-// unknown GTIN is looked up as typed text, and is "not found in the
-// registry". field names the i-th GTIN in errors. Two queries whatever the
+// brand when no number was typed, so that verify matches it exactly as it
+// matches typed text; with a typed number, it is kept beside it
+// (VerifyQuery.GTINModel) and the typed number is answered, with
+// gtin_model_mismatch when the two name different models. An unknown GTIN
+// alone is looked up as typed text, and is "not found in the registry". field names the i-th GTIN in errors. Two queries whatever the
 // count. Errors: ErrInvalid (not a GTIN).
 func (s *Store) WithGTINs(ctx context.Context, qs []VerifyQuery, gtins []string, field func(i int) string) error {
 	var v ValidationError
@@ -163,9 +165,18 @@ func (s *Store) WithGTINs(ctx context.Context, qs []VerifyQuery, gtins []string,
 		if g == "" {
 			continue
 		}
-		if m, ok := byID[owner[g]]; ok {
+		m, ok := byID[owner[g]]
+		switch {
+		case ok && qs[i].Model == "":
 			qs[i].Model, qs[i].Brand = m.ModelNumber, m.Brand
-		} else if qs[i].Model == "" {
+		case ok:
+			// A number typed off the label stays the question: the box's
+			// GTIN only chooses among its candidates, and a GTIN of another
+			// model is a conflict the answer states, never a pass on that
+			// model's papers (verdict.ReasonGTINMismatch).
+			em := engineModel(&m)
+			qs[i].GTIN, qs[i].GTINModel = g, &em
+		case qs[i].Model == "":
 			qs[i].Model = g
 		}
 	}

@@ -49,6 +49,7 @@ const (
 	ReasonPossibleMatch        = verdict.ReasonPossibleMatch
 	ReasonAmbiguousMatch       = verdict.ReasonAmbiguousMatch
 	ReasonPending              = verdict.ReasonPending
+	ReasonGTINMismatch         = verdict.ReasonGTINMismatch
 )
 
 // EffectInfo marks a reason that does not change the verdict.
@@ -241,6 +242,9 @@ func verifyAll(r reader, qs []parsedQuery) ([]Verification, error) {
 	ms, rows, err := matchModels(r, qs)
 	if err != nil {
 		return nil, err
+	}
+	for i := range qs {
+		ms[i] = verdict.ByGTIN(qs[i], ms[i])
 	}
 	return verifyMatched(r, qs, ms, rows, true)
 }

@@ -70,3 +70,24 @@ func capped(ms []Model) []Model {
 	}
 	return ms
 }
+
+// ByGTIN lets a box's GTIN (q.GTINModel) choose among the typed number's
+// candidates: when the match is ambiguous and the GTIN's model is one of
+// them, it is that model (exact when the typed number is its number, else
+// possible). Any other match is kept: a GTIN never replaces what was typed
+// (Evaluate states a conflict, ReasonGTINMismatch).
+func ByGTIN(q Parsed, m Match) Match {
+	g := q.GTINModel
+	if g == nil || m.Kind != MatchAmbiguous {
+		return m
+	}
+	for i := range m.Candidates {
+		if c := &m.Candidates[i]; c.ID == g.ID {
+			if c.ModelKey == q.Key {
+				return Exact(c)
+			}
+			return Match{Kind: MatchPossible, Model: c, Candidates: []Model{*c}}
+		}
+	}
+	return m
+}

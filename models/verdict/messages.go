@@ -122,6 +122,11 @@ func (r Reason) Message(lang string) string {
 			return "Near match: “" + e.Query + "” may be " + e.Brand + " " + e.ModelNumber + "; check the model number on the label."
 		}
 		return "Khớp gần đúng: “" + e.Query + "” có thể là " + e.Brand + " " + e.ModelNumber + "; hãy đối chiếu số hiệu trên nhãn."
+	case ReasonGTINMismatch:
+		if en {
+			return "The box's barcode (GTIN " + e.GTIN + ") belongs to " + e.Brand + " " + e.ModelNumber + ", not to “" + e.Query + "”" + brandEN(e.TypedBrand) + ": this answer is for the number typed; compare the label with the box."
+		}
+		return "Mã vạch trên hộp (GTIN " + e.GTIN + ") thuộc mẫu " + e.Brand + " " + e.ModelNumber + ", không phải “" + e.Query + "”" + brandVI(e.TypedBrand) + ": kết quả này là của số hiệu đã nhập; hãy đối chiếu nhãn với hộp."
 	case ReasonPending:
 		if en {
 			return "The model's registration is pending verification."

@@ -52,6 +52,12 @@ func Evaluate(q Parsed, m Match, d *Data) Verification {
 			v.Standards = append(v.Standards, sd)
 		}
 	}
+	if g := q.GTINModel; g != nil && (m.Model == nil || m.Model.ID != g.ID) {
+		// The box names another model than the label: answer for the
+		// label, never pass on the box's model's papers.
+		v.add(ReasonGTINMismatch, VerdictUnknown, Evidence{Query: q.Model, TypedBrand: q.Brand, GTIN: q.GTIN,
+			ModelNumber: g.ModelNumber, Brand: g.Brand})
+	}
 	switch m.Kind {
 	case MatchNone:
 		v.add(ReasonUnregistered, VerdictUnknown, Evidence{Query: q.Model, Brand: q.Brand})

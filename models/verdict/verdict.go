@@ -69,6 +69,10 @@ const (
 	ReasonPossibleMatch          = "possible_match"
 	ReasonAmbiguousMatch         = "ambiguous_match"
 	ReasonPending                = "registration_pending"
+	// ReasonGTINMismatch: the box's GTIN belongs to another model than the
+	// one typed off the label; the answer is for the typed model, and never
+	// a pass (unknown at best).
+	ReasonGTINMismatch = "gtin_model_mismatch"
 )
 
 // EffectInfo marks a reason that does not change the verdict. Every other
@@ -101,6 +105,12 @@ type Query struct {
 	Brand    string
 	Firmware string
 	At       string
+	// GTIN is a box's barcode (14 digits) given with a typed model number,
+	// and GTINModel the verified model that lists it. The answer is for the
+	// typed number; a GTIN model that is not the typed match (nor one of its
+	// candidates, which it then chooses) is a conflict (ReasonGTINMismatch).
+	GTIN      string
+	GTINModel *Model
 }
 
 // Model is what the rules read of a camera model.
@@ -176,7 +186,11 @@ type Evidence struct {
 	OriginForm        string     `json:"origin_form,omitempty"`
 	ExportingCountry  string     `json:"exporting_country,omitempty"`
 	OriginCountry     string     `json:"origin_country,omitempty"`
-	On                civil.Date `json:"on,omitzero" swaggertype:"string" format:"date"`
+	// GTIN is the scanned barcode of a gtin_model_mismatch, whose model is
+	// ModelNumber and Brand (the typed text is Query and TypedBrand).
+	GTIN       string     `json:"gtin,omitempty"`
+	TypedBrand string     `json:"typed_brand,omitempty"`
+	On         civil.Date `json:"on,omitzero" swaggertype:"string" format:"date"`
 }
 
 // The states of a certificate on a date.
