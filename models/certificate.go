@@ -43,6 +43,7 @@ var certStatus = statusRules{
 		CertRevoked:   {},
 		CertRejected:  {},
 	},
+	final: []string{CertRevoked},
 }
 
 // CertMethods are the certification methods: 1 type testing, 5 type testing

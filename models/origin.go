@@ -22,6 +22,7 @@ var originStatus = statusRules{
 		CertValid:   {CertRevoked},
 		CertRevoked: {},
 	},
+	final: []string{CertRevoked},
 }
 
 // OriginCertificate is a certificate of origin (C/O) for cameras, usually

@@ -31,6 +31,26 @@ type statusRules struct {
 	statuses    []string
 	needReason  []string
 	transitions map[string][]string
+	// final are the statuses (a revocation) whose date is the day the
+	// registry learns of them or earlier, never later, and once recorded
+	// may move earlier but not later: a revocation dated into the future,
+	// or moved there, made a revoked document count again until then.
+	final []string
+}
+
+// checkFinalDate refuses a final status's effective date d that is later
+// than today, or later than the date it had (was, zero when none); the date
+// it had, sent again unchanged (an export imported back), is no change.
+func (r statusRules) checkFinalDate(v *ValidationError, status string, d, was, today Date) {
+	if !slices.Contains(r.final, status) || d.IsZero() || d == was {
+		return
+	}
+	switch {
+	case d.After(today):
+		v.Add("status_changed_on", "must not be later than today (%s): a %s takes effect on or before the day it is recorded", today, status)
+	case !was.IsZero() && d.After(was):
+		v.Add("status_changed_on", "may move earlier than %s, not later: the document is %s since then", was, status)
+	}
 }
 
 // filter narrows a list to one status, checking it is one of the machine's.
@@ -84,7 +104,9 @@ func (r statusRules) apply(v *ValidationError, st *Status, status, reason, chang
 			st.StatusReason = v.text("status_reason", reason, false, 2000)
 		}
 		if changedOn != nil {
-			st.StatusChangedOn = v.date("status_changed_on", changedOn, false)
+			d := v.date("status_changed_on", changedOn, false)
+			r.checkFinalDate(v, want, d, st.StatusChangedOn, today)
+			st.StatusChangedOn = d
 		}
 		return
 	}
@@ -100,6 +122,7 @@ func (r statusRules) apply(v *ValidationError, st *Status, status, reason, chang
 	if d.IsZero() && (!create || want != r.initial) {
 		d = today
 	}
+	r.checkFinalDate(v, want, d, Date{}, today)
 	st.Status, st.StatusReason, st.StatusChangedOn = want, rs, d
 }
 
