@@ -281,6 +281,19 @@ func NumberKey(s string) string {
 	return strings.ToLower(strings.Join(strings.Fields(s), ""))
 }
 
+// Firmware folds a firmware version as typed for comparison, the way
+// NumberKey folds a document number but keeping case and spacing:
+// full-width forms become ASCII ("Ｖ５.７.３" is "V5.7.3"), letters of other
+// scripts that look like Latin ones become those, invisible characters are
+// dropped, and lookalike dashes and slashes become the ASCII ones. ASCII
+// without control characters is returned as it is.
+func Firmware(s string) string {
+	if isASCII(s) && !hasControl(s) {
+		return s
+	}
+	return numberMarks(lookalikes(s))
+}
+
 // numberMarks drops invisible characters and keys punctuation and symbols
 // outside ASCII by their confusable skeleton when it is ASCII (U+2013 EN
 // DASH and U+2212 MINUS SIGN as "-", U+2044 FRACTION SLASH as "/").

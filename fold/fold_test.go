@@ -143,3 +143,20 @@ func TestPunctuationTable(t *testing.T) {
 		t.Error("the en dash still needs slowText")
 	}
 }
+
+func TestFirmware(t *testing.T) {
+	for in, want := range map[string]string{
+		"V5.7.3 build 220112": "V5.7.3 build 220112", // ASCII as it is
+		"Ｖ５.７.３":              "V5.7.3",
+		"Ｖ５．７．３　ｂｕｉｌｄ":        "V5.7.3 build",
+		"Ⅴ5.7.3":              "V5.7.3",
+		"V5.7\u200b.3\u202e":  "V5.7.3",
+		"1.0.bеta":            "1.0.beta", // a Cyrillic е
+		"1.1.5–230301":        "1.1.5-230301",
+		"v1\x00.2":            "v1.2",
+	} {
+		if got := Firmware(in); got != want {
+			t.Errorf("Firmware(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"camreg/fold"
 )
 
 // Firmware versions come in the shapes vendors print on labels and in web
@@ -34,7 +36,14 @@ var firmwarePrefixes = map[string]bool{"v": true, "ver": true, "version": true, 
 // spaces, underscores, dashes) separates. A leading "v"/"version" and the
 // "build" markers are dropped, so "V5.7.3 build 220112", "5.7.3_220112" and
 // "v5.7.3.220112" are the same version.
+//
+// It reads s folded by fold.Firmware: a version typed in full-width forms
+// ("Ｖ５.７.３") or with lookalike letters of other scripts is the ASCII one;
+// read as it was, its full-width digits separated nothing and its "Ｖ" was a
+// word, which orders before every number, so a warning's range judged it
+// affected.
 func parseFirmware(s string) []fwPart {
+	s = fold.Firmware(s)
 	var parts []fwPart
 	i := 0
 	for i < len(s) {

@@ -44,6 +44,14 @@ func TestCompareFirmware(t *testing.T) {
 		{"1.0.alpha", "1.0.beta", -1},
 		// Very long numbers compare without overflow.
 		{"1.99999999999999999999999", "1.100000000000000000000000", -1},
+		// Typed in full-width forms, with a roman numeral, lookalike
+		// letters of other scripts or invisible characters: the same version.
+		{"Ｖ５.７.３", "V5.7.3", 0},
+		{"Ｖ５．７．３　ｂｕｉｌｄ　２２０１１２", "V5.7.3 build 220112", 0},
+		{"Ｖ５.５.８００", "V5.7.3", -1},
+		{"Ⅴ5.7.3", "V5.7.3", 0},
+		{"V5.7​.3", "V5.7.3", 0},
+		{"1.0.bеta", "1.0.beta", 0}, // a Cyrillic е
 		{"", "", 0},
 		{"", "0", 0},
 		{"", "1", -1},
@@ -71,6 +79,11 @@ func TestFirmwareInRange(t *testing.T) {
 		{"V5.3.9", "V5.4.0", "V5.5.800", false},
 		{"V5.7.3", "V5.4.0", "", true},
 		{"anything", "", "", true},
+		// A full-width version after the fix is not affected: it was read
+		// as one word, which orders before every number.
+		{"Ｖ５.７.３", "", "V5.7.3", false},
+		{"Ｖ５.７.３", "V5.4.0", "V5.7.3", false},
+		{"Ｖ５.５.５３", "V5.4.0", "V5.5.800", true},
 	}
 	for _, tt := range tests {
 		if got := verdict.FirmwareInRange(tt.v, tt.intro, tt.fixed); got != tt.want {
@@ -86,7 +99,8 @@ func TestCanonicalFirmware(t *testing.T) {
 		"1.1.5 Build 230301":  "1.1.5.230301",
 		"v2.3.1_250101":       "2.3.1.250101",
 		"1.2.0":               "1.2",
-		"":                    "",
+		"Ｖ５.７.３　ｂｕｉｌｄ　２２０１１２": "5.7.3.220112",
+		"": "",
 	} {
 		if got := verdict.CanonicalFirmware(in); got != want {
 			t.Errorf("CanonicalFirmware(%q) = %q, want %q", in, got, want)
@@ -99,7 +113,7 @@ func TestCanonicalFirmware(t *testing.T) {
 // canonical forms are equal.
 func FuzzCompareFirmware(f *testing.F) {
 	seeds := []string{"V5.7.3 build 220112", "V5.5.800 build 210628", "2.800.0000000.16.R", "1.1.5 Build 230301",
-		"v2.3.1_250101", "1.0.beta", "1.2", "", "0", "v", "build", "1..2", "đ1.2", "\xff1.2"}
+		"v2.3.1_250101", "1.0.beta", "1.2", "", "0", "v", "build", "1..2", "đ1.2", "\xff1.2", "Ｖ５.７.３", "Ⅴ1\u200b.2"}
 	for i, a := range seeds {
 		f.Add(a, seeds[(i+1)%len(seeds)], seeds[(i+2)%len(seeds)])
 	}
