@@ -191,7 +191,7 @@ func (s *Server) fleetFeedJSON(c echo.Context) error {
 		Items:       make([]alertFeedItem, len(as))}
 	for i := range as {
 		a := &as[i]
-		out.Items[i] = alertFeedItem{ID: tagID(base, "alert/"+a.ID), URL: alerts + "#" + a.ID, Title: alertTitle(lang, a),
+		out.Items[i] = alertFeedItem{ID: s.atomID("alert/" + a.ID), URL: alerts + "#" + a.ID, Title: alertTitle(lang, a),
 			ContentText: alertSummary(lang, a), DatePublished: a.CreatedAt.UTC().Format(time.RFC3339),
 			Tags: []string{a.Kind, a.SubjectType}, Camreg: a.Payload()}
 	}
@@ -230,7 +230,7 @@ func (s *Server) fleetFeedAtom(c echo.Context) error {
 		updated = as[0].CreatedAt.UTC()
 	}
 	self := base + c.Request().URL.RequestURI()
-	out := atomFeed{Lang: lang, ID: base + "/v1/fleets/" + f.ID + "/feed.atom", Title: pick(lang, "Cảnh báo cho ", "Alerts for ") + f.Name,
+	out := atomFeed{Lang: lang, ID: s.atomID("/v1/fleets/" + f.ID + "/feed.atom"), Title: pick(lang, "Cảnh báo cho ", "Alerts for ") + f.Name,
 		Subtitle: pick(lang, "Các thay đổi làm đổi kết luận về camera của hệ thống này.", "Changes that changed the verdict of this fleet's cameras."),
 		Updated:  updated.Format(time.RFC3339), Author: atomPerson{Name: "camreg"},
 		Links: []atomLink{{Rel: "self", Href: self, Type: "application/atom+xml"},
@@ -241,7 +241,7 @@ func (s *Server) fleetFeedAtom(c echo.Context) error {
 	for i := range as {
 		a := &as[i]
 		at := a.CreatedAt.UTC().Format(time.RFC3339)
-		out.Entries = append(out.Entries, atomEntry{ID: tagID(base, "alert/"+a.ID), Title: alertTitle(lang, a), Updated: at, Published: at,
+		out.Entries = append(out.Entries, atomEntry{ID: s.atomID("alert/" + a.ID), Title: alertTitle(lang, a), Updated: at, Published: at,
 			Links:      []atomLink{{Rel: "alternate", Href: alerts + "#" + a.ID}},
 			Categories: []atomCategory{{Term: a.Kind}, {Term: a.SubjectType}},
 			Summary:    atomText{Type: "text", Body: alertSummary(lang, a)}})

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
 	"camreg/models"
@@ -192,6 +193,27 @@ func entitySubjectID(e *models.FeedEntry) string {
 	return ""
 }
 
+// feedNamespace names the UUIDs of feed and entry ids when no public URL
+// is configured.
+var feedNamespace = uuid.NewSHA1(uuid.NameSpaceURL, []byte("tag:camreg,2025:feeds"))
+
+// atomID is the permanent id (RFC 4287 §4.2.6) of a feed entry (id
+// "event:42", "alert/…") or of a feed (its path, "/v1/feed.atom?type=…"):
+// under a configured public URL, a tag URI (RFC 4151) under its host, or
+// for a feed that URL itself; with none, a name-based UUID of the id (RFC
+// 9562, version 5). Never the request's host: ids followed whatever Host a
+// client sent, so the same entry read through another name (an IP, a
+// proxy's, a forged Host) was a new entry, and a reader showed it twice.
+func (s *Server) atomID(id string) string {
+	switch {
+	case s.publicURL != "" && strings.HasPrefix(id, "/"):
+		return s.publicURL + id
+	case s.publicURL != "":
+		return tagID(s.publicURL, id)
+	}
+	return "urn:uuid:" + uuid.NewSHA1(feedNamespace, []byte(id)).String()
+}
+
 // tagID makes an entry's Atom id a tag URI (RFC 4151) under the public
 // host, stable across requests.
 func tagID(base, id string) string {
@@ -244,7 +266,7 @@ func (s *Server) feedJSON(c echo.Context) error {
 				ext.Models[j].Permalink = u.base + permalinkPath(m)
 			}
 		}
-		out.Items[i] = jsonFeedItem{ID: tagID(u.base, e.ID), URL: entryURL(u.base, e), Title: e.Title(lang),
+		out.Items[i] = jsonFeedItem{ID: s.atomID(e.ID), URL: entryURL(u.base, e), Title: e.Title(lang),
 			ContentText: e.Summary(lang), DatePublished: e.At.UTC().Format(time.RFC3339), Tags: []string{e.Type, e.Kind}, Camreg: ext}
 	}
 	c.Response().Header().Set(echo.HeaderContentType, "application/feed+json; charset=utf-8")
@@ -278,7 +300,7 @@ func (s *Server) feedAtom(c echo.Context) error {
 	if len(page.Entries) > 0 {
 		updated = page.Entries[0].At.UTC()
 	}
-	feedID := u.base + c.Request().URL.Path
+	feedID := c.Request().URL.Path
 	if q := c.QueryParams(); q.Get("type") != "" || q.Get("brand") != "" {
 		f := url.Values{}
 		for _, k := range []string{"type", "brand"} {
@@ -288,7 +310,7 @@ func (s *Server) feedAtom(c echo.Context) error {
 		}
 		feedID += "?" + f.Encode()
 	}
-	out := atomFeed{Lang: lang, ID: feedID, Title: title, Subtitle: desc, Updated: updated.Format(time.RFC3339),
+	out := atomFeed{Lang: lang, ID: s.atomID(feedID), Title: title, Subtitle: desc, Updated: updated.Format(time.RFC3339),
 		Author: atomPerson{Name: "camreg"},
 		Links: []atomLink{{Rel: "self", Href: u.self, Type: "application/atom+xml"},
 			{Rel: "alternate", Href: strings.Replace(u.self, "/feed.atom", "/feed.json", 1), Type: "application/feed+json"}}}
@@ -302,7 +324,7 @@ func (s *Server) feedAtom(c echo.Context) error {
 	for i := range page.Entries {
 		e := &page.Entries[i]
 		at := e.At.UTC().Format(time.RFC3339)
-		entry := atomEntry{ID: tagID(u.base, e.ID), Title: e.Title(lang), Updated: at, Published: at,
+		entry := atomEntry{ID: s.atomID(e.ID), Title: e.Title(lang), Updated: at, Published: at,
 			Links:      []atomLink{{Rel: "alternate", Href: entryURL(u.base, e)}},
 			Categories: []atomCategory{{Term: e.Type}, {Term: e.Kind}},
 			Summary:    atomText{Type: "text", Body: e.Summary(lang)}}
