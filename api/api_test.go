@@ -64,6 +64,19 @@ func TestCRUDEveryEntity(t *testing.T) {
 				if e.eventCount() != before {
 					t.Fatal("a refused PATCH wrote an event")
 				}
+				// RFC 9110 §13.1.1: If-Match compares strongly, so the
+				// current ETag marked weak never matches (the audit of
+				// 2026-12-07 got 200), nor does a list of weak tags.
+				for _, weak := range []string{"W/" + etag, " W/" + etag + " ", `W/"999", W/` + etag} {
+					p := e.do(http.MethodPatch, path, e.admin, en.patch, "If-Match", weak).want(http.StatusPreconditionFailed)
+					p.problemFields()
+					if e.eventCount() != before {
+						t.Fatalf("If-Match %s wrote an event", weak)
+					}
+				}
+				if en.deletable {
+					e.do(http.MethodDelete, path, e.admin, nil, "If-Match", "W/"+etag).want(http.StatusPreconditionFailed).problemFields()
+				}
 				// A matching If-Match goes through and yields a new ETag.
 				p = e.do(http.MethodPatch, path, e.admin, en.patch, "If-Match", etag).want(http.StatusOK)
 				if p.json()[en.field] != en.want {

@@ -165,13 +165,18 @@ func unwrapAll(err error) []error {
 
 // ifMatch reads If-Match as the version the client last saw. A missing
 // header means "whatever the current version is"; a header naming another
-// version makes the write fail with 412.
+// version makes the write fail with 412. If-Match compares strongly (RFC
+// 9110 §13.1.1): a weak tag (W/"3") never matches, even the current
+// version's, so it is a 412 too (it was read as "3").
 func ifMatch(c echo.Context) (*int, error) {
 	h := strings.TrimSpace(c.Request().Header.Get("If-Match"))
 	if h == "" || h == "*" {
 		return nil, nil
 	}
-	h = strings.TrimPrefix(h, "W/")
+	if strings.HasPrefix(h, "W/") {
+		return nil, problem(http.StatusPreconditionFailed, "precondition-failed", "The resource has changed",
+			`If-Match compares strongly: a weak tag (W/"…") never matches; send the ETag as this API returned it, such as "3"`)
+	}
 	v, err := strconv.Atoi(strings.Trim(h, `"`))
 	if err != nil || !strings.HasPrefix(h, `"`) || !strings.HasSuffix(h, `"`) {
 		return nil, problem(http.StatusPreconditionFailed, "precondition-failed", "The resource has changed",
