@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 )
 
 // Remembered answers for an index that several processes share
@@ -65,13 +66,23 @@ func (c DBCursor) Position(ctx context.Context) (string, error) {
 // forget every answer at once; writes by other processes are seen through
 // pos.
 func RememberAnswers(idx Index, pos Position, limit int) Index {
-	return &remembering{Index: idx, pos: pos, a: &answerStore{limit: limit, m: map[Query]*Result{}}}
+	return &remembering{Index: idx, pos: pos, a: NewAnswers[answerKey](limit)}
 }
 
 type remembering struct {
 	Index
 	pos Position
-	a   *answerStore
+	a   *Answers[answerKey]
+	// local counts the writes through the wrapper, so that an answer found
+	// before such a write is never stored after it.
+	local atomic.Uint64
+}
+
+// answerKey is the version of a shared index's answers: its position, and
+// the count of writes through the wrapper when it was read.
+type answerKey struct {
+	pos   string
+	local uint64
 }
 
 // Unwrap returns the engine's index.
@@ -94,61 +105,72 @@ func (x *remembering) Search(ctx context.Context, q Query) (*Result, error) {
 	if err != nil {
 		return x.Index.Search(ctx, q)
 	}
-	p = x.a.key(p)
-	if r, ok := x.a.get(p, q); ok {
+	k := answerKey{pos: p, local: x.local.Load()}
+	if r, ok := x.a.Get(k, q); ok {
 		return r, nil
 	}
 	r, err := x.Index.Search(ctx, q)
 	if err == nil {
-		x.a.put(p, q, r)
+		x.a.Put(k, q, r)
 	}
 	return r, err
 }
 
+// changed forgets every answer after a write through the wrapper.
+func (x *remembering) changed() {
+	x.local.Add(1)
+	x.a.Forget()
+}
+
 func (x *remembering) Upsert(ctx context.Context, docs []Document) error {
-	defer x.a.changed()
+	defer x.changed()
 	return x.Index.Upsert(ctx, docs)
 }
 
 func (x *remembering) Delete(ctx context.Context, ids []string) error {
-	defer x.a.changed()
+	defer x.changed()
 	return x.Index.Delete(ctx, ids)
 }
 
 func (x *remembering) SetCursor(ctx context.Context, seq int64) error {
-	defer x.a.changed()
+	defer x.changed()
 	return x.Index.SetCursor(ctx, seq)
 }
 
 func (x *remembering) Rebuild(ctx context.Context, seq int64, fill func(put func([]Document) error) error) error {
-	defer x.a.changed()
+	defer x.changed()
 	return x.Index.Rebuild(ctx, seq, fill)
 }
 
-// answerStore holds the answers found at one position.
-type answerStore struct {
+// Answers remembers the answers to searches found at one version of an
+// index, up to a bound in bytes: the shared indexes' (version: the
+// position and the writes through the wrapper, above) and bleve's (the
+// write generation of its live index). A version is anything comparable
+// that changes whenever what a search finds may have changed.
+type Answers[V comparable] struct {
 	mu    sync.Mutex
-	at    string // the position of the answers held
-	local uint64 // bumped by every write through the wrapper
+	at    V    // the version of the answers held
+	held  bool // false until a Get sets at, and after Forget
 	bytes int
 	limit int
 	m     map[Query]*Result
 }
 
-// moveTo forgets every answer unless p is the position they were found at.
-// Called under mu.
-func (a *answerStore) moveTo(p string) {
-	if p != a.at {
-		a.at = p
-		clear(a.m)
-		a.bytes = 0
-	}
+// NewAnswers returns an empty store that holds up to limit bytes
+// (ResultBytes) of answers.
+func NewAnswers[V comparable](limit int) *Answers[V] {
+	return &Answers[V]{limit: limit, m: map[Query]*Result{}}
 }
 
-// get returns a copy of the answer to q remembered at position p.
-func (a *answerStore) get(p string, q Query) (*Result, bool) {
+// Get returns a copy of the answer to q remembered at version v. A search
+// reads the version before it searches and asks with it: any answer held
+// at another version is forgotten then, whichever way the version moved.
+func (a *Answers[V]) Get(v V, q Query) (*Result, bool) {
 	a.mu.Lock()
-	a.moveTo(p)
+	if !a.held || v != a.at {
+		a.at, a.held = v, true
+		a.clear()
+	}
 	r, ok := a.m[q]
 	a.mu.Unlock()
 	if !ok {
@@ -157,19 +179,19 @@ func (a *answerStore) get(p string, q Query) (*Result, bool) {
 	return CloneResult(r), true
 }
 
-// put remembers r, found after reading position p, unless the index has
-// moved since (seen by a search, or written through the wrapper).
-func (a *answerStore) put(p string, q Query, r *Result) {
+// Put remembers r, found by a search that read version v (and asked Get
+// with it) before it searched, unless the store has moved since: another
+// version seen by a Get, or a Forget.
+func (a *Answers[V]) Put(v V, q Query, r *Result) {
 	n := ResultBytes(q, r)
 	r = CloneResult(r)
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if p != a.at || n > a.limit {
+	if !a.held || v != a.at || n > a.limit {
 		return
 	}
 	if a.bytes+n > a.limit {
-		clear(a.m)
-		a.bytes = 0
+		a.clear()
 	}
 	if old, ok := a.m[q]; ok {
 		a.bytes -= ResultBytes(q, old)
@@ -178,21 +200,33 @@ func (a *answerStore) put(p string, q Query, r *Result) {
 	a.bytes += n
 }
 
-// key is the key of the answers found at position p: p and the count of
-// writes through the wrapper so far, so that an answer found before such a
-// write is never stored after it.
-func (a *answerStore) key(p string) string {
+// Forget forgets every answer: the index was written. Call it after the
+// write is visible to searches and its version has moved; until a Get
+// with the new version, no answer is stored, so that one found during the
+// write is never kept past it.
+func (a *Answers[V]) Forget() {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	return fmt.Sprintf("%s#%d", p, a.local)
+	a.held = false
+	a.clear()
 }
 
-// changed forgets every answer after a write through the wrapper.
-func (a *answerStore) changed() {
+// Bytes is about what the answers held take in memory.
+func (a *Answers[V]) Bytes() int {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	a.local++
-	a.at = ""
+	return a.bytes
+}
+
+// Len is how many answers are held.
+func (a *Answers[V]) Len() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return len(a.m)
+}
+
+// clear forgets the answers held. Called under mu.
+func (a *Answers[V]) clear() {
 	clear(a.m)
 	a.bytes = 0
 }

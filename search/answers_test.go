@@ -130,13 +130,13 @@ func TestRememberAnswersRace(t *testing.T) {
 	engine := &titleIndex{titles: map[string]string{"model-1": "Dahua"}}
 	pos := &sharedPosition{p: "1@t1"}
 	x := RememberAnswers(engine, pos.get, AnswerBytes).(*remembering)
-	key := x.a.key("1@t1")
+	key := answerKey{pos: "1@t1", local: x.local.Load()}
 	old, _ := engine.Search(context.Background(), Query{Text: "Dahua"})
 	_ = x.Upsert(context.Background(), []Document{{ID: "model-2", Title: "Dahua 2"}})
-	if _, ok := x.a.get(x.a.key("1@t1"), Query{Text: "Dahua"}); ok {
+	if _, ok := x.a.Get(answerKey{pos: "1@t1", local: x.local.Load()}, Query{Text: "Dahua"}); ok {
 		t.Fatal("an answer survived a write")
 	}
-	x.a.put(key, Query{Text: "Dahua"}, old)
+	x.a.Put(key, Query{Text: "Dahua"}, old)
 	if n := total(t, x, "Dahua"); n != 2 {
 		t.Fatalf("%d hits, want 2: an answer from before the write was kept", n)
 	}
@@ -155,11 +155,11 @@ func TestRememberAnswersBounded(t *testing.T) {
 	for i := range 2000 {
 		total(t, x, fmt.Sprint("model number ", i%100))
 		total(t, x, fmt.Sprint("Camera ", i))
-		if x.a.bytes > limit {
-			t.Fatalf("after %d searches: %d bytes remembered, bound %d", i, x.a.bytes, limit)
+		if n := x.a.Bytes(); n > limit {
+			t.Fatalf("after %d searches: %d bytes remembered, bound %d", i, n, limit)
 		}
 	}
-	if len(x.a.m) == 0 {
+	if x.a.Len() == 0 {
 		t.Fatal("nothing remembered")
 	}
 }

@@ -24,6 +24,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	blevelib "github.com/blevesearch/bleve/v2"
@@ -129,7 +130,7 @@ type Options struct {
 	// reindex` while a server holds the live index open.
 	Rebuilder bool
 	// Answers remembers up to AnswerBytes of answers until the index is
-	// next written (see answers): for a server, whose searches repeat.
+	// next written (see Index.ans): for a server, whose searches repeat.
 	Answers bool
 }
 
@@ -142,7 +143,13 @@ type Index struct {
 	idx     blevelib.Index
 	current string
 
-	ans *answers // nil unless opts.Answers
+	// ans remembers the answers of the live index as it is now, keyed by
+	// gen, its write generation: every write to the live index (an upsert,
+	// a delete, a rebuilt index swapped in) bumps gen and forgets them
+	// all, so that a remembered answer is the one a search would give, to
+	// the letter, until the index changes.
+	ans *search.Answers[uint64] // nil unless opts.Answers
+	gen atomic.Uint64
 }
 
 // Open opens (or creates) the index under root, such as
@@ -153,7 +160,7 @@ func Open(root string, opts Options) (*Index, error) {
 	}
 	ix := &Index{root: root, opts: opts}
 	if opts.Answers && !opts.Rebuilder {
-		ix.ans = newAnswers(AnswerBytes)
+		ix.ans = search.NewAnswers[uint64](AnswerBytes)
 	}
 	if opts.Rebuilder {
 		return ix, nil
@@ -308,9 +315,13 @@ func (ix *Index) Upsert(_ context.Context, docs []search.Document) error {
 }
 
 // written forgets the remembered answers: the live index has changed.
+// Called after the write is visible to searches, so that an answer found
+// during the write (from the index before or after it) is never kept past
+// it.
 func (ix *Index) written() {
 	if ix.ans != nil {
-		ix.ans.changed()
+		ix.gen.Add(1)
+		ix.ans.Forget()
 	}
 }
 
@@ -517,13 +528,13 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (*search.Result, er
 	if ix.ans == nil {
 		return run(ctx, idx, q)
 	}
-	if res, ok := ix.ans.get(q); ok {
+	gen := ix.gen.Load()
+	if res, ok := ix.ans.Get(gen, q); ok {
 		return res, nil
 	}
-	gen := ix.ans.generation()
 	res, err := run(ctx, idx, q)
 	if err == nil {
-		ix.ans.put(q, gen, res)
+		ix.ans.Put(gen, q, res)
 	}
 	return res, err
 }
