@@ -101,6 +101,11 @@ func rekey(ctx context.Context, st *models.Store, w io.Writer) error {
 	for _, n := range r.Changed {
 		total += n
 	}
+	// A new or already current database: nothing changed, nothing to say
+	// (a newcomer's first `make run` printed "0 rows changed").
+	if total == 0 && len(r.Collisions) == 0 {
+		return nil
+	}
 	fmt.Fprintf(w, "natural keys recomputed (fold keys version %d to %d): %d rows changed", r.From, r.To, total)
 	for _, t := range []string{"camera_models", "organizations", "conformity_certificates", "origin_certificates", "warnings"} {
 		if r.Changed[t] > 0 {
