@@ -104,12 +104,12 @@ bench-search: ## Search latency through the HTTP API over 100,000 models and 200
 .PHONY: test-e2e
 test-e2e: build ## End-to-end tests of the inspector's page in headless Chromium (/usr/bin/chromium; playwright-core via npm ci in web/e2e)
 	cd web/e2e && npm ci --no-audit --no-fund --loglevel=error
-	cd web/e2e && CAMREG_BIN=$(CURDIR)/$(BIN) timeout -k 10 1200 node --test --test-concurrency=1 --test-timeout=600000 e2e.test.js visit.test.js fleet.test.js camera.test.js
+	cd web/e2e && CAMREG_BIN=$(CURDIR)/$(BIN) timeout -k 10 1200 node --test --test-concurrency=1 --test-timeout=600000 e2e.test.js visit.test.js fleet.test.js camera.test.js offline.test.js
 
 .PHONY: screenshots
 screenshots: build ## Refresh docs/screenshots/ (phone and desktop) by running the end-to-end tests
 	cd web/e2e && npm ci --no-audit --no-fund --loglevel=error
-	cd web/e2e && CAMREG_BIN=$(CURDIR)/$(BIN) SCREENSHOTS=$(CURDIR)/docs/screenshots timeout -k 10 1200 node --test --test-concurrency=1 --test-timeout=600000 e2e.test.js visit.test.js fleet.test.js camera.test.js
+	cd web/e2e && CAMREG_BIN=$(CURDIR)/$(BIN) SCREENSHOTS=$(CURDIR)/docs/screenshots timeout -k 10 1200 node --test --test-concurrency=1 --test-timeout=600000 e2e.test.js visit.test.js fleet.test.js camera.test.js offline.test.js
 
 .PHONY: docs
 docs: ## Regenerate the OpenAPI description in docs/: swag reads the handlers' annotations, tools/openapi completes its output by rule

@@ -127,7 +127,7 @@ before(async () => {
 
 after(async () => {
   await ctx?.close().catch(() => {});
-  if (server && server.exitCode === null) {
+  if (server && server.exitCode === null && server.signalCode === null) { // not killed by a test
     server.kill('SIGTERM');
     const gone = new Promise((r) => server.once('exit', r));
     const timer = setTimeout(() => server.kill('SIGKILL'), 5000);

@@ -4,7 +4,7 @@
 // inspection mode (inspect.js).
 
 import { api, isAbort, onSlow, qs } from './api.js';
-import { t, lang, setLang, applyStatic, code, day } from './i18n.js';
+import { t, lang, setLang, applyStatic, code, day, when } from './i18n.js';
 import { h, fill, badge, reasons, modelName, showError, unfold } from './render.js';
 import * as inspect from './inspect.js';
 
@@ -41,8 +41,18 @@ function paintNet() {
   box.className = 'net ' + (offline ? 'offline' : 'slow');
   box.textContent = offline ? t('offline') : slowNow ? t('slow') : '';
 }
-window.addEventListener('offline', paintNet);
-window.addEventListener('online', () => { paintNet(); lookup.rerun(); });
+window.addEventListener('offline', () => { paintNet(); paintChecked(); });
+window.addEventListener('online', () => { paintNet(); paintChecked(); lookup.rerun(); });
+
+// A verdict on screen when the network goes says when it was checked: it
+// is not checked again until the network is back.
+function paintChecked() {
+  const p = document.querySelector('#verdict .checked-at');
+  if (!p) return;
+  const offline = navigator.onLine === false;
+  p.hidden = !offline;
+  p.textContent = offline ? t('checkedOffline', when(Number(p.dataset.at))) : '';
+}
 onSlow((s) => { slowNow = s; paintNet(); });
 
 // ---- modes (tabs) --------------------------------------------------------
@@ -114,13 +124,26 @@ const lookup = (() => {
     history.replaceState(null, '', '/' + p + location.hash);
   }
 
+  let seq = 0;
   async function run() {
+    const mine = ++seq;
+    try {
+      await ask();
+    } finally {
+      if (mine === seq) panel.removeAttribute('aria-busy');
+    }
+  }
+
+  async function ask() {
     clearTimeout(timer);
     ctl?.abort();
     ctl = new AbortController();
     const signal = ctl.signal;
     const text = q.value.trim();
     showError(errBox, null);
+    // The verdict on screen is for the query before: marked busy (and
+    // dimmed) until the answer to this one replaces it.
+    if (panel.firstElementChild) panel.setAttribute('aria-busy', 'true');
     if (!pinned && text.length < 2) {
       fill(panel); fill(list); list.hidden = true; status.textContent = '';
       setURL(null);
@@ -188,6 +211,7 @@ const lookup = (() => {
       h('div', { class: 'vhead' }, badge(v.verdict), h('div', {}, heading, m?.name ? h('p', { class: 'sub' }, m.name) : null)),
       h('p', { class: 'summary' }, v.summary),
       h('p', { class: 'meta' }, meta.join(' · ')),
+      h('p', { class: 'checked-at', hidden: true, dataset: { at: String(Date.now()) } }),
     ];
     if (v.match === 'possible') parts.push(h('p', { class: 'notice' }, t('possible')));
     if (v.candidates?.length) {
@@ -208,6 +232,7 @@ const lookup = (() => {
       parts.push(h('p', { class: 'meta' }, t('noPermalink')));
     }
     fill(panel, h('article', { class: `card verdict-panel v-${v.verdict}`, 'aria-labelledby': 'verdict-h' }, parts));
+    paintChecked();
   }
 
   function renderResults(hits, byID) {

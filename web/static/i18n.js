@@ -145,6 +145,8 @@ const vi = {
   newInspection: 'Kiểm tra cửa hàng khác',
   // network and errors
   offline: 'Mất kết nối mạng: trang sẽ hoạt động lại khi có mạng.',
+  checkedOffline: (w) => `Kiểm tra lúc ${w}. Đang mất mạng: chưa kiểm tra lại, dữ liệu có thể đã thay đổi.`,
+  checkedOld: (w) => `Kiểm tra lúc ${w}: đã cũ, đang kiểm tra lại.`,
   slow: 'Mạng chậm: đang chờ máy chủ trả lời…',
   timeout: 'Máy chủ không trả lời kịp (mạng chậm hoặc mất kết nối). Hãy thử lại.',
   unreachable: 'Không kết nối được tới máy chủ. Kiểm tra mạng rồi thử lại.',
@@ -393,6 +395,8 @@ const en = {
   noFindings: 'No unresolved findings.',
   newInspection: 'Inspect another shop',
   offline: 'Offline: the page works again when the network is back.',
+  checkedOffline: (w) => `Checked at ${w}. Offline: not checked again, the registry may have changed.`,
+  checkedOld: (w) => `Checked at ${w}: out of date, being checked again.`,
   slow: 'Slow network: waiting for the server…',
   timeout: 'The server did not answer in time (slow or lost network). Try again.',
   unreachable: 'Cannot reach the server. Check the network and try again.',
@@ -546,6 +550,13 @@ export function code(prefix, value) {
 export function day(d) {
   if (!d || !/^\d{4}-\d{2}-\d{2}$/.test(d)) return d || '';
   return current === 'vi' ? `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}` : d;
+}
+
+/** "06/12/2026 15:30" (2026-12-06 15:30 in English): a moment on this device. */
+export function when(ms) {
+  const d = new Date(ms), p2 = (n) => String(n).padStart(2, '0');
+  const iso = `${d.getFullYear()}-${p2(d.getMonth() + 1)}-${p2(d.getDate())}`;
+  return `${day(iso)} ${p2(d.getHours())}:${p2(d.getMinutes())}`;
 }
 
 /** Translates the static page: data-i18n text and data-i18n-* attributes. */

@@ -92,7 +92,7 @@ export function relabel() {
 
 /** Adds an item found by a scan, or a text to check, to the draft. */
 export function addScanned({ model = '', brand = '', gtin = '', v = null }) {
-  const it = { id: newID(), model, brand, gtin, firmware: '', quantity: 1, v, err: null, pick: null };
+  const it = { id: newID(), model, brand, gtin, firmware: '', quantity: 1, v, err: null, pick: null, checkedAt: v ? Date.now() : 0 };
   draft.items.push(it);
   save();
   renderItemsNow();

@@ -6,13 +6,18 @@
 // inspector's pick.
 
 import { api, qs } from './api.js';
-import { t } from './i18n.js';
+import { t, when } from './i18n.js';
 import { h, fill, badge, reasons, modelName } from './render.js';
 
 const $ = (id) => document.getElementById(id);
 
 /** An item needs the inspector's pick: verify found only near matches. */
 export const needsPick = (it) => !!it.v && (it.v.match === 'possible' || it.v.match === 'ambiguous') && !it.pick;
+
+// A verdict is out of date an hour after it was checked: a draft kept
+// on the phone overnight is checked again before it is trusted.
+export const STALE_MS = 60 * 60 * 1000;
+const stale = (it) => !!it.v && !(Date.now() - (it.checkedAt || 0) < STALE_MS);
 
 /** The candidates of a near match: those listed, else the one model found. */
 export const candidatesOf = (v) => (v?.candidates?.length ? v.candidates : v?.model ? [v.model] : []);
@@ -29,11 +34,12 @@ function query(it, at) {
  * date at. Offline, they wait (and say so). Returns true when it asked.
  */
 export async function verifyPending(items, at) {
-  const todo = items.filter((it) => !it.v);
+  const todo = items.filter((it) => !it.v || stale(it));
   if (!todo.length || navigator.onLine === false) return false;
   try {
     const res = await api('/v1/verify', { method: 'POST', body: { items: todo.map((it) => query(it, at)) } });
-    todo.forEach((it, i) => { it.v = res.items[i]; it.err = null; });
+    const now = Date.now();
+    todo.forEach((it, i) => { it.v = res.items[i]; it.err = null; it.checkedAt = now; });
   } catch (err) {
     // A network error leaves them waiting; anything else is said on each.
     if (err.kind === 'http') for (const it of todo) it.err = { message: err.message };
@@ -114,6 +120,9 @@ export function renderItems(items, { at, onChange, onRemove }) {
         ' ', h('button', { type: 'button', class: 'link', onclick: () => { it.pick = null; it.pv = null; onChange(it); } }, t('changePick'))) : null,
       h('div', { class: 'item-photos', dataset: { item: it.id } }),
       state === 'done' && v ? h('p', { class: 'summary' }, v.summary) : null,
+      // A verdict not checked again (offline, or kept since long ago) says when it was checked.
+      state === 'done' && v && (navigator.onLine === false || stale(it))
+        ? h('p', { class: 'checked-at' }, t(navigator.onLine === false ? 'checkedOffline' : 'checkedOld', it.checkedAt ? when(it.checkedAt) : '?')) : null,
       state === 'done' && v?.reasons?.length ? h('details', {}, h('summary', {}, t('reasonsAndEvidence')), reasons(v.reasons)) : null,
       it.err ? h('p', { class: 'error' }, it.err.message) : null);
   }));

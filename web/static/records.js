@@ -6,7 +6,7 @@
 // photos, and confirm / dismiss / resolve with a reason.
 
 import { api, key, qs, ApiError } from './api.js';
-import { t, code, day } from './i18n.js';
+import { t, code, day, when } from './i18n.js';
 import { h, fill, badge, reasons, modelName, showError } from './render.js';
 import { shrink, photoList } from './photos.js';
 import { newID, enqueueAction, list as outboxList, onChange as onOutbox, records as kept, ownerOf } from './outbox.js';
@@ -51,12 +51,6 @@ async function org(id) {
 /** The owner of the key in the tab (records are filed under it). */
 const me = () => ownerOf(key.get());
 
-/** "06/12/2026 15:30" (2026-12-06 in English): when a copy was kept. */
-function when(ms) {
-  const d = new Date(ms), p2 = (n) => String(n).padStart(2, '0');
-  const iso = `${d.getFullYear()}-${p2(d.getMonth() + 1)}-${p2(d.getDate())}`;
-  return `${day(iso)} ${p2(d.getHours())}:${p2(d.getMinutes())}`;
-}
 
 // keep stores the record on the screen, so that it opens offline later.
 async function keep() {
