@@ -142,19 +142,11 @@ func (m *Matcher) Candidates(ctx context.Context, text, brand string, limit int)
 	if c, ok := st.remembered(key); ok {
 		return slices.Clone(c), nil
 	}
-	res, err := st.ix.Find(match.Query{Text: text, Brand: brand, Limit: limit})
-	if errors.Is(err, match.ErrTooLong) {
-		return nil, nil
+	out, err := matchCandidates(st.ix.Find(match.Query{Text: text, Brand: brand, Limit: limit}))
+	if err == nil && out != nil {
+		st.remember(key, slices.Clone(out))
 	}
-	if err != nil {
-		return nil, err
-	}
-	out := make([]MatchCandidate, 0, len(res.Candidates))
-	for _, c := range res.Candidates {
-		out = append(out, MatchCandidate{ID: c.ID, Brand: c.Brand, ModelNumber: c.ModelNumber, Distance: c.Distance})
-	}
-	st.remember(key, slices.Clone(out))
-	return out, nil
+	return out, err
 }
 
 // Exact is Candidates with no edit allowed (match.Index FindExact): the
@@ -165,7 +157,12 @@ func (m *Matcher) Exact(ctx context.Context, text string) ([]MatchCandidate, err
 	if err != nil {
 		return nil, err
 	}
-	res, err := st.ix.FindExact(match.Query{Text: text})
+	return matchCandidates(st.ix.FindExact(match.Query{Text: text}))
+}
+
+// matchCandidates is a match's candidates with their brands and numbers;
+// a text too long to be a model number has none (nil).
+func matchCandidates(res match.Result, err error) ([]MatchCandidate, error) {
 	if errors.Is(err, match.ErrTooLong) {
 		return nil, nil
 	}

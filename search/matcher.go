@@ -207,7 +207,11 @@ func NewStaticMatcher(ms []ModelMatch, listings map[string]int) (*StaticMatcher,
 
 // MatchModels implements ModelMatcher.
 func (sm *StaticMatcher) MatchModels(_ context.Context, text, brand string, limit int) ([]ModelMatch, error) {
-	res, err := sm.ix.Find(match.Query{Text: text, Brand: brand, Limit: limit})
+	return sm.matches(sm.ix.Find(match.Query{Text: text, Brand: brand, Limit: limit}))
+}
+
+// matches are a match's candidates as the models they name.
+func (sm *StaticMatcher) matches(res match.Result, err error) ([]ModelMatch, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -226,7 +230,11 @@ type StoreMatcher struct{ Store *models.Store }
 
 // MatchModels implements ModelMatcher.
 func (s StoreMatcher) MatchModels(ctx context.Context, text, brand string, limit int) ([]ModelMatch, error) {
-	cs, err := s.Store.Matcher().Candidates(ctx, text, brand, limit)
+	return modelMatches(s.Store.Matcher().Candidates(ctx, text, brand, limit))
+}
+
+// modelMatches are the registry matcher's candidates as ModelMatches.
+func modelMatches(cs []models.MatchCandidate, err error) ([]ModelMatch, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -246,28 +254,10 @@ type ExactMatcher interface {
 
 // ExactModels implements ExactMatcher.
 func (sm *StaticMatcher) ExactModels(_ context.Context, text string) ([]ModelMatch, error) {
-	res, err := sm.ix.FindExact(match.Query{Text: text})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]ModelMatch, 0, len(res.Candidates))
-	for _, c := range res.Candidates {
-		m := sm.models[c.ID]
-		m.Distance = c.Distance
-		out = append(out, m)
-	}
-	return out, nil
+	return sm.matches(sm.ix.FindExact(match.Query{Text: text}))
 }
 
 // ExactModels implements ExactMatcher.
 func (s StoreMatcher) ExactModels(ctx context.Context, text string) ([]ModelMatch, error) {
-	cs, err := s.Store.Matcher().Exact(ctx, text)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]ModelMatch, len(cs))
-	for i, c := range cs {
-		out[i] = ModelMatch{ID: c.ID, Brand: c.Brand, ModelNumber: c.ModelNumber, Distance: c.Distance}
-	}
-	return out, nil
+	return modelMatches(s.Store.Matcher().Exact(ctx, text))
 }
