@@ -8,9 +8,10 @@ import (
 )
 
 // appendVerificationJSON writes the answer to one verification straight
-// from the engine's answer: the same bytes as appendVerifyJSON writes for
-// newVerifyResponse's verifyResponse (TestVerifyJSONByHand compares them
-// with encoding/json), without building the response's structs first.
+// from the engine's answer: the same bytes as encoding/json writes for
+// newVerifyResponse's verifyResponse (TestVerifyJSONByHand and
+// FuzzVerifyJSONByHand compare them), without building the response's
+// structs first.
 //
 // Profiled under wrk (BENCHMARKS.md, "Verify cold: messages without
 // Sprintf, the answer straight from the engine's"): on a cold run every

@@ -61,12 +61,15 @@ func TestVerifyJSONByHand(t *testing.T) {
 	})
 }
 
-// FuzzVerifyJSONByHand: any text in every field, and any dates, encode as
-// encoding/json encodes them.
+// FuzzVerifyJSONByHand: any text in every field, any dates and any
+// codes, written by the served writer (appendVerificationJSON), encode as
+// encoding/json encodes the response newVerifyResponse builds from the same
+// answer, in both languages.
 func FuzzVerifyJSONByHand(f *testing.F) {
 	f.Add("DS-2CD1023G0E-I", "Hikvision", "<b>&amp;</b>", 2026, 3, 1, 2)
 	f.Add("\x00\x1f\"\\\u2028\u2029\xff\xfe", "", "é ờ 漢", 1, 1, 1, 0)
 	f.Add("", "", "", 0, 0, 0, 5)
+	f.Add(models.ReasonWarnedModel, models.VerdictWarning, "V5.7.3", 2026, 12, 7, 7)
 	f.Fuzz(func(t *testing.T, a, b, c string, y, m, d, n int) {
 		day, _ := models.ParseDate(fmt.Sprintf("%04d-%02d-%02d", y, m, d))
 		ev := models.Evidence{Query: a, ModelNumber: b, Brand: c, Candidates: n, CertificateID: a, CertificateNumber: b,
@@ -77,27 +80,41 @@ func FuzzVerifyJSONByHand(f *testing.F) {
 			ev.CVEIDs = []string{a, b}
 			ev.StandardTo, ev.MandatoryFrom, ev.ExpiresOn, ev.StatusChangedOn = day, day, day, day
 		}
-		vm := verifiedModel{ID: a, Brand: b, BrandKey: c, ModelNumber: a, ModelKey: b, Name: c, Kind: a, OriginCountry: b, Status: c}
+		mod := models.Model{Record: models.Record{ID: a}, Brand: b, BrandKey: c, ModelNumber: a, ModelKey: b, Name: c,
+			Kind: a, OriginCountry: b, Status: c}
 		if n%3 == 0 {
-			vm.Permalink = a + b
+			mod.Status = models.ModelVerified
 		}
-		s := a + c
-		r := verifyResponse{Query: verifyQuery{Model: a, Brand: b, Firmware: c, At: a}, At: b, Match: c, Verdict: a, Summary: b,
-			Reasons:   []reasonResponse{{Code: a, Effect: b, Message: c, Evidence: ev}, {Code: c}},
-			Standards: []standardOnDate{{Code: a, Title: b, EffectiveFrom: &s, MandatoryFrom: date(day), Mandatory: n%2 == 0}, {}}}
+		v := &models.Verification{}
+		v.Query = models.VerifyQuery{Model: a, Brand: b, Firmware: c, At: a}
+		v.At, v.Match, v.Verdict = day, c, a
+		// Codes and effects from the text, or real ones, so that the
+		// messages and the summary take every branch.
+		codes := []string{a, models.ReasonWarnedModel, models.ReasonFirmwareOnly, models.ReasonNoOriginProof, models.ReasonCertificateValid}
+		effects := []string{b, models.VerdictWarning, models.VerdictNonCompliant, "info"}
+		verdicts := []string{a, models.VerdictCompliant, models.VerdictNonCompliant, models.VerdictWarning, models.VerdictUnknown}
+		matches := []string{c, models.MatchNone, models.MatchExact}
+		k := max(n, -n) % 1000
+		v.Verdict, v.Match = verdicts[k%len(verdicts)], matches[k%len(matches)]
+		v.Reasons = []models.Reason{{Code: codes[k%len(codes)], Effect: effects[k%len(effects)], Evidence: ev},
+			{Code: c, Effect: models.VerdictWarning}, {Code: models.ReasonWarnedModel, Effect: models.VerdictWarning, Evidence: ev}}
+		v.Standards = []models.StandardOnDate{{Code: a, Title: b, EffectiveFrom: day, MandatoryFrom: day, Mandatory: n%2 == 0}, {}}
 		if n%4 != 0 {
-			r.Model = &vm
-			r.Candidates = []verifiedModel{vm, {}}
+			v.Model = &mod
+			v.Candidates = []models.Model{mod, {}}
 		} else {
-			r.Candidates, r.Reasons, r.Standards = nil, nil, []standardOnDate{}
+			v.Reasons, v.Standards = nil, nil
 		}
-		want, err := encodeJSON(r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, ok := appendVerifyJSON(nil, &r)
-		if !ok || string(got) != string(want) {
-			t.Fatalf("encoding/json %s\nby hand       %s", want, got)
+		base := "https://" + c
+		s := &Server{publicURL: base}
+		for _, lang := range []string{models.LangVI, models.LangEN} {
+			want, err := encodeJSON(s.newVerifyResponse(nil, v, lang))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := appendVerificationJSON(nil, v, lang, base); string(got) != string(want) {
+				t.Fatalf("%s: encoding/json %s\nby hand       %s", lang, want, got)
+			}
 		}
 	})
 }
