@@ -110,7 +110,11 @@ func serveCmd(cfg *config, log *slog.Logger) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			// One line a request, written out in batches (serve_log.go).
+			reqOut := newBatchWriter(os.Stderr, requestLogEvery)
+			defer reqOut.Close()
 			srv := api.New(st, api.Config{Addr: cfg.addr, Logger: log, Rates: rates, ImportLimits: limits,
+				RequestLogger:  slog.New(slog.NewJSONHandler(reqOut, nil)),
 				MetricsToken:   os.Getenv("CAMREG_METRICS_TOKEN"),
 				TrustedProxies: splitList(cfg.proxies), CORSOrigins: splitList(cfg.cors),
 				Search: idx, SearchLag: indexerErr(indexer), SearchProgress: indexerProgress(indexer), PublicURL: cfg.publicURL,

@@ -34,6 +34,10 @@ type Config struct {
 	Addr string
 	// Logger receives structured logs; nil means the default logger.
 	Logger *slog.Logger
+	// RequestLogger, when set, receives the line logged for each request
+	// answered below 500 (serve's writes them out in batches); nil means
+	// Logger. The 5xx answers' lines go to Logger.
+	RequestLogger *slog.Logger
 	// Rates are the rate-limit tiers; nil means DefaultRates.
 	Rates map[string]Rate
 	// TrustedProxies are the CIDRs of reverse proxies whose
@@ -81,6 +85,7 @@ type Config struct {
 type Server struct {
 	store   *models.Store
 	log     *slog.Logger
+	reqLog  *slog.Logger
 	echo    *echo.Echo
 	metrics *metrics
 	limiter *rateLimiter
@@ -129,6 +134,10 @@ func New(store *models.Store, cfg Config) *Server {
 		publicURL:      strings.TrimRight(cfg.PublicURL, "/"), searchSlots: newSearchSlots(),
 		admission: newAdmission(), importLimits: cfg.ImportLimits, logSigner: cfg.LogSigner, metricsTok: cfg.MetricsToken,
 		webhooks: cfg.Webhooks, nudgeSender: cfg.NudgeSender}
+	s.reqLog = cfg.RequestLogger
+	if s.reqLog == nil {
+		s.reqLog = lg
+	}
 	s.metrics.registry.MustRegister(cfg.Collectors...)
 	if s.importLimits.Bytes <= 0 {
 		s.importLimits.Bytes = defaultUploadBytes
@@ -465,11 +474,11 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 		if a, ok := actorOf(c); ok {
 			attrs = append(attrs, slog.String("actor", a.Label()), slog.String("role", string(a.Role)))
 		}
-		level := slog.LevelInfo
+		lg, level := s.reqLog, slog.LevelInfo
 		if status >= 500 {
-			level = slog.LevelError
+			lg, level = s.log, slog.LevelError
 		}
-		s.log.Log(c.Request().Context(), level, "request", attrs...)
+		lg.Log(c.Request().Context(), level, "request", attrs...)
 		return nil
 	}
 }
