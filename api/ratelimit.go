@@ -66,7 +66,7 @@ func ParseRates(s string) (map[string]Rate, error) {
 type rateLimiter struct {
 	rates   map[string]Rate
 	mu      sync.Mutex
-	buckets map[string]*bucket
+	buckets map[bucketKey]*bucket
 	swept   time.Time
 	now     func() time.Time
 }
@@ -82,7 +82,7 @@ func newRateLimiter(rates map[string]Rate) *rateLimiter {
 	if rates == nil {
 		rates = DefaultRates
 	}
-	return &rateLimiter{rates: rates, buckets: map[string]*bucket{}, now: time.Now}
+	return &rateLimiter{rates: rates, buckets: map[bucketKey]*bucket{}, now: time.Now}
 }
 
 // allow takes a token for client in tier; when none is left it returns how
@@ -102,7 +102,7 @@ func (l *rateLimiter) allow(tier, client string) (bool, time.Duration) {
 		}
 		l.swept = now
 	}
-	key := tier + "\x00" + client
+	key := bucketKey{tier, client}
 	b := l.buckets[key]
 	if b == nil {
 		b = &bucket{lim: rate.NewLimiter(rate.Limit(r.PerSecond), r.Burst)}
@@ -118,6 +118,10 @@ func (l *rateLimiter) allow(tier, client string) (bool, time.Duration) {
 	}
 	return true, 0
 }
+
+// bucketKey names a bucket: its tier and its client (an IP or a key id);
+// a struct rather than the two joined, which made a string a request.
+type bucketKey struct{ tier, client string }
 
 // limit is the middleware: keyed requests count against their key's
 // bucket, in their role's tier; the public counts against its IP's.

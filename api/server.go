@@ -487,23 +487,37 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 // needs scripts and styles of its own, so it gets a looser policy; the
 // inspector's page may load its own scripts, styles and images and call
 // the API (web.CSP); everything else, the API included, may load nothing.
+//
+// The values are slices made once and shared by every response (a
+// header's Set made a new one-string slice each time: four allocations a
+// request, at 20,000 requests a second); each has no room to spare, so an
+// Add to one of these headers copies it rather than writing into it.
 func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		h := c.Response().Header()
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "no-referrer")
+		h["X-Content-Type-Options"] = hdrNosniff
+		h["X-Frame-Options"] = hdrDeny
+		h["Referrer-Policy"] = hdrNoReferrer
 		p := c.Request().URL.Path
 		if strings.HasPrefix(p, "/swagger/") {
-			h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:")
+			h["Content-Security-Policy"] = hdrCSPSwagger
 		} else if p == web.IndexPath || strings.HasPrefix(p, web.StaticPrefix) {
-			h.Set("Content-Security-Policy", web.CSP)
+			h["Content-Security-Policy"] = hdrCSPWeb
 		} else {
-			h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+			h["Content-Security-Policy"] = hdrCSPNone
 		}
 		return next(c)
 	}
 }
+
+var (
+	hdrNosniff    = []string{"nosniff"}
+	hdrDeny       = []string{"DENY"}
+	hdrNoReferrer = []string{"no-referrer"}
+	hdrCSPSwagger = []string{"default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:"}
+	hdrCSPWeb     = []string{web.CSP}
+	hdrCSPNone    = []string{"default-src 'none'; frame-ancestors 'none'"}
+)
 
 // metrics are the Prometheus metrics of the HTTP API.
 type metrics struct {
