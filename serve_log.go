@@ -20,8 +20,9 @@ const requestLogBytes = 32 << 10
 // is kept whole (slog writes one line per call), so lines never mix.
 //
 // Profiled under wrk (BENCHMARKS.md, "Verify cold: the request log
-// batched ..."): one write(2) to stderr per request, under slog's lock,
-// was 5 % of the server's CPU on a cold verify run. What it costs: the
+// batched ..."): on a cold verify run, logging a request was 5-8 % of the
+// server's CPU, of which the write(2) to stderr per request, under slog's
+// lock, 2-4 %. What it costs: the
 // lines of the last requestLogEvery are lost if the process is killed
 // outright (a graceful stop writes them), and they may come out after
 // other log lines written meanwhile. The answers of 5xx are logged at once
