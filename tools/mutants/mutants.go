@@ -115,7 +115,7 @@ var mutants = []mutant{
 		find:    "if err := exportRows(ctx, st, viewer, entity, out.row); err != nil {",
 		replace: "if err := exportRows(ctx, st, models.System(\"m\"), entity, out.row); err != nil {", pkgs: apiPkgs},
 	{name: "a lookalike document number keeps its invisible marks", file: "fold/fold.go",
-		find: "if unicode.Is(unicode.Cf, r) {", replace: "if false {", pkgs: []string{"./fold/"}},
+		find: "|| unicode.Is(unicode.Cf, r) ||", replace: "|| false ||", pkgs: []string{"./fold/"}},
 	{name: "rekey overwrites a key another row holds", file: "models/rekey.go",
 		find: "if other, ok := holder[row.neS]; ok && other != row.id {", replace: "if false {", pkgs: modelsPkgs},
 	{name: "a certifier changes another body's certificate it can see", file: "models/certificate.go",
@@ -145,4 +145,13 @@ var mutants = []mutant{
 		find: "failing = VerdictNonCompliant", replace: "failing = EffectInfo", pkgs: verdictPkgs},
 	{name: "firmware outside every range still applies", file: "models/verdict/rules.go",
 		find: `if q.Firmware == "" || FirmwareInRange(q.Firmware, r.IntroducedIn, r.FixedIn) {`, replace: "if q.Firmware == \"\" || FirmwareInRange(q.Firmware, r.IntroducedIn, r.FixedIn) || true {", pkgs: verdictPkgs},
+	{name: "a box's GTIN of another model passes silently", file: "models/verdict/rules.go",
+		find: "if g := q.GTINModel; g != nil && (m.Model == nil || m.Model.ID != g.ID) {", replace: "if g := q.GTINModel; g != nil && false {", pkgs: verdictPkgs},
+	{name: "full-width firmware is read as it is", file: "models/verdict/firmware.go",
+		find: "s = fold.Firmware(s)", replace: "_ = fold.Firmware(s)", pkgs: verdictPkgs},
+	// Revocation dates (models/status.go), tested through the API and the importer.
+	{name: "a revocation may be dated in the future", file: "models/status.go",
+		find: "case d.After(today):", replace: "case false:", pkgs: apiPkgs},
+	{name: "a recorded revocation may move later", file: "models/status.go",
+		find: "case !was.IsZero() && d.After(was):", replace: "case false:", pkgs: apiPkgs},
 }
