@@ -57,6 +57,18 @@ func TestGTINsOnModelsAndVerify(t *testing.T) {
 		if it["resolution"] != "exact" || it["camera_model_id"] != k.f.model || it["gtin"] != "08936012345674" || it["model"] != "DS-2CD1023G0E-I" {
 			t.Errorf("scanned item %v", it)
 		}
+		// The same GTIN also typed in the model box (the page sent the
+		// digits as the model when a box was scanned offline): still the
+		// GTIN's model, not "none".
+		insp = e.do(http.MethodPost, "/v1/inspections", k.inspector, map[string]any{"trader_org_id": k.f.retailer, "inspected_on": "2026-03-01",
+			"items": []map[string]any{{"model": "8936012345674", "gtin": "8936012345674"}}}).want(http.StatusCreated).json()
+		it = insp["items"].([]any)[0].(map[string]any)
+		if it["resolution"] != "exact" || it["camera_model_id"] != k.f.model || it["model"] != "DS-2CD1023G0E-I" {
+			t.Errorf("GTIN typed as the model: %v", it)
+		}
+		if v := e.do(http.MethodGet, "/v1/verify?model=8936012345674&gtin=8936012345674", "", nil).want(http.StatusOK).json(); v["match"] != "exact" {
+			t.Errorf("verify with the GTIN as the model: %v", v["match"])
+		}
 	})
 }
 

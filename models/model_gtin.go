@@ -166,6 +166,12 @@ func (s *Store) WithGTINs(ctx context.Context, qs []VerifyQuery, gtins []string,
 			continue
 		}
 		m, ok := byID[owner[g]]
+		// The GTIN's own digits in the model box (typed off the box, or a
+		// client that fills the model with them) are no model number: the
+		// GTIN names the model, as with an empty box.
+		if typed, isGTIN := NormalizeGTIN(qs[i].Model); isGTIN && typed == g {
+			qs[i].Model = ""
+		}
 		switch {
 		case ok && qs[i].Model == "":
 			qs[i].Model, qs[i].Brand = m.ModelNumber, m.Brand

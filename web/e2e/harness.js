@@ -125,7 +125,12 @@ before(async () => {
   });
 });
 
+// cleanups run first in the after hook: a test file's own processes (a
+// server it started again) go before the data directory is removed.
+export const cleanups = [];
+
 after(async () => {
+  for (const fn of cleanups.splice(0)) await fn().catch(() => {});
   await ctx?.close().catch(() => {});
   if (server && server.exitCode === null && server.signalCode === null) { // not killed by a test
     server.kill('SIGTERM');

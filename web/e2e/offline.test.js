@@ -7,14 +7,14 @@
 //
 //   node --test --test-concurrency=1 offline.test.js
 
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { openSync, rmSync } from 'node:fs';
+import { openSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { DAY, base, tmp, server, serverLog, camregEnv, waitFor, errors } from './harness.js';
-import { newKey, login, chooseTrader, addItem, items, inspectionsWith, traderID } from './shop.js';
+import { DAY, base, tmp, server, serverLog, camregEnv, waitFor, errors, getJSON, cleanups } from './harness.js';
+import { newKey, auth, login, chooseTrader, addItem, items, inspectionsWith, traderID, gtin13 } from './shop.js';
 
 const PHONE390 = { width: 390, height: 844 };
 let phone; // a touch phone's own browser context
@@ -33,15 +33,14 @@ before(async () => {
   });
 });
 
-after(async () => {
+// The harness runs these before it removes the data directory.
+cleanups.push(async () => {
   await phone?.close().catch(() => {});
   if (revived && revived.exitCode === null && revived.signalCode === null) {
     const gone = new Promise((r) => revived.once('exit', r));
     revived.kill('SIGKILL');
     await gone;
   }
-  // The harness's clean-up ran first, while the revived server still wrote.
-  if (!process.env.KEEP_E2E_TMP) rmSync(tmp, { recursive: true, force: true });
 });
 
 async function openPhone(path = '/') {
@@ -161,6 +160,12 @@ test('a visit made offline on a phone is sent once, across a closed tab and a se
   await page.waitForFunction(() => document.querySelector('#items .item')?.dataset.verdict);
   const marker = 'offline phone ' + Date.now();
   await page.fill('#insp-notes', marker);
+  // A box whose GTIN the registry knows; its digits are typed offline.
+  const code = gtin13('894' + String(Date.now()).slice(-9));
+  const admin = await newKey('admin', 'e2e admin');
+  const boxed = (await getJSON('/v1/search?type=model&q=Y33-1080P')).items[0];
+  const patch = await fetch(`${base}/v1/models/${boxed.id}`, { method: 'PATCH', headers: { ...auth(admin).headers, 'Content-Type': 'application/json' }, body: JSON.stringify({ gtins: [code] }) });
+  assert.ok(patch.ok, `PATCH gtins: ${patch.status}`);
 
   await phone.setOffline(true);
   await page.waitForFunction(() => navigator.onLine === false);
@@ -169,7 +174,7 @@ test('a visit made offline on a phone is sent once, across a closed tab and a se
     await items(page).first().locator('.checked-at', { hasText: 'Đang mất mạng' }).waitFor();
     // Items typed with a typo, a GTIN and a lookalike brand: they wait.
     await addItem(page, 'ds 2cd1023g0ei');
-    await addItem(page, '8936000000001');
+    await addItem(page, code);
     await addItem(page, 'Hikv1sion DS-2CD2143G2-IU');
     await items(page).nth(3).locator('.badge', { hasText: 'Chờ mạng' }).waitFor();
     assert.deepEqual(await smallTargets(page, '#insp'), [], 'every tap target is at least 44 px high');
@@ -219,6 +224,7 @@ test('a visit made offline on a phone is sent once, across a closed tab and a se
   const recs = await inspectionsWith(k, await traderID('Hoàng Long'), marker);
   assert.equal(recs.length, 1, 'one inspection on the server');
   assert.equal(recs[0].items.length, 4, 'with every item');
+  assert.equal(recs[0].items[2].camera_model_id, boxed.id, 'the typed GTIN is the box\'s model');
   assert.equal(recs[0].inspected_on, DAY);
   assert.deepEqual(errors.splice(0), [], 'no script errors');
   await page.close();

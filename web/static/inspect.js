@@ -269,7 +269,10 @@ async function addItem(e) {
   if (!model) { showError(errBox, { message: t('needModel') }); $('item-model').focus(); return; }
   showError(errBox, null);
   const qty = Math.max(1, parseInt($('item-qty').value, 10) || 1);
-  const it = { id: newID(), model, brand: '', gtin: '', firmware: $('item-fw').value.trim(), quantity: qty, v: null, err: null, pick: null };
+  // The digits under a box's barcode, typed when the scan will not read
+  // (a dim shop): a GTIN with a good check digit is asked as one.
+  const gtin = /^\d{8,14}$/.test(model) ? (await import('./scan.js')).meaning(model).gtin || '' : '';
+  const it = { id: newID(), model: gtin ? '' : model, brand: '', gtin, firmware: $('item-fw').value.trim(), quantity: qty, v: null, err: null, pick: null };
   draft.items.push(it);
   $('item-model').value = '';
   $('item-fw').value = '';
@@ -281,7 +284,7 @@ async function addItem(e) {
   renderItemsNow();
   if (navigator.onLine === false) { $('items-status').textContent = t('itemAddedOffline', model); $('items-status').dataset.offline = '1'; return; }
   await verify();
-  if (it.v) $('items-status').textContent = t('itemAdded', it.model, t('v_' + it.v.verdict));
+  if (it.v) $('items-status').textContent = t('itemAdded', it.model || it.gtin, t('v_' + it.v.verdict));
 }
 
 // Photos are shrunk on the phone (photos.js, loaded when first needed).

@@ -74,7 +74,9 @@ export async function verifyPick(it, at) {
 
 /** The item as the create body of POST /v1/inspections takes it. */
 export function bodyItem(it, withPhotos = false) {
-  const out = { model: it.model || it.v?.model?.model_number || it.gtin, quantity: it.quantity };
+  // An item known by its GTIN alone (scanned or typed offline, not
+  // verified yet) goes with no model: the server names it by the GTIN.
+  const out = { model: it.model || it.v?.model?.model_number || '', quantity: it.quantity };
   if (it.brand) out.brand = it.brand;
   if (it.firmware) out.firmware = it.firmware;
   if (it.gtin) out.gtin = it.gtin;
