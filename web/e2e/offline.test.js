@@ -33,6 +33,8 @@ before(async () => {
   });
 });
 
+// A run cut short (CI's timeout) takes the revived server with it.
+process.once('exit', () => { if (revived && revived.exitCode === null && revived.signalCode === null) revived.kill('SIGKILL'); });
 // The harness runs these before it removes the data directory.
 cleanups.push(async () => {
   await phone?.close().catch(() => {});
