@@ -381,7 +381,7 @@ func (rc *refCache) loadAll(ctx context.Context, st *models.Store, n int, rest f
 		return nil
 	}
 	rc.allDone = true
-	all, ok, err := st.VisibleModelKeys(ctx, rc.viewer, allModelsMax)
+	all, ok, err := st.VisibleModelKeys(ctx, rc.viewer, allModelsMax, rc.registry)
 	if err != nil || !ok {
 		return err
 	}

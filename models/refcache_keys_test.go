@@ -40,7 +40,7 @@ func TestVisibleModelKeys(t *testing.T) {
 			{"the registrant", vendorB, map[[2]string]string{keyOf(verified): verified.ID, keyOf(pendingB): pendingB.ID}},
 			{"another vendor", vendorA, map[[2]string]string{keyOf(verified): verified.ID}},
 		} {
-			all, ok, err := st.VisibleModelKeys(ctx, c.viewer, 10)
+			all, ok, err := st.VisibleModelKeys(ctx, c.viewer, 10, 4)
 			if err != nil || !ok {
 				t.Fatalf("%s: VisibleModelKeys: %v, %v", c.name, ok, err)
 			}
@@ -57,7 +57,7 @@ func TestVisibleModelKeys(t *testing.T) {
 				}
 			}
 		}
-		if all, ok, err := st.VisibleModelKeys(ctx, admin, 1); err != nil || ok || all != nil {
+		if all, ok, err := st.VisibleModelKeys(ctx, admin, 1, 0); err != nil || ok || all != nil {
 			t.Errorf("past the limit: %v, %v, %v; want no map and false", all, ok, err)
 		}
 		if n, err := st.CountModels(ctx); err != nil || n != 2 {
