@@ -510,7 +510,7 @@ func (r *run) prefetch(ctx context.Context, batch []record) error {
 	case "certificates", "origin-certificates":
 		return r.refs.prefetch(ctx, r.reader(), batch, "holder", nil, "models", true, r.rest())
 	case "warnings":
-		return r.refs.prefetch(ctx, r.reader(), batch, "", nil, "affected", true, r.rest())
+		return r.refs.prefetch(ctx, r.reader(), batch, "authority", authorityKinds, "affected", true, r.rest())
 	}
 	return nil
 }

@@ -106,21 +106,33 @@ func (rc *refCache) org(ctx context.Context, st *models.Store, ref string, kinds
 		if err != nil {
 			return "", err
 		}
-		what := "organization"
-		if len(kinds) > 0 {
-			what = "organization of kind " + strings.Join(kinds, " or ")
+		ids := make([]string, len(found))
+		for i, o := range found {
+			ids[i] = o.ID
 		}
-		switch len(found) {
-		case 0:
-			r.err = fmt.Errorf("no %s is named %q (give its tax code or its name as registered)", what, ref)
-		case 1:
-			r.id = found[0].ID
-		default:
-			r.err = fmt.Errorf("%d organizations are named %q; give the tax code instead", len(found), ref)
-		}
+		r = nameResult(ref, kinds, ids)
 	}
 	rc.put(&rc.orgs, key, r)
 	return r.id, r.err
+}
+
+// nameResult is the resolution of an organization named ref (of one of
+// kinds), of which the registry holds the organizations ids.
+func nameResult(ref string, kinds, ids []string) refResult {
+	what := "organization"
+	if len(kinds) > 0 {
+		what = "organization of kind " + strings.Join(kinds, " or ")
+	}
+	var r refResult
+	switch len(ids) {
+	case 0:
+		r.err = fmt.Errorf("no %s is named %q (give its tax code or its name as registered)", what, ref)
+	case 1:
+		r.id = ids[0]
+	default:
+		r.err = fmt.Errorf("%d organizations are named %q; give the tax code instead", len(ids), ref)
+	}
+	return r
 }
 
 // model resolves a model written as "Brand ModelNumber" (or as a model
@@ -233,13 +245,15 @@ func orgCacheKey(ref string, kinds []string) string {
 }
 
 // prefetch resolves, in a few queries, the references of a batch's rows
-// the cache does not hold yet: organizations named by tax code in orgCol
-// (kinds as the row will ask), and camera models in modelCol. A reference
-// by name is left for the row, which resolves it as before.
+// the cache does not hold yet: organizations named in orgCol by tax code
+// or by name (kinds as the row will ask), and camera models in modelCol.
 // rest is the part of the file not read yet over the part read (the
 // batches still to come, per batch read so far).
 func (rc *refCache) prefetch(ctx context.Context, st *models.Store, batch []record, orgCol string, kinds []string, modelCol string, list bool, rest float64) error {
 	orgs := map[string][]string{} // tax code -> cache keys
+	// named: the references by name, by cache key, with the first cell
+	// that made each (the error quotes it, as org does).
+	named := map[string]string{}
 	var pairs [][2]string
 	// unsettled are the batch's model references not settled before,
 	// with their tries, settled below once every try is known.
@@ -254,6 +268,8 @@ func (rc *refCache) prefetch(ctx context.Context, st *models.Store, batch []reco
 			if _, ok := rc.get(&rc.orgs, key); !ok {
 				if tc, err := models.CheckTaxCode(fixTaxCode(ref)); err == nil {
 					orgs[tc] = append(orgs[tc], key)
+				} else if _, ok := named[key]; !ok {
+					named[key] = ref
 				}
 			}
 		}
@@ -296,6 +312,19 @@ func (rc *refCache) prefetch(ctx context.Context, st *models.Store, batch []reco
 			for _, k := range keys {
 				rc.put(&rc.orgs, k, taxCodeResult(tc, ids[tc]))
 			}
+		}
+	}
+	if len(named) > 0 {
+		names := make([]string, 0, len(named))
+		for _, ref := range named {
+			names = append(names, ref)
+		}
+		ids, err := st.OrganizationIDsByNames(ctx, names, kinds...)
+		if err != nil {
+			return err
+		}
+		for key, ref := range named {
+			rc.put(&rc.orgs, key, nameResult(ref, kinds, ids[fold.Text(ref)]))
 		}
 	}
 	if len(pairs) > 0 {

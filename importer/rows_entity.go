@@ -266,7 +266,7 @@ func (c *rowCtx) origin() (outcome, error) {
 func (c *rowCtx) warningInput() models.WarningInput {
 	in := models.WarningInput{
 		Reference:      c.str("reference"),
-		AuthorityOrgID: c.org("authority", models.OrgAuthority, models.OrgMarketSurveillance),
+		AuthorityOrgID: c.org("authority", authorityKinds...),
 		Title:          c.str("title"), Summary: c.str("summary"), Severity: c.enum("severity", "severity"),
 		IssuedOn: c.date("issued_on"), Measure: c.enum("measure", "measure"), CVEIDs: c.list("cve_ids"),
 		URL: c.str("url"), Status: c.enum("status", "warning_status"), StatusReason: c.str("status_reason"),
@@ -323,3 +323,8 @@ func (c *rowCtx) listingInput() models.ListingInput {
 	}
 	return in
 }
+
+// authorityKinds are the kinds of organization a warning's authority may
+// be (the row and the batch's prefetch ask the same, so that they share
+// the cache's key).
+var authorityKinds = []string{models.OrgAuthority, models.OrgMarketSurveillance}

@@ -1,6 +1,7 @@
 package models_test
 
 import (
+	"fmt"
 	"testing"
 
 	"camreg/fold"
@@ -62,6 +63,42 @@ func TestVisibleModelKeys(t *testing.T) {
 		}
 		if n, err := st.CountModels(ctx); err != nil || n != 2 {
 			t.Errorf("CountModels = %d, %v; want 2", n, err)
+		}
+	})
+}
+
+// OrganizationIDsByNames answers, for each name, what OrganizationsByName
+// answers for it alone: the same ids in the same order, restricted to the
+// kinds asked, nothing for a name no organization has.
+func TestOrganizationIDsByNames(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *models.Store) {
+		ctx := t.Context()
+		shop1 := mustCreateTrader(t, st, "Điện máy Sông Hàn")
+		shop2 := mustCreateTrader(t, st, "ĐIỆN MÁY SÔNG HÀN")
+		authority := mustCreateAuthority(t, st)
+		names := []string{"dien may song han", "Cục An toàn thông tin", "Không có ai"}
+		for _, kinds := range [][]string{nil, {models.OrgImporter}, {models.OrgAuthority, models.OrgMarketSurveillance}} {
+			got, err := st.OrganizationIDsByNames(ctx, names, kinds...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, n := range names {
+				one, err := st.OrganizationsByName(ctx, n, kinds...)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var want []string
+				for _, o := range one {
+					want = append(want, o.ID)
+				}
+				if fmt.Sprint(got[fold.Text(n)]) != fmt.Sprint(want) {
+					t.Errorf("kinds %v, %q: %v, want %v", kinds, n, got[fold.Text(n)], want)
+				}
+			}
+		}
+		all, _ := st.OrganizationIDsByNames(ctx, names)
+		if len(all[fold.Text(names[0])]) != 2 || len(all[fold.Text(names[1])]) != 1 || all[fold.Text(names[1])][0] != authority.ID {
+			t.Errorf("without kinds: %v (shops %s %s, authority %s)", all, shop1.ID, shop2.ID, authority.ID)
 		}
 	})
 }

@@ -37,11 +37,43 @@ func (s *Store) OrganizationsByName(ctx context.Context, name string, kinds ...s
 		q = q.Where("kind IN ?", kinds)
 	}
 	var out []Organization
-	if err := q.Order("id").Limit(10).Find(&out).Error; err != nil {
+	if err := q.Order("id").Limit(organizationsByNameMax).Find(&out).Error; err != nil {
 		return nil, fmt.Errorf("find organizations named %q: %w", name, err)
 	}
 	return out, nil
 }
+
+// OrganizationIDsByNames is, for each name key (fold.Text of a name) of
+// names, the ids of the organizations of that name (of one of kinds, when
+// given), in the order and at most as many as OrganizationsByName finds:
+// an importer's references by name, a batch's in a few queries instead of
+// one each (3,000 national warnings name 41 authorities).
+func (s *Store) OrganizationIDsByNames(ctx context.Context, names []string, kinds ...string) (map[string][]string, error) {
+	keys := make([]string, 0, len(names))
+	for _, n := range names {
+		keys = append(keys, fold.Text(n))
+	}
+	out := map[string][]string{}
+	for _, chunk := range chunks(uniqueIDs(keys), s.lookupChunk()) {
+		var rows []Organization
+		q := whereIn(s.db.WithContext(ctx).Select("id", "name_key"), "name_key", chunk)
+		if len(kinds) > 0 {
+			q = q.Where("kind IN ?", kinds)
+		}
+		if err := q.Order("id").Find(&rows).Error; err != nil {
+			return nil, fmt.Errorf("find organizations by name: %w", err)
+		}
+		for _, o := range rows {
+			if len(out[o.NameKey]) < organizationsByNameMax {
+				out[o.NameKey] = append(out[o.NameKey], o.ID)
+			}
+		}
+	}
+	return out, nil
+}
+
+// organizationsByNameMax bounds the organizations a name lookup returns.
+const organizationsByNameMax = 10
 
 // ModelByKeys finds the camera model of a brand key and model key (see
 // fold.Key). Errors: ErrNotFound.
