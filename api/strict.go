@@ -2,6 +2,7 @@ package api
 
 import (
 	"crypto/subtle"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
@@ -67,6 +68,31 @@ func boundRequestID(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return next(c)
 	}
+}
+
+// requestIDLetters are the letters of echo's request ids.
+const requestIDLetters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+// newRequestID makes a request id like echo's own (32 letters, a-z and
+// A-Z, about 182 bits) from math/rand/v2's generator, ChaCha8 seeded by the
+// system, without a lock. Echo's read crypto/rand through a pooled
+// bufio.Reader into two slices each time (three allocations, ~1 % of a
+// cold verify's CPU, BENCHMARKS.md "Verify cold: the request log
+// batched ..."). An id only ties an answer to its log line; it is never a
+// secret or a capability.
+func newRequestID() string {
+	var b [32]byte
+	for i := 0; i < len(b); {
+		r := rand.Uint64()
+		for k := 0; k < 10 && i < len(b); k++ { // ten draws of 6 bits
+			if x := r & 63; x < uint64(len(requestIDLetters)) {
+				b[i] = requestIDLetters[x]
+				i++
+			}
+			r >>= 6
+		}
+	}
+	return string(b[:])
 }
 
 func validRequestID(id string) bool {

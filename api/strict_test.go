@@ -45,3 +45,26 @@ func TestPlainQueryOnlyWhatParseQueryTakes(t *testing.T) {
 		t.Error("a verify's query was parsed")
 	}
 }
+
+// TestNewRequestIDs: ids are 32 of echo's letters, valid as a client's
+// would be, all different, every letter drawn.
+func TestNewRequestIDs(t *testing.T) {
+	seen := map[string]bool{}
+	letters := map[rune]bool{}
+	for range 10000 {
+		id := newRequestID()
+		if len(id) != 32 || !validRequestID(id) || strings.Trim(id, requestIDLetters) != "" {
+			t.Fatalf("id %q", id)
+		}
+		if seen[id] {
+			t.Fatalf("id %q twice", id)
+		}
+		seen[id] = true
+		for _, r := range id {
+			letters[r] = true
+		}
+	}
+	if len(letters) != len(requestIDLetters) {
+		t.Errorf("%d letters drawn of %d", len(letters), len(requestIDLetters))
+	}
+}

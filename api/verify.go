@@ -116,18 +116,38 @@ type verifyBulkResponse struct {
 var langMatcher = language.NewMatcher([]language.Tag{language.Vietnamese, language.English})
 
 // responseLang reads Accept-Language and marks the response as varying by it.
+//
+// The headers' values are shared slices, as securityHeaders' (no
+// allocation a request); an Add to one copies it.
 func responseLang(c echo.Context) string {
 	h := c.Response().Header()
-	h.Add("Vary", "Accept-Language")
+	if v, ok := h["Vary"]; ok {
+		h["Vary"] = append(v, "Accept-Language")
+	} else {
+		h["Vary"] = hdrVaryLang
+	}
 	lang := models.LangVI
-	if tags, _, err := language.ParseAcceptLanguage(c.Request().Header.Get("Accept-Language")); err == nil && len(tags) > 0 {
-		if _, i, conf := langMatcher.Match(tags...); conf != language.No && i == 1 {
-			lang = models.LangEN
+	if al := c.Request().Header.Get("Accept-Language"); al != "" {
+		if tags, _, err := language.ParseAcceptLanguage(al); err == nil && len(tags) > 0 {
+			if _, i, conf := langMatcher.Match(tags...); conf != language.No && i == 1 {
+				lang = models.LangEN
+			}
 		}
 	}
-	h.Set("Content-Language", lang)
+	if lang == models.LangEN {
+		h["Content-Language"] = hdrLangEN
+	} else {
+		h["Content-Language"] = hdrLangVI
+	}
 	return lang
 }
+
+var (
+	hdrVaryLang = []string{"Accept-Language"}
+	hdrLangVI   = []string{models.LangVI}
+	hdrLangEN   = []string{models.LangEN}
+	hdrJSON     = []string{echo.MIMEApplicationJSON}
+)
 
 // allowedWhen says, for each reservation of a warning verdict, on what
 // condition the model may be sold: from the fixed firmware of an update
@@ -309,7 +329,7 @@ func (s *Server) verifyKept(c echo.Context, q models.VerifyQuery, lang string) e
 	base := s.publicBase(c)
 	key := verifyAnswerKey(lang, base, today, q.Model, q.Brand, q.Firmware, q.At)
 	if body, ok := s.answers.get(head, key); ok {
-		return c.JSONBlob(http.StatusOK, body)
+		return answerJSON(c, body)
 	}
 	v, err := view.Verify(q)
 	if err != nil {
@@ -325,6 +345,14 @@ func (s *Server) verifyKept(c echo.Context, q models.VerifyQuery, lang string) e
 	if head >= 0 && (q.At != "" || v.At.String() == today) {
 		s.answers.put(head, key, body)
 	}
+	return answerJSON(c, body)
+}
+
+// answerJSON answers 200 with body as c.JSONBlob does, its Content-Type
+// a shared slice (JSONBlob keeps one already set) rather than one made a
+// request.
+func answerJSON(c echo.Context, body []byte) error {
+	c.Response().Header()[echo.HeaderContentType] = hdrJSON
 	return c.JSONBlob(http.StatusOK, body)
 }
 
