@@ -14,7 +14,7 @@ import { openSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { DAY, base, tmp, server, serverLog, camregEnv, waitFor, errors, getJSON, cleanups } from './harness.js';
-import { newKey, auth, login, chooseTrader, addItem, items, inspectionsWith, traderID, gtin13 } from './shop.js';
+import { newKey, auth, login, chooseTrader, addItem, items, inspectionsWith, traderID, gtin13, recordOf } from './shop.js';
 
 const PHONE390 = { width: 390, height: 844 };
 let phone; // a touch phone's own browser context
@@ -228,6 +228,43 @@ test('a visit made offline on a phone is sent once, across a closed tab and a se
   assert.equal(recs[0].items.length, 4, 'with every item');
   assert.equal(recs[0].items[2].camera_model_id, boxed.id, 'the typed GTIN is the box\'s model');
   assert.equal(recs[0].inspected_on, DAY);
+  assert.deepEqual(errors.splice(0), [], 'no script errors');
+  await page.close();
+});
+
+test('a finding moved offline after a colleague moved it is refused on sync and said so, not overwritten', async () => {
+  const k = await newKey();
+  const insp = await recordOf(k, [{ model: 'QTX-9412AIP' }], 'conflict ' + Date.now());
+  const page = await openPhone();
+  await login(page, k);
+  await page.goto(`${base}/#inspection/${insp.id}`);
+  const f = page.locator('#record .finding').first();
+  await f.waitFor();
+  const fid = await f.getAttribute('data-id');
+  await phone.setOffline(true);
+  await page.waitForFunction(() => navigator.onLine === false);
+  try {
+    await f.locator('button[data-to="dismissed"]').tap();
+    await f.locator('form.move textarea').fill('Hàng trưng bày, không bán');
+    await f.locator('form.move button[type="submit"]').tap();
+    await page.locator('#record-outbox .ob[data-state="queued"]').waitFor();
+    // Meanwhile a colleague at the office confirms it.
+    const cur = await fetch(`${base}/v1/findings/${fid}`, auth(k));
+    const r = await fetch(`${base}/v1/findings/${fid}`, { method: 'PATCH',
+      headers: { ...auth(k).headers, 'Content-Type': 'application/json', 'If-Match': cur.headers.get('etag') },
+      body: JSON.stringify({ status: 'confirmed', note: 'Đã xác nhận tại văn phòng' }) });
+    assert.equal(r.status, 200);
+  } finally {
+    await phone.setOffline(false);
+  }
+  // Back online: the queued move is refused, and the page says why.
+  const failed = page.locator('#record-outbox .ob[data-state="failed"]');
+  await failed.waitFor({ timeout: 20_000 });
+  assert.match(await failed.innerText(), /người khác thay đổi/);
+  await page.locator(`#record .finding[data-id="${fid}"][data-status="confirmed"]`).waitFor();
+  const after = await getJSON('/v1/findings/' + fid, auth(k));
+  assert.equal(after.status, 'confirmed', 'the colleague\'s move stands');
+  assert.equal(after.status_reason, 'Đã xác nhận tại văn phòng');
   assert.deepEqual(errors.splice(0), [], 'no script errors');
   await page.close();
 });

@@ -98,6 +98,7 @@ function problemError(res, p) {
   if (s === 401) lead = t('err401');
   else if (s === 403) lead = t('err403');
   else if (s === 404) lead = t('err404');
+  else if (s === 412) lead = t('err412');
   else if (s === 422 || s === 400) lead = t('err422');
   else if (s === 429) lead = t('err429', res.headers.get('Retry-After') || '1');
   else if (s === 503) lead = t('err503');

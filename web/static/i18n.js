@@ -145,6 +145,7 @@ const vi = {
   newInspection: 'Kiểm tra cửa hàng khác',
   // network and errors
   offline: 'Mất kết nối mạng: trang sẽ hoạt động lại khi có mạng.',
+  err412: 'Đã có người khác thay đổi mục này sau khi bạn mở nó, nên thay đổi của bạn chưa được ghi. Hãy xem lại trạng thái mới rồi làm lại nếu cần.',
   checkedOffline: (w) => `Kiểm tra lúc ${w}. Đang mất mạng: chưa kiểm tra lại, dữ liệu có thể đã thay đổi.`,
   checkedOld: (w) => `Kiểm tra lúc ${w}: đã cũ, đang kiểm tra lại.`,
   slow: 'Mạng chậm: đang chờ máy chủ trả lời…',
@@ -395,6 +396,7 @@ const en = {
   noFindings: 'No unresolved findings.',
   newInspection: 'Inspect another shop',
   offline: 'Offline: the page works again when the network is back.',
+  err412: 'Someone else changed this after you opened it, so your change was not saved. Look at its new state and make the change again if needed.',
   checkedOffline: (w) => `Checked at ${w}. Offline: not checked again, the registry may have changed.`,
   checkedOld: (w) => `Checked at ${w}: out of date, being checked again.`,
   slow: 'Slow network: waiting for the server…',

@@ -261,7 +261,7 @@ async function sendAction(e) {
   const body = e.photoField && e.steps?.length ? { ...e.body, [e.photoField]: [...(e.body[e.photoField] || []), ...e.steps.map((x) => x.serverID).filter(Boolean)] } : e.body;
   // Every change carries its key (a PATCH too): sent again after a lost
   // answer, it is replayed as done, not refused as a move already made.
-  e.result = await api(e.path, { method: e.method, body, headers: { 'Idempotency-Key': e.key } }).catch((err) => doneAt(err));
+  e.result = await api(e.path, { method: e.method, body, headers: { 'Idempotency-Key': e.key, ...(e.ifMatch ? { 'If-Match': e.ifMatch } : {}) } }).catch((err) => doneAt(err));
 }
 
 // doneAt reads a 409 idempotency-key-done (the request was carried out,
@@ -283,10 +283,10 @@ function doneAt(err) {
  * first try used (so that a try whose answer was lost is not done twice).
  * photos are uploaded to photoPath first.
  */
-export async function enqueueAction({ label, inspection, method, path, body, key = newID(), photos = [], photoPath = '', photoField = '' }) {
+export async function enqueueAction({ label, inspection, method, path, body, key = newID(), photos = [], photoPath = '', photoField = '', ifMatch = '' }) {
   // A photo is a blob, or {blob, key} when it was already tried with that key.
   const steps = photos.map((p, i) => ({ n: i + 1, path: photoPath, blob: p instanceof Blob ? p : p.blob, key: p instanceof Blob ? undefined : p.key }));
-  await enqueue({ id: newID(), kind: 'action', key, label, inspection, method, path, body, steps, photoField });
+  await enqueue({ id: newID(), kind: 'action', key, label, inspection, method, path, body, steps, photoField, ifMatch });
 }
 
 // runStep uploads a photo (keeping its server id in the step) or settles

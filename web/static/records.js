@@ -28,7 +28,7 @@ async function queued(action) {
 // is sent, the record is read again.
 onOutbox(async (e) => {
   if (!current) return;
-  if (e.kind === 'action' && e.state === 'sent' && e.inspection === current.insp.id) { await showRecord(current.insp.id); return; }
+  if (e.kind === 'action' && (e.state === 'sent' || e.state === 'failed') && e.inspection === current.insp.id) { await showRecord(current.insp.id); return; }
   paintPending();
 });
 async function paintPending() {
@@ -282,14 +282,18 @@ function openMove(form, f, to) {
     if (!note.value.trim()) { showError(err, { message: t('needReason') }); note.focus(); return; }
     const path = '/v1/findings/' + encodeURIComponent(f.id), body = { status: to, note: note.value.trim() };
     if (sent?.note !== body.note) sent = { note: body.note, key: newID() };
+    // If-Match: the move is of the finding as shown. Made offline and
+    // sent later, it is refused (412) if someone moved it meanwhile, and
+    // the outbox says so, instead of overwriting their move unseen.
+    const ifMatch = f.version ? `"${f.version}"` : '';
     try {
-      await api(path, { method: 'PATCH', body, headers: { 'Idempotency-Key': sent.key } });
+      await api(path, { method: 'PATCH', body, headers: { 'Idempotency-Key': sent.key, ...(ifMatch ? { 'If-Match': ifMatch } : {}) } });
       await showRecord(current.insp.id);
       $('record-msg').textContent = t('moved', t('s_' + to));
     } catch (ex) {
       if (!offline(ex)) { showError(err, ex); return; }
       form.hidden = true;
-      await queued({ label: t('act_move', code('f_', f.violation), t('to_' + to)), method: 'PATCH', path, body, key: sent.key });
+      await queued({ label: t('act_move', code('f_', f.violation), t('to_' + to)), method: 'PATCH', path, body, key: sent.key, ifMatch });
     }
   };
   note.focus();
