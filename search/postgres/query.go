@@ -224,7 +224,11 @@ func newStatement(q search.Query, ws []string, typos map[string][]string, share 
 		s.score = "0"
 		return s
 	}
-	match, score := s.text(q.Text, ws, typos, share, p, q.Type != "")
+	// A query filtered to models or organizations is answered from the
+	// GIN index of that type's words (migrations 00034 and 00038); to
+	// another type, the type's B-tree bounds the records read.
+	typed := q.Type != "" && q.Type != search.TypeModel && q.Type != search.TypeOrganization
+	match, score := s.text(q.Text, ws, typos, share, p, typed)
 	s.where = strings.Join(append(filters, "("+match+")"), " AND ")
 	s.score = score
 	return s
@@ -232,8 +236,8 @@ func newStatement(q search.Query, ws []string, typos map[string][]string, share 
 
 // text is the condition and score of what the user typed under plan p.
 //
-// typed tells that the query names a type, whose index bounds the records
-// read (see planMost).
+// typed tells that the query names a type whose B-tree bounds the
+// records read (see planMost).
 func (s *statement) text(text string, ws []string, typos map[string][]string, share map[string]float64, p plan, typed bool) (match, score string) {
 	key, loose := fold.Key(text), fold.LooseKey(text)
 	var keyMatch, scores []string
@@ -377,8 +381,13 @@ func (s *statement) text(text string, ws []string, typos map[string][]string, sh
 					textMatch += " OR " + like
 					break
 				}
+				// The other words are checked in the few records the
+				// trigram index finds, not found by the GIN index: the
+				// choices of common words ("quang", "trung", "phuong") cost
+				// it hundreds of milliseconds, to be anded with a couple of
+				// hundred records. ts_match_vq is @@ that no index answers.
 				others := append(slices.Clone(groups[:i]), groups[i+1:]...)
-				textMatch += " OR (" + like + " AND words @@ " + s.arg(choices(others, need-1), "tsquery") + ")"
+				textMatch += " OR (" + like + " AND ts_match_vq(words, " + s.arg(choices(others, need-1), "tsquery") + "))"
 			}
 			break
 		}
@@ -410,9 +419,12 @@ func (s *statement) text(text string, ws []string, typos map[string][]string, sh
 		// And it holds two at least of any n-need+2: when the rarest
 		// n-need+2 are no pieces, the candidates are the records holding
 		// two of them, a tsquery of pairs that the GIN index answers
-		// without reading the records that hold only one. With a type
-		// named, the planner ands the type's index with the rarest words'
-		// records, which reads fewer than the pairs cost to find.
+		// without reading the records that hold only one; for models and
+		// organizations, the GIN index of their own words answers it
+		// (a shop's name typed model read the 19,000 models holding one
+		// of its rarest words, 196 ms). With another type named, the
+		// planner ands the type's B-tree with the rarest words' records,
+		// which reads fewer than the pairs cost to find.
 		var candidates string
 		k := len(ws) - need + 2
 		if need >= 2 && !typed && !slices.ContainsFunc(order[:k], func(i int) bool { return isPiece(ws, ws[i]) }) {
@@ -433,7 +445,19 @@ func (s *statement) text(text string, ws []string, typos map[string][]string, sh
 		// The plain words are one tsquery, which one scan of the GIN index
 		// answers; a word per condition made the planner read every row.
 		all := pieceMatch
-		if len(plainAlts) > 0 {
+		if len(pieceMatch) == 1 && len(plainAlts) > 0 {
+			// One piece of a model number ("kb vision KX-Y1526WN",
+			// "hikvision 2cd1043"): the plain words with the piece as a
+			// word, from the GIN index; or the piece in model_keys, from
+			// the trigram index, with the plain words checked in its
+			// records. As one condition, the planner took the plain words'
+			// records (a brand's thousands) from the GIN index and read
+			// every one of them for the piece.
+			pi := slices.IndexFunc(pieceLike, func(l string) bool { return l != "" })
+			plain := strings.Join(plainAlts, " & ")
+			all = []string{"(words @@ " + s.arg(plain+" & "+groups[pi], "tsquery") + " OR (" + pieceLike[pi] +
+				" AND ts_match_vq(words, " + s.arg(plain, "tsquery") + ")))"}
+		} else if len(plainAlts) > 0 {
 			all = append([]string{"words @@ " + s.arg(strings.Join(plainAlts, " & "), "tsquery")}, all...)
 		}
 		if provinceMatch != "" {
@@ -463,27 +487,7 @@ func (ix *Index) run(ctx context.Context, st *statement, q search.Query) (*searc
 		}
 		title, body = hl("title"), hl("body")
 	}
-	// A facet row is (type, brand, province, status, count); the total
-	// row is the count of matches and the count of the matches sampled
-	// (the same when they were all counted); a hit row is (type,
-	// entity_id, title, id, score) and its highlights.
-	rows, err := ix.db.QueryContext(ctx, st.declare()+`, matches AS MATERIALIZED (
-			SELECT id, type, brand, province, status, `+st.score+` AS score
-			FROM search_documents WHERE `+st.where+`),
-		total AS (SELECT count(*) AS n FROM matches),
-		counted AS MATERIALIZED (SELECT m.type, m.brand, m.province, m.status FROM matches m, total t
-			WHERE t.n <= `+exactUpTo+`::int
-				OR (hashtext(m.id) & `+strconv.Itoa(search.SampleBuckets-1)+`) < ceil(`+strconv.Itoa(search.SampleBuckets)+`.0 * `+exactUpTo+`::int / t.n)),
-		page AS (SELECT d.id, d.type, d.entity_id, d.title, d.body, m.score
-			FROM (SELECT id, score FROM matches ORDER BY score DESC, id LIMIT `+limit+` OFFSET `+offset+`) m
-			JOIN search_documents d ON d.id = m.id)
-		SELECT 'facet' AS kind, type, brand, province, status, count(*)::float8 AS score, '' AS title_hl, '' AS body_hl
-			FROM counted GROUP BY type, brand, province, status
-		UNION ALL
-		SELECT 'hit', type, entity_id, title, id, score, `+title+`, `+body+` FROM page
-		UNION ALL
-		SELECT 'total', '', '', '', '', t.n::float8, (SELECT count(*) FROM counted)::text, '' FROM total t
-		ORDER BY kind, score DESC, status`, args...)
+	rows, err := ix.db.QueryContext(ctx, st.sql(title, body, limit, offset, exactUpTo), args...)
 	if err != nil {
 		return nil, fmt.Errorf("postgres search: %w: %w", search.ErrUnavailable, err)
 	}
@@ -522,6 +526,33 @@ func (ix *Index) run(ctx context.Context, st *statement, q search.Query) (*searc
 		res.Facets, res.FacetsExact = search.ScaleFacets(res.Facets, sampled, res.Total), false
 	}
 	return res, nil
+}
+
+// sql is the one statement of run; title and body are the highlights'
+// expressions, limit, offset and exactUpTo the placeholders of the page
+// and of the facets' bound.
+func (st *statement) sql(title, body, limit, offset, exactUpTo string) string {
+	// A facet row is (type, brand, province, status, count); the total
+	// row is the count of matches and the count of the matches sampled
+	// (the same when they were all counted); a hit row is (type,
+	// entity_id, title, id, score) and its highlights.
+	return st.declare() + `, matches AS MATERIALIZED (
+			SELECT id, type, brand, province, status, ` + st.score + ` AS score
+			FROM search_documents WHERE ` + st.where + `),
+		total AS (SELECT count(*) AS n FROM matches),
+		counted AS MATERIALIZED (SELECT m.type, m.brand, m.province, m.status FROM matches m, total t
+			WHERE t.n <= ` + exactUpTo + `::int
+				OR (hashtext(m.id) & ` + strconv.Itoa(search.SampleBuckets-1) + `) < ceil(` + strconv.Itoa(search.SampleBuckets) + `.0 * ` + exactUpTo + `::int / t.n)),
+		page AS (SELECT d.id, d.type, d.entity_id, d.title, d.body, m.score
+			FROM (SELECT id, score FROM matches ORDER BY score DESC, id LIMIT ` + limit + ` OFFSET ` + offset + `) m
+			JOIN search_documents d ON d.id = m.id)
+		SELECT 'facet' AS kind, type, brand, province, status, count(*)::float8 AS score, '' AS title_hl, '' AS body_hl
+			FROM counted GROUP BY type, brand, province, status
+		UNION ALL
+		SELECT 'hit', type, entity_id, title, id, score, ` + title + `, ` + body + ` FROM page
+		UNION ALL
+		SELECT 'total', '', '', '', '', t.n::float8, (SELECT count(*) FROM counted)::text, '' FROM total t
+		ORDER BY kind, score DESC, status`
 }
 
 // highlight is the first of the fragments that marks a word, escaped as

@@ -2,10 +2,13 @@ package postgres
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
+	"camreg/fold"
 	"camreg/search"
 )
 
@@ -70,8 +73,9 @@ func TestChoices(t *testing.T) {
 // TestPlanMostCandidates checks the shapes of planMost's condition: a
 // query with one model number piece spelt out as choices, the piece also
 // found in model_keys with one word fewer; a long query without a type
-// fetching the records that hold two of its rarest words, and with a type
-// those that hold one.
+// fetching the records that hold two of its rarest words, as with a type
+// that has a GIN index of its own words; with another type, those that
+// hold one.
 func TestPlanMostCandidates(t *testing.T) {
 	ws := words("275 quang trung phuong ben thanh")
 	st := newStatement(search.Query{Text: "275 quang trung phuong ben thanh"}, ws, nil, map[string]float64{}, planMost)
@@ -88,8 +92,47 @@ func TestPlanMostCandidates(t *testing.T) {
 	if !strings.Contains(fmt.Sprint(st.args), pairs) || !strings.Contains(st.where, ">= 8") {
 		t.Errorf("untyped: %s %v", st.where, st.args)
 	}
-	st = newStatement(search.Query{Text: long, Type: search.TypeModel}, words(long), nil, share, planMost)
+	// Models and organizations have a GIN index of their own words, which
+	// answers the pairs; another type's B-tree bounds the records read.
+	for _, typ := range []search.Type{search.TypeModel, search.TypeOrganization} {
+		st = newStatement(search.Query{Text: long, Type: typ}, words(long), nil, share, planMost)
+		if !strings.Contains(fmt.Sprint(st.args), pairs) || !strings.Contains(st.where, ">= 8") {
+			t.Errorf("typed %s: %s %v", typ, st.where, st.args)
+		}
+	}
+	st = newStatement(search.Query{Text: long, Type: search.TypeCertificate}, words(long), nil, share, planMost)
 	if strings.Contains(fmt.Sprint(st.args), pairs) || !strings.Contains(st.where, ">= 8") {
-		t.Errorf("typed: %s %v", st.where, st.args)
+		t.Errorf("typed certificate: %s %v", st.where, st.args)
+	}
+	// The piece's records, from the trigram index, have the other words
+	// checked in them, not found by the GIN index.
+	st = newStatement(search.Query{Text: "275 quang trung phuong ben thanh"}, ws, nil, map[string]float64{}, planMost)
+	if !regexp.MustCompile(`model_keys LIKE \$\d+::text AND ts_match_vq\(words, \$\d+::tsquery\)`).MatchString(st.where) {
+		t.Errorf("piece's records: %s", st.where)
+	}
+}
+
+// TestOnePiece checks that a query of words and one piece of a model
+// number is found as the words and the piece from the GIN index, or the
+// piece from the trigram index with the words checked in its records.
+func TestOnePiece(t *testing.T) {
+	text := "kb vision KX-Y1526WN"
+	for _, p := range []plan{planExact, planTypos} {
+		st := newStatement(search.Query{Text: text}, words(fold.Text(text)), nil, nil, p)
+		re := regexp.MustCompile(`\(words @@ (\$\d+)::tsquery OR \(model_keys LIKE (\$\d+)::text AND ts_match_vq\(words, (\$\d+)::tsquery\)\)\)`)
+		m := re.FindStringSubmatch(st.where)
+		if m == nil {
+			t.Fatalf("plan %d: %s", p, st.where)
+		}
+		arg := func(ph string) any { n, _ := strconv.Atoi(ph[1:]); return st.args[n-1] }
+		if got := arg(m[1]); got != "('kb') & ('vision') & ('kx') & ('y1526wn')" {
+			t.Errorf("plan %d: words and piece %v", p, got)
+		}
+		if got := arg(m[2]); got != "%y1526wn%" {
+			t.Errorf("plan %d: piece %v", p, got)
+		}
+		if got := arg(m[3]); got != "('kb') & ('vision') & ('kx')" {
+			t.Errorf("plan %d: words %v", p, got)
+		}
 	}
 }
