@@ -400,7 +400,10 @@ func (s *statement) text(text string, ws []string, typos map[string][]string, sh
 		// A record holding need words of n holds one at least of any
 		// n-need+1 of them: the rarest make the fewest candidates. A
 		// word's typos count with it; a model number piece is a trigram
-		// scan that may be long, so it comes last.
+		// scan that may be long, so it comes last, and the pieces in the
+		// order of their words' shares: of a certificate's number
+		// ("QT3-135-2025-0137", every word a piece), 135 is in every
+		// certificate, and taken first it read 12,000 records.
 		rarity := make([]float64, len(ws))
 		for i, w := range ws {
 			rarity[i] = share[w]
@@ -408,7 +411,7 @@ func (s *statement) text(text string, ws []string, typos map[string][]string, sh
 				rarity[i] += share[t]
 			}
 			if isPiece(ws, w) {
-				rarity[i] = 1
+				rarity[i] = 1 + share[w]
 			}
 		}
 		order := make([]int, len(ws))
