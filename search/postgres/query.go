@@ -365,29 +365,50 @@ func (s *statement) text(text string, ws []string, typos map[string][]string, sh
 	switch p {
 	case planMost:
 		need := max(1, (2*len(ws)+2)/3)
-		if len(pieceMatch) <= 1 && combinations(len(ws), need) <= maxCombinations {
+		if len(pieceMatch) <= 2 && combinations(len(ws), need) <= maxCombinations {
 			// Two words in three as one tsquery, a disjunction of every
 			// choice of words: the GIN index answers it from its posting
 			// lists, without reading a row that does not match. A piece
 			// of a model number counts as a word (it may be one: "275 quang
 			// trung" is an address) or, found in model_keys by the trigram
-			// index, with need-1 of the other words.
+			// index: for each set of the pieces found there, with need
+			// less their number of the other words (of two pieces, as in
+			// CVE-2022-29192, each alone and both).
 			textMatch = "words @@ " + s.arg(choices(groups, need), "tsquery")
+			var pieces []int
 			for i, like := range pieceLike {
-				if like == "" {
-					continue
+				if like != "" {
+					pieces = append(pieces, i)
 				}
-				if need == 1 {
-					textMatch += " OR " + like
-					break
+			}
+			for set := 1; set < 1<<len(pieces); set++ {
+				var likes []string
+				var others []string
+				in := map[int]bool{}
+				for j, i := range pieces {
+					if set&(1<<j) != 0 {
+						likes, in[i] = append(likes, pieceLike[i]), true
+					}
+				}
+				for i, g := range groups {
+					if !in[i] {
+						others = append(others, g)
+					}
+				}
+				left := need - len(likes)
+				if left < 0 || left > len(others) {
+					continue // a set of more than need pieces holds one of need
+				}
+				if left == 0 {
+					textMatch += " OR (" + strings.Join(likes, " AND ") + ")"
+					continue
 				}
 				// The other words are checked in the few records the
 				// trigram index finds, not found by the GIN index: the
 				// choices of common words ("quang", "trung", "phuong") cost
 				// it hundreds of milliseconds, to be anded with a couple of
 				// hundred records. ts_match_vq is @@ that no index answers.
-				others := append(slices.Clone(groups[:i]), groups[i+1:]...)
-				textMatch += " OR (" + like + " AND ts_match_vq(words, " + s.arg(choices(others, need-1), "tsquery") + "))"
+				textMatch += " OR (" + strings.Join(likes, " AND ") + " AND ts_match_vq(words, " + s.arg(choices(others, left), "tsquery") + "))"
 			}
 			break
 		}

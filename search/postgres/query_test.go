@@ -112,6 +112,28 @@ func TestPlanMostCandidates(t *testing.T) {
 	}
 }
 
+// TestTwoPieces checks that a query with two pieces of a model number is
+// spelt out as choices too, each piece found in model_keys alone and both
+// together, rather than counted in the records of its rarest words.
+func TestTwoPieces(t *testing.T) {
+	text := "CVE-2022-29192"
+	st := newStatement(search.Query{Text: text}, words(fold.Text(text)), nil, map[string]float64{}, planMost)
+	if strings.Contains(st.where, ">= 2") {
+		t.Errorf("counted: %s", st.where)
+	}
+	for _, re := range []string{
+		`OR \(model_keys LIKE \$\d+::text AND ts_match_vq\(words, \$\d+::tsquery\)\) OR \(model_keys LIKE \$\d+::text AND ts_match_vq`,
+		`OR \(model_keys LIKE \$\d+::text AND model_keys LIKE \$\d+::text\)`,
+	} {
+		if !regexp.MustCompile(re).MatchString(st.where) {
+			t.Errorf("want %s in %s", re, st.where)
+		}
+	}
+	if !strings.Contains(fmt.Sprint(st.args), "(('cve') & ('2022')) | (('cve') & ('29192')) | (('2022') & ('29192'))") {
+		t.Errorf("choices: %v", st.args)
+	}
+}
+
 // TestOnePiece checks that a query of words and one piece of a model
 // number is found as the words and the piece from the GIN index, or the
 // piece from the trigram index with the words checked in its records.
