@@ -196,7 +196,11 @@ func receiptCmd() *cobra.Command {
 			}
 			fmt.Printf("receipt valid: signed by %s at %s, bound to checkpoint %s\n", cp.Origin, st.IssuedAt, cp.Fingerprint())
 			for _, it := range st.Items {
-				fmt.Printf("  %s → %s (%s) on %s: %s\n", it.Query["model"], it.Verdict, it.Match, it.At, strings.Join(it.Reasons, ", "))
+				asked := it.Query["model"]
+				if g := it.Query["gtin"]; g != "" {
+					asked = strings.TrimSpace(asked + " GTIN " + g)
+				}
+				fmt.Printf("  %s → %s (%s) on %s: %s\n", asked, it.Verdict, it.Match, it.At, strings.Join(it.Reasons, ", "))
 				for _, ev := range it.Evidence {
 					fmt.Printf("    %s %s: log index %d, proved in the tree\n", ev.Entity, ev.ID, ev.Index)
 				}

@@ -14,10 +14,12 @@ import (
 // offline with `camreg receipt verify FILE --vkey KEY`, or with
 // golang.org/x/mod/sumdb/note and tlog.CheckRecord.
 type receiptResponse struct {
-	// Note is the signed statement: the line "camreg verdict receipt v1",
+	// Note is the signed statement: the line "camreg verdict receipt v2",
 	// then one line of JSON with issued_at, the checkpoint's size and root,
-	// and each item's query, date, match, verdict, reason codes and
-	// evidence (entity, id, log index, leaf hash).
+	// and each item's query (model, brand, firmware, at and gtin, "" when
+	// not given), date, match, verdict, reason codes and evidence (entity,
+	// id, log index, leaf hash). Receipts of v1 (before 2026-12-07) have
+	// no gtin in their queries, and still verify.
 	Note string `json:"note"`
 	// Checkpoint is the signed checkpoint the statement is bound to.
 	Checkpoint string `json:"checkpoint"`
@@ -83,8 +85,9 @@ func (s *Server) receipt(c echo.Context, answers []verifyResponse) (*receiptResp
 	for i := range answers {
 		a := &answers[i]
 		item := translog.StatementItem{
-			Query: map[string]string{"model": a.Query.Model, "brand": a.Query.Brand, "firmware": a.Query.Firmware, "at": a.Query.At},
-			At:    a.At, Match: a.Match, Verdict: a.Verdict, Reasons: []string{}, Evidence: []translog.EvidenceEntry{}}
+			Query: map[string]string{"model": a.Query.Model, "brand": a.Query.Brand, "firmware": a.Query.Firmware, "at": a.Query.At,
+				"gtin": a.Query.GTIN},
+			At: a.At, Match: a.Match, Verdict: a.Verdict, Reasons: []string{}, Evidence: []translog.EvidenceEntry{}}
 		for _, r := range a.Reasons {
 			item.Reasons = append(item.Reasons, r.Code)
 		}

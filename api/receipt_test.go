@@ -156,3 +156,62 @@ func TestLogInFeedsAndPermalink(t *testing.T) {
 		}
 	})
 }
+
+// TestReceiptCommitsToGTIN: a receipt states the box's GTIN the verdict
+// depended on (v2), and a receipt whose GTIN is changed fails the check.
+func TestReceiptCommitsToGTIN(t *testing.T) {
+	t.Parallel()
+	eachEnv(t, func(t *testing.T, e *testEnv) {
+		k := newInspectionKeys(t, e)
+		e.do(http.MethodPatch, "/v1/models/"+k.f.model, e.admin, map[string]any{"gtins": []string{"8936012345674"}}).want(http.StatusOK)
+		vkey := e.withLogVKey(t)
+		const gtin = "08936012345674"
+		var resp struct {
+			Verdict string          `json:"verdict"`
+			Receipt json.RawMessage `json:"receipt"`
+		}
+		path := "/v1/verify?model=IPC-HFW1230S-S5&brand=Dahua&firmware=V5.5.800&at=2026-03-01&gtin=8936012345674&receipt=true"
+		if err := json.Unmarshal(e.do(http.MethodGet, path, "", nil).want(http.StatusOK).Body.Bytes(), &resp); err != nil {
+			t.Fatal(err)
+		}
+		r := decodeReceipt(t, resp.Receipt)
+		if !strings.HasPrefix(r.Note, translog.ReceiptHeader+"\n") {
+			t.Fatalf("not a v2 receipt: %q", r.Note)
+		}
+		st, _, err := translog.VerifyReceipt(r, vkey)
+		if err != nil {
+			t.Fatalf("receipt: %v", err)
+		}
+		it := st.Items[0]
+		if st.Version != 2 || it.Query["gtin"] != gtin || it.Query["model"] != "IPC-HFW1230S-S5" || it.Verdict != resp.Verdict ||
+			!slices.Contains(it.Reasons, "gtin_model_mismatch") {
+			t.Errorf("statement v%d item %+v, answer %s", st.Version, it, resp.Verdict)
+		}
+		for name, to := range map[string]string{"another GTIN": `"gtin":"08936012345681"`, "no GTIN": `"gtin":""`} {
+			x := r
+			x.Note = strings.Replace(r.Note, `"gtin":"`+gtin+`"`, to, 1)
+			if x.Note == r.Note {
+				t.Fatalf("%s: the note names no gtin %s: %s", name, gtin, r.Note)
+			}
+			if _, _, err := translog.VerifyReceipt(x, vkey); err == nil {
+				t.Errorf("%s: a receipt with its GTIN changed verified", name)
+			}
+		}
+
+		// Without a GTIN, a v2 query states "" (bulk too, item by item).
+		var bulk struct {
+			Receipt json.RawMessage `json:"receipt"`
+		}
+		body := map[string]any{"items": []map[string]any{{"model": "DS-2CD1023G0E-I", "gtin": gtin, "at": "2026-03-01"}, {"model": "NOPE-1"}}}
+		if err := json.Unmarshal(e.do(http.MethodPost, "/v1/verify?receipt=true", "", body).want(http.StatusOK).Body.Bytes(), &bulk); err != nil {
+			t.Fatal(err)
+		}
+		st, _, err = translog.VerifyReceipt(decodeReceipt(t, bulk.Receipt), vkey)
+		if err != nil || len(st.Items) != 2 {
+			t.Fatalf("bulk receipt: %v %+v", err, st.Items)
+		}
+		if g, ok := st.Items[1].Query["gtin"]; st.Items[0].Query["gtin"] != gtin || !ok || g != "" {
+			t.Errorf("bulk receipt queries %v, %v", st.Items[0].Query, st.Items[1].Query)
+		}
+	})
+}

@@ -11,8 +11,15 @@ import (
 	"golang.org/x/mod/sumdb/tlog"
 )
 
-// ReceiptHeader is the first line of a receipt's signed note.
-const ReceiptHeader = "camreg verdict receipt v1"
+// ReceiptHeader is the first line of a receipt's signed note. A v2
+// statement's every item query carries "gtin" (the box's barcode as 14
+// digits, "" when none was given) beside model, brand, firmware and at, so
+// a receipt commits to every input its verdict depended on.
+const ReceiptHeader = "camreg verdict receipt v2"
+
+// ReceiptHeaderV1 is the first line of receipts issued before v2: their
+// queries name no GTIN (one given was not recorded). They still verify.
+const ReceiptHeaderV1 = "camreg verdict receipt v1"
 
 // Receipt is a signed verdict receipt: a signed statement of what was
 // asked and answered, the signed checkpoint it is bound to, and inclusion
@@ -38,6 +45,9 @@ type InclusionProof struct {
 
 // Statement is what the registry signs in a receipt.
 type Statement struct {
+	// Version is the receipt's format, 1 or 2, read from its header line
+	// (not part of the JSON).
+	Version int `json:"-"`
 	// IssuedAt is when the registry answered (RFC 3339).
 	IssuedAt string `json:"issued_at"`
 	// Checkpoint names the tree the evidence is proved in.
@@ -114,6 +124,11 @@ func VerifyReceipt(r Receipt, vkey string) (Statement, Checkpoint, error) {
 		return st, cp, fmt.Errorf("receipt statement: its signature does not verify with the log's key: %w", err)
 	}
 	body, ok := strings.CutPrefix(n.Text, ReceiptHeader+"\n")
+	version := 2
+	if !ok {
+		body, ok = strings.CutPrefix(n.Text, ReceiptHeaderV1+"\n")
+		version = 1
+	}
 	if !ok {
 		return st, cp, errors.New("receipt statement: not a camreg verdict receipt")
 	}
@@ -121,6 +136,14 @@ func VerifyReceipt(r Receipt, vkey string) (Statement, Checkpoint, error) {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&st); err != nil {
 		return st, cp, fmt.Errorf("receipt statement: %w", err)
+	}
+	st.Version = version
+	for i, it := range st.Items {
+		// A v2 item states its GTIN, if only as "": a missing key would
+		// let a reader take a GTIN-decided verdict for a typed number's.
+		if _, ok := it.Query["gtin"]; version == 2 && !ok {
+			return st, cp, fmt.Errorf("receipt statement: item %d's query names no gtin", i)
+		}
 	}
 	if st.Checkpoint.Size != cp.Size || st.Checkpoint.Root != HashString(cp.Root) {
 		return st, cp, fmt.Errorf("receipt statement names tree %d/%s, but its checkpoint is %d/%s",
