@@ -79,6 +79,27 @@ test('search with a typo, then the verdict with its reasons, evidence, permalink
   await done(page);
 });
 
+test('a box\'s GTIN of another model (gtin_model_mismatch): its evidence names the GTIN and the brand typed, in both languages', async () => {
+  const page = await open();
+  const rows = await page.evaluate(async () => {
+    const { evidence } = await import('/static/render.js');
+    const i18n = await import('/static/i18n.js');
+    // The evidence verify gives (api/gtin_test.go TestGTINOfAnotherModelNeverPasses).
+    const ev = { query: 'IPC-HFW1230S-S5', typed_brand: 'Dahua', gtin: '08936012345674', brand: 'Hikvision', model_number: 'DS-2CD1023G0E-I' };
+    const was = i18n.lang();
+    const out = {};
+    for (const l of ['vi', 'en']) {
+      i18n.setLang(l);
+      out[l] = [...evidence(ev).querySelectorAll(':scope > div')].map((d) => [d.querySelector('dt').textContent, d.querySelector('dd').textContent]);
+    }
+    i18n.setLang(was);
+    return out;
+  });
+  assert.deepEqual(rows.vi, [['GTIN trên hộp', '08936012345674'], ['Hãng đã nhập', 'Dahua']]);
+  assert.deepEqual(rows.en, [['GTIN on the box', '08936012345674'], ['Brand typed', 'Dahua']]);
+  await done(page);
+});
+
 test('search without diacritics finds traders', async () => {
   const page = await open();
   await page.fill('#q', 'dien may song han da nang');

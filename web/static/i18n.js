@@ -93,6 +93,8 @@ const vi = {
   ev_origin_certificate_number: 'Số C/O',
   ev_origin_form: 'Mẫu C/O',
   ev_exporting_country: 'Nước xuất khẩu',
+  ev_gtin: 'GTIN trên hộp',
+  ev_typed_brand: 'Hãng đã nhập',
   // violations
   f_no_conformity_certificate: 'Không có giấy chứng nhận hợp quy',
   f_certificate_expired: 'Giấy chứng nhận hết hạn',
@@ -347,6 +349,8 @@ const en = {
   ev_origin_certificate_number: 'C/O no.',
   ev_origin_form: 'C/O form',
   ev_exporting_country: 'Exporting country',
+  ev_gtin: 'GTIN on the box',
+  ev_typed_brand: 'Brand typed',
   f_no_conformity_certificate: 'No certificate of conformity',
   f_certificate_expired: 'Certificate expired',
   f_certificate_revoked: 'Certificate revoked',

@@ -57,6 +57,8 @@ const EVIDENCE = [
   ['warning_reference'], ['measure', (v) => code('m_', v)], ['severity', (v) => code('sev_', v)],
   ['firmware'], ['introduced_in'], ['fixed_in'], ['cve_ids', (v) => v.join(', ')],
   ['origin_certificate_number'], ['origin_form'], ['exporting_country'],
+  // gtin_model_mismatch: the box's barcode, and the brand typed off the label.
+  ['gtin'], ['typed_brand'],
 ];
 
 /** The evidence of a reason as a definition list, or null when it has none worth showing. */
