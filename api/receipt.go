@@ -46,8 +46,10 @@ func wantReceipt(c echo.Context) (bool, error) {
 	return false, fieldProblem([]models.FieldError{{Field: "receipt", Message: "must be true or false"}})
 }
 
-// evidenceRefs lists the records an answer rests on: the matched model and
-// the certificates, warnings and C/Os its reasons cite.
+// evidenceRefs lists the records an answer rests on: the matched model,
+// the model that lists the box's GTIN (which chose among candidates, or
+// gave gtin_model_mismatch), and the certificates, warnings and C/Os its
+// reasons cite.
 func evidenceRefs(r *verifyResponse) []models.EvidenceRef {
 	var refs []models.EvidenceRef
 	seen := map[models.EvidenceRef]bool{}
@@ -61,6 +63,7 @@ func evidenceRefs(r *verifyResponse) []models.EvidenceRef {
 	if r.Model != nil {
 		add("camera_model", r.Model.ID)
 	}
+	add("camera_model", r.gtinModelID)
 	for _, reason := range r.Reasons {
 		add("certificate", reason.Evidence.CertificateID)
 		add("warning", reason.Evidence.WarningID)

@@ -187,6 +187,17 @@ func TestReceiptCommitsToGTIN(t *testing.T) {
 			!slices.Contains(it.Reasons, "gtin_model_mismatch") {
 			t.Errorf("statement v%d item %+v, answer %s", st.Version, it, resp.Verdict)
 		}
+		// The evidence holds both models: the typed number's and the one
+		// that lists the GTIN, whose record the mismatch rests on.
+		var models []string
+		for _, ev := range it.Evidence {
+			if ev.Entity == "camera_model" {
+				models = append(models, ev.ID)
+			}
+		}
+		if !slices.Contains(models, k.f.model) || !slices.Contains(models, k.f.model2) {
+			t.Errorf("evidence models %v, want %s (the GTIN's) and %s (typed)", models, k.f.model, k.f.model2)
+		}
 		for name, to := range map[string]string{"another GTIN": `"gtin":"08936012345681"`, "no GTIN": `"gtin":""`} {
 			x := r
 			x.Note = strings.Replace(r.Note, `"gtin":"`+gtin+`"`, to, 1)

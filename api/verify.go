@@ -85,6 +85,9 @@ type verifyResponse struct {
 	// Receipt, with receipt=true, is a signed statement of this answer
 	// bound to the log's checkpoint, to check offline.
 	Receipt *receiptResponse `json:"receipt,omitempty"`
+	// gtinModelID is the verified model that lists the query's GTIN, given
+	// with a typed number: a receipt's evidence (evidenceRefs).
+	gtinModelID string
 }
 
 // verifyItem is one item of a bulk verification.
@@ -243,6 +246,9 @@ func (s *Server) newVerifyResponse(c echo.Context, v *models.Verification, lang 
 	if v.Model != nil {
 		m := s.newVerifiedModel(c, v.Model)
 		out.Model = &m
+	}
+	if g := v.Query.GTINModel; g != nil {
+		out.gtinModelID = g.ID
 	}
 	out.Candidates = make([]verifiedModel, len(v.Candidates))
 	for i := range v.Candidates {
