@@ -53,6 +53,18 @@ async function openPhone(path = '/') {
   return page;
 }
 
+// draftWithOneItem signs in on a phone with key k and starts a visit to
+// Hoàng Long with one camera whose verdict has come back.
+async function draftWithOneItem(k) {
+  const page = await openPhone();
+  await shellReady(page);
+  await login(page, k);
+  await chooseTrader(page, 'hoang long', 'Hoàng Long');
+  await addItem(page, 'DS-2CD1023G0E-I');
+  await page.waitForFunction(() => document.querySelector('#items .item')?.dataset.verdict);
+  return page;
+}
+
 async function shellReady(page) {
   await page.evaluate(() => navigator.serviceWorker.ready);
   if (!(await page.evaluate(() => !!navigator.serviceWorker.controller))) await page.reload();
@@ -116,12 +128,7 @@ test('on a slow line, a verdict being checked again is not shown as the answer t
 
 test('a draft kept since the day before says when its verdicts were checked, and is checked again online', async () => {
   const k = await newKey();
-  let page = await openPhone();
-  await shellReady(page);
-  await login(page, k);
-  await chooseTrader(page, 'hoang long', 'Hoàng Long');
-  await addItem(page, 'DS-2CD1023G0E-I');
-  await page.waitForFunction(() => document.querySelector('#items .item')?.dataset.verdict);
+  let page = await draftWithOneItem(k);
   assert.equal(await items(page).first().locator('.checked-at').count(), 0, 'a fresh verdict needs no date');
   await page.close(); // the draft is written as the tab goes
   // The draft's verdicts were checked two days ago.
@@ -154,12 +161,7 @@ test('a draft kept since the day before says when its verdicts were checked, and
 
 test('a visit made offline on a phone is sent once, across a closed tab and a server frozen then killed mid-request', async () => {
   const k = await newKey();
-  let page = await openPhone();
-  await shellReady(page);
-  await login(page, k);
-  await chooseTrader(page, 'hoang long', 'Hoàng Long');
-  await addItem(page, 'DS-2CD1023G0E-I');
-  await page.waitForFunction(() => document.querySelector('#items .item')?.dataset.verdict);
+  let page = await draftWithOneItem(k);
   const marker = 'offline phone ' + Date.now();
   await page.fill('#insp-notes', marker);
   // A box whose GTIN the registry knows; its digits are typed offline.
