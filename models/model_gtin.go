@@ -114,8 +114,9 @@ func isGTINTaken(err error) bool {
 // matches typed text; with a typed number, it is kept beside it
 // (VerifyQuery.GTINModel) and the typed number is answered, with
 // gtin_model_mismatch when the two name different models. An unknown GTIN
-// alone is looked up as typed text, and is "not found in the registry". field names the i-th GTIN in errors. Two queries whatever the
-// count. Errors: ErrInvalid (not a GTIN).
+// alone is looked up as typed text, and is "not found in the registry".
+// field names the i-th GTIN in errors. Two queries whatever the count.
+// Errors: ErrInvalid (not a GTIN).
 func (s *Store) WithGTINs(ctx context.Context, qs []VerifyQuery, gtins []string, field func(i int) string) error {
 	var v ValidationError
 	norm := make([]string, len(gtins))
