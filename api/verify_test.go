@@ -119,6 +119,10 @@ func TestVerifyGET(t *testing.T) {
 				t.Errorf("%s: fields %v, want %v", bad.path, got, bad.fields)
 			}
 		}
+		// Asked for nothing, the problem says what to give: a model number or a GTIN.
+		if body := e.do(http.MethodGet, "/v1/verify", "", nil).want(http.StatusUnprocessableEntity).Body.String(); !strings.Contains(body, "gtin") {
+			t.Errorf("an empty verify's problem does not mention gtin: %s", body)
+		}
 		// Public: no key needed; a bad key is still refused.
 		e.do(http.MethodGet, verifyPath("model", "C6N"), "camreg_000000000000_nope", nil).want(http.StatusUnauthorized)
 	})

@@ -194,7 +194,12 @@ func (s *Store) WarmVerify(ctx context.Context) error {
 
 // checkQuery checks a query's fields, naming them with prefix, and parses it.
 func (s *Store) checkQuery(v *ValidationError, prefix string, q VerifyQuery) parsedQuery {
-	q.Model = v.text(prefix+"model", &q.Model, true, verdict.MaxModelLen)
+	q.Model = v.text(prefix+"model", &q.Model, false, verdict.MaxModelLen)
+	if q.Model == "" {
+		// The only field a verify needs; a GTIN, when one was given, has
+		// already been turned into its model (or into its digits).
+		v.Add(prefix+"model", "must not be empty: give the model number on the camera's label, or gtin (the barcode's digits)")
+	}
 	q.Brand = v.text(prefix+"brand", &q.Brand, false, verdict.MaxBrandLen)
 	q.Firmware = v.text(prefix+"firmware", &q.Firmware, false, verdict.MaxFirmwareLen)
 	at := q.At
