@@ -315,7 +315,7 @@ func newRowWriter(format string, w io.Writer, cols []string) (rowWriter, error) 
 		if _, err := bw.Write(utf8BOM); err != nil {
 			return nil, err
 		}
-		cw := csv.NewWriter(bw)
+		cw := csv.NewWriter(&crlfWriter{w: bw}) // RFC 4180: records end with CRLF
 		if err := cw.Write(cols); err != nil {
 			return nil, err
 		}

@@ -101,7 +101,7 @@ func NewReportWriter(w io.Writer, format string) (*ReportWriter, error) {
 		_, r.err = io.WriteString(w, "[")
 		return r, r.err
 	}
-	r.csv = csv.NewWriter(w)
+	r.csv = csv.NewWriter(&crlfWriter{w: w}) // RFC 4180: records end with CRLF
 	r.err = r.csv.Write([]string{"line", "key", "field", "message"})
 	return r, r.err
 }
