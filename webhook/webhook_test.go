@@ -125,6 +125,14 @@ func newReceiver(t *testing.T, statuses ...int) *receiver {
 			w.WriteHeader(http.StatusUnauthorized)
 			return
 		}
+		// And by hand, as the specification says, as a receiver written
+		// without the library would.
+		if err := specVerify(r.secret, req.Header, body, time.Now()); err != nil {
+			r.t.Errorf("a delivery fails the specification's check: %v", err)
+			r.bad++
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
 		var m webhook.Message
 		_ = json.Unmarshal(body, &m)
 		r.got = append(r.got, m)
