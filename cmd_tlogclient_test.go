@@ -1,12 +1,19 @@
 package main
 
 import (
+	"encoding/json"
+	"io"
+	"maps"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"golang.org/x/mod/sumdb/note"
+
+	"camreg/models"
 	"camreg/translog"
 )
 
@@ -83,5 +90,86 @@ func TestIndependentClient(t *testing.T) {
 	_ = os.WriteFile(vfile, []byte(vkey), 0o644)
 	if out, err = runClient(t, bin, "-url", a.url, "-vkey", vfile); err != nil {
 		t.Fatalf("vkey file: %v\n%s", err, out)
+	}
+}
+
+// TestIndependentClientReceipt: the same program checks a verdict receipt
+// offline, v2 as issued today and v1 as issued before 2026-12-07, and
+// refuses a receipt whose statement was changed, or a v2 one whose query
+// lacks the GTIN.
+func TestIndependentClientReceipt(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a separate module")
+	}
+	bin := buildClient(t)
+	skey, vkey, err := translog.GenerateKey("test.camreg/log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := startRegistry(t, filepath.Join(t.TempDir(), "camreg.db"), skey)
+	brand, number, verified := "Acme", "AC-100", models.ModelVerified
+	if _, err := a.st.CreateModel(t.Context(), models.System("test"),
+		models.ModelInput{Brand: &brand, ModelNumber: &number, Status: &verified}); err != nil {
+		t.Fatal(err)
+	}
+	a.write(t, "Cục", 2)
+	resp, err := http.Get(a.url + "/v1/verify?brand=Acme&model=AC-100&receipt=true")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("verify: %d %s", resp.StatusCode, body)
+	}
+	dir := t.TempDir()
+	write := func(name string, b []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	out, err := runClient(t, bin, "-vkey", vkey, "-receipt", write("v2.json", body))
+	if err != nil || !strings.Contains(out, "(camreg verdict receipt v2)") || !strings.Contains(out, "1 evidence leaves included") {
+		t.Fatalf("v2 receipt: %v\n%s", err, out)
+	}
+	// Re-sign the statement with other text, as the registry's key would.
+	var answer struct {
+		Receipt map[string]any `json:"receipt"`
+	}
+	if err := json.Unmarshal(body, &answer); err != nil {
+		t.Fatal(err)
+	}
+	v, _ := note.NewVerifier(vkey)
+	n, err := note.Open([]byte(answer.Receipt["note"].(string)), note.VerifierList(v))
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, _ := note.NewSigner(skey)
+	resign := func(name, text string) string {
+		msg, err := note.Sign(&note.Note{Text: text}, signer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := maps.Clone(answer.Receipt)
+		r["note"] = string(msg)
+		b, _ := json.Marshal(r)
+		return write(name, b)
+	}
+	if !strings.Contains(n.Text, `"gtin":""`) {
+		t.Fatalf("the v2 query has no gtin: %s", n.Text)
+	}
+	v1 := strings.Replace(strings.Replace(n.Text, "receipt v2", "receipt v1", 1), `,"gtin":""`, "", 1)
+	if out, err := runClient(t, bin, "-vkey", vkey, "-receipt", resign("v1.json", v1)); err != nil || !strings.Contains(out, "(camreg verdict receipt v1)") {
+		t.Fatalf("v1 receipt: %v\n%s", err, out)
+	}
+	noGTIN := strings.Replace(n.Text, `,"gtin":""`, "", 1)
+	if out, err := runClient(t, bin, "-vkey", vkey, "-receipt", resign("nogtin.json", noGTIN)); err == nil || !strings.Contains(out, `lacks "gtin"`) {
+		t.Fatalf("a v2 receipt without gtin: %v\n%s", err, out)
+	}
+	forged := strings.Replace(string(body), `\"verdict\":\"`, `\"verdict\":\"x`, 1)
+	if out, err := runClient(t, bin, "-vkey", vkey, "-receipt", write("forged.json", []byte(forged))); err == nil || !strings.Contains(out, "receipt signature") {
+		t.Fatalf("a changed receipt: %v\n%s", err, out)
 	}
 }

@@ -4,13 +4,16 @@
 // golang.org/x/mod/sumdb/tlog (RFC 6962 proofs), and speaks plain HTTP.
 //
 //	tlogclient -url http://localhost:8080 -vkey 'camreg.local/log+1234abcd+AX…' [-old saved.checkpoint] [-save new.checkpoint] [-index 0,7]
+//	tlogclient -vkey 'camreg.local/log+1234abcd+AX…' -receipt receipt.json
 //
 // It verifies the served checkpoint's signature, then for each leaf index
 // (default: the first, the middle and the last) fetches the leaf's hash
 // (and its bytes, when they are public, hashing them itself) and checks
 // the inclusion proof with tlog.CheckRecord; given an older checkpoint it
-// checks the consistency proof with tlog.CheckTree. It exits 0 when every
-// check passes, and 1 naming the first that fails.
+// checks the consistency proof with tlog.CheckTree. With -receipt it checks
+// a signed verdict receipt offline instead (receipt.go): its signature, its
+// checkpoint's, and every evidence leaf's inclusion proof. It exits 0 when
+// every check passes, and 1 naming the first that fails.
 package main
 
 import (
@@ -38,7 +41,16 @@ func main() {
 	old := flag.String("old", "", "a signed checkpoint saved earlier: check the log only grew since")
 	save := flag.String("save", "", "write the verified checkpoint to this file")
 	indexes := flag.String("index", "", "comma-separated leaf indexes to prove (default: first, middle, last)")
+	rcpt := flag.String("receipt", "", "check this verdict receipt offline instead (the answer of /v1/verify?receipt=true)")
 	flag.Parse()
+	if *rcpt != "" {
+		if err := runReceipt(*vkey, *rcpt); err != nil {
+			fmt.Fprintln(os.Stderr, "tlogclient: FAIL:", err)
+			os.Exit(1)
+		}
+		fmt.Println("ok")
+		return
+	}
 	if err := run(strings.TrimRight(*base, "/"), *vkey, *old, *save, *indexes); err != nil {
 		fmt.Fprintln(os.Stderr, "tlogclient: FAIL:", err)
 		os.Exit(1)
@@ -125,13 +137,30 @@ func hashes(b []byte) ([]tlog.Hash, error) {
 	return out, nil
 }
 
-func run(base, vkey, old, save, indexes string) error {
+// verifier reads the log's verifier key, given or in a file.
+func verifier(vkey string) (note.Verifier, error) {
 	if b, err := os.ReadFile(vkey); err == nil {
 		vkey = strings.TrimSpace(string(b))
 	}
 	v, err := note.NewVerifier(vkey)
 	if err != nil {
-		return fmt.Errorf("verifier key: %w", err)
+		return nil, fmt.Errorf("verifier key: %w", err)
+	}
+	return v, nil
+}
+
+func runReceipt(vkey, path string) error {
+	v, err := verifier(vkey)
+	if err != nil {
+		return err
+	}
+	return verifyReceipt(path, v)
+}
+
+func run(base, vkey, old, save, indexes string) error {
+	v, err := verifier(vkey)
+	if err != nil {
+		return err
 	}
 	msg, err := mustGet(base + "/v1/log/checkpoint")
 	if err != nil {
