@@ -96,3 +96,34 @@ func TestPendingModelNeverLeaks(t *testing.T) {
 		}
 	})
 }
+
+// The red team's pass of 2026-12-07: a models file whose row has the brand
+// and model number of another organization's pending registration was
+// reported "camera model 0190…: not found", the pending row's internal id,
+// which the file never named. The row is now reported as POST /v1/models
+// answers it: the key is taken (a unique key cannot be hidden), no id.
+func TestPendingModelImportRowNamesNoID(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *testEnv) {
+		f := e.fixture()
+		vendorA := e.key(models.RoleVendor, f.importer)
+		vendorB := e.key(models.RoleVendor, f.retailer)
+		pending := e.do(http.MethodPost, "/v1/models", vendorA, map[string]any{"brand": "Secretbrand", "model_number": "HIDDEN-900", "kind": "ip"}).
+			want(http.StatusCreated).str("id")
+		post := e.do(http.MethodPost, "/v1/models", vendorB, map[string]any{"brand": "Secretbrand", "model_number": "HIDDEN-900", "kind": "ip"}).
+			want(http.StatusConflict).str("detail")
+
+		for _, dry := range []string{"true", "false"} {
+			csv := []byte("brand,model_number,kind\nSecretbrand,HIDDEN-900,ip\n")
+			loc := e.upload(vendorB, map[string]string{"entity": "models", "dry_run": dry}, "m.csv", csv).want(http.StatusAccepted).Header().Get("Location")
+			e.waitJob(vendorB, loc)
+			rep := e.do(http.MethodGet, loc, vendorB, nil).want(http.StatusOK).Body.String()
+			if strings.Contains(rep, pending) || !strings.Contains(rep, post) {
+				t.Errorf("dry_run=%s: the report names the pending id, or says other than POST (%q): %s", dry, post, rep)
+			}
+		}
+		m := e.do(http.MethodGet, "/v1/models/"+pending, vendorA, nil).want(http.StatusOK).json()
+		if m["registrant_org_id"] != f.importer || m["version"] != float64(1) {
+			t.Errorf("the pending model changed: %v", m)
+		}
+	})
+}

@@ -151,7 +151,16 @@ func (s *Store) UpsertModels(ctx context.Context, actor Actor, rows []BatchRow[M
 				return b.modelsByKeys(tx, keys, mode != BatchValidate)
 			},
 			create: func(in ModelInput) (*Model, error) { return b.newModel(tx, actor, in) },
-			change: func(m *Model, in ModelInput) (Model, error) { return b.changeModel(tx, actor, m, in, nil) },
+			change: func(m *Model, in ModelInput) (Model, error) {
+				before, err := b.changeModel(tx, actor, m, in, nil)
+				if errors.Is(err, ErrNotFound) {
+					// Another organization's pending registration: the row
+					// is answered as POST answers it (the key is taken), in
+					// the row's words, never with the stored row's id.
+					return before, modelKeyTaken(in, m)
+				}
+				return before, err
+			},
 			record: func(m *Model) *Record { return &m.Record },
 		})
 	})

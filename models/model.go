@@ -177,6 +177,20 @@ func modelConflict(err error, m *Model) error {
 	return err
 }
 
+// modelKeyTaken is modelConflict's message for an input whose brand and
+// model number a model the actor may not see already holds (m), in the
+// input's spelling where it gives one.
+func modelKeyTaken(in ModelInput, m *Model) error {
+	brand, number := m.Brand, m.ModelNumber
+	if in.Brand != nil {
+		brand = *in.Brand
+	}
+	if in.ModelNumber != nil {
+		number = *in.ModelNumber
+	}
+	return Conflict("brand %s already has model %s (model_key %s)", brand, number, m.ModelKey)
+}
+
 // checkOrgRef records a field error when ref names no organization.
 func (s *Store) checkOrgRef(tx *gorm.DB, v *ValidationError, field string, ref *string) {
 	if ref == nil || !ValidID(*ref) {

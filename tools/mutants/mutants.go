@@ -154,4 +154,7 @@ var mutants = []mutant{
 		find: "case d.After(today):", replace: "case false:", pkgs: apiPkgs},
 	{name: "a recorded revocation may move later", file: "models/status.go",
 		find: "case !was.IsZero() && d.After(was):", replace: "case false:", pkgs: apiPkgs},
+	// The red team's pass of 2026-12-07 (api/pending_test.go).
+	{name: "an import row of another's pending model names its id", file: "models/batch.go",
+		find: "if errors.Is(err, ErrNotFound) {", replace: "if false {", pkgs: apiPkgs},
 }
