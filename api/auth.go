@@ -36,7 +36,7 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		if errors.Is(err, models.ErrBadKey) {
 			// Failed attempts spend the client IP's public tokens, so
 			// guessing keys is as slow as any other anonymous traffic.
-			if ok, _ := s.limiter.allow("public", c.RealIP()); !ok {
+			if ok, _ := s.limiter.allow("public", clientOf(c.RealIP())); !ok {
 				c.Response().Header().Set("Retry-After", "1")
 				return problem(http.StatusTooManyRequests, "rate-limited", "Too many requests", "too many failed authentication attempts; slow down")
 			}

@@ -4,6 +4,7 @@ package api
 // each risk to its tests.
 
 import (
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -295,6 +296,29 @@ func TestOWASP_API4_ResourceConsumption(t *testing.T) {
 				if i >= 3 && rec.Code != 429 {
 					t.Fatalf("request %d got %d", i, rec.Code)
 				}
+			}
+		})
+		// The red team's pass of 2026-12-07: one host holds a whole IPv6
+		// /64 (a home line, a VPS), and each of its 2^64 addresses had a
+		// bucket of its own: a new source address a request never met the
+		// limit, and every address grew the limiter's map.
+		t.Run("one IPv6 /64 is one client", func(t *testing.T) {
+			codes := map[int]int{}
+			for i := 0; i < 6; i++ {
+				codes[get("/v1/models", "", fmt.Sprintf("[2001:db8:7:1::%x]", i+1)).Code]++
+			}
+			if codes[200] != 3 || codes[429] != 3 {
+				t.Fatalf("codes %v, want 3×200 then 3×429", codes)
+			}
+			if rec := get("/v1/models", "", "[2001:db8:7:2::1]"); rec.Code != 200 {
+				t.Fatalf("another /64 got %d", rec.Code)
+			}
+			codes = map[int]int{}
+			for i := 0; i < 6; i++ {
+				codes[get("/v1/models", fmt.Sprintf("camreg_%012d_guess", i), fmt.Sprintf("[2001:db8:7:3::%x]", i+1)).Code]++
+			}
+			if codes[401] != 3 || codes[429] != 3 {
+				t.Fatalf("key guesses from one /64: codes %v, want 3×401 then 3×429", codes)
 			}
 		})
 		t.Run("keys have their own bucket, in their role's tier", func(t *testing.T) {

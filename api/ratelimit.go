@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"sync"
@@ -132,7 +133,7 @@ func (s *Server) limit(next echo.HandlerFunc) echo.HandlerFunc {
 		case "/healthz", "/readyz", "/metrics":
 			return next(c)
 		}
-		tier, client := "public", c.RealIP()
+		tier, client := "public", clientOf(c.RealIP())
 		if a, ok := actorOf(c); ok {
 			tier, client = string(a.Role), a.KeyID
 		}
@@ -149,6 +150,27 @@ func (s *Server) limit(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return next(c)
 	}
+}
+
+// clientOf is the bucket of a client address: an IPv4 address, or the /64
+// an IPv6 address is in. One host holds a whole /64 (a home line, a VPS):
+// keyed by its full address, each of its 2^64 addresses had a bucket of its
+// own, so a new source address per request never met the limit (and each
+// grew the map of buckets).
+func clientOf(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ip
+	}
+	a = a.Unmap()
+	if a.Is4() {
+		return a.String()
+	}
+	p, err := a.WithZone("").Prefix(64)
+	if err != nil {
+		return ip
+	}
+	return p.String()
 }
 
 func tierOrPublic(rates map[string]Rate, tier string) string {

@@ -157,4 +157,6 @@ var mutants = []mutant{
 	// The red team's pass of 2026-12-07 (api/pending_test.go).
 	{name: "an import row of another's pending model names its id", file: "models/batch.go",
 		find: "if errors.Is(err, ErrNotFound) {", replace: "if false {", pkgs: apiPkgs},
+	{name: "the public limit keys an IPv6 client by its whole address", file: "api/ratelimit.go",
+		find: `tier, client := "public", clientOf(c.RealIP())`, replace: `tier, client := "public", c.RealIP()`, pkgs: apiPkgs},
 }
