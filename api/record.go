@@ -94,6 +94,7 @@ func label(names map[string]string, code string) string {
 //	@Param			id		path		string	true	"inspection id"
 //	@Param			lang	query		string	false	"vi (default) or en"	Enums(vi, en)
 //	@Success		200		{file}		file	"the record"
+//	@Header			200		{string}	ETag	"weak: the record's version and language; send it as If-None-Match for a 304"
 //	@Failure		401		{object}	Problem
 //	@Failure		403		{object}	Problem
 //	@Failure		404		{object}	Problem	"no such inspection, or another organization's (for a vendor)"
@@ -120,6 +121,13 @@ func (s *Server) getInspectionRecord(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// A weak tag (RFC 9110 §8.8.1): the record's version and language
+	// decide what it says, but its bytes also hold the latest signed
+	// checkpoint, which grows with the log, and the link under its QR code.
+	tag := fmt.Sprintf(`W/"%d-%s"`, rec.Inspection.Version, lang)
+	if notModifiedTag(c, tag) {
+		return c.NoContent(http.StatusNotModified)
+	}
 	pdf, err := renderRecord(rec, lang, s.publicBase(c)+"/#inspection/"+rec.Inspection.ID, s.logFootnote(c, lang))
 	if err != nil {
 		return err
@@ -130,7 +138,7 @@ func (s *Server) getInspectionRecord(c echo.Context) error {
 	}
 	h := c.Response().Header()
 	h.Set("Content-Disposition", `inline; filename="`+name+`.pdf"`)
-	h.Set("ETag", fmt.Sprintf(`"%d-%s"`, rec.Inspection.Version, lang))
+	h.Set("ETag", tag)
 	return c.Blob(http.StatusOK, "application/pdf", pdf)
 }
 

@@ -211,14 +211,18 @@ func pathID(c echo.Context) (string, error) {
 // notModified reports whether If-None-Match names the current version (or
 // is "*"), comparing weakly as RFC 9110 §13.1.2 says, in a list of tags
 // too; it then sets the ETag the 304 must carry.
-func notModified(c echo.Context, version int) bool {
+func notModified(c echo.Context, version int) bool { return notModifiedTag(c, etag(version)) }
+
+// notModifiedTag is notModified for any entity-tag, strong or weak
+// (W/"…"); the 304 carries the tag as it is.
+func notModifiedTag(c echo.Context, want string) bool {
 	inm := strings.TrimSpace(strings.Join(c.Request().Header.Values("If-None-Match"), ","))
 	if inm == "" {
 		return false
 	}
-	want := etag(version)
+	opaque := strings.TrimPrefix(want, "W/")
 	for _, tag := range strings.Split(inm, ",") {
-		if tag = strings.TrimSpace(tag); tag == "*" || strings.TrimPrefix(tag, "W/") == want {
+		if tag = strings.TrimSpace(tag); tag == "*" || strings.TrimPrefix(tag, "W/") == opaque {
 			c.Response().Header().Set("ETag", want)
 			return true
 		}
