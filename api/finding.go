@@ -148,10 +148,11 @@ func (s *Server) getFinding(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	view := findingView(responseLang(c)) // before notModified: the tag depends on the language
 	if notModified(c, f.Version) {
 		return c.NoContent(http.StatusNotModified)
 	}
-	out := findingView(responseLang(c))(f)
+	out := view(f)
 	if out.PhotoIDs, err = s.store.PhotoIDsOf(c.Request().Context(), f.ID); err != nil {
 		return err
 	}

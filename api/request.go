@@ -177,7 +177,9 @@ func ifMatch(c echo.Context) (*int, error) {
 		return nil, problem(http.StatusPreconditionFailed, "precondition-failed", "The resource has changed",
 			`If-Match compares strongly: a weak tag (W/"…") never matches; send the ETag as this API returned it, such as "3"`)
 	}
-	v, err := strconv.Atoi(strings.Trim(h, `"`))
+	// The tag of an English answer ("3-en", see etagOf) names the same
+	// version as the Vietnamese one's.
+	v, err := strconv.Atoi(strings.TrimSuffix(strings.Trim(h, `"`), "-"+models.LangEN))
 	if err != nil || !strings.HasPrefix(h, `"`) || !strings.HasSuffix(h, `"`) {
 		return nil, problem(http.StatusPreconditionFailed, "precondition-failed", "The resource has changed",
 			`If-Match must be an ETag returned by this API, such as "3"`)
@@ -187,9 +189,21 @@ func ifMatch(c echo.Context) (*int, error) {
 
 func etag(version int) string { return `"` + strconv.Itoa(version) + `"` }
 
+// etagOf is the ETag of the answer being written: the version, and "-en"
+// when the answer is in English (responseLang set Content-Language), so
+// that the two languages' answers of one version, which differ in their
+// messages, never share a strong tag (RFC 9110 §8.8.1). If-Match takes
+// either (ifMatch).
+func etagOf(c echo.Context, version int) string {
+	if c.Response().Header().Get("Content-Language") == models.LangEN {
+		return `"` + strconv.Itoa(version) + "-" + models.LangEN + `"`
+	}
+	return etag(version)
+}
+
 // reply writes body with the resource's ETag.
 func reply(c echo.Context, status, version int, body any) error {
-	c.Response().Header().Set("ETag", etag(version))
+	c.Response().Header().Set("ETag", etagOf(c, version))
 	return c.JSON(status, body)
 }
 
@@ -211,7 +225,7 @@ func pathID(c echo.Context) (string, error) {
 // notModified reports whether If-None-Match names the current version (or
 // is "*"), comparing weakly as RFC 9110 §13.1.2 says, in a list of tags
 // too; it then sets the ETag the 304 must carry.
-func notModified(c echo.Context, version int) bool { return notModifiedTag(c, etag(version)) }
+func notModified(c echo.Context, version int) bool { return notModifiedTag(c, etagOf(c, version)) }
 
 // notModifiedTag is notModified for any entity-tag, strong or weak
 // (W/"…"); the 304 carries the tag as it is.
