@@ -64,6 +64,7 @@ func loadContract(t *testing.T) *openapi3.T {
 	if err := doc3.Validate(t.Context()); err != nil {
 		t.Fatalf("the converted description is not valid OpenAPI 3: %v", err)
 	}
+	closeObjects(doc3)
 	return doc3
 }
 
