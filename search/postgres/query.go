@@ -373,7 +373,8 @@ func (s *statement) text(text string, ws []string, typos map[string][]string, sh
 			// index: for each set of the pieces found there, with need
 			// less their number of the other words (of two pieces, as in
 			// CVE-2022-29192, each alone and both).
-			textMatch = "words @@ " + s.arg(choices(groups, need), "tsquery")
+			textMatch = s.atLeast(groups, groupShares(ws, typos, share), need)
+			shares := groupShares(ws, typos, share)
 			var pieces []int
 			for i, like := range pieceLike {
 				if like != "" {
@@ -383,6 +384,7 @@ func (s *statement) text(text string, ws []string, typos map[string][]string, sh
 			for set := 1; set < 1<<len(pieces); set++ {
 				var likes []string
 				var others []string
+				var otherShares []float64
 				in := map[int]bool{}
 				for j, i := range pieces {
 					if set&(1<<j) != 0 {
@@ -391,7 +393,7 @@ func (s *statement) text(text string, ws []string, typos map[string][]string, sh
 				}
 				for i, g := range groups {
 					if !in[i] {
-						others = append(others, g)
+						others, otherShares = append(others, g), append(otherShares, shares[i])
 					}
 				}
 				left := need - len(likes)
@@ -406,7 +408,7 @@ func (s *statement) text(text string, ws []string, typos map[string][]string, sh
 				// with ts_match_vq, which no index answers, rather than
 				// anding the GIN index's choices, made no difference in CPU
 				// to twelve addresses, 4 runs.)
-				textMatch += " OR (" + strings.Join(likes, " AND ") + " AND words @@ " + s.arg(choices(others, left), "tsquery") + ")"
+				textMatch += " OR (" + strings.Join(likes, " AND ") + " AND " + s.atLeast(others, otherShares, left) + ")"
 			}
 			break
 		}
@@ -423,12 +425,8 @@ func (s *statement) text(text string, ws []string, typos map[string][]string, sh
 		// order of their words' shares: of a certificate's number
 		// ("QT3-135-2025-0137", every word a piece), 135 is in every
 		// certificate, and taken first it read 12,000 records.
-		rarity := make([]float64, len(ws))
+		rarity := groupShares(ws, typos, share)
 		for i, w := range ws {
-			rarity[i] = share[w]
-			for _, t := range typos[w] {
-				rarity[i] += share[t]
-			}
 			if isPiece(ws, w) {
 				rarity[i] = 1 + share[w]
 			}
@@ -450,11 +448,11 @@ func (s *statement) text(text string, ws []string, typos map[string][]string, sh
 		var candidates string
 		k := len(ws) - need + 2
 		if need >= 2 && !typed && !slices.ContainsFunc(order[:k], func(i int) bool { return isPiece(ws, ws[i]) }) {
-			rarest := make([]string, k)
+			rarest, shares := make([]string, k), make([]float64, k)
 			for j, i := range order[:k] {
-				rarest[j] = groups[i]
+				rarest[j], shares[j] = groups[i], rarity[i]
 			}
-			candidates = "words @@ " + s.arg(choices(rarest, 2), "tsquery")
+			candidates = s.atLeast(rarest, shares, 2)
 		} else {
 			var any []string
 			for _, i := range order[:len(ws)-need+1] {
