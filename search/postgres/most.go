@@ -65,7 +65,9 @@ func (ix *Index) wordShares(ctx context.Context) (map[string]float64, error) {
 // rarest words and counting (national registry, CPU per query, best of
 // 2: 21 choices 1,862 -> 1,143 ms over 21 queries, 28 choices 1,708 ->
 // 870 ms over 16; 15 and fewer were cheaper spelt out). Both find the
-// same records.
+// same records. Spelt out in atLeast's arms, 35 was still dearer: "211
+// hai ba trung phuong thach thang" (21 choices) 167 -> 241 ms, "119 cach
+// mang thang tam phuong thach thang" (28) 77 -> 150 ms, searchcpu's CPU.
 const maxCombinations = 15
 
 // groupShares is the share of documents that hold each word of ws or
@@ -94,24 +96,40 @@ func groupShares(ws []string, typos map[string][]string, share map[string]float6
 // quang trung phuong ben thanh", need 4 of 6, 15 choices, 870 ms -> 263
 // ms (count(*), psql, a busy machine) for the same 3,135 records.
 func (s *statement) atLeast(groups []string, shares []float64, k int) string {
-	order := make([]int, len(groups))
+	var out []string
+	for _, a := range arms(shares, k) {
+		q := groups[a.group]
+		if k > 1 {
+			rest := make([]string, len(a.others))
+			for j, i := range a.others {
+				rest[j] = groups[i]
+			}
+			q += " & (" + choices(rest, k-1) + ")"
+		}
+		out = append(out, "words @@ "+s.arg(q, "tsquery"))
+	}
+	return "(" + strings.Join(out, " OR ") + ")"
+}
+
+// arm is one arm of atLeast: its group, and the groups commoner than it,
+// of which it needs k-1.
+type arm struct {
+	group  int
+	others []int
+}
+
+// arms are atLeast's arms for groups of these shares, k needed.
+func arms(shares []float64, k int) []arm {
+	order := make([]int, len(shares))
 	for i := range order {
 		order[i] = i
 	}
 	sort.SliceStable(order, func(a, b int) bool { return shares[order[a]] < shares[order[b]] })
-	var arms []string
+	var out []arm
 	for i := 0; i <= len(order)-k; i++ {
-		q := groups[order[i]]
-		if k > 1 {
-			rest := make([]string, 0, len(order)-i-1)
-			for _, j := range order[i+1:] {
-				rest = append(rest, groups[j])
-			}
-			q += " & (" + choices(rest, k-1) + ")"
-		}
-		arms = append(arms, "words @@ "+s.arg(q, "tsquery"))
+		out = append(out, arm{group: order[i], others: order[i+1:]})
 	}
-	return "(" + strings.Join(arms, " OR ") + ")"
+	return out
 }
 
 // choices is the tsquery that holds when k of the groups do: a

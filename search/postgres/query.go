@@ -365,16 +365,17 @@ func (s *statement) text(text string, ws []string, typos map[string][]string, sh
 	case planMost:
 		need := max(1, (2*len(ws)+2)/3)
 		if len(pieceMatch) <= 2 && combinations(len(ws), need) <= maxCombinations {
-			// Two words in three as one tsquery, a disjunction of every
-			// choice of words: the GIN index answers it from its posting
-			// lists, without reading a row that does not match. A piece
+			// Two words in three as tsqueries of the choices of words, one
+			// a group from the rarest (atLeast): the GIN index answers
+			// them from its posting lists, without reading a row that
+			// does not match. A piece
 			// of a model number counts as a word (it may be one: "275 quang
 			// trung" is an address) or, found in model_keys by the trigram
 			// index: for each set of the pieces found there, with need
 			// less their number of the other words (of two pieces, as in
 			// CVE-2022-29192, each alone and both).
-			textMatch = s.atLeast(groups, groupShares(ws, typos, share), need)
 			shares := groupShares(ws, typos, share)
+			textMatch = s.atLeast(groups, shares, need)
 			var pieces []int
 			for i, like := range pieceLike {
 				if like != "" {
@@ -407,7 +408,9 @@ func (s *statement) text(text string, ws []string, typos map[string][]string, sh
 				// (Checking the other words in the trigram index's records
 				// with ts_match_vq, which no index answers, rather than
 				// anding the GIN index's choices, made no difference in CPU
-				// to twelve addresses, 4 runs.)
+				// to twelve addresses, 4 runs; with atLeast's arms, it
+				// helped one whose piece 210 records hold, "275 quang
+				// trung ...", and cost one of many, "133 vo van kiet ...".)
 				textMatch += " OR (" + strings.Join(likes, " AND ") + " AND " + s.atLeast(others, otherShares, left) + ")"
 			}
 			break
@@ -438,8 +441,8 @@ func (s *statement) text(text string, ws []string, typos map[string][]string, sh
 		sort.SliceStable(order, func(a, b int) bool { return rarity[order[a]] < rarity[order[b]] })
 		// And it holds two at least of any n-need+2: when the rarest
 		// n-need+2 are no pieces, the candidates are the records holding
-		// two of them, a tsquery of pairs that the GIN index answers
-		// without reading the records that hold only one; for models and
+		// two of them, tsqueries of pairs (atLeast) that the GIN index
+		// answers without reading the records that hold only one; for models and
 		// organizations, the GIN index of their own words answers it
 		// (a shop's name typed model read the 19,000 models holding one
 		// of its rarest words, 196 ms). With another type named, the

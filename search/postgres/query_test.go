@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"fmt"
+	"math/bits"
 	"regexp"
 	"slices"
 	"strconv"
@@ -70,6 +71,36 @@ func TestChoices(t *testing.T) {
 	}
 }
 
+// TestArms checks that atLeast's arms find exactly the records that hold
+// k of n groups, for every set of groups a record may hold, whatever
+// order the shares put the groups in.
+func TestArms(t *testing.T) {
+	for n := 1; n <= 7; n++ {
+		for k := 1; k <= n; k++ {
+			shares := make([]float64, n)
+			for i := range shares {
+				shares[i] = float64((i*5 + n + k) % 7)
+			}
+			as := arms(shares, k)
+			for held := 0; held < 1<<n; held++ {
+				found := false
+				for _, a := range as {
+					others := 0
+					for _, i := range a.others {
+						if held&(1<<i) != 0 {
+							others++
+						}
+					}
+					found = found || held&(1<<a.group) != 0 && others >= k-1
+				}
+				if want := bits.OnesCount(uint(held)) >= k; found != want {
+					t.Fatalf("n=%d k=%d held=%b: found %v, want %v", n, k, held, found, want)
+				}
+			}
+		}
+	}
+}
+
 // TestPlanMostCandidates checks the shapes of planMost's condition: a
 // query with one model number piece spelt out as choices, the piece also
 // found in model_keys with one word fewer; a long query without a type
@@ -82,13 +113,13 @@ func TestPlanMostCandidates(t *testing.T) {
 	if !strings.Contains(st.where, "OR (model_keys LIKE $") || strings.Contains(st.where, ">= 4") {
 		t.Errorf("one piece: %s", st.where)
 	}
-	if !strings.Contains(fmt.Sprint(st.args), "(('275') & ('quang') & ('trung') & ('phuong')) | ") {
+	if !strings.Contains(fmt.Sprint(st.args), "('275') & ((('quang') & ('trung') & ('phuong')) | ") {
 		t.Errorf("one piece: args %v", st.args)
 	}
 	long := "cong ty tnhh thiet bi an ninh sao mai quang ninh"
 	share := map[string]float64{"cong": 0.5, "ty": 0.5, "tnhh": 0.3, "thiet": 0.1, "bi": 0.1, "an": 0.2, "ninh": 0.2, "quang": 0.1}
 	st = newStatement(search.Query{Text: long}, words(long), nil, share, planMost)
-	pairs := "(('sao') & ('mai')) | (('sao') & ('thiet')) | (('sao') & ('bi')) | (('sao') & ('quang')) | (('mai') & ('thiet'))"
+	pairs := "('sao') & ((('mai')) | (('thiet')) | (('bi')) | (('quang'))) ('mai') & ((('thiet')) | (('bi')) | (('quang')))"
 	if !strings.Contains(fmt.Sprint(st.args), pairs) || !strings.Contains(st.where, ">= 8") {
 		t.Errorf("untyped: %s %v", st.where, st.args)
 	}
@@ -116,14 +147,14 @@ func TestTwoPieces(t *testing.T) {
 		t.Errorf("counted: %s", st.where)
 	}
 	for _, re := range []string{
-		`OR \(model_keys LIKE \$\d+::text AND words @@ \$\d+::tsquery\) OR \(model_keys LIKE \$\d+::text AND words @@`,
+		`OR \(model_keys LIKE \$\d+::text AND \(words @@ \$\d+::tsquery OR words @@ \$\d+::tsquery\)\) OR \(model_keys LIKE \$\d+::text AND \(words @@`,
 		`OR \(model_keys LIKE \$\d+::text AND model_keys LIKE \$\d+::text\)`,
 	} {
 		if !regexp.MustCompile(re).MatchString(st.where) {
 			t.Errorf("want %s in %s", re, st.where)
 		}
 	}
-	if !strings.Contains(fmt.Sprint(st.args), "(('cve') & ('2022')) | (('cve') & ('29192')) | (('2022') & ('29192'))") {
+	if !strings.Contains(fmt.Sprint(st.args), "('cve') & ((('2022')) | (('29192'))) ('2022') & ((('29192')))") {
 		t.Errorf("choices: %v", st.args)
 	}
 }
