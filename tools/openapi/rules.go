@@ -178,6 +178,17 @@ func completeOperation(path, method string, op obj, src *source) string {
 			}
 		}
 	}
+	// A file is a binary string: Swagger 2.0 allows "type": "file" at a
+	// response schema's root, but openapi-spec-validator, which clients of
+	// the description run, refuses it; "string" of format "binary" (any
+	// sequence of octets) says the same and passes both.
+	for _, r := range responses {
+		if resp, _ := r.(obj); resp != nil {
+			if sch, _ := resp["schema"].(obj); len(sch) == 1 && sch["type"] == "file" {
+				resp["schema"] = obj{"type": "string", "format": "binary"}
+			}
+		}
+	}
 	if !containsAny(produces, problemType) {
 		op["produces"] = append(produces, problemType)
 	}

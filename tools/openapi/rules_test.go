@@ -156,3 +156,17 @@ func TestAliasesOmitzeroAndSharedEnums(t *testing.T) {
 		t.Errorf("status did not get the one enum its name has elsewhere: %v", e)
 	}
 }
+
+// A file answer is a binary string: openapi-spec-validator, which clients
+// of the description run, refuses swag's "type": "file" at a response
+// schema's root, although Swagger 2.0 allows it there.
+func TestFileAnswersAreBinaryStrings(t *testing.T) {
+	src := &source{handlers: map[string]string{}, routes: map[string]int{}}
+	for _, resp := range []obj{{"description": "the record", "schema": obj{"type": "file"}}, {"description": "OK"}} {
+		op := obj{"produces": []any{"application/pdf"}, "responses": obj{"200": resp}}
+		completeOperation("/v1/things/{id}/record.pdf", "get", op, src)
+		if got := at(op, "responses", "200", "schema"); !reflect.DeepEqual(got, obj{"type": "string", "format": "binary"}) {
+			t.Errorf("the PDF's schema is %v", got)
+		}
+	}
+}
