@@ -208,6 +208,11 @@ func verdictSummary(v *models.Verification, lang string) string {
 	if v.Match == models.MatchNone {
 		return pick(lang, "Không tìm thấy trong cơ sở dữ liệu đăng ký.", "Not found in the registry.")
 	}
+	if v.Match == models.MatchPossible && v.Model != nil {
+		near := v.Model.Brand + " " + v.Model.ModelNumber
+		return pick(lang, "Chưa xác định được: “"+v.Query.Model+"” chỉ gần khớp với "+near+"; hãy đối chiếu số hiệu trên nhãn.",
+			"Unknown: “"+v.Query.Model+"” only nearly matches "+near+"; check the model number on the label.")
+	}
 	return pick(lang, "Chưa xác định được: hãy ghi rõ hãng và số hiệu.", "Unknown: give the brand and the full model number.")
 }
 

@@ -52,8 +52,17 @@ func TestVerifyGET(t *testing.T) {
 				"exact", "non_compliant", []string{"certificate_standard_not_in_force", "firmware_not_affected"}, "not in force on 2026-07-01", "Not compliant"},
 			{"no certificate", verifyPath("model", "IPC-HFW1230S-S5", "brand", "dahua", "at", "2026-03-01"), "",
 				"exact", "non_compliant", []string{"no_conformity_certificate"}, "bắt buộc từ ngày 01/01/2026", "Không đạt"},
+			// The red team's pass of 2026-12-07: a near match answered for
+			// its candidate, so an unregistered number one letter from a
+			// certified model's (DS-2CD2143G3-IU for DS-2CD2143G2-IU), or a
+			// certified number under another brand, was "Compliant". A near
+			// match is never better than unknown (non_compliant stays).
 			{"near match", verifyPath("model", "DS-2CD1023GOE-I", "at", "2026-03-01"), "en",
-				"possible", "warning", []string{"warned_model", "possible_match", "certificate_valid"}, "", ""},
+				"possible", "unknown", []string{"possible_match", "warned_model", "certificate_valid"}, "Near match", "Unknown: “DS-2CD1023GOE-I” only nearly matches Hikvision DS-2CD1023G0E-I"},
+			{"a near match of a compliant model is not compliant", verifyPath("model", "DS-2CD1023GOE-I", "firmware", "V5.7.3", "at", "2026-03-01"), "en",
+				"possible", "unknown", []string{"possible_match", "certificate_valid", "firmware_not_affected"}, "Near match", "check the model number on the label"},
+			{"a compliant number under another brand is not compliant", verifyPath("model", "DS-2CD1023G0E-I", "brand", "Dahua", "firmware", "V5.7.3", "at", "2026-03-01"), "",
+				"possible", "unknown", []string{"possible_match", "certificate_valid", "firmware_not_affected"}, "Khớp gần đúng", "Chưa xác định được"},
 			{"not found", verifyPath("model", "NOPE-404", "at", "2026-03-01"), "en",
 				"none", "unknown", []string{"unregistered_model"}, "Not found in the registry", "Not found in the registry."},
 		}

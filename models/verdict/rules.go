@@ -68,7 +68,10 @@ func Evaluate(q Parsed, m Match, d *Data) Verification {
 		v.finish(VerdictUnknown)
 		return v
 	case MatchPossible:
-		v.add(ReasonPossibleMatch, EffectInfo, Evidence{Query: q.Model, ModelNumber: m.Model.ModelNumber, Brand: m.Model.Brand})
+		// The candidate is not the number typed (another letter, another
+		// brand): its papers never pass the label, so a near match is at
+		// best unknown (nearMatch below).
+		v.add(ReasonPossibleMatch, VerdictUnknown, Evidence{Query: q.Model, ModelNumber: m.Model.ModelNumber, Brand: m.Model.Brand})
 	}
 	model := m.Model
 	// Room for every reason the rules below may give, in one allocation
@@ -85,7 +88,32 @@ func Evaluate(q Parsed, m Match, d *Data) Verification {
 	v.warningRules(q, d.Warnings[model.ID])
 	v.originRules(q, model, d.Origins[model.ID])
 	v.finish(VerdictCompliant)
+	if m.Kind == MatchPossible {
+		v.nearMatch()
+	}
 	return v
+}
+
+// nearMatch caps the verdict of a possible match at unknown: the
+// candidate's papers are another model's, so its compliant (or compliant
+// with reservations, a warning) never answers for the label; only its
+// non_compliant stands (the label may be the banned model). The
+// possible_match reason then leads, as the one that decided. A near
+// match answered for its candidate made an uncertified number one letter
+// from a certified model's, or a certified number under another brand,
+// "compliant".
+func (v *Verification) nearMatch() {
+	if v.Verdict == VerdictNonCompliant {
+		return
+	}
+	v.Verdict = VerdictUnknown
+	for i, r := range v.Reasons {
+		if r.Code == ReasonPossibleMatch {
+			copy(v.Reasons[1:i+1], v.Reasons[:i])
+			v.Reasons[0] = r
+			break
+		}
+	}
 }
 
 func (v *Verification) add(code, effect string, ev Evidence) {

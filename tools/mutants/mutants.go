@@ -159,4 +159,6 @@ var mutants = []mutant{
 		find: "if errors.Is(err, ErrNotFound) {", replace: "if false {", pkgs: apiPkgs},
 	{name: "the public limit keys an IPv6 client by its whole address", file: "api/ratelimit.go",
 		find: `tier, client := "public", clientOf(c.RealIP())`, replace: `tier, client := "public", c.RealIP()`, pkgs: apiPkgs},
+	{name: "a near match answers with its candidate's compliant verdict", file: "models/verdict/rules.go",
+		find: "if m.Kind == MatchPossible {\n\t\tv.nearMatch()", replace: "if false {\n\t\tv.nearMatch()", pkgs: verdictPkgs},
 }
