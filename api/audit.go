@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"maps"
 	"net/http"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -106,6 +107,61 @@ func redact(changes []byte, hidden []string) (json.RawMessage, bool) {
 	return b, len(m) > 0 || n == 0
 }
 
+// hideModelIDs removes from an event's changes the models named in hidden:
+// an array's id, or its object that names one (a covered or affected
+// model), and a field whose value is one. A change whose from and to are
+// then the same is no change the viewer may see, and is left out; it
+// reports false when nothing of the event is left.
+func hideModelIDs(changes json.RawMessage, hidden map[string]bool) (json.RawMessage, bool) {
+	if !slices.ContainsFunc(slices.Collect(maps.Keys(hidden)), func(id string) bool { return strings.Contains(string(changes), id) }) {
+		return changes, true
+	}
+	d := json.NewDecoder(strings.NewReader(string(changes)))
+	d.UseNumber()
+	var m map[string]any
+	if err := d.Decode(&m); err != nil {
+		return json.RawMessage("{}"), false
+	}
+	names := func(v any) bool {
+		s, ok := v.(string)
+		return ok && hidden[s]
+	}
+	var walk func(v any) any
+	walk = func(v any) any {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, x := range v {
+				if names(x) {
+					delete(v, k)
+				} else {
+					v[k] = walk(x)
+				}
+			}
+		case []any:
+			v = slices.DeleteFunc(v, func(x any) bool {
+				o, ok := x.(map[string]any)
+				return names(x) || ok && slices.ContainsFunc(slices.Collect(maps.Values(o)), names)
+			})
+			for i := range v {
+				v[i] = walk(v[i])
+			}
+			return v
+		}
+		return v
+	}
+	walk(m)
+	for k, x := range m {
+		if ch, ok := x.(map[string]any); ok && len(ch) == 2 && ch["from"] != nil && reflect.DeepEqual(ch["from"], ch["to"]) {
+			delete(m, k)
+		}
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		return json.RawMessage("{}"), false
+	}
+	return b, len(m) > 0
+}
+
 // history godoc
 //
 //	@Summary		The public history of a record
@@ -150,9 +206,22 @@ func (s *Server) history(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// A certificate, C/O or warning may name a model the viewer may not
+	// see (a pending registration): GET leaves it out, and so does this.
+	texts := make([]string, len(events))
+	for i, e := range events {
+		texts[i] = e.Changes
+	}
+	hiddenModels, err := s.store.InvisibleModels(ctx, viewer(c), texts...)
+	if err != nil {
+		return err
+	}
 	out := historyList{Items: make([]historyEntry, 0, len(events))}
 	for _, e := range events {
 		changes, shown := redact([]byte(e.Changes), hidden)
+		if shown && len(hiddenModels) > 0 {
+			changes, shown = hideModelIDs(changes, hiddenModels)
+		}
 		if !shown && e.Action != models.ActionCreate {
 			continue
 		}

@@ -52,3 +52,57 @@ func TestHistoryShowsOnlyWhatGetShows(t *testing.T) {
 		}
 	})
 }
+
+// The red team's pass of 2026-12-07: a public certificate, C/O or warning
+// that names another organization's pending registration hid its id on GET,
+// in lists and in log leaves, but its history served the id to anyone, in
+// the creation's covered models and in a later change of them. The history
+// now leaves out the models the viewer may not see, as GET does.
+func TestHistoryNamesNoModelTheViewerMayNotSee(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *testEnv) {
+		f := e.fixture()
+		vendorA := e.key(models.RoleVendor, f.importer)
+		pending := e.do(http.MethodPost, "/v1/models", vendorA, map[string]any{"brand": "Secretbrand", "model_number": "HIDDEN-901", "kind": "ip"}).
+			want(http.StatusCreated).str("id")
+		cert := e.create("certificates", map[string]any{"number": "QCVN135-HIST-1", "standard_code": "QCVN 135:2024/BTTTT",
+			"certification_body_org_id": f.body, "method": 5, "holder_org_id": f.importer, "issued_on": "2025-03-01",
+			"expires_on": "2028-02-29", "models": []map[string]any{{"camera_model_id": f.model2}, {"camera_model_id": pending}}})
+		warning := e.create("warnings", map[string]any{"authority_org_id": f.authority, "reference": "HIST/CATTT", "title": "t",
+			"severity": "low", "issued_on": "2025-04-10", "measure": "update_firmware",
+			"affected": []map[string]any{{"camera_model_id": f.model2}, {"camera_model_id": pending}}})
+		origin := e.create("origin-certificates", map[string]any{"number": "E25HIST", "form": "E", "issuer": "CCPIT",
+			"exporting_country": "CN", "issued_on": "2025-09-12", "camera_model_ids": []string{f.model2, pending}})
+		// A change of each that moves the pending model out, and one that
+		// changes nothing about it: both must hide it.
+		e.do(http.MethodPatch, "/v1/certificates/"+cert, e.admin, map[string]any{"models": []map[string]any{{"camera_model_id": f.model2}}}).want(http.StatusOK)
+		e.do(http.MethodPatch, "/v1/warnings/"+warning, e.admin, map[string]any{"affected": []map[string]any{{"camera_model_id": f.model2}}}).want(http.StatusOK)
+		e.do(http.MethodPatch, "/v1/origin-certificates/"+origin, e.admin, map[string]any{"camera_model_ids": []string{f.model2}}).want(http.StatusOK)
+		for _, c := range []struct {
+			who  string
+			key  string
+			sees bool
+		}{
+			{"public", "", false},
+			{"another vendor", e.key(models.RoleVendor, f.retailer), false},
+			{"procurement", e.key(models.RoleProcurement, ""), false},
+			{"its registrant", vendorA, true},
+			{"admin", e.admin, true},
+		} {
+			for _, path := range []string{"/v1/certificates/" + cert, "/v1/warnings/" + warning, "/v1/origin-certificates/" + origin} {
+				b := e.do(http.MethodGet, path+"/history", c.key, nil).want(http.StatusOK).Body.String()
+				if strings.Contains(b, pending) != c.sees {
+					t.Errorf("%s: %s/history names the pending model: %v, want %v\n%s", c.who, path, !c.sees, c.sees, b)
+				}
+				// The change that only took the pending model out is no
+				// change to those who may not see it.
+				events := 1
+				if c.sees {
+					events = 2
+				}
+				if !strings.Contains(b, f.model2) || strings.Count(b, `"seq"`) != events {
+					t.Errorf("%s: %s/history lost the verified model or an event:\n%s", c.who, path, b)
+				}
+			}
+		}
+	})
+}

@@ -167,27 +167,38 @@ var idPattern = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]
 // namesOnlyVisibleModels reports whether every camera model whose id the
 // changes hold is one the viewer may see.
 func (s *Store) namesOnlyVisibleModels(ctx context.Context, viewer Actor, changes string) (bool, error) {
+	hidden, err := s.InvisibleModels(ctx, viewer, changes)
+	return err == nil && len(hidden) == 0, err
+}
+
+// InvisibleModels returns the ids, among those the texts (events' changes)
+// hold, of the camera models the viewer may not see.
+func (s *Store) InvisibleModels(ctx context.Context, viewer Actor, texts ...string) (map[string]bool, error) {
 	if viewer.Privileged() || viewer.Role == RoleCertifier {
-		return true, nil
+		return nil, nil
 	}
-	ids := idPattern.FindAllString(changes, -1)
+	var ids []string
+	for _, t := range texts {
+		ids = append(ids, idPattern.FindAllString(t, -1)...)
+	}
 	if len(ids) == 0 {
-		return true, nil
+		return nil, nil
 	}
 	all, err := s.ModelRefs(ctx, ids)
 	if err != nil || len(all) == 0 {
-		return err == nil, err
+		return nil, err
 	}
 	visible, err := s.VisibleModelIDs(ctx, viewer, ids)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
+	hidden := map[string]bool{}
 	for id := range all {
 		if !visible[id] {
-			return false, nil
+			hidden[id] = true
 		}
 	}
-	return true, nil
+	return hidden, nil
 }
 
 // carriesContacts reports whether an organization event's changes hold a
