@@ -128,3 +128,26 @@ func withDomainErrors(decodeErr error, validate func(context.Context) error, c e
 	}
 	return decodeErr
 }
+
+// noModel is an id that names no camera model: a list filtered by a model
+// the viewer may not see is filtered by it instead.
+const noModel = "00000000-0000-0000-0000-000000000000"
+
+// visibleModelFilter is a list's model filter as the viewer may ask it: the
+// id of a model the viewer may not see (another organization's pending
+// registration) filters as an id that names nothing. It filtered as the
+// model, so the public certificates, C/Os and warnings that name a pending
+// registration (a link their GET leaves out) told anyone that it exists.
+func (s *Server) visibleModelFilter(c echo.Context, id string) (string, error) {
+	if id == "" {
+		return id, nil
+	}
+	visible, err := s.store.VisibleModelIDs(c.Request().Context(), viewer(c), []string{id})
+	if err != nil {
+		return "", err
+	}
+	if !visible[id] {
+		return noModel, nil
+	}
+	return id, nil
+}

@@ -140,6 +140,10 @@ func (s *Server) listOriginCertificates(c echo.Context) error {
 	if err := q.err(&p); err != nil {
 		return err
 	}
+	var err error
+	if f.CameraModelID, err = s.visibleModelFilter(c, f.CameraModelID); err != nil {
+		return err
+	}
 	page, err := s.store.FindOriginCertificates(c.Request().Context(), f, p)
 	if err != nil {
 		return err

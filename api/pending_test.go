@@ -127,3 +127,47 @@ func TestPendingModelImportRowNamesNoID(t *testing.T) {
 		}
 	})
 }
+
+// The red team's pass of 2026-12-07: GET /v1/certificates, /v1/warnings and
+// /v1/origin-certificates filtered by model=<another's pending model's id>
+// answered the documents that name it (with the link left out), where an id
+// that names nothing answers none: the filter told that the id exists, and
+// which public documents cover or warn about it. It is now answered as an
+// id that names nothing, to those who may not see the model.
+func TestFilterByAPendingModelIsAnIDThatNamesNothing(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *testEnv) {
+		f := e.fixture()
+		vendorA := e.key(models.RoleVendor, f.importer)
+		pending := e.do(http.MethodPost, "/v1/models", vendorA, map[string]any{"brand": "Secretbrand", "model_number": "HIDDEN-902", "kind": "ip"}).
+			want(http.StatusCreated).str("id")
+		e.create("certificates", map[string]any{"number": "QCVN135-FILT-1", "standard_code": "QCVN 135:2024/BTTTT",
+			"certification_body_org_id": f.body, "method": 5, "holder_org_id": f.importer, "issued_on": "2025-03-01",
+			"expires_on": "2028-02-29", "models": []map[string]any{{"camera_model_id": f.model2}, {"camera_model_id": pending}}})
+		e.create("warnings", map[string]any{"authority_org_id": f.authority, "reference": "FILT/CATTT", "title": "t",
+			"severity": "low", "issued_on": "2025-04-10", "measure": "update_firmware",
+			"affected": []map[string]any{{"camera_model_id": f.model2}, {"camera_model_id": pending}}})
+		e.create("origin-certificates", map[string]any{"number": "E25FILT", "form": "E", "issuer": "CCPIT",
+			"exporting_country": "CN", "issued_on": "2025-09-12", "camera_model_ids": []string{f.model2, pending}})
+		random := "0190a000-0000-7000-8000-00000000beef"
+		for _, c := range []struct {
+			who  string
+			key  string
+			sees bool
+		}{
+			{"public", "", false},
+			{"another vendor", e.key(models.RoleVendor, f.retailer), false},
+			{"procurement", e.key(models.RoleProcurement, ""), false},
+			{"its registrant", vendorA, true},
+			{"admin", e.admin, true},
+		} {
+			for _, coll := range []string{"certificates", "warnings", "origin-certificates", "listings"} {
+				got := e.do(http.MethodGet, "/v1/"+coll+"?model="+pending, c.key, nil).want(http.StatusOK).json()
+				none := e.do(http.MethodGet, "/v1/"+coll+"?model="+random, c.key, nil).want(http.StatusOK).json()
+				n := len(got["items"].([]any))
+				if len(none["items"].([]any)) != 0 || (n > 0) != (c.sees && coll != "listings") {
+					t.Errorf("%s: /v1/%s?model=<pending> answered %d items, a random id %d", c.who, coll, n, len(none["items"].([]any)))
+				}
+			}
+		}
+	})
+}

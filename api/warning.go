@@ -162,6 +162,10 @@ func (s *Server) listWarnings(c echo.Context) error {
 	if err := q.err(&p); err != nil {
 		return err
 	}
+	var err error
+	if f.CameraModelID, err = s.visibleModelFilter(c, f.CameraModelID); err != nil {
+		return err
+	}
 	page, err := s.store.FindWarnings(c.Request().Context(), f, p)
 	if err != nil {
 		return err
