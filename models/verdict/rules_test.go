@@ -160,4 +160,13 @@ func TestRulesOriginMatchAndPending(t *testing.T) {
 		!slices.Contains(codes(v), "possible_match:unknown") || v.Verdict != verdict.VerdictNonCompliant {
 		t.Errorf("possible: %s %v", v.Match, codes(v))
 	}
+	// A near match of a model that is compliant with reservations (an
+	// import without its C/O) is unknown, not a warning, which says it may
+	// be sold: the papers are another model's.
+	d.Origins["m2"] = nil
+	near := verdict.Parse(verdict.Query{Model: "M-22"}, day(t, "2025-06-01"))
+	if v := verdict.Evaluate(near, verdict.FromCandidates([]verdict.Model{imported}), d); v.Verdict != verdict.VerdictUnknown ||
+		!slices.Equal(codes(v), []string{"possible_match:unknown", "no_origin_proof:warning", "certificate_not_required:info"}) {
+		t.Errorf("a near match of a warning: %s %v", v.Verdict, codes(v))
+	}
 }
