@@ -87,6 +87,7 @@ func TestFleetAlertsVisibleAsTheFleet(t *testing.T) {
 			t.Fatalf("feed.json %s", feed.Body.String())
 		}
 		atom := e.do("GET", "/v1/fleets/"+fleet+"/feed.atom", owner, nil).want(200)
+		checkRFC4287(t, atom.Body.Bytes())
 		var doc struct {
 			Entries []struct {
 				Title string `xml:"title"`

@@ -67,6 +67,8 @@ func TestFeeds(t *testing.T) {
 
 		// Atom: well-formed XML in the Atom namespace, newest first.
 		r := e.do(http.MethodGet, "/v1/feed.atom", "", nil).want(http.StatusOK)
+		checkRFC4287(t, r.Body.Bytes())
+		checkRFC4287(t, e.do(http.MethodGet, "/v1/feed.atom?type=model&limit=2", "", nil).want(http.StatusOK).Body.Bytes())
 		if ct := r.Header().Get("Content-Type"); !strings.HasPrefix(ct, "application/atom+xml") {
 			t.Errorf("Content-Type %q", ct)
 		}
