@@ -80,6 +80,7 @@ func TestFleetAlertsVisibleAsTheFleet(t *testing.T) {
 			t.Fatalf("watching %v", w)
 		}
 		feed := e.do("GET", "/v1/fleets/"+fleet+"/feed.json", owner, nil).want(200)
+		checkJSONFeed11(t, feed.Body.Bytes())
 		if !strings.HasPrefix(feed.Header().Get("Content-Type"), "application/feed+json") {
 			t.Fatalf("feed.json is %s", feed.Header().Get("Content-Type"))
 		}

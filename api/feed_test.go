@@ -97,6 +97,8 @@ func TestFeeds(t *testing.T) {
 
 		// JSON Feed 1.1, in English, filtered by type, paged by one.
 		r = e.do(http.MethodGet, "/v1/feed.json?type=warning&limit=1", "", nil, "Accept-Language", "en").want(http.StatusOK)
+		checkJSONFeed11(t, r.Body.Bytes())
+		checkJSONFeed11(t, e.do(http.MethodGet, "/v1/feed.json", "", nil).want(http.StatusOK).Body.Bytes())
 		if ct := r.Header().Get("Content-Type"); !strings.HasPrefix(ct, "application/feed+json") {
 			t.Errorf("Content-Type %q", ct)
 		}
