@@ -114,7 +114,20 @@ func (ix *Indexer) Run(ctx context.Context) {
 	}
 	wait := interval
 	for first := true; ; first = false {
-		_, err := ix.CatchUp(ctx)
+		var err error
+		if ix.Err() != nil {
+			// The last catch-up failed: ask the engine whether it answers
+			// before catching up again. A catch-up reads the log, counts
+			// its cost (four counts over the events on a far-behind index)
+			// and takes the rebuild lease (two writes) before the engine
+			// is first called; while the engine is down, every retry did
+			// all that again (BENCHMARKS.md, "Verify cold: where the slow
+			// 1 % waits").
+			err = ix.Index.Ping(ctx)
+		}
+		if err == nil {
+			_, err = ix.CatchUp(ctx)
+		}
 		if first {
 			close(ix.settled)
 		}
