@@ -346,14 +346,18 @@ func (s *Server) verifyKept(c echo.Context, q models.VerifyQuery, lang string) e
 	if err != nil {
 		return err
 	}
+	// At midnight the day may have turned between the key and the answer.
+	keep := head >= 0 && (q.At != "" || v.At.String() == today) && s.answers.keep(head, key)
+	if verifyJSONByHand && !keep {
+		return writeVerificationAnswer(c, v, lang, base)
+	}
 	var body []byte
 	if verifyJSONByHand {
 		body = appendVerificationAnswer(v, lang, base)
 	} else if body, err = encodeJSON(s.newVerifyResponse(c, v, lang)); err != nil {
 		return err
 	}
-	// At midnight the day may have turned between the key and the answer.
-	if head >= 0 && (q.At != "" || v.At.String() == today) {
+	if keep {
 		s.answers.put(head, key, body)
 	}
 	return answerJSON(c, body)

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strconv"
 
+	"github.com/labstack/echo/v4"
+
 	"camreg/models"
 )
 
@@ -143,4 +145,18 @@ func appendVerificationAnswer(v *models.Verification, lang, base string) []byte 
 		answerScratch.Put(bp)
 	}
 	return body
+}
+
+// writeVerificationAnswer answers v as appendVerificationAnswer's body
+// would, written from the scratch buffer without the copy that is kept:
+// for an answer not kept (verifyAnswers.keep).
+func writeVerificationAnswer(c echo.Context, v *models.Verification, lang, base string) error {
+	bp := answerScratch.Get().(*[]byte)
+	b := appendVerificationJSON((*bp)[:0], v, lang, base)
+	err := answerJSON(c, b) // the response copies b before it returns
+	if cap(b) <= 64<<10 {
+		*bp = b[:0]
+		answerScratch.Put(bp)
+	}
+	return err
 }
