@@ -114,7 +114,9 @@ Exit status: 0 when every row was valid, 1 otherwise (or on any error).`,
 			if err != nil {
 				return err
 			}
-			defer st.Close()
+			// The WAL is synced, not copied into the file: SQLite's next
+			// writer checkpoints it in its normal course.
+			defer st.CloseKeepingWAL(context.WithoutCancel(ctx))
 			if cpuprof != "" {
 				stop, err := startCPUProfile(cpuprof)
 				if err != nil {

@@ -72,7 +72,32 @@ func (s *Store) RefreshStatistics(ctx context.Context, tables ...string) error {
 			stmt += sep + pgx.Identifier{t}.Sanitize()
 		}
 	}
+	if s.dialect == SQLite {
+		return s.optimizeSQLite(ctx, stmt)
+	}
 	if _, err := s.DB().ExecContext(ctx, stmt); err != nil {
+		return fmt.Errorf("refresh planner statistics: %w", err)
+	}
+	return nil
+}
+
+// optimizeSQLite runs SQLite's PRAGMA optimize on a connection whose
+// commit checkpoints the WAL only past batchCheckpointPages, as a batch's
+// does: with SQLite's default (1,000 pages) the few pages of its new
+// statistics made it copy the whole WAL of the load into the database file
+// (a 3,000-warning import: 2,599 pages written again, two syncs of the
+// file, 100-160 ms of wall on a busy machine), work that SQLite's next
+// checkpoint does anyway.
+func (s *Store) optimizeSQLite(ctx context.Context, stmt string) error {
+	c, err := s.DB().Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("refresh planner statistics: %w", err)
+	}
+	defer c.Close()
+	if _, err := c.ExecContext(ctx, fmt.Sprintf("PRAGMA wal_autocheckpoint = %d", batchCheckpointPages)); err != nil {
+		return fmt.Errorf("refresh planner statistics: %w", err)
+	}
+	if _, err := c.ExecContext(ctx, stmt); err != nil {
 		return fmt.Errorf("refresh planner statistics: %w", err)
 	}
 	return nil
