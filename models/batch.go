@@ -291,8 +291,12 @@ func (s *Store) runBatch(ctx context.Context, actor Actor, mode BatchMode, fn fu
 			if err := setCacheSize(tx, batchCacheKiB); err != nil {
 				return err
 			}
-			if err := tx.Exec(fmt.Sprintf("PRAGMA wal_autocheckpoint = %d", batchCheckpointPages)).Error; err != nil {
-				return fmt.Errorf("set the checkpoint interval: %w", err)
+			// A batch of a bulk transaction (InBulkTx) keeps its
+			// connection's: no checkpoint at its commit.
+			if !s.bulkSQLite {
+				if err := tx.Exec(fmt.Sprintf("PRAGMA wal_autocheckpoint = %d", batchCheckpointPages)).Error; err != nil {
+					return fmt.Errorf("set the checkpoint interval: %w", err)
+				}
 			}
 		}
 		var err error

@@ -72,6 +72,9 @@ type Store struct {
 	// bulkKeys, with bulkConn, are the foreign keys its transaction checks
 	// at its end (bulk_pg_fk.go).
 	bulkKeys *deferredKeys
+	// bulkSQLite: a Store bound by InBulkTx on SQLite, whose connection
+	// does not checkpoint (connWithoutForeignKeys).
+	bulkSQLite bool
 	// now is the clock; tests replace it.
 	now func() time.Time
 	// matcher is the model-number matcher over verified models
@@ -285,8 +288,19 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) error {
 // meanwhile. National certificates: two index probes a covered model, three
 // a certificate.
 func (s *Store) connWithoutForeignKeys(ctx context.Context) (*sql.Conn, func(), error) {
-	// Nothing undoes the pragma: the connection is discarded.
-	return s.pinConn(ctx, "the bulk load", []string{"PRAGMA foreign_keys = OFF"}, nil)
+	// Nothing undoes the pragmas: the connection is discarded. Neither its
+	// one commit nor its close checkpoints: the whole transaction is in the
+	// WAL by then, and copying it into the file at once (national C/Os: 60
+	// MB written twice) is left to SQLite's next checkpoint
+	// (CloseKeepingWAL).
+	conn, done, err := s.pinConn(ctx, "the bulk load", []string{"PRAGMA foreign_keys = OFF", "PRAGMA wal_autocheckpoint = 0"}, nil)
+	if err == nil {
+		_ = conn.Raw(func(dc any) error {
+			noCheckpointOnClose(dc)
+			return nil
+		})
+	}
+	return conn, done, err
 }
 
 // pinConn takes a connection of the pool for one job (what names it in
@@ -379,6 +393,7 @@ func (s *Store) inTx(ctx context.Context, bulk bool, fn func(tx *Store) error) e
 			if conn != nil {
 				bound.bulkConn, bound.bulkKeys = conn, newDeferredKeys(ctx, conn)
 			}
+			bound.bulkSQLite = s.dialect == SQLite
 		}
 		if s.batch == nil {
 			bound.batch = &[]Event{}

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql/driver"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -82,22 +83,30 @@ func (s *Store) RefreshStatistics(ctx context.Context, tables ...string) error {
 }
 
 // optimizeSQLite runs SQLite's PRAGMA optimize on a connection whose
-// commit checkpoints the WAL only past batchCheckpointPages, as a batch's
-// does: with SQLite's default (1,000 pages) the few pages of its new
+// commit does not checkpoint the WAL (wal_autocheckpoint 0, put back
+// after): with SQLite's default (1,000 pages) the few pages of its new
 // statistics made it copy the whole WAL of the load into the database file
-// (a 3,000-warning import: 2,599 pages written again, two syncs of the
-// file, 100-160 ms of wall on a busy machine), work that SQLite's next
-// checkpoint does anyway.
+// (a 3,000-warning import: 2,599 pages written again and a sync of the
+// file), work left to SQLite's next checkpoint (CloseKeepingWAL).
 func (s *Store) optimizeSQLite(ctx context.Context, stmt string) error {
 	c, err := s.DB().Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("refresh planner statistics: %w", err)
 	}
 	defer c.Close()
-	if _, err := c.ExecContext(ctx, fmt.Sprintf("PRAGMA wal_autocheckpoint = %d", batchCheckpointPages)); err != nil {
+	var was int
+	if err := c.QueryRowContext(ctx, "PRAGMA wal_autocheckpoint").Scan(&was); err != nil {
 		return fmt.Errorf("refresh planner statistics: %w", err)
 	}
-	if _, err := c.ExecContext(ctx, stmt); err != nil {
+	if _, err := c.ExecContext(ctx, "PRAGMA wal_autocheckpoint = 0"); err != nil {
+		return fmt.Errorf("refresh planner statistics: %w", err)
+	}
+	_, err = c.ExecContext(ctx, stmt)
+	if _, rerr := c.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf("PRAGMA wal_autocheckpoint = %d", was)); rerr != nil {
+		// A connection left without checkpoints goes no further.
+		_ = c.Raw(func(any) error { return driver.ErrBadConn })
+	}
+	if err != nil {
 		return fmt.Errorf("refresh planner statistics: %w", err)
 	}
 	return nil
