@@ -74,6 +74,9 @@ type RelevanceQuery struct {
 	Q    string   `json:"q"`
 	Kind string   `json:"kind"`
 	Want []string `json:"want"`
+	// Same is, for the held-out probe's queries, the rule Want was chosen
+	// by (searchtest/heldout.go).
+	Same string `json:"same,omitempty"`
 }
 
 // CorpusToday is the date the corpus's statuses are derived at.
@@ -189,7 +192,7 @@ func (k *KindRecall) At3() float64 { return float64(k.Hit3) / float64(k.Queries)
 // (typos, name and province).
 func LoadQueries() ([]RelevanceQuery, error) {
 	var all []RelevanceQuery
-	for _, name := range []string{"queries.json", "typos.json", "shops.json", "hostile.json", "field.json", "redteam.json"} {
+	for _, name := range []string{"queries.json", "typos.json", "shops.json", "hostile.json", "field.json", "redteam.json", "heldout2.json"} {
 		b, err := os.ReadFile(filepath.Join(TestdataDir(), name))
 		if err != nil {
 			return nil, err

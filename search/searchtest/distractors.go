@@ -87,6 +87,10 @@ func (d *Corpus) distractorsFor(c *Corpus) *Corpus {
 func widen(qs []RelevanceQuery, c, d *Corpus) []RelevanceQuery {
 	brandOf := map[string]string{}
 	keyOf := map[string]string{}
+	orgOf := map[string]CorpusOrganization{}
+	for _, o := range c.Organizations {
+		orgOf[o.ID] = o
+	}
 	for _, m := range c.Models {
 		brandOf[m.ID], keyOf[m.ID] = m.Brand, fold.Key(m.ModelNumber)
 	}
@@ -105,7 +109,7 @@ func widen(qs []RelevanceQuery, c, d *Corpus) []RelevanceQuery {
 		q.Want = slices.Clone(q.Want)
 		k := fold.Key(q.Q)
 		switch {
-		case strings.HasPrefix(q.Kind, "typo_"):
+		case strings.HasPrefix(q.Kind, "typo_") || q.Same == "nearest":
 			best := -1.0
 			for _, id := range q.Want {
 				if dist := match.Distance(k, keyOf[id]); best < 0 || dist < best {
@@ -189,6 +193,19 @@ func widen(qs []RelevanceQuery, c, d *Corpus) []RelevanceQuery {
 			q.Kind == "tax_code_written" || q.Kind == "address_written":
 			for _, o := range d.Organizations {
 				if Answers(q.Kind, q.Q, o) || nameInProvince(q, o) {
+					q.Want = append(q.Want, o.ID)
+				}
+			}
+		case q.Same == "key" || q.Same == "key_contains":
+			for i, dk := range dkeys {
+				if heldoutModelAnswers(q, dk, keyOf[q.Want[0]]) {
+					q.Want = append(q.Want, d.Models[i].ID)
+				}
+			}
+		case q.Same != "":
+			src := orgOf[q.Want[0]]
+			for _, o := range d.Organizations {
+				if HeldoutAnswers(q, src, o) {
 					q.Want = append(q.Want, o.ID)
 				}
 			}
