@@ -66,7 +66,9 @@ type Candidate struct {
 	BrandAgrees bool
 	// FamilyAgrees: the model key and the typed key share their family
 	// (the key without its last run of letters, or digits and letters:
-	// DS-2CD2143G2-I and DS-2CD2143G2-IU are one family).
+	// DS-2CD2143G2-I and DS-2CD2143G2-IU are one family), or the typed
+	// key, of five characters or more, starts the model key (its suffix
+	// left off: IPC2322LB-SF28 for IPC2322LB-SF28-A).
 	FamilyAgrees bool
 	// Prefix is the length of the prefix the typed key and the model key
 	// share.
@@ -203,9 +205,10 @@ type variant struct {
 }
 
 // readings splits a leading brand off the typed text: the whole key is
-// always one reading, and each known brand (or, in spaced text, a first word
-// one slip from a brand of five letters or more) that the text starts with
-// gives another, with the rest as the model key.
+// always one reading, and each known brand or alias of one (BrandAliases;
+// or, in spaced text, a first word one slip from a brand of five letters or
+// more, or several brand words) that the text starts with gives another,
+// with the rest as the model key.
 func (ix *Index) readings(text, brandKey string) []variant {
 	key := fold.Key(text)
 	if key == "" {
@@ -224,18 +227,28 @@ func (ix *Index) readings(text, brandKey string) []variant {
 		return vs
 	}
 	for i := 2; i < len(key)-1; i++ {
-		if ix.brands[key[:i]] {
-			add(key[i:], key[:i])
+		if b := ix.brandOf(key[:i]); b != "" {
+			add(key[i:], b)
 		}
 	}
 	if words := strings.Fields(fold.Text(text)); len(words) >= 2 {
 		first := fold.Key(words[0])
-		if len(first) >= 5 && !ix.brands[first] {
+		if len(first) >= 5 && ix.brandOf(first) == "" {
 			rest := fold.Key(strings.Join(words[1:], " "))
 			for b := range ix.brands {
 				if len(b) >= 5 && osa(first, b) <= 1 {
 					add(rest, b)
 				}
+			}
+		}
+		// Several brand words ahead of the number ("Imou Dahua", "TP-Link
+		// Tapo"): the brand is the first they name, if the registry has it.
+		if b := ix.brandOf(first); b != "" || brandWords[words[0]] {
+			for n := 2; n < len(words) && n <= 3 && brandWords[words[n-1]]; n++ {
+				for j := n; b == "" && j > 0; j-- {
+					b = ix.brandOf(fold.Key(strings.Join(words[:j], " ")))
+				}
+				add(fold.Key(strings.Join(words[n:], " ")), b)
 			}
 		}
 	}
@@ -273,7 +286,8 @@ func (ix *Index) find(q Query, maxD int) (res Result, capped bool, err error) {
 	consider := func(v variant, e Entry) {
 		c := Candidate{Entry: e, half: halfDistance(v.key, e.ModelKey),
 			BrandAgrees:  v.brand != "" && v.brand == e.BrandKey,
-			FamilyAgrees: family(v.key) == family(e.ModelKey), Prefix: commonPrefix(v.key, e.ModelKey)}
+			FamilyAgrees: family(v.key) == family(e.ModelKey) || len(v.key) >= 5 && strings.HasPrefix(e.ModelKey, v.key),
+			Prefix:       commonPrefix(v.key, e.ModelKey)}
 		if old, ok := best[e.ID]; !ok || rank(c, old) < 0 {
 			best[e.ID] = c
 		}

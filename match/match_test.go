@@ -81,6 +81,11 @@ func TestFindEditKinds(t *testing.T) {
 		{"same number brand given", "c6n", "Ezviz", Exact, "c6n", 0},
 		{"brand decides a tie", "EZVIZ C6N", "", Exact, "c6n", 0},
 		{"model number holding a series", "tapo c2OO", "", Possible, "c200", 1},
+		{"alias led", "HIK DS-2CD2143G2-IU", "", Exact, "iu", 0},
+		{"short alias led", "DH IPC-HFW1230S-S5", "", Exact, "hfw", 0},
+		{"two brand words led", "Imou Dahua IPC-HFW1230S-S4", "", Exact, "hfw4", 0},
+		{"brand and series led", "TP Link Tapo C2OO", "", Possible, "c200", 1},
+		{"suffix left off", "DS-2CD2143G2", "", Possible, "i", 1},
 		{"nothing near", "XYZ-9999", "", None, "", 0},
 		{"too far", "DS-2CD9999G2-IU", "", None, "", 0},
 	} {

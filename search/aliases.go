@@ -4,26 +4,15 @@ import (
 	"strings"
 
 	"camreg/fold"
+	"camreg/match"
 )
 
 // BrandAliases are the names people use for one brand, each list headed by
-// the brand's fold.Key. Meilisearch receives them as synonyms; for bleve,
-// which has none, a model's document carries its brand's aliases in its
-// text, so that "hik 2cd1023" or "tapo c200" finds the model either way.
-var BrandAliases = [][]string{
-	{"hikvision", "hik", "hik vision"},
-	{"tplink", "tp-link", "tp link", "tapo", "vigi"},
-	{"hanwha", "wisenet", "hanwha vision", "samsung wisenet"},
-	{"kbvision", "kb vision", "kbvison"},
-	{"ezviz", "ez viz"},
-	{"imou", "i mou"},
-	{"dahua", "dahua technology"},
-	{"xiaomi", "mijia"},
-	{"viettel", "viettel home camera"},
-	{"vnpt", "vnpt technology"},
-	{"fpt", "fpt camera"},
-	{"bkav", "ai view", "bkav ai view"},
-}
+// the brand's fold.Key: the matcher's (match.BrandAliases). Meilisearch
+// receives them as synonyms; for bleve, which has none, a model's document
+// carries its brand's aliases in its text, so that "hik 2cd1023" or "tapo
+// c200" finds the model either way.
+var BrandAliases = match.BrandAliases
 
 // aliasText is the aliases of the brand with key brandKey, as text.
 func aliasText(brandKey string) string {

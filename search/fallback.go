@@ -15,10 +15,12 @@ import (
 // nothing.
 
 // Search is the engine's search with the matcher's models first; a text
-// typed with Telex or VNI keys left in is searched decoded first, and a
-// search that finds nothing tries the readings of Alternatives.
+// typed with Telex or VNI keys left in is searched decoded first (unless
+// it finds a model as it is: "HIK DS 2CD2143G2 LUI" holds "ds" and "lui",
+// no Telex), and a search that finds nothing tries the readings of
+// Alternatives.
 func (x *matched) Search(ctx context.Context, q Query) (*Result, error) {
-	if t, ok := Telex(q.Text); ok {
+	if t, ok := Telex(q.Text); ok && !x.findsModel(ctx, q) {
 		tq := q
 		tq.Text = t
 		if res, err := x.search(ctx, tq); err != nil || res.Total > 0 {
@@ -171,4 +173,16 @@ func mixedWords(ws []string) bool {
 		}
 	}
 	return false
+}
+
+// findsModel says whether q's text, as typed, is a model number the
+// matcher finds a model for.
+func (x *matched) findsModel(ctx context.Context, q Query) bool {
+	mq := q
+	mq.Text = Rewrite(q.Text)
+	if !modelLike(mq) {
+		return false
+	}
+	ms, err := x.m.MatchModels(ctx, mq.Text, q.Brand, 1)
+	return err == nil && len(ms) > 0
 }

@@ -9,11 +9,12 @@ import (
 )
 
 // TestWithMatcherReadings checks the readings the wrapper tries: Telex
-// text decoded first, a model number inside a listing's address, and for
+// text decoded first (not a model number the matcher finds as typed), a model number inside a listing's address, and for
 // a search that finds nothing a valid tax code one digit away and a glued
 // name split; a text that finds something is searched as it is.
 func TestWithMatcherReadings(t *testing.T) {
-	m, err := search.NewStaticMatcher([]search.ModelMatch{{ID: "m", Brand: "Dahua", ModelNumber: "IPC-HFW2241S-S4"}}, nil)
+	m, err := search.NewStaticMatcher([]search.ModelMatch{{ID: "m", Brand: "Dahua", ModelNumber: "IPC-HFW2241S-S4"},
+		{ID: "liu", Brand: "Hikvision", ModelNumber: "DS-2CD2143G2-LIU"}, {ID: "play5", Brand: "FPT Camera", ModelNumber: "FPT-PLAY5"}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,6 +37,10 @@ func TestWithMatcherReadings(t *testing.T) {
 		{"hoang long", "plain"},
 		{"https://www.lazada.vn/products/dahua-ipc-hfw2241s-s4-camera-dahua-ipc-hfw2241s-s4-i544413.html", "m"},
 		{"kiểm tra IPC-HFW2241S-S4 có hợp chuẩn không", "m"},
+		// A model number with words Telex could read ("ds", "lui") is
+		// the model's; one whose digit was typed as its lookalike too.
+		{"HIK DS 2CD2143G2 LUI", "liu"},
+		{"fpt-plays", "play5"},
 	} {
 		engine.seen = []string{}
 		res, err := idx.Search(context.Background(), search.Query{Text: tc.q, Limit: 3})

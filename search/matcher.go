@@ -49,14 +49,28 @@ type matched struct {
 func (x *matched) Unwrap() Index { return x.Index }
 
 // modelLike says whether a query is one the matcher answers: text with a
-// digit, of three characters or more, looking for models without filters
+// digit (or a dashed word with a digit's lookalike), of three characters
+// or more, looking for models without filters
 // the matcher cannot apply.
 func modelLike(q Query) bool {
 	if (q.Type != "" && q.Type != TypeModel) || q.Province != "" || q.Status != "" {
 		return false
 	}
 	k := fold.Key(q.Text)
-	return len(k) >= 3 && len(k) <= match.MaxKey && strings.ContainsAny(k, "0123456789")
+	if len(k) < 3 || len(k) > match.MaxKey {
+		return false
+	}
+	if strings.ContainsAny(k, "0123456789") {
+		return true
+	}
+	// A model number whose digits were all typed as their lookalikes
+	// ("FPT-PLAYS" for FPT-PLAY5): a dashed word that holds a confusable.
+	for _, w := range strings.Fields(q.Text) {
+		if wk := fold.Key(w); strings.Contains(w, "-") && len(wk) >= 5 && strings.ContainsAny(match.Merge(wk), "0123456789") {
+			return true
+		}
+	}
+	return false
 }
 
 // HeadOffice is the head office's tax code of a query that is a branch's

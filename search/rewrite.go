@@ -6,6 +6,7 @@ import (
 	"unicode"
 
 	"camreg/fold"
+	"camreg/models"
 )
 
 // Rewrite is the query text every backend searches for text: the same
@@ -25,6 +26,9 @@ func Rewrite(text string) string {
 	}
 	folded := fold.Text(text)
 	ws := textWords(folded)
+	if len(ws) > 0 && len(ws[0]) > 3 && strings.HasPrefix(ws[0], "mst") && allDigits(append([]string{ws[0][3:]}, ws[1:]...)) {
+		return strings.Join(append([]string{ws[0][3:]}, ws[1:]...), "") // "MST0101234567", the label glued
+	}
 	for _, label := range [][]string{{"mst"}, {"ma", "so", "thue"}} {
 		if len(ws) > len(label) && equalWords(ws[:len(label)], label) && allDigits(ws[len(label):]) {
 			return strings.Join(ws[len(label):], "")
@@ -54,6 +58,8 @@ func Rewrite(text string) string {
 			out, changed = append(out, "co", "phan"), true
 		case i == 0 && !model && tradeAbbrevs[w] != nil && next != "" && lettered([]string{next}) == 1:
 			out, changed = append(out, tradeAbbrevs[w]...), true
+		case !model && gluedTrades[w] != nil:
+			out, changed = append(out, gluedTrades[w]...), true
 		case address && (w == "so" && startsDigit(next) || (w == "duong" || w == "d") && startsDigit(prev) ||
 			(w == "p" || w == "x") && i > 0 && next != "" && !startsDigit(next)):
 			changed = true
@@ -62,6 +68,10 @@ func Rewrite(text string) string {
 			// name the ward and the province only.
 			i, changed = i+1, true
 		case address && i > 0 && len(w) >= 2 && len(w) <= 3 && w[0] == 'q' && allDigits([]string{w[1:]}):
+			changed = true
+		case address && i > 0 && w == "t" && i+1 < len(ws) && models.LookupProvince(strings.Join(ws[i+1:], " ")) != nil:
+			// "T. Nghệ An" (tỉnh) at the end: the province, which the
+			// searches rank by.
 			changed = true
 		default:
 			out = append(out, w)
@@ -162,6 +172,13 @@ var productWords = map[string]bool{"camera": true, "ip": true, "wifi": true}
 // name.
 var tradeAbbrevs = map[string][]string{
 	"ch": {"cua", "hang"}, "tt": {"trung", "tam"}, "hkd": {"ho", "kinh", "doanh"}, "dntn": {"doanh", "nghiep", "tu", "nhan"},
+}
+
+// gluedTrades are the words of a trade typed without their space
+// ("Cửahàng", "Côngty"), as a phone's keyboard drops it.
+var gluedTrades = map[string][]string{
+	"cuahang": {"cua", "hang"}, "congty": {"cong", "ty"}, "trungtam": {"trung", "tam"}, "sieuthi": {"sieu", "thi"},
+	"dienmay": {"dien", "may"}, "dientu": {"dien", "tu"}, "hokinhdoanh": {"ho", "kinh", "doanh"},
 }
 
 // modelWord says whether ws hold a word that reads as a model number: of

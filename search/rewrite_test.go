@@ -44,6 +44,13 @@ func TestRewrite(t *testing.T) {
 		"12 nguyen hue quan 3 tphcm":           "12 nguyen hue tphcm",
 		"40 Phan Đình Phùng, Xã Hòa Vang":      "40 Phan Đình Phùng, Xã Hòa Vang",
 		"120 Hùng Vương, Phường Tân Định, HCM": "120 Hùng Vương, Phường Tân Định, HCM",
+		// "T." before the province at the end (tỉnh); the label glued to a
+		// tax code; a trade typed without its space.
+		"153 Phan Đình Phùng,P. Đống Đa, T. Hưng Yên": "153 phan dinh phung dong da hung yen",
+		"MST1902540397":                  "1902540397",
+		"mst0119297037-001":              "0119297037001",
+		"Cửahàng Camera Quang Huy":       "cua hang camera quang huy",
+		"Côngty TNHH An ninh Hưng Thịnh": "cong ty tnhh an ninh hung thinh",
 	} {
 		if got := Rewrite(in); got != want {
 			t.Errorf("Rewrite(%q) = %q, want %q", in, got, want)

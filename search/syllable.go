@@ -2,6 +2,7 @@ package search
 
 import (
 	"strings"
+	"unicode"
 
 	"camreg/fold"
 )
@@ -147,7 +148,7 @@ func vowel(c byte) bool { return strings.IndexByte("aeiouy", c) >= 0 }
 // VNI key stay as they are, and text with a dash, a slash, a dot or an
 // underscore (a model number, a link) is none.
 func Telex(text string) (string, bool) {
-	if strings.ContainsAny(text, "-/._") || !telexSigns(text) {
+	if strings.ContainsAny(withoutAbbrevDots(text), "-/._") || !telexSigns(text) {
 		return "", false // a model number's, an address's, a link's; no key's
 	}
 	ws := textWords(fold.Text(text))
@@ -269,4 +270,30 @@ func b2i(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// withoutAbbrevDots is text less the dots of an address's abbreviations
+// ("P.Bến Thành", "T. Nghệ An", "TP.HCM", "Q.10"): a dot after a word of
+// one or two letters, before a letter or a space (or after one letter,
+// before a number), is no model number's.
+func withoutAbbrevDots(text string) string {
+	if !strings.Contains(text, ".") {
+		return text
+	}
+	rs := []rune(text)
+	for i, r := range rs {
+		if r != '.' || i == 0 {
+			continue
+		}
+		n := 0
+		for n < i && unicode.IsLetter(rs[i-1-n]) {
+			n++
+		}
+		// After one letter a number may follow ("Q.10", "P.12").
+		after := i+1 == len(rs) || unicode.IsLetter(rs[i+1]) || unicode.IsSpace(rs[i+1]) || n == 1 && unicode.IsDigit(rs[i+1])
+		if after && n >= 1 && n <= 2 && (n == i || !unicode.IsLetter(rs[i-1-n]) && !unicode.IsDigit(rs[i-1-n])) {
+			rs[i] = ' '
+		}
+	}
+	return string(rs)
 }

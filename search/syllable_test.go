@@ -27,6 +27,12 @@ func TestTelex(t *testing.T) {
 		{"fpt-pl ay17", "", false},
 		{"DS-2CE17D0T-TI3F", "", false},
 		{"ti3f", "", false},
+		// An address's abbreviations keep their dots; a model number's
+		// dots still say no.
+		{"365 Hoangf Diệu P.Đống Dda, T. Quảng Trij", "365 hoang dieu p dong da t quang tri", true},
+		{"126 dduwowngf Nguyeenx Văn Linh, P.Cầu Giaays, Q.10", "126 duong nguyen van linh p cau giay q 10", true},
+		{"fpt-pl.ay17", "", false},
+		{"v5.7.3 buildf", "", false},
 	} {
 		got, ok := Telex(tc.in)
 		if got != tc.want || ok != tc.ok {
