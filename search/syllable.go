@@ -79,12 +79,12 @@ func telexWord(w string) (decoded string, strong, ok bool) {
 		case c >= '1' && c <= '9':
 			// VNI: a mark's digit right after its letter (6 after a, e,
 			// o; 7 after o, u; 8 after a; 9 after d), a tone's (1 to 5)
-			// after a vowel or a mark; one of each.
+			// after a vowel or a mark, or at the word's end; one tone.
 			prev := w[i-1]
 			switch {
 			case c == '6' && strings.IndexByte("aeo", prev) >= 0, c == '7' && (prev == 'o' || prev == 'u'),
 				c == '8' && prev == 'a', c == '9' && prev == 'd':
-			case c <= '5' && (vowel(prev) || prev >= '6' && prev <= '8') && tones == 0:
+			case c <= '5' && (vowel(prev) || prev >= '6' && prev <= '9' || i == len(w)-1) && tones == 0:
 				tones++
 			default:
 				return "", false, false
@@ -113,7 +113,8 @@ func telexWord(w string) (decoded string, strong, ok bool) {
 	} else if !strong {
 		return "", false, false
 	}
-	if digits > 2 || digits > 0 && len(s) < 2 || s == w || !Syllable(s) {
+	// "d9u7o7ng2" (đường) holds four digits: đ, two marks and a tone.
+	if digits > 4 || digits > 0 && len(s) < 2 || s == w || !Syllable(s) {
 		return "", false, false
 	}
 	return s, strong, true

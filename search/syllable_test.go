@@ -31,6 +31,8 @@ func TestTelex(t *testing.T) {
 		// dots still say no.
 		{"365 Hoangf Diệu P.Đống Dda, T. Quảng Trij", "365 hoang dieu p dong da t quang tri", true},
 		{"126 dduwowngf Nguyeenx Văn Linh, P.Cầu Giaays, Q.10", "126 duong nguyen van linh p cau giay q 10", true},
+		{"D9ie6n5 may1 Hai3 D9a8ng", "dien may hai dang", true},
+		{"30 d9u7o7ng2 Đống Đa, P Hoan2 Kiếm", "30 duong dong da p hoan kiem", true},
 		{"fpt-pl.ay17", "", false},
 		{"v5.7.3 buildf", "", false},
 	} {
