@@ -6,6 +6,7 @@ import (
 	"unicode"
 
 	"camreg/fold"
+	"camreg/match"
 	"camreg/models"
 )
 
@@ -60,6 +61,10 @@ func Rewrite(text string) string {
 			out, changed = append(out, tradeAbbrevs[w]...), true
 		case !model && gluedTrades[w] != nil:
 			out, changed = append(out, gluedTrades[w]...), true
+		case i == 1 && !model && slippedTrade(prev, w) != "":
+			// "Cửa hàg": a trade's second word with a slip, too short
+			// for Meilisearch to forgive.
+			out, changed = append(out, slippedTrade(prev, w)), true
 		case address && (w == "so" && startsDigit(next) || (w == "duong" || w == "d") && startsDigit(prev) ||
 			(w == "p" || w == "x") && i > 0 && next != "" && !startsDigit(next)):
 			changed = true
@@ -179,6 +184,20 @@ var tradeAbbrevs = map[string][]string{
 var gluedTrades = map[string][]string{
 	"cuahang": {"cua", "hang"}, "congty": {"cong", "ty"}, "trungtam": {"trung", "tam"}, "sieuthi": {"sieu", "thi"},
 	"dienmay": {"dien", "may"}, "dientu": {"dien", "tu"}, "hokinhdoanh": {"ho", "kinh", "doanh"},
+}
+
+// tradePairs are the trades of two words shops' names start with.
+var tradePairs = [][2]string{{"cua", "hang"}, {"cong", "ty"}, {"trung", "tam"}, {"sieu", "thi"}, {"dien", "may"}, {"dien", "tu"}}
+
+// slippedTrade is the trade's second word that w, typed after first at a
+// query's start, is with one slip (and is no syllable itself), or "".
+func slippedTrade(first, w string) string {
+	for _, p := range tradePairs {
+		if first == p[0] && w != p[1] && len(w) >= 2 && !Syllable(w) && match.Distance(w, p[1]) <= 1 {
+			return p[1]
+		}
+	}
+	return ""
 }
 
 // modelWord says whether ws hold a word that reads as a model number: of

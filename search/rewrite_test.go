@@ -51,6 +51,8 @@ func TestRewrite(t *testing.T) {
 		"mst0119297037-001":              "0119297037001",
 		"Cửahàng Camera Quang Huy":       "cua hang camera quang huy",
 		"Côngty TNHH An ninh Hưng Thịnh": "cong ty tnhh an ninh hung thinh",
+		"Cửa hàg Kim Ngân 12":            "cua hang kim ngan 12",
+		"cua han sao mai":                "cua han sao mai",
 	} {
 		if got := Rewrite(in); got != want {
 			t.Errorf("Rewrite(%q) = %q, want %q", in, got, want)
