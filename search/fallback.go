@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"camreg/fold"
+	"camreg/match"
 	"camreg/models"
 )
 
@@ -18,7 +19,7 @@ import (
 // typed with Telex or VNI keys left in is searched decoded first (unless
 // it finds a model as it is: "HIK DS 2CD2143G2 LUI" holds "ds" and "lui",
 // no Telex), and a search that finds nothing tries the readings of
-// Alternatives.
+// Alternatives, then a word of lookalikes as a model number.
 func (x *matched) Search(ctx context.Context, q Query) (*Result, error) {
 	if t, ok := Telex(q.Text); ok && !x.findsModel(ctx, q) {
 		tq := q
@@ -42,7 +43,31 @@ func (x *matched) Search(ctx context.Context, q Query) (*Result, error) {
 			return r, nil
 		}
 	}
-	return res, nil
+	return x.lookalikeModels(ctx, q, res)
+}
+
+// lookalikeModels is, for one word found nowhere whose digits were all
+// typed as their lookalikes ("fptplays" for FPT-PLAY5), the models the
+// matcher finds for it; res otherwise.
+func (x *matched) lookalikeModels(ctx context.Context, q Query, res *Result) (*Result, error) {
+	k := fold.Key(q.Text)
+	if strings.ContainsAny(strings.TrimSpace(q.Text), " \t") || len(k) < 5 || len(k) > match.MaxKey ||
+		!strings.ContainsAny(match.Merge(k), "0123456789") || (q.Type != "" && q.Type != TypeModel) || q.Province != "" || q.Status != "" {
+		return res, nil
+	}
+	ms, err := x.m.MatchModels(ctx, q.Text, q.Brand, MatcherHits)
+	if err != nil || len(ms) == 0 {
+		return res, err
+	}
+	out := &Result{Total: len(ms), Facets: copyFacets(res.Facets), FacetsExact: res.FacetsExact}
+	for _, m := range ms {
+		out.Facets.Type[string(TypeModel)]++
+		out.Facets.Brand[m.Brand]++
+		out.Hits = append(out.Hits, Hit{Type: TypeModel, EntityID: m.ID, Title: strings.TrimSpace(m.Brand + " " + m.ModelNumber),
+			Score: 1000 - m.Distance})
+	}
+	out.Hits = out.Hits[:min(len(out.Hits), max(q.Limit, 1))]
+	return out, nil
 }
 
 // maxTaxTries bounds the tax codes one digit away that a tax code found

@@ -41,6 +41,7 @@ func TestWithMatcherReadings(t *testing.T) {
 		// the model's; one whose digit was typed as its lookalike too.
 		{"HIK DS 2CD2143G2 LUI", "liu"},
 		{"fpt-plays", "play5"},
+		{"fptplays", "play5"},
 	} {
 		engine.seen = []string{}
 		res, err := idx.Search(context.Background(), search.Query{Text: tc.q, Limit: 3})
