@@ -9,8 +9,9 @@ import (
 // VerifyMany, verify's own matcher and rules, in batches of MaxVerifyItems.
 // A row whose model text matches no registered model exactly (none,
 // possible, ambiguous) is listed for its owner to fix and is never counted
-// compliant: a possible match that verify judges compliant is counted
-// unknown, since the owner has not said it is that model.
+// compliant: verify itself answers a possible match unknown (or
+// non_compliant), and a compliant row to fix would be counted unknown all
+// the same, since the owner has not said it is that model.
 
 // MaxReportToFix bounds the rows to fix that the report's summary lists;
 // the CSV holds every row.
