@@ -125,6 +125,33 @@ test('typing a model number as printed or as a key lands on its verdict', async 
   await done(page);
 });
 
+test('a near number is unknown: named as typed, the model it nearly matches offered, no QR of that model', async () => {
+  const page = await open();
+  await page.fill('#at', DAY);
+  await page.fill('#q', 'DS-2CD1023GOE-I'); // O for 0: one letter from the registered DS-2CD1023G0E-I
+  const p = panel(page);
+  await p.locator('.summary', { hasText: 'chỉ gần khớp với Hikvision DS-2CD1023G0E-I' }).waitFor();
+  assert.equal(await verdictOf(p), 'unknown');
+  assert.match(await p.locator('.badge').first().innerText(), /Chưa xác định/);
+  assert.equal(await p.locator('#verdict-h').innerText(), 'DS-2CD1023GOE-I', 'the heading is the number typed, not the other model');
+  assert.match(await p.locator('.notice').innerText(), /chưa kết luận được/);
+  assert.equal(await p.locator('.reason').first().getAttribute('data-code'), 'possible_match');
+  assert.equal(await p.locator('img.qr').count(), 0, 'no QR code of the other model');
+  assert.match(await page.locator('#lookup-status').innerText(), /DS-2CD1023GOE-I: Chưa xác định/);
+  assert.ok(!/[?&]model=/.test(page.url()), 'no deep link to a near match');
+  await page.click('#lang');
+  await p.locator('.summary', { hasText: 'only nearly matches Hikvision DS-2CD1023G0E-I' }).waitFor();
+  assert.match(await p.locator('.notice').innerText(), /no verdict until the number on the label is checked/);
+  assert.match(await p.locator('.badge').first().innerText(), /Unknown/);
+  await page.click('#lang');
+  // The candidate, chosen, is that model's own verdict, with its QR code.
+  await p.locator('ul.candidates button', { hasText: 'DS-2CD1023G0E-I' }).click();
+  await p.locator('#verdict-h', { hasText: 'Hikvision DS-2CD1023G0E-I' }).waitFor();
+  assert.equal(await verdictOf(p), 'warning');
+  await p.locator('img.qr').waitFor();
+  await done(page);
+});
+
 test('a non-compliant model shows why: a stop-sale warning and a revoked certificate', async () => {
   const page = await open();
   await page.fill('#at', DAY);

@@ -186,7 +186,7 @@ const lookup = (() => {
       const shown = hits.filter((x) => !(v?.model && x.type === 'model' && x.id === v.model.id));
       renderResults(shown, byID);
       const said = [];
-      if (v) said.push(t('verdictOf', v.model ? modelName(v.model) : text, t('v_' + v.verdict)));
+      if (v) said.push(t('verdictOf', v.model && !near(v) ? modelName(v.model) : v.query?.model || text, t('v_' + v.verdict)));
       if (!v || shown.length) said.push(t('nResults', shown.length));
       status.textContent = said.join(' ');
       const failed = found?.error || direct?.error;
@@ -201,8 +201,14 @@ const lookup = (() => {
   // soft keeps one failed call (search down, say) from hiding the other's answer.
   const soft = (err) => { if (isAbort(err)) throw err; return { error: err }; };
 
+  // near: a near match (possible). Its verdict is never the other model's
+  // (unknown, unless that model is banned), so the panel is named for the
+  // number typed, and the other model is only offered (candidates, whose
+  // choice is its own exact verdict), without its permalink or QR code.
+  function near(v) { return v.match === 'possible'; }
+
   function renderPanel(v) {
-    const m = v.model;
+    const m = near(v) ? null : v.model;
     const title = m ? modelName(m) : v.query.model;
     const heading = h('h2', { id: 'verdict-h', tabindex: '-1' }, title);
     const meta = [t('onDate', day(v.at))];
