@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -239,21 +240,40 @@ func (s *Server) createCertificate(c echo.Context) error {
 //	@Produce		json
 //	@Security		BearerKey
 //	@Param			id			path		string				true	"certificate id"
-//	@Param			If-Match	header		string				false	"the ETag last read; a stale one gets 412"
+//	@Param			If-Match	header		string				false	"the ETag last read; a stale one gets 412; required to confirm a pending submission (428 without)"
 //	@Param			body		body		certificateRequest	true	"the fields to change"
 //	@Success		200			{object}	certificateResponse
 //	@Failure		404			{object}	Problem
 //	@Failure		409			{object}	Problem
 //	@Failure		412			{object}	Problem
 //	@Failure		422			{object}	Problem
+//	@Failure		428			{object}	Problem
 //	@Router			/v1/certificates/{id} [patch]
 func (s *Server) updateCertificate(c echo.Context) error {
 	view := certificateView(s.store.Today())
 	switch mustActor(c).Role {
 	case models.RoleCertifier:
-		return updateOne[certifierCertificateRequest](c, s.store.UpdateCertificate, view)
+		return updateOne[certifierCertificateRequest](c, s.confirmReviewed, view)
 	case models.RoleVendor:
 		return updateOne[vendorCertificateRequest](c, s.store.UpdateCertificate, view)
 	}
-	return updateOne[certificateRequest](c, s.store.UpdateCertificate, view)
+	return updateOne[certificateRequest](c, s.confirmReviewed, view)
+}
+
+// confirmReviewed is UpdateCertificate for a certifier or an admin, but
+// that confirming a vendor's pending submission needs If-Match: the version
+// the confirmer reviewed. Without it, a model the vendor added after the
+// review was confirmed unseen (the red team's pass of 2026-12-07). Whoever
+// may not change the submission gets UpdateCertificate's 403 or 404.
+func (s *Server) confirmReviewed(ctx context.Context, a models.Actor, id string, in models.CertificateInput, version *int) (*models.Certificate, error) {
+	if version == nil && in.Status != nil && *in.Status == models.CertValid {
+		cur, err := s.store.GetCertificate(ctx, id)
+		if err == nil && cur.Status.Status == models.CertPending &&
+			(a.Role == models.RoleAdmin || a.Role == models.RoleCertifier && a.Owns(&cur.CertificationBodyOrgID)) {
+			return nil, problem(http.StatusPreconditionRequired, "precondition-required", "If-Match is required",
+				`confirming a pending submission needs If-Match: the ETag of the version you reviewed (such as "`+
+					strconv.Itoa(cur.Version)+`"), so that a change made since is not confirmed unseen`)
+		}
+	}
+	return s.store.UpdateCertificate(ctx, a, id, in, version)
 }

@@ -69,8 +69,9 @@ func TestOWASP_API1_BOLA(t *testing.T) {
 			if got := e.do("GET", "/v1/certificates/"+sub, vendorA, nil).want(200).str("status"); got != "pending" {
 				t.Fatalf("status %q", got)
 			}
-			// Its certification body confirms it.
-			e.do("PATCH", "/v1/certificates/"+sub, w.keys["certifier"], map[string]any{"status": "valid"}).want(200)
+			// Its certification body confirms it, as it reviewed it (If-Match).
+			reviewed := e.do("GET", "/v1/certificates/"+sub, w.keys["certifier"], nil).want(200).Header().Get("ETag")
+			e.do("PATCH", "/v1/certificates/"+sub, w.keys["certifier"], map[string]any{"status": "valid"}, "If-Match", reviewed).want(200)
 			// Now confirmed, the vendor cannot change it any more.
 			e.do("PATCH", "/v1/certificates/"+sub, vendorA, map[string]any{"lot_ref": "x"}).want(403)
 		})

@@ -1,0 +1,46 @@
+package api
+
+import (
+	"net/http"
+	"testing"
+
+	"camreg/models"
+)
+
+// The red team's pass of 2026-12-07: a certifier read a vendor's pending
+// submission (one model), the vendor then added a second model, and the
+// certifier's PATCH {"status": "valid"} without If-Match confirmed the
+// certificate with both: a model certified that nobody reviewed. Confirming
+// a pending submission now needs If-Match (428 without it), so a change
+// made since the review is a 412.
+func TestConfirmingASubmissionNeedsTheReviewedVersion(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *testEnv) {
+		f := e.fixture()
+		vendor := e.key(models.RoleVendor, f.importer)
+		certifier := e.key(models.RoleCertifier, f.body)
+		r := e.do(http.MethodPost, "/v1/certificates", vendor, map[string]any{"number": "SUB-TOCTOU-1", "standard_code": "QCVN 135:2024/BTTTT",
+			"certification_body_org_id": f.body, "method": 5, "issued_on": "2025-03-01", "expires_on": "2028-02-29",
+			"models": []map[string]any{{"camera_model_id": f.model}}}).want(http.StatusCreated)
+		sub, reviewed := r.str("id"), r.Header().Get("ETag")
+		e.do(http.MethodPatch, "/v1/certificates/"+sub, vendor, map[string]any{"models": []map[string]any{{"camera_model_id": f.model}, {"camera_model_id": f.model2}}}).
+			want(http.StatusOK)
+		for _, key := range []string{certifier, e.admin} {
+			p := e.do(http.MethodPatch, "/v1/certificates/"+sub, key, map[string]any{"status": "valid"}).want(http.StatusPreconditionRequired)
+			if p.Header().Get("Content-Type") != "application/problem+json" {
+				t.Errorf("428 as %s", p.Header().Get("Content-Type"))
+			}
+			e.do(http.MethodPatch, "/v1/certificates/"+sub, key, map[string]any{"status": "valid"}, "If-Match", reviewed).want(http.StatusPreconditionFailed)
+		}
+		if got := e.do(http.MethodGet, "/v1/certificates/"+sub, certifier, nil).want(http.StatusOK).str("status"); got != "pending" {
+			t.Fatalf("the submission is %s", got)
+		}
+		// Another body's certifier learns nothing new: 404 as before.
+		other := e.key(models.RoleCertifier, e.create("organizations", map[string]any{"name": "Quatest 9", "kind": "certification_body"}))
+		e.do(http.MethodPatch, "/v1/certificates/"+sub, other, map[string]any{"status": "valid"}).want(http.StatusNotFound)
+		// Reviewed as it is now, it is confirmed.
+		current := e.do(http.MethodGet, "/v1/certificates/"+sub, certifier, nil).want(http.StatusOK).Header().Get("ETag")
+		e.do(http.MethodPatch, "/v1/certificates/"+sub, certifier, map[string]any{"status": "valid"}, "If-Match", current).want(http.StatusOK)
+		// A confirmed certificate's later changes keep If-Match optional.
+		e.do(http.MethodPatch, "/v1/certificates/"+sub, certifier, map[string]any{"lot_ref": "L-1"}).want(http.StatusOK)
+	})
+}
