@@ -270,10 +270,15 @@ func (s *Server) confirmReviewed(ctx context.Context, a models.Actor, id string,
 		cur, err := s.store.GetCertificate(ctx, id)
 		if err == nil && cur.Status.Status == models.CertPending &&
 			(a.Role == models.RoleAdmin || a.Role == models.RoleCertifier && a.Owns(&cur.CertificationBodyOrgID)) {
-			return nil, problem(http.StatusPreconditionRequired, "precondition-required", "If-Match is required",
-				`confirming a pending submission needs If-Match: the ETag of the version you reviewed (such as "`+
-					strconv.Itoa(cur.Version)+`"), so that a change made since is not confirmed unseen`)
+			return nil, reviewRequired("confirming a pending submission", cur.Version)
 		}
 	}
 	return s.store.UpdateCertificate(ctx, a, id, in, version)
+}
+
+// reviewRequired is the 428 of a confirmation sent without If-Match.
+func reviewRequired(what string, current int) error {
+	return problem(http.StatusPreconditionRequired, "precondition-required", "If-Match is required",
+		what+` needs If-Match: the ETag of the version you reviewed (such as "`+strconv.Itoa(current)+
+			`"), so that a change made since is not confirmed unseen`)
 }

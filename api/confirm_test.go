@@ -44,3 +44,31 @@ func TestConfirmingASubmissionNeedsTheReviewedVersion(t *testing.T) {
 		e.do(http.MethodPatch, "/v1/certificates/"+sub, certifier, map[string]any{"lot_ref": "L-1"}).want(http.StatusOK)
 	})
 }
+
+// The same for an admin's verification of a vendor's pending registration
+// and confirmation of a vendor's C/O: the vendor may change either until
+// then, so the admin confirms the version it reviewed.
+func TestVerifyingARegistrationOrAC_ONeedsTheReviewedVersion(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *testEnv) {
+		f := e.fixture()
+		vendor := e.key(models.RoleVendor, f.importer)
+		for _, c := range []struct {
+			post, change, confirm map[string]any
+			collection            string
+		}{
+			{collection: "models", post: map[string]any{"brand": "Reviewbrand", "model_number": "RV-1", "kind": "ip"},
+				change: map[string]any{"origin_country": "CN"}, confirm: map[string]any{"status": "verified"}},
+			{collection: "origin-certificates", post: map[string]any{"number": "E25REVIEW", "form": "E", "issuer": "CCPIT",
+				"exporting_country": "CN", "issued_on": "2025-09-12", "camera_model_ids": []string{f.model}},
+				change: map[string]any{"lot_ref": "LOT-2"}, confirm: map[string]any{"confirmed": true}},
+		} {
+			r := e.do(http.MethodPost, "/v1/"+c.collection, vendor, c.post).want(http.StatusCreated)
+			path, reviewed := "/v1/"+c.collection+"/"+r.str("id"), r.Header().Get("ETag")
+			e.do(http.MethodPatch, path, vendor, c.change).want(http.StatusOK)
+			e.do(http.MethodPatch, path, e.admin, c.confirm).want(http.StatusPreconditionRequired)
+			e.do(http.MethodPatch, path, e.admin, c.confirm, "If-Match", reviewed).want(http.StatusPreconditionFailed)
+			current := e.do(http.MethodGet, path, e.admin, nil).want(http.StatusOK).Header().Get("ETag")
+			e.do(http.MethodPatch, path, e.admin, c.confirm, "If-Match", current).want(http.StatusOK)
+		}
+	})
+}

@@ -197,7 +197,20 @@ func (s *Server) updateModel(c echo.Context) error {
 	if mustActor(c).Role == models.RoleVendor {
 		return updateOne[vendorModelRequest](c, s.store.UpdateModel, newModelResponse)
 	}
-	return updateOne[modelRequest](c, s.store.UpdateModel, newModelResponse)
+	return updateOne[modelRequest](c, s.verifyReviewed, newModelResponse)
+}
+
+// verifyReviewed is UpdateModel for an admin, but that verifying a vendor's
+// pending registration needs If-Match, the version reviewed: the vendor
+// may change its pending registration at any time, and a change made
+// after the review was verified unseen (the red team's pass of 2026-12-07).
+func (s *Server) verifyReviewed(ctx context.Context, a models.Actor, id string, in models.ModelInput, version *int) (*models.Model, error) {
+	if version == nil && in.Status != nil && *in.Status == models.ModelVerified && a.Role == models.RoleAdmin {
+		if cur, err := s.store.GetModel(ctx, id); err == nil && cur.Status == models.ModelPending {
+			return nil, reviewRequired("verifying a pending registration", cur.Version)
+		}
+	}
+	return s.store.UpdateModel(ctx, a, id, in, version)
 }
 
 // deleteModel godoc

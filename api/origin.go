@@ -219,5 +219,17 @@ func (s *Server) updateOriginCertificate(c echo.Context) error {
 	if mustActor(c).Role == models.RoleVendor {
 		return updateOne[vendorOriginCertificateRequest](c, s.store.UpdateOriginCertificate, newOriginCertificateResponse)
 	}
-	return updateOne[originCertificateRequest](c, s.store.UpdateOriginCertificate, newOriginCertificateResponse)
+	return updateOne[originCertificateRequest](c, s.confirmOriginReviewed, newOriginCertificateResponse)
+}
+
+// confirmOriginReviewed is UpdateOriginCertificate for an admin, but that
+// confirming a vendor's declaration needs If-Match, the version reviewed (a
+// vendor's change made after the review was confirmed unseen).
+func (s *Server) confirmOriginReviewed(ctx context.Context, a models.Actor, id string, in models.OriginCertificateInput, version *int) (*models.OriginCertificate, error) {
+	if version == nil && in.Confirmed != nil && *in.Confirmed && a.Role == models.RoleAdmin {
+		if cur, err := s.store.GetOriginCertificate(ctx, id); err == nil && cur.DeclaredByVendor {
+			return nil, reviewRequired("confirming a vendor's declaration", cur.Version)
+		}
+	}
+	return s.store.UpdateOriginCertificate(ctx, a, id, in, version)
 }

@@ -165,6 +165,10 @@ var mutants = []mutant{
 		find: "if !visible[id] {\n\t\treturn noModel, nil", replace: "if !visible[id] && false {\n\t\treturn noModel, nil", pkgs: apiPkgs},
 	{name: "a pending submission is confirmed without the reviewed version", file: "api/certificate.go",
 		find: "if version == nil && in.Status != nil && *in.Status == models.CertValid {", replace: "if false {", pkgs: apiPkgs},
+	{name: "a pending registration is verified without the reviewed version", file: "api/model.go",
+		find: "if cur, err := s.store.GetModel(ctx, id); err == nil && cur.Status == models.ModelPending {", replace: "if cur, err := s.store.GetModel(ctx, id); err == nil && false {", pkgs: apiPkgs},
+	{name: "a vendor's C/O is confirmed without the reviewed version", file: "api/origin.go",
+		find: "if cur, err := s.store.GetOriginCertificate(ctx, id); err == nil && cur.DeclaredByVendor {", replace: "if cur, err := s.store.GetOriginCertificate(ctx, id); err == nil && false {", pkgs: apiPkgs},
 	{name: "a near match answers with its candidate's compliant verdict", file: "models/verdict/rules.go",
 		find: "if m.Kind == MatchPossible {\n\t\tv.nearMatch()", replace: "if false {\n\t\tv.nearMatch()", pkgs: verdictPkgs},
 }
