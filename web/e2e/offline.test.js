@@ -159,6 +159,33 @@ test('a draft kept since the day before says when its verdicts were checked, and
   await page.close();
 });
 
+test('a near match picked offline waits for the picked model\'s own verdict, not the near answer\'s unknown', async () => {
+  const k = await newKey();
+  const page = await openPhone();
+  await shellReady(page);
+  await login(page, k);
+  await chooseTrader(page, 'hoang long', 'Hoàng Long');
+  await addItem(page, 'DS-2CD1023GOE-I'); // O for 0: verify answers unknown, "only nearly matches"
+  const item = items(page).first();
+  await item.locator('.picker').waitFor();
+  await phone.setOffline(true);
+  try {
+    await page.waitForFunction(() => navigator.onLine === false);
+    await item.locator('.picker button.pick', { hasText: 'DS-2CD1023G0E-I' }).click();
+    await item.locator('.picked').waitFor();
+    assert.equal(await item.getAttribute('data-state'), 'waiting', 'the pick waits for its own verdict');
+    assert.equal(await item.getAttribute('data-verdict'), '');
+    assert.equal(await item.locator('.summary').count(), 0, 'no near-match summary under the pick');
+  } finally {
+    await phone.setOffline(false);
+  }
+  // Online, the picked model's own verdict.
+  await page.waitForFunction(() => document.querySelector('#items .item')?.dataset.verdict === 'warning');
+  assert.doesNotMatch(await item.locator('.summary').innerText(), /gần khớp/);
+  await page.click('#logout').catch(() => {});
+  await page.close();
+});
+
 test('a visit made offline on a phone is sent once, across a closed tab and a server frozen then killed mid-request', async () => {
   const k = await newKey();
   let page = await draftWithOneItem(k);

@@ -34,7 +34,8 @@ function query(it, at) {
  * date at. Offline, they wait (and say so). Returns true when it asked.
  */
 export async function verifyPending(items, at) {
-  const todo = items.filter((it) => !it.v || stale(it));
+  // A pick made offline is verified too: until then it has no verdict.
+  const todo = items.filter((it) => !it.v || stale(it) || (it.pick?.camera_model_id && !it.pv));
   if (!todo.length || navigator.onLine === false) return false;
   try {
     const res = await api('/v1/verify', { method: 'POST', body: { items: todo.map((it) => query(it, at)) } });
@@ -95,8 +96,11 @@ export function renderItems(items, { at, onChange, onRemove }) {
   const list = $('items');
   if (!items.length) { fill(list, h('li', { class: 'empty' }, t('noItems'))); return; }
   fill(list, items.map((it) => {
-    const v = it.pick?.camera_model_id ? it.pv || it.v : it.pick?.not_in_registry ? null : it.v;
-    const waiting = !it.v && !it.err;
+    // A picked model is judged by its own verify (pv), never by the near
+    // answer's (it.v: unknown, "only nearly matches"): picked offline, it
+    // waits for the network.
+    const v = it.pick?.camera_model_id ? it.pv : it.pick?.not_in_registry ? null : it.v;
+    const waiting = (!it.v || (it.pick?.camera_model_id && !it.pv)) && !it.err;
     const state = waiting ? 'waiting' : needsPick(it) ? 'pick' : it.pick?.not_in_registry ? 'not_in_registry' : 'done';
     const model = it.model || it.gtin;
     const matched = v?.model ? modelName(v.model) : '';
