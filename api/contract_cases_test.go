@@ -29,7 +29,7 @@ func (c *contract) cases() {
 	c.ids = map[string]string{"organizations": f.importer, "models": f.model, "certificates": f.cert,
 		"origin-certificates": f.origin, "warnings": f.warning, "listings": f.listing,
 		"standards": "0190a000-0000-7000-8000-000000000135", "{brand}": "hikvision", "{model}": "ds2cd1023g0ei",
-		"{file}": "models.csv"}
+		"{file}": "models.csv", "problems": "not-found"}
 	const get, post, patch, del = http.MethodGet, http.MethodPost, http.MethodPatch, http.MethodDelete
 
 	// Organizations: created by an admin or an inspector, changed by their vendor.
@@ -236,6 +236,13 @@ func (c *contract) cases() {
 	// Reads that need a query or a file name.
 	c.do(call{method: get, path: "/v1/verify?brand=Hikvision&model=DS-2CD1023G0E-I", role: "public", want: 200})
 	c.do(call{method: get, path: "/v1/verify?model=DS-2CD1023G0E-I&at=2026-13-45", role: "public", want: 422})
+
+	// Problem types: the page a problem's type resolves to, and an unknown one.
+	for _, pt := range problemTypes {
+		c.do(call{method: get, path: problemTypeURI(pt.Slug), role: "public", want: 200})
+	}
+	c.do(call{method: get, path: "/problems/validation-error", role: "vendor", want: 200})
+	c.do(call{method: get, path: "/problems/no-such-type", role: "public", want: 404})
 	c.do(call{method: post, path: "/v1/verify", role: "public", want: 200,
 		body: map[string]any{"items": []map[string]any{{"brand": "Dahua", "model": "IPC-HFW1230S-S5"}, {"model": "NOPE-1"}}}})
 	c.do(call{method: get, path: "/v1/search?q=hikvision", role: "public", want: 200})

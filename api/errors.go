@@ -38,7 +38,7 @@ type problemError struct{ p Problem }
 func (e *problemError) Error() string { return e.p.Title + ": " + e.p.Detail }
 
 func problem(status int, slug, title, detail string) *problemError {
-	return &problemError{Problem{Type: "/problems/" + slug, Title: title, Status: status, Detail: detail}}
+	return &problemError{Problem{Type: problemTypeURI(slug), Title: title, Status: status, Detail: detail}}
 }
 
 func fieldProblem(errs []models.FieldError) *problemError {
@@ -140,7 +140,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	p.Instance = c.Request().URL.Path
 	p.RequestID = requestID(c)
-	if why, ok := models.Unavailable(err); ok && p.Type == "/problems/database-unavailable" {
+	if why, ok := models.Unavailable(err); ok && p.Type == problemTypeURI("database-unavailable") {
 		s.dbTrouble.note(why)
 		s.metrics.unavailable.WithLabelValues(string(why)).Inc()
 		s.log.WarnContext(c.Request().Context(), "database unavailable",

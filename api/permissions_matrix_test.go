@@ -127,6 +127,7 @@ var permissionMatrix = []permission{
 	{"GET", "/m/{brand}/{model_key}", all, nil},
 	{"GET", "/m/{brand}/{model_key}/qr.png", all, nil},
 	{"GET", "/m/{brand}/{model_key}/qr.svg", all, nil},
+	{"GET", "/problems/{type}", all, nil},
 	{"POST", "/v1/inspections", inspectWork, map[string]any{"trader_org_id": "{retailer}", "place": "1 Lê Lợi",
 		"items": []map[string]any{{"model": "IPC-HFW1230S-S5", "brand": "Dahua", "quantity": 1}}}},
 	{"GET", "/v1/inspections", traderRead, nil},

@@ -86,7 +86,7 @@ func documentedSuccess(t *testing.T, e *testEnv) map[string]int {
 		}
 	}
 	// The page and the permalinks are not JSON operations: they answer 200.
-	for _, p := range []string{"/", "/m/{brand}/{model}", "/m/{brand}/{model}/qr.png", "/m/{brand}/{model}/qr.svg"} {
+	for _, p := range []string{"/", "/m/{brand}/{model}", "/m/{brand}/{model}/qr.png", "/m/{brand}/{model}/qr.svg", "/problems/{type}"} {
 		if _, ok := out["GET "+p]; !ok {
 			out["GET "+p] = 200
 		}
@@ -107,7 +107,7 @@ func routeOf(path string) string {
 			segs[i] = "{model}"
 		case seg == "{export}":
 			segs[i] = "{file}"
-		case seg == "{index}", seg == "{n}", seg == "{brand}", seg == "{delivery}":
+		case seg == "{index}", seg == "{n}", seg == "{brand}", seg == "{delivery}", seg == "{type}":
 		case strings.HasPrefix(seg, "{"):
 			segs[i] = "{id}"
 		}

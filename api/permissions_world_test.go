@@ -70,7 +70,7 @@ func newRoleWorld(t *testing.T, e *testEnv) *roleWorld {
 	insp := w.inspection(t, f.importer)
 	base := map[string]string{"{org}": spare, "{model}": f.model, "{standard}": "0190a000-0000-7000-8000-000000000011",
 		"{cert}": f.cert, "{origin}": f.origin, "{warning}": f.warning, "{listing}": f.listing,
-		"{brand}": "hikvision", "{model_key}": "ds2cd1023g0ei", "{export}": "models.csv", "{index}": w.publicLeaf(t)}
+		"{brand}": "hikvision", "{model_key}": "ds2cd1023g0ei", "{export}": "models.csv", "{index}": w.publicLeaf(t), "{type}": "not-found"}
 	for k, v := range insp {
 		base[k] = v
 	}

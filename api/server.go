@@ -242,6 +242,7 @@ func (s *Server) routes() {
 	e.GET("/readyz", s.readyz)
 	e.GET("/metrics", s.guardMetrics(promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{})))
 	e.GET("/openapi.json", s.openAPI)
+	e.GET("/problems/:type", s.problemDoc)
 	e.GET("/swagger/*", problemOnNotFound(echoSwagger.WrapHandler))
 	e.GET("/swagger", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/swagger/index.html") })
 
