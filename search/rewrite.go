@@ -63,7 +63,7 @@ func Rewrite(text string) string {
 			out, changed = append(out, gluedTrades[w]...), true
 		case i == 1 && !model && slippedTrade(prev, w) != "":
 			// "Cửa hàg": a trade's second word with a slip, too short
-			// for Meilisearch to forgive.
+			// for bleve's and PostgreSQL's typos (five letters).
 			out, changed = append(out, slippedTrade(prev, w)), true
 		case address && (w == "so" && startsDigit(next) || (w == "duong" || w == "d") && startsDigit(prev) ||
 			(w == "p" || w == "x") && i > 0 && next != "" && !startsDigit(next)):

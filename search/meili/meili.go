@@ -109,6 +109,9 @@ func Transport() *http.Transport {
 // UID is the live index's uid.
 func (ix *Index) UID() string { return ix.cfg.Index }
 
+// oneTypo is the shortest word Meilisearch forgives a typo in.
+const oneTypo = 3
+
 // Settings are the index settings camreg relies on.
 func Settings() *ms.Settings {
 	return &ms.Settings{
@@ -121,8 +124,14 @@ func Settings() *ms.Settings {
 		RankingRules:         []string{"words", "typo", "proximity", "attribute", "sort", "exactness"},
 		Synonyms:             search.Synonyms(),
 		TypoTolerance: &ms.TypoTolerance{
-			Enabled:             true,
-			MinWordSizeForTypos: ms.MinWordSizeForTypos{OneTypo: 4, TwoTypos: 8},
+			Enabled: true,
+			// One typo from three letters (Meilisearch's default is five):
+			// a slip in a shop's short word ("cog ty", "THH", "Vệt Tiến",
+			// "hon ha") otherwise matches nothing, and Meilisearch's
+			// matching strategy drops only the query's last words, never
+			// the slipped one, where bleve's and PostgreSQL's "most
+			// words" plans do without any one word.
+			MinWordSizeForTypos: ms.MinWordSizeForTypos{OneTypo: oneTypo, TwoTypos: 8},
 			// A model key one character off is another model: near
 			// matches of keys go through loose_keys, never typos.
 			DisableOnAttributes: []string{"keys", "loose_keys", "key_suffixes"},

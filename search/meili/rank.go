@@ -32,7 +32,9 @@ const scoreGrain = 20
 
 // coverage counts the query's words that the title holds, and the
 // title's words that are none of the query's; a word one edit from
-// another (of four letters or more) counts as it.
+// another (of four letters or more) counts as it. Counting words of three
+// letters too (oneTypo, as Meilisearch forgives) put "trung tam cameraa
+// hoang long" second on a fresh held-out draw (HELDOUT_SEED=4242).
 func coverage(title string, words []string) (covered, uncovered int) {
 	ts := strings.Fields(fold.Text(title))
 	same := func(t, w string) bool { return t == w || (len(w) >= 4 && search.OneEdit(t, w)) }
