@@ -90,3 +90,37 @@ func TestRevocationDateNeverLater(t *testing.T) {
 		e.do(http.MethodPatch, path, vendorKey, map[string]any{"status": "revoked", "status_changed_on": day(5)}).want(http.StatusUnprocessableEntity)
 	})
 }
+
+// The red team's pass of 2026-12-07: a certifier suspended its certificate
+// from 2026-10-01, then reinstated it "from 2026-09-01", before the
+// suspension began: verify, rebuilding the history on a date, then counted
+// the certificate as valid throughout the suspension, so a question about
+// 2026-10-15 answered yesterday "suspended" was answered "valid". A change
+// of status now takes effect no earlier than the status it ends.
+func TestStatusChangeNeverBeforeTheStatusItEnds(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *testEnv) {
+		k := newInspectionKeys(t, e)
+		today := e.store.Today()
+		day := func(n int) string {
+			return time.Date(today.Year(), today.Month(), today.Day()+n, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
+		}
+		id := e.do(http.MethodPost, "/v1/certificates", k.certifier, map[string]any{"number": "QC-REINSTATE-1", "standard_code": "QCVN 135:2024/BTTTT",
+			"certification_body_org_id": k.f.body, "method": 5, "holder_org_id": k.f.importer, "issued_on": "2025-03-01",
+			"expires_on": "2028-02-29", "models": []map[string]any{{"camera_model_id": k.f.model}}}).want(http.StatusCreated).str("id")
+		path := "/v1/certificates/" + id
+		e.do(http.MethodPatch, path, k.certifier, map[string]any{"status": "suspended", "status_reason": "audit", "status_changed_on": day(-20)}).
+			want(http.StatusOK)
+		r := e.do(http.MethodPatch, path, k.certifier, map[string]any{"status": "valid", "status_changed_on": day(-30)})
+		if r.Code != http.StatusUnprocessableEntity || strings.Join(r.problemFields(), ",") != "status_changed_on" {
+			t.Fatalf("a reinstatement dated before its suspension: %d %s", r.Code, r.Body.String())
+		}
+		// Nor a revocation dated before the suspension it ends.
+		r = e.do(http.MethodPatch, path, k.certifier, map[string]any{"status": "revoked", "status_reason": "x", "status_changed_on": day(-25)})
+		if r.Code != http.StatusUnprocessableEntity {
+			t.Fatalf("a revocation dated before the suspension: %d %s", r.Code, r.Body.String())
+		}
+		// From the suspension's own day on, it is a change like any other.
+		e.do(http.MethodPatch, path, k.certifier, map[string]any{"status": "valid", "status_changed_on": day(-20)}).want(http.StatusOK)
+		e.do(http.MethodPatch, path, k.certifier, map[string]any{"status": "suspended", "status_reason": "again", "status_changed_on": day(-5)}).want(http.StatusOK)
+	})
+}
