@@ -123,11 +123,12 @@ func (r statusRules) apply(v *ValidationError, st *Status, status, reason, chang
 		d = today
 	}
 	r.checkFinalDate(v, want, d, Date{}, today)
-	if !create && st.Status != CertPending && !st.StatusChangedOn.IsZero() && d.Before(st.StatusChangedOn) {
+	if !create && want == r.initial && st.Status != CertPending && !st.StatusChangedOn.IsZero() && d.Before(st.StatusChangedOn) {
 		// A reinstatement dated before the suspension it lifts erased the
 		// suspension from every question about its days (verify rebuilds
 		// the status on a date from the change log). A submission's
-		// confirmation is not held to it: pending was never in effect.
+		// confirmation is not held to it: pending was never in effect; nor
+		// is a revocation, which may be dated earlier (checkFinalDate).
 		v.Add("status_changed_on", "must not be before %s, when the document became %s: a change takes effect no earlier than the status it ends",
 			st.StatusChangedOn, st.Status)
 	}
