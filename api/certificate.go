@@ -265,10 +265,12 @@ func (s *Server) updateCertificate(c echo.Context) error {
 // the confirmer reviewed. Without it, a model the vendor added after the
 // review was confirmed unseen (the red team's pass of 2026-12-07). Whoever
 // may not change the submission gets UpdateCertificate's 403 or 404.
+// A record still as it was made (version 1) needs none: no reviewer can
+// have read an earlier version of it.
 func (s *Server) confirmReviewed(ctx context.Context, a models.Actor, id string, in models.CertificateInput, version *int) (*models.Certificate, error) {
 	if version == nil && in.Status != nil && *in.Status == models.CertValid {
 		cur, err := s.store.GetCertificate(ctx, id)
-		if err == nil && cur.Status.Status == models.CertPending &&
+		if err == nil && cur.Status.Status == models.CertPending && cur.Version > 1 &&
 			(a.Role == models.RoleAdmin || a.Role == models.RoleCertifier && a.Owns(&cur.CertificationBodyOrgID)) {
 			return nil, reviewRequired("confirming a pending submission", cur.Version)
 		}

@@ -72,3 +72,40 @@ func TestVerifyingARegistrationOrAC_ONeedsTheReviewedVersion(t *testing.T) {
 		}
 	})
 }
+
+// A submission still as it was made (version 1) has no earlier version that
+// a reviewer could have read, so its confirmation without If-Match is
+// accepted, as it was before the red team's pass: clients that never send
+// If-Match keep working for the common case. The first change makes it
+// version 2, and from then on If-Match is required (the tests above).
+func TestConfirmingAnUnchangedSubmissionNeedsNoIfMatch(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *testEnv) {
+		f := e.fixture()
+		vendor := e.key(models.RoleVendor, f.importer)
+		certifier := e.key(models.RoleCertifier, f.body)
+		for _, c := range []struct {
+			collection       string
+			post, confirm    map[string]any
+			key, field, want string
+		}{
+			{"models", map[string]any{"brand": "Asmadebrand", "model_number": "AM-1", "kind": "ip"},
+				map[string]any{"status": "verified"}, e.admin, "status", "verified"},
+			{"origin-certificates", map[string]any{"number": "E25ASMADE", "form": "E", "issuer": "CCPIT",
+				"exporting_country": "CN", "issued_on": "2025-09-12", "camera_model_ids": []string{f.model}},
+				map[string]any{"confirmed": true}, e.admin, "", ""},
+			{"certificates", map[string]any{"number": "SUB-ASMADE-1", "standard_code": "QCVN 135:2024/BTTTT",
+				"certification_body_org_id": f.body, "method": 5, "issued_on": "2025-03-01", "expires_on": "2028-02-29",
+				"models": []map[string]any{{"camera_model_id": f.model}}},
+				map[string]any{"status": "valid"}, certifier, "status", "valid"},
+		} {
+			r := e.do(http.MethodPost, "/v1/"+c.collection, vendor, c.post).want(http.StatusCreated)
+			if tag := r.Header().Get("ETag"); tag != `"1"` {
+				t.Fatalf("%s: a new submission's ETag is %s, want \"1\"", c.collection, tag)
+			}
+			got := e.do(http.MethodPatch, "/v1/"+c.collection+"/"+r.str("id"), c.key, c.confirm).want(http.StatusOK)
+			if c.field != "" && got.str(c.field) != c.want {
+				t.Errorf("%s: %s is %s after the confirmation, want %s", c.collection, c.field, got.str(c.field), c.want)
+			}
+		}
+	})
+}

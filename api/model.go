@@ -204,9 +204,11 @@ func (s *Server) updateModel(c echo.Context) error {
 // pending registration needs If-Match, the version reviewed: the vendor
 // may change its pending registration at any time, and a change made
 // after the review was verified unseen (the red team's pass of 2026-12-07).
+// A record still as it was made (version 1) needs none: no reviewer can
+// have read an earlier version of it.
 func (s *Server) verifyReviewed(ctx context.Context, a models.Actor, id string, in models.ModelInput, version *int) (*models.Model, error) {
 	if version == nil && in.Status != nil && *in.Status == models.ModelVerified && a.Role == models.RoleAdmin {
-		if cur, err := s.store.GetModel(ctx, id); err == nil && cur.Status == models.ModelPending {
+		if cur, err := s.store.GetModel(ctx, id); err == nil && cur.Status == models.ModelPending && cur.Version > 1 {
 			return nil, reviewRequired("verifying a pending registration", cur.Version)
 		}
 	}

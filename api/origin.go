@@ -225,9 +225,11 @@ func (s *Server) updateOriginCertificate(c echo.Context) error {
 // confirmOriginReviewed is UpdateOriginCertificate for an admin, but that
 // confirming a vendor's declaration needs If-Match, the version reviewed (a
 // vendor's change made after the review was confirmed unseen).
+// A record still as it was made (version 1) needs none: no reviewer can
+// have read an earlier version of it.
 func (s *Server) confirmOriginReviewed(ctx context.Context, a models.Actor, id string, in models.OriginCertificateInput, version *int) (*models.OriginCertificate, error) {
 	if version == nil && in.Confirmed != nil && *in.Confirmed && a.Role == models.RoleAdmin {
-		if cur, err := s.store.GetOriginCertificate(ctx, id); err == nil && cur.DeclaredByVendor {
+		if cur, err := s.store.GetOriginCertificate(ctx, id); err == nil && cur.DeclaredByVendor && cur.Version > 1 {
 			return nil, reviewRequired("confirming a vendor's declaration", cur.Version)
 		}
 	}
