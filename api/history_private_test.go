@@ -61,33 +61,13 @@ func TestHistoryShowsOnlyWhatGetShows(t *testing.T) {
 func TestHistoryNamesNoModelTheViewerMayNotSee(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *testEnv) {
 		f := e.fixture()
-		vendorA := e.key(models.RoleVendor, f.importer)
-		pending := e.do(http.MethodPost, "/v1/models", vendorA, map[string]any{"brand": "Secretbrand", "model_number": "HIDDEN-901", "kind": "ip"}).
-			want(http.StatusCreated).str("id")
-		cert := e.create("certificates", map[string]any{"number": "QCVN135-HIST-1", "standard_code": "QCVN 135:2024/BTTTT",
-			"certification_body_org_id": f.body, "method": 5, "holder_org_id": f.importer, "issued_on": "2025-03-01",
-			"expires_on": "2028-02-29", "models": []map[string]any{{"camera_model_id": f.model2}, {"camera_model_id": pending}}})
-		warning := e.create("warnings", map[string]any{"authority_org_id": f.authority, "reference": "HIST/CATTT", "title": "t",
-			"severity": "low", "issued_on": "2025-04-10", "measure": "update_firmware",
-			"affected": []map[string]any{{"camera_model_id": f.model2}, {"camera_model_id": pending}}})
-		origin := e.create("origin-certificates", map[string]any{"number": "E25HIST", "form": "E", "issuer": "CCPIT",
-			"exporting_country": "CN", "issued_on": "2025-09-12", "camera_model_ids": []string{f.model2, pending}})
+		vendorA, pending, cert, warning, origin := documentsNamingAPendingModel(e, f, "HIST")
 		// A change of each that moves the pending model out, and one that
 		// changes nothing about it: both must hide it.
 		e.do(http.MethodPatch, "/v1/certificates/"+cert, e.admin, map[string]any{"models": []map[string]any{{"camera_model_id": f.model2}}}).want(http.StatusOK)
 		e.do(http.MethodPatch, "/v1/warnings/"+warning, e.admin, map[string]any{"affected": []map[string]any{{"camera_model_id": f.model2}}}).want(http.StatusOK)
 		e.do(http.MethodPatch, "/v1/origin-certificates/"+origin, e.admin, map[string]any{"camera_model_ids": []string{f.model2}}).want(http.StatusOK)
-		for _, c := range []struct {
-			who  string
-			key  string
-			sees bool
-		}{
-			{"public", "", false},
-			{"another vendor", e.key(models.RoleVendor, f.retailer), false},
-			{"procurement", e.key(models.RoleProcurement, ""), false},
-			{"its registrant", vendorA, true},
-			{"admin", e.admin, true},
-		} {
+		for _, c := range viewersOfAPendingModel(e, f, vendorA) {
 			for _, path := range []string{"/v1/certificates/" + cert, "/v1/warnings/" + warning, "/v1/origin-certificates/" + origin} {
 				b := e.do(http.MethodGet, path+"/history", c.key, nil).want(http.StatusOK).Body.String()
 				if strings.Contains(b, pending) != c.sees {

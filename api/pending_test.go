@@ -137,29 +137,9 @@ func TestPendingModelImportRowNamesNoID(t *testing.T) {
 func TestFilterByAPendingModelIsAnIDThatNamesNothing(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *testEnv) {
 		f := e.fixture()
-		vendorA := e.key(models.RoleVendor, f.importer)
-		pending := e.do(http.MethodPost, "/v1/models", vendorA, map[string]any{"brand": "Secretbrand", "model_number": "HIDDEN-902", "kind": "ip"}).
-			want(http.StatusCreated).str("id")
-		e.create("certificates", map[string]any{"number": "QCVN135-FILT-1", "standard_code": "QCVN 135:2024/BTTTT",
-			"certification_body_org_id": f.body, "method": 5, "holder_org_id": f.importer, "issued_on": "2025-03-01",
-			"expires_on": "2028-02-29", "models": []map[string]any{{"camera_model_id": f.model2}, {"camera_model_id": pending}}})
-		e.create("warnings", map[string]any{"authority_org_id": f.authority, "reference": "FILT/CATTT", "title": "t",
-			"severity": "low", "issued_on": "2025-04-10", "measure": "update_firmware",
-			"affected": []map[string]any{{"camera_model_id": f.model2}, {"camera_model_id": pending}}})
-		e.create("origin-certificates", map[string]any{"number": "E25FILT", "form": "E", "issuer": "CCPIT",
-			"exporting_country": "CN", "issued_on": "2025-09-12", "camera_model_ids": []string{f.model2, pending}})
+		vendorA, pending, _, _, _ := documentsNamingAPendingModel(e, f, "FILT")
 		random := "0190a000-0000-7000-8000-00000000beef"
-		for _, c := range []struct {
-			who  string
-			key  string
-			sees bool
-		}{
-			{"public", "", false},
-			{"another vendor", e.key(models.RoleVendor, f.retailer), false},
-			{"procurement", e.key(models.RoleProcurement, ""), false},
-			{"its registrant", vendorA, true},
-			{"admin", e.admin, true},
-		} {
+		for _, c := range viewersOfAPendingModel(e, f, vendorA) {
 			for _, coll := range []string{"certificates", "warnings", "origin-certificates", "listings"} {
 				got := e.do(http.MethodGet, "/v1/"+coll+"?model="+pending, c.key, nil).want(http.StatusOK).json()
 				none := e.do(http.MethodGet, "/v1/"+coll+"?model="+random, c.key, nil).want(http.StatusOK).json()
@@ -170,4 +150,40 @@ func TestFilterByAPendingModelIsAnIDThatNamesNothing(t *testing.T) {
 			}
 		}
 	})
+}
+
+// documentsNamingAPendingModel registers a pending model under a vendor key
+// of f.importer and records a certificate, a warning and a C/O that each
+// name it beside f.model2; tag keeps their numbers apart between tests.
+func documentsNamingAPendingModel(e *testEnv, f fixture, tag string) (vendorA, pending, cert, warning, origin string) {
+	vendorA = e.key(models.RoleVendor, f.importer)
+	pending = e.do(http.MethodPost, "/v1/models", vendorA, map[string]any{"brand": "Secretbrand", "model_number": "HIDDEN-" + tag, "kind": "ip"}).
+		want(http.StatusCreated).str("id")
+	cert = e.create("certificates", map[string]any{"number": "QCVN135-" + tag + "-1", "standard_code": "QCVN 135:2024/BTTTT",
+		"certification_body_org_id": f.body, "method": 5, "holder_org_id": f.importer, "issued_on": "2025-03-01",
+		"expires_on": "2028-02-29", "models": []map[string]any{{"camera_model_id": f.model2}, {"camera_model_id": pending}}})
+	warning = e.create("warnings", map[string]any{"authority_org_id": f.authority, "reference": tag + "/CATTT", "title": "t",
+		"severity": "low", "issued_on": "2025-04-10", "measure": "update_firmware",
+		"affected": []map[string]any{{"camera_model_id": f.model2}, {"camera_model_id": pending}}})
+	origin = e.create("origin-certificates", map[string]any{"number": "E25" + tag, "form": "E", "issuer": "CCPIT",
+		"exporting_country": "CN", "issued_on": "2025-09-12", "camera_model_ids": []string{f.model2, pending}})
+	return vendorA, pending, cert, warning, origin
+}
+
+// viewerOfAPendingModel is a key and whether it may see a pending model.
+type viewerOfAPendingModel struct {
+	who  string
+	key  string
+	sees bool
+}
+
+// viewersOfAPendingModel: only its registrant and an admin may see it.
+func viewersOfAPendingModel(e *testEnv, f fixture, registrant string) []viewerOfAPendingModel {
+	return []viewerOfAPendingModel{
+		{"public", "", false},
+		{"another vendor", e.key(models.RoleVendor, f.retailer), false},
+		{"procurement", e.key(models.RoleProcurement, ""), false},
+		{"its registrant", registrant, true},
+		{"admin", e.admin, true},
+	}
 }
