@@ -142,6 +142,11 @@ func (in WarningInput) apply(w *Warning, today Date, create bool) *ValidationErr
 		}
 	}
 	warningStatus.apply(&v, &w.Status, in.Status, in.StatusReason, in.StatusChangedOn, today, create)
+	if w.Status.Status == WarningWithdrawn && !w.IssuedOn.IsZero() && !w.Status.StatusChangedOn.IsZero() && w.Status.StatusChangedOn.Before(w.IssuedOn) {
+		// A withdrawal dated before the warning was issued would erase it
+		// from every date, the days it stood included.
+		v.Add("status_changed_on", "must not be before issued_on (%s): a warning is withdrawn after it is issued", w.IssuedOn)
+	}
 	if in.Affected != nil || create {
 		w.Affected = affectedModels(&v, in.Affected, w.ID)
 	}

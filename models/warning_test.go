@@ -94,6 +94,9 @@ func TestWarningValidation(t *testing.T) {
 				in.Severity, in.Measure, in.URL, in.Status = ptr("urgent"), ptr("destroy"), ptr("javascript:alert(1)"), ptr("paused")
 			}), []string{"severity", "measure", "url", "status"}},
 			{"created withdrawn without reason", valid(func(in *models.WarningInput) { in.Status = ptr(models.WarningWithdrawn) }), []string{"status_reason"}},
+			{"withdrawn before it was issued", valid(func(in *models.WarningInput) {
+				in.Status, in.StatusReason, in.StatusChangedOn = ptr(models.WarningWithdrawn), ptr("rút lại"), ptr("2025-06-09")
+			}), []string{"status_changed_on"}},
 			{"everything at once", models.WarningInput{
 				AuthorityOrgID: &body.ID, Reference: ptr(" "), Title: ptr(""), Severity: ptr("x"), Measure: ptr("y"),
 				IssuedOn: ptr("2025-6-10"), CVEIDs: &[]string{"nope"}, Affected: &[]models.AffectedModelInput{{CameraModelID: missing}},
