@@ -2,9 +2,7 @@ package main
 
 import (
 	"encoding/json"
-	"io"
 	"maps"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,7 +11,6 @@ import (
 
 	"golang.org/x/mod/sumdb/note"
 
-	"camreg/models"
 	"camreg/translog"
 )
 
@@ -107,21 +104,9 @@ func TestIndependentClientReceipt(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := startRegistry(t, filepath.Join(t.TempDir(), "camreg.db"), skey)
-	brand, number, verified := "Acme", "AC-100", models.ModelVerified
-	if _, err := a.st.CreateModel(t.Context(), models.System("test"),
-		models.ModelInput{Brand: &brand, ModelNumber: &number, Status: &verified}); err != nil {
-		t.Fatal(err)
-	}
+	a.createVerifiedModel(t, "Acme", "AC-100")
 	a.write(t, "Cục", 2)
-	resp, err := http.Get(a.url + "/v1/verify?brand=Acme&model=AC-100&receipt=true")
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("verify: %d %s", resp.StatusCode, body)
-	}
+	body := a.receipt(t, "brand=Acme&model=AC-100")
 	dir := t.TempDir()
 	write := func(name string, b []byte) string {
 		p := filepath.Join(dir, name)

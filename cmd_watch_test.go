@@ -200,20 +200,8 @@ func TestReceiptVerifyCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := startRegistry(t, filepath.Join(t.TempDir(), "camreg.db"), skey)
-	m := "CS-H6C"
-	brand, verified := "Ezviz", models.ModelVerified
-	if _, err := r.st.CreateModel(t.Context(), models.System("test"), models.ModelInput{Brand: &brand, ModelNumber: &m, Status: &verified}); err != nil {
-		t.Fatal(err)
-	}
-	resp, err := http.Get(r.url + "/v1/verify?brand=Ezviz&model=CS-H6C&receipt=true")
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("verify: %d %s", resp.StatusCode, body)
-	}
+	r.createVerifiedModel(t, "Ezviz", "CS-H6C")
+	body := r.receipt(t, "brand=Ezviz&model=CS-H6C")
 	dir := t.TempDir()
 	file, vfile := filepath.Join(dir, "receipt.json"), filepath.Join(dir, "log.vkey")
 	_ = os.WriteFile(file, body, 0o644)
@@ -225,4 +213,29 @@ func TestReceiptVerifyCommand(t *testing.T) {
 	_ = os.WriteFile(file, []byte(strings.Replace(string(body), `\"match\":\"exact\"`, `\"match\":\"other\"`, 1)), 0o644)
 	_, err = run(t, "receipt", "verify", file, "--vkey", vkey)
 	wantExit3(t, err, "signature")
+}
+
+// createVerifiedModel registers a verified model directly in r's store.
+func (r *registry) createVerifiedModel(t *testing.T, brand, number string) {
+	t.Helper()
+	verified := models.ModelVerified
+	if _, err := r.st.CreateModel(t.Context(), models.System("test"),
+		models.ModelInput{Brand: &brand, ModelNumber: &number, Status: &verified}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// receipt is r's answer to GET /v1/verify?QUERY&receipt=true, a 200.
+func (r *registry) receipt(t *testing.T, query string) []byte {
+	t.Helper()
+	resp, err := http.Get(r.url + "/v1/verify?" + query + "&receipt=true")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("verify: %d %s", resp.StatusCode, body)
+	}
+	return body
 }
