@@ -87,10 +87,28 @@ func TestCRUDEveryEntity(t *testing.T) {
 				}
 				// The old ETag is now stale.
 				e.do(http.MethodPatch, path, e.admin, en.patch, "If-Match", etag).want(http.StatusPreconditionFailed)
+				// RFC 9110 §13.1.1: a list matches when any of its tags does
+				// (the red team's pass of 2026-12-07 got 412), in one header
+				// or several, and "*" matches any current version; a list of
+				// stale and foreign tags does not, and writes nothing.
+				current := p.Header().Get("ETag")
+				before = e.eventCount()
+				for _, stale := range [][]string{{"If-Match", `"998", ` + etag + `, "x,y"`}, {"If-Match", `"998"`, "If-Match", etag}} {
+					e.do(http.MethodPatch, path, e.admin, en.patch, stale...).want(http.StatusPreconditionFailed).problemFields()
+				}
+				if e.eventCount() != before {
+					t.Fatal("a list of stale tags wrote an event")
+				}
+				p = e.do(http.MethodPatch, path, e.admin, en.patch, "If-Match", etag+`, "x,y", W/`+current+", "+current).want(http.StatusOK)
+				p = e.do(http.MethodPatch, path, e.admin, en.patch, "If-Match", etag, "If-Match", p.Header().Get("ETag")).want(http.StatusOK)
+				e.do(http.MethodPatch, path, e.admin, en.patch, "If-Match", "*").want(http.StatusOK)
 				// Without If-Match the write goes through (last writer wins).
 				e.do(http.MethodPatch, path, e.admin, en.patch).want(http.StatusOK)
 
-				del := e.do(http.MethodDelete, path, e.admin, nil)
+				if en.deletable {
+					e.do(http.MethodDelete, path, e.admin, nil, "If-Match", etag+`, "999"`).want(http.StatusPreconditionFailed)
+				}
+				del := e.do(http.MethodDelete, path, e.admin, nil, "If-Match", etag+", "+e.do(http.MethodGet, path, "", nil).Header().Get("ETag"))
 				if en.deletable {
 					del.want(http.StatusNoContent)
 					e.do(http.MethodGet, path, "", nil).want(http.StatusNotFound).problemFields()

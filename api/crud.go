@@ -71,11 +71,17 @@ func updateOne[Req request[In], In any, T entity, R any](c echo.Context,
 	var req Req
 	if err := decodeJSON(c, &req); err != nil {
 		return withDomainErrors(err, func(ctx context.Context) error {
-			_, err := update(ctx, mustActor(c), id, req.input(), version)
-			return err
+			return matching(version, func(v *int) error {
+				_, err := update(ctx, mustActor(c), id, req.input(), v)
+				return err
+			})
 		}, c)
 	}
-	row, err := update(c.Request().Context(), mustActor(c), id, req.input(), version)
+	var row T
+	err = matching(version, func(v *int) (err error) {
+		row, err = update(c.Request().Context(), mustActor(c), id, req.input(), v)
+		return err
+	})
 	if err != nil {
 		return err
 	}
@@ -92,7 +98,7 @@ func deleteOne(c echo.Context, del func(context.Context, models.Actor, string, *
 	if err != nil {
 		return err
 	}
-	if err := del(c.Request().Context(), mustActor(c), id, version); err != nil {
+	if err := matching(version, func(v *int) error { return del(c.Request().Context(), mustActor(c), id, v) }); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)

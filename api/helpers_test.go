@@ -81,8 +81,14 @@ func (e *testEnv) do(method, path, key string, body any, headers ...string) resp
 	if key != "" {
 		req.Header.Set("Authorization", "Bearer "+key)
 	}
+	given := map[string]bool{} // a name given twice is two header lines
 	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
+		if given[headers[i]] {
+			req.Header.Add(headers[i], headers[i+1])
+		} else {
+			req.Header.Set(headers[i], headers[i+1])
+		}
+		given[headers[i]] = true
 	}
 	rec := httptest.NewRecorder()
 	e.srv.Handler().ServeHTTP(rec, req)

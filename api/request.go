@@ -1,9 +1,11 @@
 package api
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -163,28 +165,98 @@ func unwrapAll(err error) []error {
 	return []error{err}
 }
 
-// ifMatch reads If-Match as the version the client last saw. A missing
-// header means "whatever the current version is"; a header naming another
-// version makes the write fail with 412. If-Match compares strongly (RFC
-// 9110 §13.1.1): a weak tag (W/"3") never matches, even the current
-// version's, so it is a 412 too (it was read as "3").
-func ifMatch(c echo.Context) (*int, error) {
-	h := strings.TrimSpace(c.Request().Header.Get("If-Match"))
-	if h == "" || h == "*" {
+// ifMatch reads If-Match as the versions the client last saw. A missing
+// header, or "*", means "whatever the current version is" (nil); a list
+// of tags ("3", "4") is true when any of them names the current version
+// (RFC 9110 §13.1.1), and updateOne and deleteOne try each (matching).
+// If-Match compares strongly: a weak tag (W/"3") never matches, even the
+// current version's, and neither does a tag this API never gave; a header
+// with no tag that can match is a 412 at once.
+func ifMatch(c echo.Context) ([]int, error) {
+	h := strings.TrimSpace(strings.Join(c.Request().Header.Values("If-Match"), ","))
+	if h == "" {
 		return nil, nil
 	}
-	if strings.HasPrefix(h, "W/") {
+	var versions []int
+	weak := false
+	for _, tag := range entityTags(h) {
+		switch {
+		case tag == "*":
+			return nil, nil
+		case strings.HasPrefix(tag, "W/"):
+			weak = true
+		default:
+			if v, ok := versionOfTag(tag); ok && !slices.Contains(versions, v) {
+				versions = append(versions, v)
+			}
+		}
+	}
+	switch {
+	case len(versions) > maxIfMatchTags:
+		return nil, problem(http.StatusBadRequest, "bad-request", "Bad request",
+			"If-Match lists more than "+strconv.Itoa(maxIfMatchTags)+" entity tags; send the ETag you last read")
+	case len(versions) > 0:
+		return versions, nil
+	case weak:
 		return nil, problem(http.StatusPreconditionFailed, "precondition-failed", "The resource has changed",
 			`If-Match compares strongly: a weak tag (W/"…") never matches; send the ETag as this API returned it, such as "3"`)
 	}
-	// The tag of an English answer ("3-en", see etagOf) names the same
-	// version as the Vietnamese one's.
-	v, err := strconv.Atoi(strings.TrimSuffix(strings.Trim(h, `"`), "-"+models.LangEN))
-	if err != nil || !strings.HasPrefix(h, `"`) || !strings.HasSuffix(h, `"`) {
-		return nil, problem(http.StatusPreconditionFailed, "precondition-failed", "The resource has changed",
-			`If-Match must be an ETag returned by this API, such as "3"`)
+	return nil, problem(http.StatusPreconditionFailed, "precondition-failed", "The resource has changed",
+		`If-Match must be an ETag returned by this API, such as "3"`)
+}
+
+// maxIfMatchTags bounds the versions one If-Match may list: each is a
+// write attempt (matching).
+const maxIfMatchTags = 16
+
+// versionOfTag reads a strong tag this API gave ("3", or "3-en", the tag of
+// an English answer of the same version, see etagOf) as its version.
+func versionOfTag(tag string) (int, bool) {
+	if len(tag) < 2 || tag[0] != '"' || tag[len(tag)-1] != '"' {
+		return 0, false
 	}
-	return &v, nil
+	digits := strings.TrimSuffix(tag[1:len(tag)-1], "-"+models.LangEN)
+	if digits == "" || strings.TrimLeft(digits, "0123456789") != "" {
+		return 0, false
+	}
+	v, err := strconv.Atoi(digits)
+	return v, err == nil
+}
+
+// entityTags splits an If-Match or If-None-Match value into its members,
+// at the commas outside quotes (an entity tag may hold a comma).
+func entityTags(h string) []string {
+	var out []string
+	quoted, from := false, 0
+	for i := 0; i <= len(h); i++ {
+		if i < len(h) && h[i] == '"' {
+			quoted = !quoted
+		}
+		if i == len(h) || h[i] == ',' && !quoted {
+			if tag := strings.TrimSpace(h[from:i]); tag != "" {
+				out = append(out, tag)
+			}
+			from = i + 1
+		}
+	}
+	return out
+}
+
+// matching runs a conditional write with each version If-Match listed
+// until one is current: the write checks the version atomically, so a
+// stale one fails with ErrPrecondition having written nothing. No versions
+// (no If-Match, or "*") is one unconditional write.
+func matching(versions []int, write func(*int) error) error {
+	if len(versions) == 0 {
+		return write(nil)
+	}
+	var err error
+	for i := range versions {
+		if err = write(&versions[i]); !errors.Is(err, models.ErrPrecondition) {
+			return err
+		}
+	}
+	return err
 }
 
 func etag(version int) string { return `"` + strconv.Itoa(version) + `"` }
@@ -235,8 +307,8 @@ func notModifiedTag(c echo.Context, want string) bool {
 		return false
 	}
 	opaque := strings.TrimPrefix(want, "W/")
-	for _, tag := range strings.Split(inm, ",") {
-		if tag = strings.TrimSpace(tag); tag == "*" || strings.TrimPrefix(tag, "W/") == opaque {
+	for _, tag := range entityTags(inm) {
+		if tag == "*" || strings.TrimPrefix(tag, "W/") == opaque {
 			c.Response().Header().Set("ETag", want)
 			return true
 		}
