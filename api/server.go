@@ -197,6 +197,7 @@ func New(store *models.Store, cfg Config) *Server {
 		}))
 	}
 	e.Use(strictQuery)
+	e.Use(knownQuery)
 	e.Use(boundDatabaseWait)
 	e.Use(s.authenticate)
 	e.Use(s.limit)

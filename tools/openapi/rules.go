@@ -82,14 +82,13 @@ func completeOperation(path, method string, op obj, src *source) string {
 	}
 
 	params, _ := op["parameters"].([]any)
-	var hasBody, hasQuery, hasPathParam, hasIfMatch bool
+	var hasBody, hasPathParam, hasIfMatch bool
 	for _, pa := range params {
 		pm, _ := pa.(obj)
 		switch pm["in"] {
 		case "body", "formData":
 			hasBody = true
 		case "query":
-			hasQuery = true
 			delete(pm, "example")
 		case "path":
 			hasPathParam = true
@@ -136,9 +135,9 @@ func completeOperation(path, method string, op obj, src *source) string {
 			statuses = append(statuses, http.StatusRequestTimeout)
 		}
 	}
-	if hasQuery {
-		statuses = append(statuses, http.StatusUnprocessableEntity)
-	}
+	// Any operation refuses a query parameter it does not declare
+	// (api/knownquery.go), and checks those it declares.
+	statuses = append(statuses, http.StatusUnprocessableEntity)
 	if hasPathParam {
 		statuses = append(statuses, http.StatusNotFound)
 	}
