@@ -215,6 +215,13 @@ func (s *Server) Echo() *echo.Echo { return s.echo }
 // Start serves until ctx is cancelled, then shuts down gracefully: it stops
 // accepting connections and lets requests in flight finish for up to 20 s.
 func (s *Server) Start(ctx context.Context) error {
+	if s.echo.Listener == nil {
+		l, err := net.Listen("tcp", s.echo.Server.Addr)
+		if err != nil {
+			return err
+		}
+		s.echo.Listener = problemListener(l)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- s.echo.StartServer(s.echo.Server) }()
 	select {
