@@ -236,8 +236,9 @@ func printSummary(w io.Writer, sum *importer.Summary, report string) {
 	} else if !sum.Written {
 		verb = "nothing written from"
 	}
+	c := sum.Outcome()
 	fmt.Fprintf(w, "%s %d %s rows: %d created, %d updated, %d unchanged, %d invalid\n",
-		verb, sum.Rows, sum.Entity, sum.Created, sum.Updated, sum.Unchanged, sum.Invalid)
+		verb, sum.Rows, sum.Entity, c.Created, c.Updated, c.Unchanged, c.Invalid)
 	if sum.Replaced > 0 {
 		fmt.Fprintf(w, "replaced the %d rows the fleet held before\n", sum.Replaced)
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"camreg/importer"
 	"camreg/importer/importtest"
 )
 
@@ -35,5 +36,27 @@ func TestImportCommandLimits(t *testing.T) {
 	}
 	if _, err := run(t, "--db", db, "import", "models", csv, "--dry-run", "--max-rows", "lots"); err == nil {
 		t.Fatal("--max-rows lots was accepted")
+	}
+}
+
+// TestPrintSummaryCountsNothingWhenNothingWritten: "nothing written from 3
+// rows: 2 created" was the CLI's line for a file with an invalid row; a dry
+// run still counts what would be written.
+func TestPrintSummaryCountsNothingWhenNothingWritten(t *testing.T) {
+	sum := &importer.Summary{Entity: "models", Rows: 3, Counts: importer.Counts{Created: 2, Invalid: 1}}
+	for _, tc := range []struct {
+		dry, written bool
+		want         string
+	}{
+		{false, false, "nothing written from 3 models rows: 0 created, 0 updated, 0 unchanged, 1 invalid\n"},
+		{true, false, "dry run (nothing written) of 3 models rows: 2 created, 0 updated, 0 unchanged, 1 invalid\n"},
+		{false, true, "imported 3 models rows: 2 created, 0 updated, 0 unchanged, 1 invalid\n"},
+	} {
+		sum.DryRun, sum.Written = tc.dry, tc.written
+		var out strings.Builder
+		printSummary(&out, sum, "")
+		if out.String() != tc.want {
+			t.Errorf("%+v: %q", tc, out.String())
+		}
 	}
 }

@@ -440,7 +440,8 @@ func (s *Server) runImport(ctx context.Context, job *models.ImportJob, path stri
 	job.FinishedAt = &now
 	job.Status = models.JobSucceeded
 	if sum != nil {
-		job.RowsDone, job.Created, job.Updated, job.Unchanged, job.Invalid = sum.Rows, sum.Created, sum.Updated, sum.Unchanged, sum.Invalid
+		c := sum.Outcome()
+		job.RowsDone, job.Created, job.Updated, job.Unchanged, job.Invalid = sum.Rows, c.Created, c.Updated, c.Unchanged, c.Invalid
 		job.Format = sum.Format
 		if b, merr := json.Marshal(sum.Errors); merr == nil {
 			job.Report = string(b)

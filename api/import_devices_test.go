@@ -35,7 +35,8 @@ func TestImportDevicesEndpoint(t *testing.T) {
 			t.Fatalf("dry run: %+v %v", j, j.lines())
 		}
 		j = e.waitJob(w.opA, e.upload(w.opA, fields, "inv.csv", inv).want(http.StatusAccepted).Header().Get("Location"))
-		if j.Status != models.JobFailed || j.Invalid != 2 || e.eventCount() != before {
+		// Nothing written, nothing counted as created (it said "created": 1).
+		if j.Status != models.JobFailed || j.Invalid != 2 || j.Created+j.Updated+j.Unchanged != 0 || e.eventCount() != before {
 			t.Fatalf("all or nothing: %+v, %d events", j, e.eventCount()-before)
 		}
 		skip := map[string]string{"skip_invalid": "true"}
@@ -73,6 +74,37 @@ func TestImportDevicesEndpoint(t *testing.T) {
 		list := e.do(http.MethodGet, "/v1/fleets/"+w.fleetB+"/devices", e.admin, nil).want(http.StatusOK)
 		if strings.Contains(list.Body.String(), "zqxloc") || strings.Count(list.Body.String(), `"fleet_id"`) != 2 {
 			t.Fatalf("after replace: %s", list.Body.String())
+		}
+	})
+}
+
+// TestFailedImportsCountNothingWritten: an import that writes nothing,
+// as its file has an invalid row, counts no row created, updated or kept,
+// whatever entity and pass (two passes, one transaction); its dry run
+// still counts what would be written (the red team's pass of 2026-12-07
+// found "created": 1 beside "nothing was written").
+func TestFailedImportsCountNothingWritten(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *testEnv) {
+		e.fixture()
+		for _, tc := range []struct{ entity, file string }{
+			{"organizations", "name,kind,tax_code\nCông ty Mới,retailer,\nCông ty Sai,retailer,0100233489\n"},
+			{"models", "brand,model_number\nAcme,AC-100\nAcme,\n"},
+			{"certificates", "number,standard_code,certification_body,method,holder,issued_on,expires_on,models\n" +
+				"QCVN135-NEW-1,QCVN 135:2024/BTTTT,Quatest 1,5,0100233488,2025-03-01,2028-02-29,Hikvision DS-2CD1023G0E-I\n" +
+				"QCVN135-NEW-2,QCVN 135:2024/BTTTT,Quatest 1,5,0100233488,2025-03-01,2028-02-29,Nobrand X-1\n"},
+			{"models", "brand,model_number\nHikvision,DS-2CD1023G0E-I\nAcme,\n"}, // an unchanged row
+		} {
+			before := e.eventCount()
+			dry := e.waitJob(e.admin, e.upload(e.admin, map[string]string{"entity": tc.entity, "dry_run": "true"}, "f.csv", []byte(tc.file)).
+				want(http.StatusAccepted).Header().Get("Location"))
+			if dry.Status != models.JobSucceeded || dry.Created+dry.Unchanged != 1 || dry.Invalid != 1 {
+				t.Errorf("%s dry run: %+v", tc.entity, dry)
+			}
+			j := e.waitJob(e.admin, e.upload(e.admin, map[string]string{"entity": tc.entity}, "f.csv", []byte(tc.file)).
+				want(http.StatusAccepted).Header().Get("Location"))
+			if j.Status != models.JobFailed || j.Invalid != 1 || j.Rows != 2 || j.Created+j.Updated+j.Unchanged != 0 || e.eventCount() != before {
+				t.Errorf("%s: %+v, %d events", tc.entity, j, e.eventCount()-before)
+			}
 		}
 	})
 }

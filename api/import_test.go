@@ -58,6 +58,7 @@ type job struct {
 	Status    string `json:"status"`
 	Rows      int    `json:"rows"`
 	Created   int    `json:"created"`
+	Updated   int    `json:"updated"`
 	Unchanged int    `json:"unchanged"`
 	Invalid   int    `json:"invalid"`
 	Error     string `json:"error"`

@@ -131,6 +131,19 @@ type Summary struct {
 	Replaced int `json:"replaced,omitempty"`
 }
 
+// Outcome is the counts to report to whoever ran the import: a dry run's
+// say what would be written, and a run that wrote nothing (invalid rows
+// rolled back, or a failure) created, updated and kept nothing, whatever
+// its checking pass counted (the Summary's own counts); a failed devices
+// import answered "created": 1 beside "nothing was written" (the red
+// team's pass of 2026-12-07).
+func (s *Summary) Outcome() Counts {
+	if !s.DryRun && !s.Written {
+		return Counts{Invalid: s.Invalid}
+	}
+	return s.Counts
+}
+
 // RowError is one invalid row, with every reason.
 type RowError struct {
 	// Line is the row's position (see Summary.PosKind).
