@@ -25,7 +25,7 @@ func (d *Corpus) distractorsFor(c *Corpus) *Corpus {
 		keys[fold.Key(m.ModelNumber)] = true
 	}
 	for _, o := range c.Organizations {
-		names[fold.Text(o.Name)], taxes[o.TaxCode] = true, true
+		names[foldText(o.Name)], taxes[o.TaxCode] = true, true
 	}
 	for _, ct := range c.Certificates {
 		keys["cert:"+fold.Key(ct.Number)] = true
@@ -46,7 +46,7 @@ func (d *Corpus) distractorsFor(c *Corpus) *Corpus {
 		}
 	}
 	for _, o := range d.Organizations {
-		if !names[fold.Text(o.Name)] && !taxes[o.TaxCode] {
+		if !names[foldText(o.Name)] && !taxes[o.TaxCode] {
 			kept[o.ID] = true
 			o.ID = "x" + o.ID
 			out.Organizations = append(out.Organizations, o)
@@ -173,19 +173,19 @@ func widen(qs []RelevanceQuery, c, d *Corpus) []RelevanceQuery {
 			}
 		case q.Kind == "shop_name":
 			for _, o := range d.Organizations {
-				if fold.Text(o.Name) == fold.Text(q.Q) || nameInProvince(q, o) {
+				if foldText(o.Name) == foldText(q.Q) || nameInProvince(q, o) {
 					q.Want = append(q.Want, o.ID)
 				}
 			}
 		case q.Kind == "shop_name_typo":
 			for _, o := range d.Organizations {
-				if ShopTypoOf(q.Q, fold.Text(o.Name)) {
+				if ShopTypoOf(q.Q, foldText(o.Name)) {
 					q.Want = append(q.Want, o.ID)
 				}
 			}
 		case q.Kind == "address":
 			for _, o := range d.Organizations {
-				if strings.ReplaceAll(fold.Text(o.Address), ",", "") == q.Q {
+				if strings.ReplaceAll(foldText(o.Address), ",", "") == q.Q {
 					q.Want = append(q.Want, o.ID)
 				}
 			}
@@ -236,8 +236,8 @@ func widen(qs []RelevanceQuery, c, d *Corpus) []RelevanceQuery {
 		case q.Kind == "shop_name_province":
 			words := strings.Fields(q.Q)
 			for _, o := range d.Organizations {
-				name := fold.Text(o.Name)
-				if len(words) >= 2 && strings.Contains(" "+name+" ", " "+words[0]+" "+words[1]+" ") && strings.HasSuffix(q.Q, fold.Text(o.ProvinceName)) {
+				name := foldText(o.Name)
+				if len(words) >= 2 && strings.Contains(" "+name+" ", " "+words[0]+" "+words[1]+" ") && strings.HasSuffix(q.Q, foldText(o.ProvinceName)) {
 					q.Want = append(q.Want, o.ID)
 				}
 			}
@@ -257,14 +257,14 @@ func nameInProvince(q RelevanceQuery, o CorpusOrganization) bool {
 	if q.Kind != "shop_name" && q.Kind != "shop_name_written" && q.Kind != "shop_name_core" {
 		return false
 	}
-	ws := strings.Fields(fold.Text(q.Q))
+	ws := strings.Fields(foldText(q.Q))
 	code, from, to, ok := search.ProvinceWords(ws)
 	if !ok || to != len(ws) || from == 0 || o.ProvinceCode != code {
 		return false
 	}
 	name := strings.Join(ws[:from], " ")
 	if q.Kind == "shop_name_core" {
-		return strings.Contains(" "+fold.Text(o.Name)+" ", " "+name+" ")
+		return strings.Contains(" "+foldText(o.Name)+" ", " "+name+" ")
 	}
-	return fold.Text(o.Name) == name
+	return foldText(o.Name) == name
 }

@@ -3,6 +3,7 @@ package searchtest
 import (
 	"slices"
 	"strings"
+	"sync"
 
 	"camreg/fold"
 	"camreg/search"
@@ -31,9 +32,28 @@ func IsFieldOrgKind(kind string) bool {
 var addressNoise = map[string]bool{"so": true, "duong": true, "d": true, "p": true, "phuong": true, "x": true, "xa": true}
 
 // placeWords is text's folded words less addressNoise, and the code of
-// the province its last words name ("" if none).
+// the province its last words name ("" if none), remembered (widen asks
+// it of every distractor's address for every query); ws is shared, not
+// to be changed.
 func placeWords(text string) (ws []string, province string) {
-	for _, w := range strings.FieldsFunc(fold.Text(text), func(r rune) bool {
+	if v, ok := placeMemo.Load(text); ok {
+		p := v.(places)
+		return p.ws, p.province
+	}
+	ws, province = readPlaces(text)
+	placeMemo.Store(text, places{ws, province})
+	return ws, province
+}
+
+type places struct {
+	ws       []string
+	province string
+}
+
+var placeMemo sync.Map
+
+func readPlaces(text string) (ws []string, province string) {
+	for _, w := range strings.FieldsFunc(foldText(text), func(r rune) bool {
 		return (r < 'a' || r > 'z') && (r < '0' || r > '9')
 	}) {
 		if !addressNoise[w] {
@@ -71,7 +91,7 @@ func FieldAnswers(kind, q string, o CorpusOrganization) bool {
 	case "shop_abbrev":
 		// A trade's abbreviation, the shop's name, and perhaps its
 		// province.
-		ws := strings.Fields(fold.Text(q))
+		ws := strings.Fields(foldText(q))
 		if len(ws) < 2 {
 			return false
 		}
@@ -79,7 +99,7 @@ func FieldAnswers(kind, q string, o CorpusOrganization) bool {
 		if code, from, to, ok := search.ProvinceWords(ws[1:]); ok && to == len(ws)-1 && from > 0 && code == o.ProvinceCode {
 			cores = append(cores, strings.Join(ws[1:1+from], " "))
 		}
-		name := fold.Text(o.Name)
+		name := foldText(o.Name)
 		for _, t := range shopAbbrevs[ws[0]] {
 			for _, core := range cores {
 				if strings.HasPrefix(name, t+" ") && strings.Contains(" "+name+" ", " "+core+" ") {
@@ -89,11 +109,11 @@ func FieldAnswers(kind, q string, o CorpusOrganization) bool {
 		}
 		return false
 	case "shop_ward":
-		ws := strings.Fields(fold.Text(q))
+		ws := strings.Fields(foldText(q))
 		aw, _ := placeWords(o.Address)
 		for i := 1; i < len(ws); i++ {
 			core, ward := strings.Join(ws[:i], " "), slices.DeleteFunc(slices.Clone(ws[i:]), func(w string) bool { return addressNoise[w] })
-			if strings.Contains(" "+fold.Text(o.Name)+" ", " "+core+" ") && len(ward) > 0 && len(aw) >= len(ward) && slices.Equal(aw[len(aw)-len(ward):], ward) {
+			if strings.Contains(" "+foldText(o.Name)+" ", " "+core+" ") && len(ward) > 0 && len(aw) >= len(ward) && slices.Equal(aw[len(aw)-len(ward):], ward) {
 				return true
 			}
 		}

@@ -2,6 +2,7 @@ package searchtest
 
 import (
 	"strings"
+	"sync"
 
 	"camreg/fold"
 )
@@ -14,9 +15,29 @@ import (
 // heldoutWords is s's folded words of letters and digits, joined by a
 // space: what a trader's name or address is compared by.
 func heldoutWords(s string) string {
-	return strings.Join(strings.FieldsFunc(fold.Text(s), func(r rune) bool {
-		return (r < 'a' || r > 'z') && (r < '0' || r > '9')
-	}), " ")
+	return memo(&heldoutMemo, s, func(s string) string {
+		return strings.Join(strings.FieldsFunc(foldText(s), func(r rune) bool {
+			return (r < 'a' || r > 'z') && (r < '0' || r > '9')
+		}), " ")
+	})
+}
+
+// foldText is fold.Text, remembered: widen compares every query with
+// every distractor (200,000 organizations of a national registry), and
+// folding their names and addresses again for each query was nearly all
+// of its time.
+func foldText(s string) string { return memo(&foldMemo, s, fold.Text) }
+
+var foldMemo, heldoutMemo sync.Map
+
+// memo is f(s), remembered in m.
+func memo(m *sync.Map, s string, f func(string) string) string {
+	if v, ok := m.Load(s); ok {
+		return v.(string)
+	}
+	v := f(s)
+	m.Store(s, v)
+	return v
 }
 
 // HeldoutAnswers says whether organization o answers q, made from

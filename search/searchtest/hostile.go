@@ -18,7 +18,7 @@ var shopTrades = []string{"cong ty tnhh thiet bi an ninh", "cong ty co phan cong
 // CoreName is a shop's folded name without the trade it starts with, or
 // "" when that leaves fewer than two words.
 func CoreName(name string) string {
-	n := fold.Text(name)
+	n := foldText(name)
 	for _, t := range shopTrades {
 		if rest, ok := strings.CutPrefix(n, t+" "); ok {
 			if len(strings.Fields(rest)) < 2 {
@@ -34,15 +34,15 @@ func CoreName(name string) string {
 func Answers(kind, q string, o CorpusOrganization) bool {
 	switch kind {
 	case "shop_name_written":
-		return fold.Text(o.Name) == fold.Text(q)
+		return foldText(o.Name) == foldText(q)
 	case "shop_name_core":
-		return strings.Contains(" "+fold.Text(o.Name)+" ", " "+q+" ")
+		return strings.Contains(" "+foldText(o.Name)+" ", " "+q+" ")
 	case "shop_name_cty":
-		return fold.Text(o.Name) == "cong ty "+strings.TrimPrefix(q, "cty ")
+		return foldText(o.Name) == "cong ty "+strings.TrimPrefix(q, "cty ")
 	case "tax_code_written":
 		return o.TaxCode != "" && fold.Key(strings.TrimPrefix(strings.TrimPrefix(q, "MST"), "mst")) == o.TaxCode
 	case "address_written":
-		return fold.Text(o.Address+", "+o.ProvinceName) == fold.Text(q)
+		return foldText(o.Address+", "+o.ProvinceName) == foldText(q)
 	}
 	return false
 }

@@ -54,7 +54,7 @@ func TelexStrip(w string) string {
 // telexWords is q's folded words, each with TelexStrip applied to the
 // words with a letter (a shop's number stays).
 func telexWords(q string) []string {
-	ws := strings.Fields(fold.Text(q))
+	ws := strings.Fields(foldText(q))
 	for i, w := range ws {
 		if strings.IndexFunc(w, func(r rune) bool { return r >= 'a' && r <= 'z' }) >= 0 {
 			ws[i] = TelexStrip(w)
@@ -73,7 +73,7 @@ func WithoutDistrict(q string) string {
 	parts := strings.Split(q, ",")
 	kept := parts[:0:0]
 	for _, p := range parts {
-		f := strings.TrimSpace(fold.Text(p))
+		f := strings.TrimSpace(foldText(p))
 		drop := false
 		for _, pre := range districtPrefixes {
 			drop = drop || strings.HasPrefix(f, pre)
@@ -94,7 +94,7 @@ func TaxDistance1(a, b string) bool {
 // RedAnswers says whether organization o answers query q of a red team
 // kind.
 func RedAnswers(kind, q string, o CorpusOrganization) bool {
-	name := fold.Text(o.Name)
+	name := foldText(o.Name)
 	switch kind {
 	case "shop_telex":
 		// The name's words typed with Telex or VNI keys left in.
@@ -105,7 +105,7 @@ func RedAnswers(kind, q string, o CorpusOrganization) bool {
 		return len(k) >= 6 && strings.Contains(strings.ReplaceAll(name, " ", ""), k)
 	case "shop_old_province":
 		// A name and the province it was in before the 2025 mergers.
-		ws := strings.Fields(fold.Text(q))
+		ws := strings.Fields(foldText(q))
 		for n := min(4, len(ws)-1); n >= 1; n-- {
 			p := models.LookupProvince(strings.Join(ws[len(ws)-n:], " "))
 			if p != nil && p.Code == o.ProvinceCode && strings.Contains(" "+name+" ", " "+strings.Join(ws[:len(ws)-n], " ")+" ") {
