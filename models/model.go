@@ -66,6 +66,7 @@ func (in ModelInput) apply(m *Model, create bool) *ValidationError {
 		m.BrandKey = fold.Key(m.Brand)
 		v.Check(m.Brand == "" || m.BrandKey != "", "brand", "must contain letters or digits")
 		v.oneScript("brand", m.Brand)
+		v.letterSigns("brand", m.Brand)
 	}
 	if in.ModelNumber != nil || create {
 		m.ModelNumber = v.text("model_number", in.ModelNumber, true, 100)
@@ -73,6 +74,7 @@ func (in ModelInput) apply(m *Model, create bool) *ValidationError {
 		m.LooseKey = fold.LooseKey(m.ModelNumber)
 		v.Check(m.ModelNumber == "" || m.ModelKey != "", "model_number", "must contain letters or digits")
 		v.oneScript("model_number", m.ModelNumber)
+		v.letterSigns("model_number", m.ModelNumber)
 	}
 	if in.Name != nil {
 		m.Name = v.text("name", in.Name, false, 300)
@@ -163,6 +165,9 @@ func (s *Store) newModel(tx *gorm.DB, actor Actor, in ModelInput) (*Model, error
 	m := &Model{Record: s.newRecord()}
 	v := in.apply(m, true)
 	s.checkOrgRef(tx, v, "registrant_org_id", m.RegistrantOrgID)
+	if err := lookalikeBrand(tx, v, m); err != nil {
+		return nil, err
+	}
 	return m, v.Err()
 }
 
@@ -256,6 +261,11 @@ func (s *Store) changeModel(tx *gorm.DB, actor Actor, m *Model, in ModelInput, i
 	}
 	if in.RegistrantOrgID != nil {
 		s.checkOrgRef(tx, v, "registrant_org_id", m.RegistrantOrgID)
+	}
+	if m.BrandKey != before.BrandKey || m.LooseKey != before.LooseKey {
+		if err := lookalikeBrand(tx, v, m); err != nil {
+			return Model{}, err
+		}
 	}
 	return before, v.Err()
 }

@@ -10,6 +10,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"camreg/fold"
 )
 
@@ -165,6 +167,24 @@ func (v *ValidationError) province(field string, p *string, required bool) *Prov
 func (v *ValidationError) oneScript(field, s string) {
 	if sc := fold.Scripts(s); len(sc) > 1 {
 		v.Add(field, "mixes letters of the %s scripts; write it in one script", strings.Join(sc, " and "))
+	}
+}
+
+// letterSigns refuses, in an identifier, a sign that compatibility folding
+// spells as letters (™ as "TM", ℠ as "SM", № as "No", ㎜ as "mm"): a brand
+// "Hikvision™" was keyed "hikvisiontm", a brand of its own beside
+// Hikvision, so a decoy registered under it shadowed the real model's
+// verdict (the red team's pass of 2026-12-07). ® and ©, which fold to no
+// letter, are dropped from the key as punctuation already.
+func (v *ValidationError) letterSigns(field, s string) {
+	for _, r := range s {
+		if r < 0x80 || !unicode.IsSymbol(r) {
+			continue
+		}
+		if strings.ContainsFunc(norm.NFKC.String(string(r)), func(c rune) bool { return c < 0x80 && unicode.IsLetter(c) }) {
+			v.Add(field, "holds the sign %q, which reads as letters; leave it out", string(r))
+			return
+		}
 	}
 }
 
