@@ -73,13 +73,20 @@ func (a *verifyAnswers) keep(head int64, key string) bool {
 
 // get returns the answer kept for key at head.
 func (a *verifyAnswers) get(head int64, key string) ([]byte, bool) {
+	b, at, ok := a.latest(key)
+	return b, ok && at == head
+}
+
+// latest returns the answer kept for key and the head it was kept at: an
+// answer to a verify that reads the same head.
+func (a *verifyAnswers) latest(key string) ([]byte, int64, bool) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if head != a.head || a.m == nil {
-		return nil, false
+	if a.m == nil {
+		return nil, 0, false
 	}
 	b, ok := a.m[key]
-	return b, ok
+	return b, a.head, ok
 }
 
 // put keeps an answer given at head. A later head drops every answer of

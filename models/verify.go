@@ -244,6 +244,12 @@ func verifyAll(r reader, qs []parsedQuery) ([]Verification, error) {
 		r.snap.mu.RLock()
 		defer r.snap.mu.RUnlock()
 	}
+	return verifyLocked(r, qs)
+}
+
+// verifyLocked is verifyAll with the snapshot's read lock held, if the
+// reader has a snapshot.
+func verifyLocked(r reader, qs []parsedQuery) ([]Verification, error) {
 	ms, rows, err := matchModels(r, qs)
 	if err != nil {
 		return nil, err

@@ -32,6 +32,9 @@ type headReads struct {
 	version *dataVersion
 	// pg reads the head on PostgreSQL (verify_head_pg.go); nil on SQLite.
 	pg *pgHead
+	// reading is set while a goroutine runs the reads begin queues
+	// (readLoop).
+	reading bool
 }
 
 type headRead struct {
@@ -42,6 +45,9 @@ type headRead struct {
 
 // read returns a head read after the call began.
 func (h *headReads) read(r reader) (int64, error) {
+	if h.pg != nil {
+		return h.begin(r).wait(r.ctx)
+	}
 	ctx := r.ctx
 	h.mu.Lock()
 	if b := h.next; b != nil {

@@ -1,6 +1,8 @@
 package models_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -97,4 +99,103 @@ func TestVerifySeesAnotherProcessesWrites(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestVerifyAheadSeesWrites: a verify begun after another store committed
+// a model (the snapshot, built before, does not hold it yet) answers with
+// it, though on PostgreSQL it works out an answer on the stale snapshot
+// while the head is read; and with nothing written in between, its answer
+// is ViewVerify's, at the same head.
+func TestVerifyAheadSeesWrites(t *testing.T) {
+	for _, b := range testdb.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			ctx := t.Context()
+			dsn := b.DSN(t)
+			serve, err := models.Open(dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer serve.Close()
+			if _, err := migrations.Up(ctx, serve.DB(), string(serve.Dialect())); err != nil {
+				t.Fatal(err)
+			}
+			other, err := models.Open(dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer other.Close()
+			org := mustCreateTrader(t, other, "Công ty trước")
+			if err := serve.WarmVerify(ctx); err != nil {
+				t.Fatal(err)
+			}
+			for i := range 20 {
+				number := fmt.Sprintf("AHEAD-%03d", i)
+				if _, err := other.CreateModel(ctx, admin, models.ModelInput{Brand: ptr("Trước"), ModelNumber: ptr(number),
+					RegistrantOrgID: &org.ID, Status: ptr(models.ModelVerified)}); err != nil {
+					t.Fatal(err)
+				}
+				ahead, err := serve.BeginVerify(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				v, err := ahead.Verify(models.VerifyQuery{Model: number})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if v.Match != models.MatchExact || v.Model == nil || v.Model.ModelNumber != number {
+					t.Fatalf("%s committed by another store, then verified ahead as %s", number, v.Match)
+				}
+				// Nothing written since: the same answer and head as ViewVerify's.
+				ahead, err = serve.BeginVerify(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				again, err := ahead.Verify(models.VerifyQuery{Model: number})
+				if err != nil {
+					t.Fatal(err)
+				}
+				head, err := ahead.Head()
+				if err != nil {
+					t.Fatal(err)
+				}
+				view, err := serve.ViewVerify(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want, err := view.Verify(models.VerifyQuery{Model: number})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if head != view.Head() || again.Verdict != want.Verdict || again.Match != want.Match || again.Model.ID != want.Model.ID {
+					t.Fatalf("%s: ahead %s/%s at %d, ViewVerify %s/%s at %d", number, again.Match, again.Verdict, head, want.Match, want.Verdict, view.Head())
+				}
+			}
+		})
+	}
+}
+
+// TestVerifyAheadCancelled: a verify whose context ends while its head is
+// read gets its context's error; the read it shared still answers the
+// others.
+func TestVerifyAheadCancelled(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *models.Store) {
+		cancelled, cancel := context.WithCancel(t.Context())
+		cancel()
+		gone, err := st.BeginVerify(cancelled)
+		if err == nil {
+			if _, err = gone.Verify(models.VerifyQuery{Model: "GONE-1"}); err == nil {
+				t.Fatal("a cancelled verify answered")
+			}
+		}
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("a cancelled verify: %v, want context.Canceled", err)
+		}
+		ahead, err := st.BeginVerify(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v, err := ahead.Verify(models.VerifyQuery{Model: "GONE-1"}); err != nil || v.Match != models.MatchNone {
+			t.Fatalf("after a cancelled verify: %v %v", v, err)
+		}
+	})
 }
