@@ -65,20 +65,7 @@ func TestVerifySeesAnotherProcessesWrites(t *testing.T) {
 	for _, b := range testdb.Backends(t) {
 		t.Run(b.Name, func(t *testing.T) {
 			ctx := t.Context()
-			dsn := b.DSN(t)
-			serve, err := models.Open(dsn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer serve.Close()
-			if _, err := migrations.Up(ctx, serve.DB(), string(serve.Dialect())); err != nil {
-				t.Fatal(err)
-			}
-			other, err := models.Open(dsn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer other.Close()
+			serve, other := twoStores(t, b)
 			org := mustCreateTrader(t, other, "Công ty bên cạnh")
 			for i := range 30 {
 				number := fmt.Sprintf("OTHER-%03d", i)
@@ -110,20 +97,7 @@ func TestVerifyAheadSeesWrites(t *testing.T) {
 	for _, b := range testdb.Backends(t) {
 		t.Run(b.Name, func(t *testing.T) {
 			ctx := t.Context()
-			dsn := b.DSN(t)
-			serve, err := models.Open(dsn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer serve.Close()
-			if _, err := migrations.Up(ctx, serve.DB(), string(serve.Dialect())); err != nil {
-				t.Fatal(err)
-			}
-			other, err := models.Open(dsn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer other.Close()
+			serve, other := twoStores(t, b)
 			org := mustCreateTrader(t, other, "Công ty trước")
 			if err := serve.WarmVerify(ctx); err != nil {
 				t.Fatal(err)
@@ -134,30 +108,12 @@ func TestVerifyAheadSeesWrites(t *testing.T) {
 					RegistrantOrgID: &org.ID, Status: ptr(models.ModelVerified)}); err != nil {
 					t.Fatal(err)
 				}
-				ahead, err := serve.BeginVerify(ctx)
-				if err != nil {
-					t.Fatal(err)
-				}
-				v, err := ahead.Verify(models.VerifyQuery{Model: number})
-				if err != nil {
-					t.Fatal(err)
-				}
+				v, _ := verifyAhead(t, serve, number)
 				if v.Match != models.MatchExact || v.Model == nil || v.Model.ModelNumber != number {
 					t.Fatalf("%s committed by another store, then verified ahead as %s", number, v.Match)
 				}
 				// Nothing written since: the same answer and head as ViewVerify's.
-				ahead, err = serve.BeginVerify(ctx)
-				if err != nil {
-					t.Fatal(err)
-				}
-				again, err := ahead.Verify(models.VerifyQuery{Model: number})
-				if err != nil {
-					t.Fatal(err)
-				}
-				head, err := ahead.Head()
-				if err != nil {
-					t.Fatal(err)
-				}
+				again, head := verifyAhead(t, serve, number)
 				view, err := serve.ViewVerify(ctx)
 				if err != nil {
 					t.Fatal(err)
@@ -198,4 +154,43 @@ func TestVerifyAheadCancelled(t *testing.T) {
 			t.Fatalf("after a cancelled verify: %v %v", v, err)
 		}
 	})
+}
+
+// twoStores opens two stores on one fresh database of b, as `serve` and a
+// `camreg import` beside it; both are closed when t ends.
+func twoStores(t *testing.T, b testdb.Backend) (serve, other *models.Store) {
+	t.Helper()
+	dsn := b.DSN(t)
+	serve, err := models.Open(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { serve.Close() })
+	if _, err := migrations.Up(t.Context(), serve.DB(), string(serve.Dialect())); err != nil {
+		t.Fatal(err)
+	}
+	if other, err = models.Open(dsn); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { other.Close() })
+	return serve, other
+}
+
+// verifyAhead verifies number through BeginVerify, and returns the answer
+// and the head it was given at.
+func verifyAhead(t *testing.T, st *models.Store, number string) (*models.Verification, int64) {
+	t.Helper()
+	ahead, err := st.BeginVerify(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := ahead.Verify(models.VerifyQuery{Model: number})
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, err := ahead.Head()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v, head
 }
