@@ -192,7 +192,7 @@ func (k *KindRecall) At3() float64 { return float64(k.Hit3) / float64(k.Queries)
 // (typos, name and province).
 func LoadQueries() ([]RelevanceQuery, error) {
 	var all []RelevanceQuery
-	for _, name := range []string{"queries.json", "typos.json", "shops.json", "hostile.json", "field.json", "redteam.json", "heldout2.json"} {
+	for _, name := range []string{"queries.json", "typos.json", "shops.json", "hostile.json", "field.json", "redteam.json", "heldout2.json", "heldout3.json"} {
 		b, err := os.ReadFile(filepath.Join(TestdataDir(), name))
 		if err != nil {
 			return nil, err
