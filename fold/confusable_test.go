@@ -80,3 +80,19 @@ func TestNumberKeyLookalikes(t *testing.T) {
 		t.Error("punctuation no longer tells numbers apart")
 	}
 }
+
+// Text folds lookalike letters of other scripts as Key does, word by word
+// and in mixed words, so a name pasted with them reads as its own words.
+func TestTextLookalikes(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"Сửa hàng Вình Мinh", "cua hang binh minh"}, // Cyrillic С, В, М
+		{"Нộ kinh doаnh Hồng Нà", "ho kinh doanh hong ha"},
+		{"Сао", "cao"},           // a word wholly of lookalikes
+		{"Điện máу", "dien may"}, // Cyrillic у
+		{"Công ty Điện Quang", "cong ty dien quang"},
+	} {
+		if got := Text(c.in); got != c.want {
+			t.Errorf("Text(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

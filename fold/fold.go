@@ -123,9 +123,30 @@ func latinText(s string) (string, bool) {
 	return strings.TrimSuffix(b.String(), " "), true
 }
 
-// slowText is Text through the Unicode pipeline.
+// slowText is Text through the Unicode pipeline. A letter of another
+// script that looks like a Latin one is folded as that letter, as Key keys
+// it: a trader's name pasted from a listing with a Cyrillic С or Н in it
+// ("Сửa hàng Вình Мinh") reads as the name, not as other words (bleve folds
+// each token alone, so a word wholly of lookalikes, "Сао", must fold too).
 func slowText(s string) string {
-	return strings.Join(strings.Fields(foldCore(s)), " ")
+	return strings.Join(strings.Fields(foldCore(scriptLookalikes(s))), " ")
+}
+
+// scriptLookalikes replaces every letter of a script other than Latin
+// (Greek, Cyrillic, …; not below U+0370, where latinText folds alone) by
+// its confusable skeleton, leaving the rest as it is.
+func scriptLookalikes(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for i, r := range s {
+		if r >= 0x0370 && unicode.IsLetter(r) && !unicode.Is(unicode.Latin, r) {
+			b.WriteString(confusables.Skeleton(string(r)))
+			continue
+		}
+		_, n := utf8.DecodeRuneInString(s[i:])
+		b.WriteString(s[i : i+n])
+	}
+	return b.String()
 }
 
 // foldCore lowers s, maps đ and removes combining marks.
