@@ -27,13 +27,8 @@ func Rewrite(text string) string {
 	}
 	folded := fold.Text(text)
 	ws := textWords(folded)
-	if len(ws) > 0 && len(ws[0]) > 3 && strings.HasPrefix(ws[0], "mst") && allDigits(append([]string{ws[0][3:]}, ws[1:]...)) {
-		return strings.Join(append([]string{ws[0][3:]}, ws[1:]...), "") // "MST0101234567", the label glued
-	}
-	for _, label := range [][]string{{"mst"}, {"ma", "so", "thue"}} {
-		if len(ws) > len(label) && equalWords(ws[:len(label)], label) && allDigits(ws[len(label):]) {
-			return strings.Join(ws[len(label):], "")
-		}
+	if code, ok := taxCode(ws); ok {
+		return code
 	}
 	address := len(ws) >= 3 && (houseNumber(ws[0]) || ws[0] == "so" && houseNumber(ws[1])) && lettered(ws) >= 2
 	if !address {
@@ -59,6 +54,22 @@ func Rewrite(text string) string {
 			out, changed = append(out, "co", "phan"), true
 		case i == 0 && !model && tradeAbbrevs[w] != nil && next != "" && lettered([]string{next}) == 1:
 			out, changed = append(out, tradeAbbrevs[w]...), true
+		case i == 0 && !model && initialTraded(w, next):
+			// "C.ty", "C.hàng", "T.Tâm", "TTâm", "hộ KD": the trade's
+			// first word cut to its initial.
+			t, n := initialTrade(w, next)
+			out, i, changed = append(out, t...), i+n-1, true
+		case i == 0 && !model && len(w) == 1 && dottedTrade(ws) != nil:
+			// "H.K.D", "D.N.T.N": the abbreviation with its dots.
+			t := dottedTrade(ws)
+			out, i, changed = append(out, tradeAbbrevs[t[0]]...), i+len(t[0])-1, true
+		case !model && w == "mtv" && prev == "tnhh":
+			// "CTY TNHH MTV" (một thành viên): the paperwork's, which
+			// the registry's names mostly leave out.
+			changed = true
+		case !model && w == "ng" && next != "" && lettered([]string{next}) == 1:
+			// "Ng. Huệ": Nguyễn cut short, in a street's or a shop's name.
+			out, changed = append(out, "nguyen"), true
 		case !model && gluedTrades[w] != nil:
 			out, changed = append(out, gluedTrades[w]...), true
 		case i == 1 && !model && slippedTrade(prev, w) != "":
@@ -86,6 +97,38 @@ func Rewrite(text string) string {
 		return text
 	}
 	return strings.Join(out, " ")
+}
+
+// taxLabels are the labels written before a tax code: the mã số thuế, and
+// the mã số doanh nghiệp, the same number since 2015.
+var taxLabels = [][]string{{"mst"}, {"msdn"}, {"ma", "so", "thue"}, {"ma", "so", "doanh", "nghiep"}, {"ma", "so", "dn"}}
+
+// taxCode is the tax code ws, a query's words, write: its digits behind a
+// label (glued to it or not: "MST0101234567", "MSDN: 0101234567"), or
+// followed by words saying it is a branch's ("0101234567-001 (chi
+// nhánh)", "CN"), joined.
+func taxCode(ws []string) (string, bool) {
+	n := len(ws)
+	branch := false
+	switch {
+	case n >= 3 && ws[n-2] == "chi" && ws[n-1] == "nhanh":
+		ws, branch = ws[:n-2], true
+	case n >= 2 && ws[n-1] == "cn":
+		ws, branch = ws[:n-1], true
+	}
+	if branch && allDigits(ws) {
+		return strings.Join(ws, ""), true
+	}
+	for _, label := range taxLabels {
+		if len(ws) > 0 && len(label) == 1 && len(ws[0]) > len(label[0]) && strings.HasPrefix(ws[0], label[0]) &&
+			allDigits(append([]string{ws[0][len(label[0]):]}, ws[1:]...)) {
+			return strings.Join(append([]string{ws[0][len(label[0]):]}, ws[1:]...), ""), true // the label glued
+		}
+		if len(ws) > len(label) && equalWords(ws[:len(label)], label) && allDigits(ws[len(label):]) {
+			return strings.Join(ws[len(label):], ""), true
+		}
+	}
+	return "", false
 }
 
 // districtPrefixes start the part of an address that names its district
@@ -117,14 +160,15 @@ func withoutDistrict(text string) (string, bool) {
 
 // modelTokens is folded's white-space separated tokens less what a
 // listing prints beside a model number (a lens "2.8mm", "4 mm", "(4mm)",
-// "-2.8MM"; a resolution "4MP", "1080p"; "camera", "IP", "wifi",
-// "chính hãng"), when that leaves a model number and takes something. A
+// "-2.8MM"; a resolution "4MP", "1080p"; "camera", "cam", "IP", "wifi",
+// "chính hãng"; "giá" in front), when that leaves a model number and takes something. A
 // resolution joined to a model number by a dash is the model number's
 // ("YC-2830-5MP"), and the tokens keep their dashes, so that the result
 // rewrites to itself.
 func modelTokens(folded string) ([]string, bool) {
 	if !strings.Contains(folded, "mm") && !strings.Contains(folded, "mp") && !strings.Contains(folded, "0p") &&
-		!strings.Contains(folded, "camera") && !strings.Contains(folded, "ip") && !strings.Contains(folded, "wifi") &&
+		!strings.Contains(folded, "cam") && !strings.Contains(folded, "ip") && !strings.Contains(folded, "wifi") &&
+		!strings.HasPrefix(folded, "gia ") &&
 		!strings.Contains(folded, "chinh") {
 		return nil, false // most queries: nothing to take
 	}
@@ -134,7 +178,8 @@ func modelTokens(folded string) ([]string, bool) {
 	for i := 0; i < len(toks); i++ {
 		t := strings.Trim(toks[i], "(),;")
 		switch {
-		case productWords[t]:
+		case productWords[t], i == 0 && t == "gia" && i+1 < len(toks) && modelWord([]string{toks[i+1]}):
+			// "giá" (price) leads an inspector's note of a model.
 			changed = true
 		case t == "chinh" && i+1 < len(toks) && toks[i+1] == "hang":
 			i, changed = i+1, true
@@ -153,7 +198,7 @@ func modelTokens(folded string) ([]string, bool) {
 			}
 		}
 	}
-	if !changed || !modelWord(textWords(strings.Join(kept, " "))) {
+	if !changed || !modelWord(kept) && !modelWord(textWords(strings.Join(kept, " "))) {
 		return nil, false
 	}
 	return kept, true
@@ -171,12 +216,49 @@ var (
 
 // productWords are the words, beside a model number, that say what the
 // product is rather than which: every model is a camera.
-var productWords = map[string]bool{"camera": true, "ip": true, "wifi": true}
+var productWords = map[string]bool{"camera": true, "cam": true, "ip": true, "wifi": true}
 
 // tradeAbbrevs are the trades people abbreviate at the start of a shop's
 // name.
 var tradeAbbrevs = map[string][]string{
 	"ch": {"cua", "hang"}, "tt": {"trung", "tam"}, "hkd": {"ho", "kinh", "doanh"}, "dntn": {"doanh", "nghiep", "tu", "nhan"},
+	"ctcp": {"cong", "ty", "co", "phan"},
+}
+
+// initialTrade is the trade w, a query's first word, and next write with
+// the trade's first word cut to its initial ("c" "ty", "t" "tam", "ttam"),
+// or "hộ KD", and how many of the two words write it; nil if none.
+func initialTrade(w, next string) ([]string, int) {
+	if w == "ho" && next == "kd" {
+		return tradeAbbrevs["hkd"], 2
+	}
+	for _, p := range tradePairs {
+		switch {
+		case len(w) == 1 && w[0] == p[0][0] && next == p[1]:
+			return []string{p[0], p[1]}, 2
+		case w == p[0][:1]+p[1] && !Syllable(w):
+			return []string{p[0], p[1]}, 1
+		}
+	}
+	return nil, 0
+}
+
+func initialTraded(w, next string) bool { t, _ := initialTrade(w, next); return t != nil }
+
+// dottedTrade is, for words starting with single letters ("h" "k" "d"),
+// the abbreviation of a trade they spell, as a one-element slice, or nil.
+func dottedTrade(ws []string) []string {
+	var b strings.Builder
+	for _, w := range ws {
+		if len(w) != 1 {
+			break
+		}
+		b.WriteString(w)
+		if t := b.String(); len(t) >= 2 && tradeAbbrevs[t] != nil {
+			return []string{t}
+		}
+	}
+	return nil
 }
 
 // gluedTrades are the words of a trade typed without their space

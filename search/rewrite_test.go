@@ -53,6 +53,32 @@ func TestRewrite(t *testing.T) {
 		"Côngty TNHH An ninh Hưng Thịnh": "cong ty tnhh an ninh hung thinh",
 		"Cửa hàg Kim Ngân 12":            "cua hang kim ngan 12",
 		"cua han sao mai":                "cua han sao mai",
+		// The mã số doanh nghiệp is the tax code; a branch's suffix with
+		// "chi nhánh" after it.
+		"MSDN 1243672527":                "1243672527",
+		"Mã số doanh nghiệp: 1243672527": "1243672527",
+		"msdn1243672527":                 "1243672527",
+		"1415575409-004 (chi nhánh)":     "1415575409004",
+		"MST 1415575409-004 CN":          "1415575409004",
+		"Camera chi nhánh":               "Camera chi nhánh",
+		// A trade's first word cut to its initial, the abbreviation with
+		// dots, "MTV" after "TNHH", "Ng." for Nguyễn.
+		"C.ty CP Công nghệ Việt Tiến": "cong ty co phan cong nghe viet tien",
+		"C.hàng Điện tử An Khang":     "cua hang dien tu an khang",
+		"T.Tâm Camera Đức Thịnh":      "trung tam camera duc thinh",
+		"TTâm Camera Đức Thịnh":       "trung tam camera duc thinh",
+		"hộ KD Trường Sơn":            "ho kinh doanh truong son",
+		"H.K.D Trường Sơn":            "ho kinh doanh truong son",
+		"CTCP Công nghệ Ngọc Lan":     "cong ty co phan cong nghe ngoc lan",
+		"CTY TNHH MTV Hưng Thịnh":     "cong ty tnhh hung thinh",
+		"295 Ng. Huệ - P. Đống Đa":    "295 nguyen hue dong da",
+		"chang trai camera":           "chang trai camera",
+		"T 1000":                      "T 1000",
+		// "giá" and "cam" beside a model number.
+		"gia qnv-9477":        "qnv-9477",
+		"camera QNV-9477":     "qnv-9477",
+		"cam KX-C4213SN wifi": "kx-c4213sn",
+		"gia lai camera":      "gia lai camera",
 	} {
 		if got := Rewrite(in); got != want {
 			t.Errorf("Rewrite(%q) = %q, want %q", in, got, want)
