@@ -202,6 +202,40 @@ func (ix *Index) With(add []Entry, remove []string) *Index {
 // with, if any.
 type variant struct {
 	key, brand string
+	// cost is what the reading itself costs, in half edits: a glyph read
+	// as two (ocrGlyphs) costs as a confusable does.
+	cost int
+}
+
+// ocrGlyphs are the letters a label's OCR, or an eye, reads as two: "vv"
+// for W, "rn" for M, "cl" for D.
+var ocrGlyphs = [][2]string{{"vv", "w"}, {"rn", "m"}, {"cl", "d"}}
+
+// maxOCRReadings bounds the readings ocrReadings adds to a query's.
+const maxOCRReadings = 8
+
+// ocrReadings adds to vs, for each reading, the readings with one pair of
+// ocrGlyphs read back as the one glyph it stands for ("vvv-x251l" as
+// "vw-x251l" and "wv-x251l"), each at a confusable's cost.
+func ocrReadings(vs []variant) []variant {
+	n := len(vs)
+	for _, v := range vs[:n] {
+		for _, g := range ocrGlyphs {
+			for off := 0; len(vs)-n < maxOCRReadings; {
+				j := strings.Index(v.key[off:], g[0])
+				if j < 0 {
+					break
+				}
+				j += off
+				r := variant{v.key[:j] + g[1] + v.key[j+len(g[0]):], v.brand, costConfusable}
+				if len(r.key) >= 2 && !slices.ContainsFunc(vs, func(o variant) bool { return o.key == r.key && o.brand == r.brand }) {
+					vs = append(vs, r)
+				}
+				off = j + 1
+			}
+		}
+	}
+	return vs
 }
 
 // readings splits a leading brand off the typed text: the whole key is
@@ -214,17 +248,17 @@ func (ix *Index) readings(text, brandKey string) []variant {
 	if key == "" {
 		return nil
 	}
-	vs := []variant{{key, brandKey}}
+	vs := []variant{{key, brandKey, 0}}
 	add := func(rest, brand string) {
-		if len(rest) >= 2 && !slices.Contains(vs, variant{rest, brand}) {
-			vs = append(vs, variant{rest, brand})
+		if len(rest) >= 2 && !slices.Contains(vs, variant{rest, brand, 0}) {
+			vs = append(vs, variant{rest, brand, 0})
 		}
 	}
 	if brandKey != "" {
 		if rest, ok := strings.CutPrefix(key, brandKey); ok {
 			add(rest, brandKey)
 		}
-		return vs
+		return ocrReadings(vs)
 	}
 	for i := 2; i < len(key)-1; i++ {
 		if b := ix.brandOf(key[:i]); b != "" {
@@ -252,7 +286,7 @@ func (ix *Index) readings(text, brandKey string) []variant {
 			}
 		}
 	}
-	return vs
+	return ocrReadings(vs)
 }
 
 // ErrTooLong marks a typed key too long to match: no model number is.
@@ -284,7 +318,7 @@ func (ix *Index) find(q Query, maxD int) (res Result, capped bool, err error) {
 	res = Result{BrandKey: brandKey}
 	best := map[string]Candidate{}
 	consider := func(v variant, e Entry) {
-		c := Candidate{Entry: e, half: halfDistance(v.key, e.ModelKey),
+		c := Candidate{Entry: e, half: halfDistance(v.key, e.ModelKey) + v.cost,
 			BrandAgrees:  v.brand != "" && v.brand == e.BrandKey,
 			FamilyAgrees: family(v.key) == family(e.ModelKey) || len(v.key) >= 5 && strings.HasPrefix(e.ModelKey, v.key),
 			Prefix:       commonPrefix(v.key, e.ModelKey)}

@@ -86,6 +86,9 @@ func TestFindEditKinds(t *testing.T) {
 		{"two brand words led", "Imou Dahua IPC-HFW1230S-S4", "", Exact, "hfw4", 0},
 		{"brand and series led", "TP Link Tapo C2OO", "", Possible, "c200", 1},
 		{"suffix left off", "DS-2CD2143G2", "", Possible, "i", 1},
+		{"OCR: W read as VV", "IPC-HFVV1230S-S5", "", Possible, "hfw", 0.5},
+		{"OCR: D read as CL", "CLS-2CD2143G2-IU", "", Possible, "iu", 0.5},
+		{"OCR: D read as CL, brand led", "Hikvision CLS-2CD2143G2-IU", "", Possible, "iu", 0.5},
 		{"nothing near", "XYZ-9999", "", None, "", 0},
 		{"too far", "DS-2CD9999G2-IU", "", None, "", 0},
 	} {

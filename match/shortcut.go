@@ -75,7 +75,7 @@ func (ix *Index) exactOnly(q Query) (Result, bool) {
 	res := Result{BrandKey: brandKey}
 	var best []Candidate
 	consider := func(v variant, e Entry) {
-		c := Candidate{Entry: e, half: halfDistance(v.key, e.ModelKey),
+		c := Candidate{Entry: e, half: halfDistance(v.key, e.ModelKey) + v.cost,
 			BrandAgrees:  v.brand != "" && v.brand == e.BrandKey,
 			FamilyAgrees: family(v.key) == family(e.ModelKey), Prefix: commonPrefix(v.key, e.ModelKey)}
 		for i := range best {
