@@ -79,6 +79,14 @@ func Rewrite(text string) string {
 		case address && (w == "so" && startsDigit(next) || (w == "duong" || w == "d") && startsDigit(prev) ||
 			(w == "p" || w == "x") && i > 0 && next != "" && !startsDigit(next)):
 			changed = true
+		case address && i > 0 && houseNumber(prev) && streetInitials(w):
+			// "58 LTK", "236 CMT 8": a street by its initials, which no
+			// registry address holds as a word; the house number and the
+			// ward find it. A month's number written apart goes too.
+			changed = true
+			if i+2 < len(ws) && len(next) <= 2 && allDigits([]string{next}) && !startsDigit(ws[i+2]) {
+				i++
+			}
 		case address && i > 0 && (w == "q" || w == "quan") && allDigits([]string{next}):
 			// An old district, "Q.1", "quận 3": the registry's addresses
 			// name the ward and the province only.
@@ -161,15 +169,15 @@ func withoutDistrict(text string) (string, bool) {
 // modelTokens is folded's white-space separated tokens less what a
 // listing prints beside a model number (a lens "2.8mm", "4 mm", "(4mm)",
 // "-2.8MM"; a resolution "4MP", "1080p"; "camera", "cam", "IP", "wifi",
-// "chính hãng"; "giá" in front), when that leaves a model number and takes something. A
+// productPhrases; "giá" in front), when that leaves a model number and takes something. A
 // resolution joined to a model number by a dash is the model number's
 // ("YC-2830-5MP"), and the tokens keep their dashes, so that the result
 // rewrites to itself.
 func modelTokens(folded string) ([]string, bool) {
 	if !strings.Contains(folded, "mm") && !strings.Contains(folded, "mp") && !strings.Contains(folded, "0p") &&
 		!strings.Contains(folded, "cam") && !strings.Contains(folded, "ip") && !strings.Contains(folded, "wifi") &&
-		!strings.HasPrefix(folded, "gia ") &&
-		!strings.Contains(folded, "chinh") {
+		!strings.HasPrefix(folded, "gia ") && !strings.Contains(folded, "chinh") &&
+		!strings.Contains(folded, "ngoai troi") && !strings.Contains(folded, "trong nha") && !strings.Contains(folded, "khong day") {
 		return nil, false // most queries: nothing to take
 	}
 	toks := strings.Fields(folded)
@@ -181,7 +189,7 @@ func modelTokens(folded string) ([]string, bool) {
 		case productWords[t], i == 0 && t == "gia" && i+1 < len(toks) && modelWord([]string{toks[i+1]}):
 			// "giá" (price) leads an inspector's note of a model.
 			changed = true
-		case t == "chinh" && i+1 < len(toks) && toks[i+1] == "hang":
+		case i+1 < len(toks) && productPhrases[[2]string{t, strings.Trim(toks[i+1], "(),;")}]:
 			i, changed = i+1, true
 		case !startsDigit(t) && !strings.HasSuffix(t, "mm") && !strings.HasSuffix(t, "mm)"):
 			// Neither a spec nor a model number with a lens joined.
@@ -213,6 +221,12 @@ var (
 	// lensSuffixRE is a lens joined to a model number ("-2.8mm", "(4mm)").
 	lensSuffixRE = regexp.MustCompile(`[-_(]\d+(?:[.,]\d+)?mm\)?$`)
 )
+
+// productPhrases are the two words, beside a model number, that say what
+// the product is or that it is genuine: "chính hãng", "ngoài trời"
+// (outdoor), "trong nhà" (indoor), "không dây" (wireless), as an
+// inspector's note or a listing adds them.
+var productPhrases = map[[2]string]bool{{"chinh", "hang"}: true, {"ngoai", "troi"}: true, {"trong", "nha"}: true, {"khong", "day"}: true}
 
 // productWords are the words, beside a model number, that say what the
 // product is rather than which: every model is a camera.
@@ -291,6 +305,15 @@ func modelWord(ws []string) bool {
 		}
 	}
 	return false
+}
+
+// streetInitials says whether w reads as a street's initials ("ltk",
+// "tdt", "cmt8"): two to four letters without a vowel, which no Vietnamese
+// syllable is, perhaps with a number after them.
+func streetInitials(w string) bool {
+	l := strings.TrimRightFunc(w, unicode.IsDigit)
+	return len(l) >= 2 && len(l) <= 4 && strings.IndexFunc(l, func(r rune) bool { return r < 'a' || r > 'z' }) < 0 &&
+		!strings.ContainsAny(l, "aeiouy")
 }
 
 // houseNumber says whether w reads as a house's number: digits, perhaps

@@ -77,8 +77,17 @@ func TestRewrite(t *testing.T) {
 		// "giá" and "cam" beside a model number.
 		"gia qnv-9477":        "qnv-9477",
 		"camera QNV-9477":     "qnv-9477",
-		"cam KX-C4213SN wifi": "kx-c4213sn",
-		"gia lai camera":      "gia lai camera",
+		"QNV-4753 ngoai troi": "qnv-4753",
+		// A street by its initials, in an address.
+		"58 LTK P. Ninh Kiều":       "58 ninh kieu",
+		"236 CMT 8 - P Hải Châu":    "236 hai chau",
+		"102 HBT, P.CAU GIAY - HCM": "102 cau giay hcm",
+		"5 TĐT,X. Đức Hòa":          "5 duc hoa",
+		"12 Lê Lợi, P. Bến Thành":   "12 le loi ben thanh",
+		"camera ngoài trời":         "camera ngoài trời",
+		"Tapo C310 không dây":       "tapo c310",
+		"cam KX-C4213SN wifi":       "kx-c4213sn",
+		"gia lai camera":            "gia lai camera",
 	} {
 		if got := Rewrite(in); got != want {
 			t.Errorf("Rewrite(%q) = %q, want %q", in, got, want)
