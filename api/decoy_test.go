@@ -42,8 +42,17 @@ func TestDecoyUnderLookalikeBrandIsRefused(t *testing.T) {
 		}
 		// A real brand of its own, the same number: taken (pending).
 		e.do(http.MethodPost, "/v1/models", vendor, map[string]any{"brand": "Tiandy", "model_number": "DS-2CD1023G0E-I"}).want(http.StatusCreated)
+		// A decoy registered while the real model waited is refused when an
+		// admin verifies it after the real one.
+		early := e.do(http.MethodPost, "/v1/models", vendor, map[string]any{"brand": "Tiandy", "model_number": "TC-C32QN"}).want(http.StatusCreated).str("id")
+		decoy := e.do(http.MethodPost, "/v1/models", vendor, map[string]any{"brand": "T1ANDY", "model_number": "TC-C32QN"}).want(http.StatusCreated).str("id")
+		e.do(http.MethodPatch, "/v1/models/"+early, e.admin, map[string]any{"status": "verified"}).want(http.StatusOK)
+		fields := e.do(http.MethodPatch, "/v1/models/"+decoy, e.admin, map[string]any{"status": "verified"}).want(http.StatusUnprocessableEntity).problemFields()
+		if !slices.Equal(fields, []string{"brand"}) {
+			t.Errorf("verifying the decoy: fields %v", fields)
+		}
 		// Renaming a model into the lookalike is refused too.
-		fields := e.do(http.MethodPatch, "/v1/models/"+f.model2, e.admin, map[string]any{"brand": "HIKVISI0N", "model_number": "DS-2CD1023G0E-I"}).
+		fields = e.do(http.MethodPatch, "/v1/models/"+f.model2, e.admin, map[string]any{"brand": "HIKVISI0N", "model_number": "DS-2CD1023G0E-I"}).
 			want(http.StatusUnprocessableEntity).problemFields()
 		if !slices.Equal(fields, []string{"brand"}) {
 			t.Errorf("rename: fields %v", fields)

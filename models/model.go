@@ -262,7 +262,7 @@ func (s *Store) changeModel(tx *gorm.DB, actor Actor, m *Model, in ModelInput, i
 	if in.RegistrantOrgID != nil {
 		s.checkOrgRef(tx, v, "registrant_org_id", m.RegistrantOrgID)
 	}
-	if m.BrandKey != before.BrandKey || m.LooseKey != before.LooseKey {
+	if m.BrandKey != before.BrandKey || m.LooseKey != before.LooseKey || m.Status == ModelVerified && before.Status != ModelVerified {
 		if err := lookalikeBrand(tx, v, m); err != nil {
 			return Model{}, err
 		}
