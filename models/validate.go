@@ -41,9 +41,22 @@ func (v *ValidationError) text(field string, p *string, required bool, max int) 
 		}
 		return ""
 	}
+	s := strings.TrimSpace(*p)
+	if n, plain := plainText(s); plain {
+		// Valid, NFC already, nothing hidden: only emptiness and length
+		// are left to check (the other checks would pass).
+		switch {
+		case required && s == "":
+			v.Add(field, "must not be empty")
+		case n > max:
+			v.Add(field, "must be at most %d characters", max)
+		}
+		*p = s
+		return s
+	}
 	// Stored text is NFC: "Công ty" typed in decomposed form (Unikey's
 	// "Unicode tổ hợp", macOS) is the same name as in composed form.
-	s := fold.NFC(strings.TrimSpace(*p))
+	s = fold.NFC(s)
 	switch {
 	case !utf8.ValidString(s):
 		v.Add(field, "must be valid UTF-8")
@@ -194,6 +207,32 @@ func (v *ValidationError) letterSigns(field, s string) {
 // made a second document), or a bidirectional embedding, override or
 // isolate, which shows a name's letters in another order than they are
 // stored ("Trojan Source"). The marks U+200E and U+200F are allowed.
+// plainText reports, in one scan, whether s is text that text's checks
+// pass by and NFC leaves as it is: valid UTF-8, every rune one NFC passes
+// by (fold.NFC's), no NUL, no hidden control; and then its rune count.
+// text made five scans of every field (NFC, UTF-8, the count, NUL, the
+// controls): 5 % of a national organizations import's CPU.
+func plainText(s string) (int, bool) {
+	n := 0
+	for i := 0; i < len(s); {
+		if b := s[i]; b < utf8.RuneSelf {
+			if b < 0x20 && b != '\t' && b != '\n' && b != '\r' || b == 0x7f {
+				return 0, false
+			}
+			i++
+			n++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || !fold.NFCInert(r) || hiddenControl(r) {
+			return 0, false
+		}
+		i += size
+		n++
+	}
+	return n, true
+}
+
 func hiddenControl(r rune) bool {
 	return unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' ||
 		r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069

@@ -1,0 +1,69 @@
+package models
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"camreg/fold"
+)
+
+// textFiveScans is text as it was before plainText: the reference its one
+// scan must agree with.
+func textFiveScans(v *ValidationError, field string, p *string, required bool, max int) string {
+	if p == nil {
+		if required {
+			v.Add(field, "is required")
+		}
+		return ""
+	}
+	s := fold.NFC(strings.TrimSpace(*p))
+	switch {
+	case !utf8.ValidString(s):
+		v.Add(field, "must be valid UTF-8")
+	case required && s == "":
+		v.Add(field, "must not be empty")
+	case utf8.RuneCountInString(s) > max:
+		v.Add(field, "must be at most %d characters", max)
+	case strings.ContainsAny(s, "\x00"):
+		v.Add(field, "must not contain NUL characters")
+	case strings.ContainsFunc(s, hiddenControl):
+		v.Add(field, "must not contain control characters or bidirectional overrides")
+	}
+	*p = s
+	return s
+}
+
+func checkTextAgrees(t *testing.T, in string) {
+	t.Helper()
+	for _, required := range []bool{false, true} {
+		for _, max := range []int{0, 3, 8, 200} {
+			var got, want ValidationError
+			a, b := in, in
+			gs, ws := got.text("f", &a, required, max), textFiveScans(&want, "f", &b, required, max)
+			if gs != ws || a != b || got.Error() != want.Error() {
+				t.Fatalf("text(%q, required %v, max %d) = %q, %q, %v; five scans: %q, %q, %v", in, required, max, gs, a, got.Errors, ws, b, want.Errors)
+			}
+		}
+	}
+}
+
+// TestTextOneScanAgrees: text's one-scan path (plainText) stores and
+// reports exactly what the five scans did, for plain, Vietnamese,
+// decomposed, invalid, control and bidirectional text at the length limit.
+func TestTextOneScanAgrees(t *testing.T) {
+	for _, s := range []string{
+		"", " ", "  \t ", "abc", "abcd", "  abc  ", "Công ty TNHH An Phát", "Cong\u0302 ty", "e\u0301", "Đà Nẵng",
+		"ab\x00c", "a\tb", "a\nb\r", "a\x7fb", "a\x01", "a\u0085b", "a\u202eb", "a\u2066", "a\u200bb", "\xff", "ab\xc3",
+		"ÀÁÂ", "日本語", "Ω", "ǅ", "x\u0300", "ﬁ", "\u00a0x\u00a0", "a\u2028b", "ẞ", "Ç", strings.Repeat("ệ", 8), strings.Repeat("ệ", 9),
+	} {
+		checkTextAgrees(t, s)
+	}
+}
+
+func FuzzTextOneScanAgrees(f *testing.F) {
+	for _, s := range []string{"Công ty", "e\u0301", "a\x00", "\xff", "a\u202e", "abc"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) { checkTextAgrees(t, s) })
+}
