@@ -146,6 +146,24 @@ func putJSONBuf(buf *[]byte) {
 // text, bytes in hex (the statement unhexes them; nil as NULL, as the
 // driver binds it).
 func appendJSONValue(b []byte, v any) ([]byte, error) {
+	// The rows' common types first, as the converter would hand them on
+	// (it finds each by reflection: 0.15 s of a national organizations
+	// import).
+	switch x := v.(type) {
+	case string:
+		return appendJSONText(b, x), nil
+	case *string:
+		if x == nil {
+			return append(b, "null"...), nil
+		}
+		return appendJSONText(b, *x), nil
+	case int:
+		return strconv.AppendInt(b, int64(x), 10), nil
+	case int64:
+		return strconv.AppendInt(b, x, 10), nil
+	case time.Time:
+		return appendJSONText(b, x.Format(sqliteTimeFormat)), nil
+	}
 	dv, err := driver.DefaultParameterConverter.ConvertValue(v)
 	if err != nil {
 		return b, err

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"database/sql/driver"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -165,3 +166,28 @@ func TestInsertJSONAsBound(t *testing.T) {
 var errRollbackTest = fmt.Errorf("roll back the test")
 
 func ptrTo[T any](v T) *T { return &v }
+
+// TestAppendJSONValueFastTypes: the types appendJSONValue writes without
+// the driver's converter are written as the converter's values are.
+func TestAppendJSONValueFastTypes(t *testing.T) {
+	s := "Hà Nội \"q\" \x01 \xff"
+	var nilStr *string
+	at := time.Date(2026, 12, 6, 21, 30, 1, 123456789, time.FixedZone("ICT", 7*3600))
+	for _, v := range []any{"", s, &s, nilStr, 0, -42, int64(1) << 40, at, time.Time{}} {
+		got, err := appendJSONValue(nil, v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dv, err := driver.DefaultParameterConverter.ConvertValue(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := appendJSONValue(nil, struct{ driver.Value }{dv}.Value)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != string(want) {
+			t.Fatalf("%#v: %s, the converter's value: %s", v, got, want)
+		}
+	}
+}
