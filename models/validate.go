@@ -51,9 +51,16 @@ func (v *ValidationError) text(field string, p *string, required bool, max int) 
 		case n > max:
 			v.Add(field, "must be at most %d characters", max)
 		}
-		*p = s
-		return s
+	} else {
+		s = v.textScans(field, s, required, max)
 	}
+	*p = s
+	return s
+}
+
+// textScans is text's check of a trimmed value that is not plain text
+// (plainText), one scan a check; it returns the value in NFC.
+func (v *ValidationError) textScans(field, s string, required bool, max int) string {
 	// Stored text is NFC: "Công ty" typed in decomposed form (Unikey's
 	// "Unicode tổ hợp", macOS) is the same name as in composed form.
 	s = fold.NFC(s)
@@ -69,7 +76,6 @@ func (v *ValidationError) text(field string, p *string, required bool, max int) 
 	case strings.ContainsFunc(s, hiddenControl):
 		v.Add(field, "must not contain control characters or bidirectional overrides")
 	}
-	*p = s
 	return s
 }
 
