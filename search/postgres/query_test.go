@@ -183,3 +183,25 @@ func TestOnePiece(t *testing.T) {
 		}
 	}
 }
+
+// TestProvinceArms checks that a query naming a province is found as two
+// arms the indexes answer: the other words with the province's words, or
+// the other words in a record of the province (the province's B-tree),
+// rather than the other words' records filtered for either.
+func TestProvinceArms(t *testing.T) {
+	text := "tan phu gia lai"
+	for _, p := range []plan{planExact, planTypos} {
+		st := newStatement(search.Query{Text: text}, words(text), nil, nil, p)
+		re := regexp.MustCompile(`\(\(words @@ (\$\d+)::tsquery AND words @@ (\$\d+)::tsquery\) OR \(words @@ (\$\d+)::tsquery AND province = (\$\d+)::text\)\)`)
+		m := re.FindStringSubmatch(st.where)
+		if m == nil {
+			t.Fatalf("plan %d: %s", p, st.where)
+		}
+		arg := func(ph string) any { n, _ := strconv.Atoi(ph[1:]); return st.args[n-1] }
+		for i, want := range []any{"('tan') & ('phu')", "('gia') & ('lai')", "('tan') & ('phu')", "52"} {
+			if got := arg(m[i+1]); got != want {
+				t.Errorf("plan %d: argument %d %v, want %v", p, i+1, got, want)
+			}
+		}
+	}
+}
