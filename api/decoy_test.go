@@ -27,6 +27,8 @@ func TestDecoyUnderLookalikeBrandIsRefused(t *testing.T) {
 			{"brand": "H1KVISION", "model_number": "ds2cd1023g0ei"},
 			{"brand": "HIKVISI0N", "model_number": "DS-2CD1O23G0E-I"},
 			{"brand": "Dahua", "model_number": "IPC-HFW1230S-S5™"},
+			{"brand": "Dahua", "model_number": "IPC-HFW١٢٣٠S"},
+			{"brand": "Dahua", "model_number": "IPC-HFW१२३०S"},
 		} {
 			for _, key := range []string{vendor, e.admin} {
 				fields := e.do(http.MethodPost, "/v1/models", key, m).want(http.StatusUnprocessableEntity).problemFields()
@@ -39,6 +41,10 @@ func TestDecoyUnderLookalikeBrandIsRefused(t *testing.T) {
 					t.Errorf("%v: fields %v", m, fields)
 				}
 			}
+		}
+		// Full-width and mathematical digits are the ASCII ones: the real model (409).
+		for _, n := range []string{"DS-２CD1023G0E-I", "DS-𝟐CD1023G0E-I"} {
+			e.do(http.MethodPost, "/v1/models", e.admin, map[string]any{"brand": "Hikvision", "model_number": n}).want(http.StatusConflict)
 		}
 		// A real brand of its own, the same number: taken (pending).
 		e.do(http.MethodPost, "/v1/models", vendor, map[string]any{"brand": "Tiandy", "model_number": "DS-2CD1023G0E-I"}).want(http.StatusCreated)

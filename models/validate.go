@@ -194,17 +194,29 @@ func (v *ValidationError) oneScript(field, s string) {
 // "Hikvision™" was keyed "hikvisiontm", a brand of its own beside
 // Hikvision, so a decoy registered under it shadowed the real model's
 // verdict (the red team's pass of 2026-12-07). ® and ©, which fold to no
-// letter, are dropped from the key as punctuation already.
+// letter, are dropped from the key as punctuation already. It refuses a
+// digit of another script too (Arabic-Indic ٢, Devanagari २): keys keep
+// ASCII digits only, so "DS-٢CD1023G0E-I" was keyed without its digit, a
+// model of its own (digits have no script, so oneScript let it pass).
+// Full-width and mathematical digits fold to ASCII ones, and are taken.
 func (v *ValidationError) letterSigns(field, s string) {
 	for _, r := range s {
-		if r < 0x80 || !unicode.IsSymbol(r) {
+		if r < 0x80 {
 			continue
 		}
-		if strings.ContainsFunc(norm.NFKC.String(string(r)), func(c rune) bool { return c < 0x80 && unicode.IsLetter(c) }) {
+		switch {
+		case unicode.IsSymbol(r) && strings.ContainsFunc(norm.NFKC.String(string(r)), func(c rune) bool { return c < 0x80 && unicode.IsLetter(c) }):
 			v.Add(field, "holds the sign %q, which reads as letters; leave it out", string(r))
+			return
+		case unicode.IsDigit(r) && !asciiDigits(norm.NFKC.String(string(r))):
+			v.Add(field, "holds the digit %q of another script; write it as 0-9", string(r))
 			return
 		}
 	}
+}
+
+func asciiDigits(s string) bool {
+	return s != "" && strings.Trim(s, "0123456789") == ""
 }
 
 // hiddenControl reports a character stored text may not hold: a control
