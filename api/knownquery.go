@@ -22,11 +22,15 @@ import (
 // filter that was never applied. One table, read from the description the
 // page, the tools and the clients are written against, so that a
 // parameter works if and only if it is documented. Routes the description
-// does not list (the page, /metrics, /swagger) are left alone.
+// does not list (the page, /metrics, /swagger) are left alone, and so are
+// the pages and probes outside /v1 (a model's permalink, its QR codes, a
+// problem type's page, /healthz): they take no filter a parameter could
+// widen, and a permalink shared on a social network comes back with the
+// network's tracking parameter (?fbclid=…), which must still open it.
 func knownQuery(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		raw := c.Request().URL.RawQuery
-		if raw == "" {
+		if raw == "" || !strings.HasPrefix(c.Path(), "/v1/") {
 			return next(c)
 		}
 		allowed, ok := documentedQuery()[c.Request().Method][c.Path()]

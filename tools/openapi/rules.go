@@ -82,13 +82,14 @@ func completeOperation(path, method string, op obj, src *source) string {
 	}
 
 	params, _ := op["parameters"].([]any)
-	var hasBody, hasPathParam, hasIfMatch bool
+	var hasBody, hasQuery, hasPathParam, hasIfMatch bool
 	for _, pa := range params {
 		pm, _ := pa.(obj)
 		switch pm["in"] {
 		case "body", "formData":
 			hasBody = true
 		case "query":
+			hasQuery = true
 			delete(pm, "example")
 		case "path":
 			hasPathParam = true
@@ -135,9 +136,11 @@ func completeOperation(path, method string, op obj, src *source) string {
 			statuses = append(statuses, http.StatusRequestTimeout)
 		}
 	}
-	// Any operation refuses a query parameter it does not declare
-	// (api/knownquery.go), and checks those it declares.
-	statuses = append(statuses, http.StatusUnprocessableEntity)
+	// An operation checks the query parameters it declares, and one of
+	// the API (/v1) refuses any it does not (api/knownquery.go).
+	if hasQuery || strings.HasPrefix(path, "/v1/") {
+		statuses = append(statuses, http.StatusUnprocessableEntity)
+	}
 	if hasPathParam {
 		statuses = append(statuses, http.StatusNotFound)
 	}
