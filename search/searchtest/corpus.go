@@ -238,6 +238,11 @@ func measureRelevance(t testing.TB, idx search.Index, indexed bool, done func())
 	if err != nil {
 		t.Fatal(err)
 	}
+	if kinds := os.Getenv("CAMREG_RELEVANCE_KINDS"); kinds != "" {
+		// Some kinds only (comma-separated): a look at a few kinds with
+		// the national distractors, without the hour of every query.
+		qs = slices.DeleteFunc(qs, func(q RelevanceQuery) bool { return !slices.Contains(strings.Split(kinds, ","), q.Kind) })
+	}
 	docs := c.Documents()
 	if p := os.Getenv("CAMREG_RELEVANCE_DISTRACTORS"); p != "" {
 		d, err := loadDistractors(p)
