@@ -31,7 +31,9 @@ func ModelDocument(m *models.Model, status string) Document {
 }
 
 // OrganizationDocument builds the document of an organization: its name,
-// address, province and tax code. Contact details are not indexed.
+// address, province and tax code, and its street's initials ("hbt" for
+// Hai Bà Trưng: streetKeys), which people type for it. Contact details
+// are not indexed.
 func OrganizationDocument(o *models.Organization) Document {
 	var keys []string
 	taxCode := ""
@@ -40,7 +42,7 @@ func OrganizationDocument(o *models.Organization) Document {
 		keys = append(keys, fold.Key(taxCode))
 	}
 	province, provinceName := deref(o.ProvinceCode), deref(o.ProvinceName)
-	body := joinText(o.Address, provinceName, taxCode)
+	body := joinText(o.Address, provinceName, taxCode, strings.Join(streetKeys(o.Address), " "))
 	return Document{
 		ID: DocID(TypeOrganization, o.ID), Type: TypeOrganization, EntityID: o.ID,
 		Title: o.Name, Body: body, Folded: fold.Text(o.Name + " " + body),

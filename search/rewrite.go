@@ -18,8 +18,10 @@ import (
 // "DNTN") has it written out. Beside a model number, what a listing or a
 // box prints around it goes (the lens "2.8mm", the resolution "4MP",
 // "camera", "IP", "wifi", "chính hãng"); in an address, the words that
-// name no place ("số", "đường", the "P." or "X." before a ward, the old
-// district "Q.1"). Any other text is returned as it is.
+// name no place ("số", "đường", the old district "Q.1") go, the "P." or
+// "X." before a ward is written out ("phường", "xã"), and a street typed
+// by its initials is written as them (abbreviatedStreet). Any other text
+// is returned as it is.
 func Rewrite(text string) string {
 	dropped := false
 	if strings.Contains(text, ",") {
@@ -38,6 +40,11 @@ func Rewrite(text string) string {
 	}
 	model := !address && modelWord(ws)
 	changed := dropped
+	if address {
+		var abbreviated bool
+		ws, abbreviated = abbreviatedStreet(folded, ws)
+		ws, changed = joinedHouseNumber(folded, ws), changed || abbreviated
+	}
 	var out []string
 	for i := 0; i < len(ws); i++ {
 		w, next, prev := ws[i], "", ""
@@ -76,17 +83,13 @@ func Rewrite(text string) string {
 			// "Cửa hàg": a trade's second word with a slip, too short
 			// for bleve's and PostgreSQL's typos (five letters).
 			out, changed = append(out, slippedTrade(prev, w)), true
-		case address && (w == "so" && startsDigit(next) || (w == "duong" || w == "d") && startsDigit(prev) ||
-			(w == "p" || w == "x") && i > 0 && next != "" && !startsDigit(next)):
+		case address && (w == "so" && startsDigit(next) || (w == "duong" || w == "d") && startsDigit(prev)):
 			changed = true
-		case address && i > 0 && houseNumber(prev) && streetInitials(w):
-			// "58 LTK", "236 CMT 8": a street by its initials, which no
-			// registry address holds as a word; the house number and the
-			// ward find it. A month's number written apart goes too.
-			changed = true
-			if i+2 < len(ws) && len(next) <= 2 && allDigits([]string{next}) && !startsDigit(ws[i+2]) {
-				i++
-			}
+		case address && (w == "p" || w == "x") && i > 0 && next != "" && !startsDigit(next):
+			// "P. Bến Thành", "X.Hòa Vang": the ward's "phường" or "xã",
+			// which tells "272 Điện Biên Phủ, phường Vĩnh Ninh" from the
+			// same number and street in a "xã Vĩnh Ninh".
+			out, changed = append(out, wardMarkers[w]), true
 		case address && i > 0 && (w == "q" || w == "quan") && allDigits([]string{next}):
 			// An old district, "Q.1", "quận 3": the registry's addresses
 			// name the ward and the province only.
@@ -191,6 +194,11 @@ func modelTokens(folded string) ([]string, bool) {
 			changed = true
 		case i+1 < len(toks) && productPhrases[[2]string{t, strings.Trim(toks[i+1], "(),;")}]:
 			i, changed = i+1, true
+		case !startsDigit(t) && specSuffixRE.MatchString(t) && modelWord([]string{specSuffixRE.ReplaceAllString(t, "")}):
+			// "ds-2ce16d0t-it5f/5MP", "HC62W(2.8mm)": a lens or a
+			// resolution glued on after a slash or in brackets, which no
+			// model number ends with.
+			kept, changed = append(kept, specSuffixRE.ReplaceAllString(t, "")), true
 		case !startsDigit(t) && !strings.HasSuffix(t, "mm") && !strings.HasSuffix(t, "mm)"):
 			// Neither a spec nor a model number with a lens joined.
 			kept = append(kept, toks[i])
@@ -220,6 +228,10 @@ var (
 	unitWords = map[string]bool{"mm": true, "mp": true}
 	// lensSuffixRE is a lens joined to a model number ("-2.8mm", "(4mm)").
 	lensSuffixRE = regexp.MustCompile(`[-_(]\d+(?:[.,]\d+)?mm\)?$`)
+	// specSuffixRE is a lens or a resolution glued to a model number
+	// after a slash or in brackets ("/5mp", "(2.8mm)", "/1080p"); after a
+	// dash, a resolution is the model number's ("YC-2830-5MP").
+	specSuffixRE = regexp.MustCompile(`[/(]\d+(?:[.,]\d+)?(?:mm|mp|megapixel)\)?$|[/(](?:720|960|1080|1440|2160)p\)?$`)
 )
 
 // productPhrases are the two words, beside a model number, that say what
@@ -305,15 +317,6 @@ func modelWord(ws []string) bool {
 		}
 	}
 	return false
-}
-
-// streetInitials says whether w reads as a street's initials ("ltk",
-// "tdt", "cmt8"): two to four letters without a vowel, which no Vietnamese
-// syllable is, perhaps with a number after them.
-func streetInitials(w string) bool {
-	l := strings.TrimRightFunc(w, unicode.IsDigit)
-	return len(l) >= 2 && len(l) <= 4 && strings.IndexFunc(l, func(r rune) bool { return r < 'a' || r > 'z' }) < 0 &&
-		!strings.ContainsAny(l, "aeiouy")
 }
 
 // houseNumber says whether w reads as a house's number: digits, perhaps
