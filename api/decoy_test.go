@@ -65,8 +65,8 @@ func TestDecoyUnderLookalikeBrandIsRefused(t *testing.T) {
 		}
 		// An import's row likewise.
 		j := e.waitJob(e.admin, e.upload(e.admin, map[string]string{"entity": "models", "skip_invalid": "true"}, "m.csv",
-			[]byte("brand,model_number\nHIKVISI0N,DS-2CD1023G0E-I\nAxis,M3086-V\n")).want(http.StatusAccepted).Header().Get("Location"))
-		if j.Status != models.JobSucceeded || j.Created != 1 || j.Invalid != 1 || len(j.Errors) != 1 || j.Errors[0].Errors[0].Field != "brand" {
+			[]byte("brand,model_number\nHIKVISI0N,DS-2CD1023G0E-I\nAxis,M3086-V\nH1KVISION,ds2cd1O23g0ei\nUniview,DS-2CD1023G0E-I\n")).want(http.StatusAccepted).Header().Get("Location"))
+		if j.Status != models.JobSucceeded || j.Created != 2 || j.Invalid != 2 || len(j.Errors) != 2 || j.Errors[0].Errors[0].Field != "brand" || j.Errors[1].Errors[0].Field != "brand" {
 			t.Errorf("import: %+v", j)
 		}
 	})

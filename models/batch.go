@@ -145,6 +145,9 @@ func (s *Store) UpsertModels(ctx context.Context, actor Actor, rows []BatchRow[M
 		if err := b.preloadRefs(tx, actor, orgs, nil); err != nil {
 			return nil, err
 		}
+		if err := b.preloadLookalikes(tx, rows); err != nil {
+			return nil, err
+		}
 		return upsertBatch(b, tx, log, mode, rows, batchEntity[Model, ModelInput, [2]string]{
 			entity: "camera_model", what: "camera model", key: modelKeyOf,
 			lookup: func(keys [][2]string) (map[[2]string]*Model, error) {

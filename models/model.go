@@ -165,7 +165,7 @@ func (s *Store) newModel(tx *gorm.DB, actor Actor, in ModelInput) (*Model, error
 	m := &Model{Record: s.newRecord()}
 	v := in.apply(m, true)
 	s.checkOrgRef(tx, v, "registrant_org_id", m.RegistrantOrgID)
-	if err := lookalikeBrand(tx, v, m); err != nil {
+	if err := s.lookalikeBrand(tx, v, m); err != nil {
 		return nil, err
 	}
 	return m, v.Err()
@@ -263,7 +263,7 @@ func (s *Store) changeModel(tx *gorm.DB, actor Actor, m *Model, in ModelInput, i
 		s.checkOrgRef(tx, v, "registrant_org_id", m.RegistrantOrgID)
 	}
 	if m.BrandKey != before.BrandKey || m.LooseKey != before.LooseKey || m.Status == ModelVerified && before.Status != ModelVerified {
-		if err := lookalikeBrand(tx, v, m); err != nil {
+		if err := s.lookalikeBrand(tx, v, m); err != nil {
 			return Model{}, err
 		}
 	}

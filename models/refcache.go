@@ -20,6 +20,9 @@ type refCache struct {
 	// standards holds whether a standard code exists (standards are not
 	// written by the batches that use the cache).
 	standards map[string]bool
+	// lookalikes holds, by loose key, the verified models of the batch's
+	// model numbers (preloadLookalikes); a key absent was not preloaded.
+	lookalikes map[string][]Model
 }
 
 func newRefCache() *refCache {
