@@ -443,6 +443,7 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (*search.Result, er
 		tier       float64
 		full, name bool // the title holds every word, or the name's, as a phrase
 		phrase     bool // the title or the body holds every word as a phrase
+		leads      bool // the body starts with it (see leads)
 	}
 	var all []ranked
 	for i, r := range res.Results {
@@ -459,6 +460,7 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (*search.Result, er
 				// Meilisearch takes the last word as a prefix too ("da"
 				// for "Đạo"): an address typed whole ranks before it.
 				rh.phrase = search.HoldsPhrase(hit.Title, ws) || search.HoldsPhrase(body, ws)
+				rh.leads = rh.phrase && (leads(hit.Title, ws) || leads(body, ws))
 			}
 			if i == 2 && search.HoldsPhrase(hit.Title, provWords) {
 				rh.tier++
@@ -481,7 +483,7 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (*search.Result, er
 	// and PostgreSQL's phrase boosts rank them.
 	slices.SortStableFunc(all, func(ra, rb ranked) int {
 		if d := cmp.Or(cmp.Compare(rb.tier, ra.tier), cmpTrue(ra.full, rb.full), cmpTrue(ra.name, rb.name),
-			cmpTrue(ra.phrase, rb.phrase)); d != 0 {
+			cmpTrue(ra.phrase, rb.phrase), cmpTrue(ra.leads, rb.leads)); d != 0 {
 			return d
 		}
 		a, b := ra.hit, rb.hit
