@@ -47,7 +47,10 @@ cleanups.push(async () => {
 
 async function openPhone(path = '/') {
   const page = await phone.newPage();
-  page.setDefaultTimeout(10_000);
+  // A bound on waiting, not a timing: CI on a shared 2-core machine once
+  // took over 10 s to show an item typed offline as waiting for the
+  // network (20:14 UTC 2026-12-07, beside a national Meilisearch index).
+  page.setDefaultTimeout(20_000);
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(base + path);
   return page;
