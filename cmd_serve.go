@@ -167,11 +167,11 @@ func openSearch(ctx context.Context, cfg *config, st *models.Store, rebuilder bo
 	}
 	switch cfg.search {
 	case "postgres":
-		c := search.DBCursor{DB: st.DB(), Name: "postgres:camreg"}
+		c := search.DBCursor{DB: st.DB(), Name: search.CursorName("postgres")}
 		idx, err := postgres.New(ctx, postgres.Config{DB: st.DB(), Cursor: c})
 		return remember(idx, err, c)
 	case "meilisearch":
-		c := search.DBCursor{DB: st.DB(), Name: "meilisearch:camreg"}
+		c := search.DBCursor{DB: st.DB(), Name: search.CursorName("meilisearch")}
 		idx, err := meili.New(meili.Config{URL: os.Getenv("MEILI_URL"), APIKey: os.Getenv("MEILI_API_KEY"),
 			Index: "camreg", Cursor: c})
 		return remember(idx, err, c)

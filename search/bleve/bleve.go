@@ -44,7 +44,7 @@ import (
 const (
 	foldFilter   = "camreg_fold"
 	analyzerName = "camreg"
-	cursorKey    = "camreg_cursor"
+	cursorKey    = "camreg_cursor@" + search.DocumentFormat
 	currentFile  = "CURRENT"
 )
 

@@ -34,7 +34,7 @@ type Config struct {
 	// DB is the registry's PostgreSQL database, migrated to 00007 or later.
 	DB *sql.DB
 	// Cursor keeps the indexer's position in the change log; main uses
-	// search.DBCursor{DB, Name: "postgres:camreg"}.
+	// search.DBCursor{DB, Name: search.CursorName("postgres")}.
 	Cursor search.DBCursor
 }
 

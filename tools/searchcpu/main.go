@@ -255,7 +255,7 @@ func open(ctx context.Context, backend, data, dsn, meiliURL, meiliKey string, me
 	db := st.DB()
 	if backend == "meilisearch" {
 		ix, err := meili.New(meili.Config{URL: meiliURL, APIKey: meiliKey, Index: "camreg",
-			Cursor: search.DBCursor{DB: db, Name: "meilisearch:camreg"}})
+			Cursor: search.DBCursor{DB: db, Name: search.CursorName("meilisearch")}})
 		if meiliPID == 0 {
 			return ix, none, err
 		}
@@ -277,7 +277,7 @@ func open(ctx context.Context, backend, data, dsn, meiliURL, meiliKey string, me
 			return nil, nil, err
 		}
 	}
-	ix, err := postgres.New(ctx, postgres.Config{DB: db, Cursor: search.DBCursor{DB: db, Name: "postgres:camreg"}})
+	ix, err := postgres.New(ctx, postgres.Config{DB: db, Cursor: search.DBCursor{DB: db, Name: search.CursorName("postgres")}})
 	return ix, func() time.Duration { return schedTime(pid) }, err
 }
 
