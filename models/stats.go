@@ -3,7 +3,9 @@ package models
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -61,25 +63,35 @@ func (s *Store) IsEmpty(ctx context.Context) (bool, error) {
 // the load wrote: PostgreSQL analyzes only them (the whole database's
 // ANALYZE cost a 300-row import of the medium set 0.89 s of the server's
 // CPU, these tables' 0.34 s); SQLite's optimize picks its own.
+//
+// On PostgreSQL the tables are analyzed at once, each on a connection of
+// its own: one ANALYZE of several tables reads them one after the other,
+// each a sample of up to 30,000 rows, and after a national models import
+// the change log's (300,000 events, 243 MB: 2.4-4.3 s at load 15) came
+// after the models' (1.3 s), the import's last work, on one core of two.
 func (s *Store) RefreshStatistics(ctx context.Context, tables ...string) error {
-	stmt := "PRAGMA optimize=0x10002"
-	if s.dialect == Postgres {
-		stmt = "ANALYZE"
-		for i, t := range tables {
-			sep := ", "
-			if i == 0 {
-				sep = " "
-			}
-			stmt += sep + pgx.Identifier{t}.Sanitize()
-		}
-	}
 	if s.dialect == SQLite {
-		return s.optimizeSQLite(ctx, stmt)
+		return s.optimizeSQLite(ctx, "PRAGMA optimize=0x10002")
 	}
-	if _, err := s.DB().ExecContext(ctx, stmt); err != nil {
-		return fmt.Errorf("refresh planner statistics: %w", err)
+	if len(tables) == 0 {
+		if _, err := s.DB().ExecContext(ctx, "ANALYZE"); err != nil {
+			return fmt.Errorf("refresh planner statistics: %w", err)
+		}
+		return nil
 	}
-	return nil
+	errs := make([]error, len(tables))
+	var wg sync.WaitGroup
+	for i, t := range tables {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := s.DB().ExecContext(ctx, "ANALYZE "+pgx.Identifier{t}.Sanitize()); err != nil {
+				errs[i] = fmt.Errorf("refresh planner statistics of %s: %w", t, err)
+			}
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // optimizeSQLite runs SQLite's PRAGMA optimize on a connection whose
