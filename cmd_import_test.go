@@ -60,3 +60,20 @@ func TestPrintSummaryCountsNothingWhenNothingWritten(t *testing.T) {
 		}
 	}
 }
+
+// The memory limit leaves the heap all but the key table: with the
+// national listings' table (4,194,304 slots of 12 bytes, from 1,572,864
+// keys on), the checking pass's reference caches (65-80 MiB live) still
+// have room, instead of a collector that runs without pause.
+func TestKeyTableLimitLeavesTheHeapAllButTheTable(t *testing.T) {
+	const table = 4_194_304 * 12
+	if got, want := keyTableLimit(table), int64(importHeap-table); got != want {
+		t.Fatalf("limit with a %d-byte key table: %d MiB, want %d MiB", table, got>>20, want>>20)
+	}
+	if got := keyTableLimit(0); got != importHeap {
+		t.Fatalf("limit without a key table: %d, want %d", got, importHeap)
+	}
+	if got := keyTableLimit(importHeap); got != importHeap/3 {
+		t.Fatalf("limit with a table as big as the heap: %d, want the floor %d", got, importHeap/3)
+	}
+}
