@@ -6,8 +6,9 @@
 //
 // What is counted is every CPU nanosecond spent for the search: this
 // process's (getrusage), plus, for postgres, its one server backend's
-// (/proc/PID/schedstat) and, for Meilisearch, every thread of the engine
-// whose pid --meili-pid gives (idle, its background threads cost little).
+// and, for Meilisearch, the engine's whose pid --meili-pid gives (idle,
+// its background threads cost little), each from the process's CPU clock,
+// which keeps the time of a thread that ended (Meilisearch ends some).
 // Hits are not loaded from the database (the API does that in one query;
 // see models/byids.go).
 //
@@ -218,8 +219,18 @@ func cpu() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// schedTime is the CPU time of every thread of process pid, from the
-// scheduler's statistics (nanoseconds, unlike /proc/PID/stat's ticks).
+// serverCPU is the CPU time of process pid: its CPU clock (processCPU),
+// or where that cannot be read, the sum of its threads' (schedTime).
+func serverCPU(pid int) time.Duration {
+	if d, ok := processCPU(pid); ok {
+		return d
+	}
+	return schedTime(pid)
+}
+
+// schedTime is the CPU time of every live thread of process pid, from the
+// scheduler's statistics (nanoseconds, unlike /proc/PID/stat's ticks); a
+// thread that ended is missing from it.
 func schedTime(pid int) time.Duration {
 	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/schedstat", pid))
 	var sum time.Duration
@@ -259,7 +270,7 @@ func open(ctx context.Context, backend, data, dsn, meiliURL, meiliKey string, me
 		if meiliPID == 0 {
 			return ix, none, err
 		}
-		return ix, func() time.Duration { return schedTime(meiliPID) }, err
+		return ix, func() time.Duration { return serverCPU(meiliPID) }, err
 	}
 	// One connection, so one server backend answers every search.
 	db.SetMaxOpenConns(1)
@@ -278,7 +289,7 @@ func open(ctx context.Context, backend, data, dsn, meiliURL, meiliKey string, me
 		}
 	}
 	ix, err := postgres.New(ctx, postgres.Config{DB: db, Cursor: search.DBCursor{DB: db, Name: search.CursorName("postgres")}})
-	return ix, func() time.Duration { return schedTime(pid) }, err
+	return ix, func() time.Duration { return serverCPU(pid) }, err
 }
 
 // mix is the load's search queries (tools/loadgen's derive: a model
