@@ -89,3 +89,58 @@ func TestReportNeutralisesFormulas(t *testing.T) {
 		t.Fatalf("report: %q", out.String())
 	}
 }
+
+// The red team's pass of 2026-12-07 (brief red, item 2): a cell starting
+// with a lookalike of = + - @ (full-width, small form variants, the minus
+// sign) was written raw into models.csv. Each now
+// starts with an apostrophe, and the export imports back unchanged: the
+// importer reads them as the text they are.
+func TestCSVExportNeutralisesLookalikeFormulas(t *testing.T) {
+	names := []string{
+		"＝HYPERLINK(\"http://evil.example/\",\"Chi tiết\")", "＋1+cmd|' /C calc'!A0", "－2+3", "＠SUM(1+1)",
+		"﹦1+1", "﹢1", "﹣1", "﹫SUM(1)", "−1+1", "'＝kept",
+	}
+	dir := t.TempDir()
+	mods := filepath.Join(dir, "models.csv")
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	_ = w.Write([]string{"brand", "model_number", "name", "kind"})
+	for i, n := range names {
+		_ = w.Write([]string{"Acme", "L" + string(rune('A'+i)), importer.NeutraliseCell(n), "ip"})
+	}
+	w.Flush()
+	writeFile(t, mods, b.String())
+	testdb.Each(t, func(t *testing.T, st *models.Store) {
+		importFile(t, st, "models", mods, importer.Options{})
+		var out bytes.Buffer
+		if err := importer.Export(context.Background(), st, "models", importer.FormatCSV, &out); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(out.Bytes(), []byte("\xEF\xBB\xBF")))).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		cells := map[string]bool{}
+		for _, r := range rows {
+			for _, c := range r {
+				cells[c] = true
+			}
+		}
+		for _, n := range names {
+			if !cells["'"+n] {
+				t.Errorf("no neutralised cell %q in models.csv", "'"+n)
+			}
+		}
+		p := filepath.Join(t.TempDir(), "models.csv")
+		if err := os.WriteFile(p, out.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if sum := importFile(t, st, "models", p, importer.Options{}); sum.Unchanged != sum.Rows {
+			t.Errorf("the export re-imported changed %d of %d rows", sum.Rows-sum.Unchanged, sum.Rows)
+		}
+		var got string
+		if err := st.DB().QueryRow("SELECT name FROM camera_models WHERE model_number = 'LA'").Scan(&got); err != nil || got != names[0] {
+			t.Errorf("LA's name is %q (%v), want %q", got, err, names[0])
+		}
+	})
+}
