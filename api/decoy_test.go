@@ -71,3 +71,50 @@ func TestDecoyUnderLookalikeBrandIsRefused(t *testing.T) {
 		}
 	})
 }
+
+// TestDecoyExtendingABrandIsRefused (the red team's pass of 2026-12-07,
+// brief red items 1 and 4): a model registered under a brand that extends
+// a verified model's brand, with its model number ("Hikvision Digital"
+// DS-2CD1023G0E-I), was taken; once verified it was the exact match of a
+// query naming that brand. It is refused as a lookalike brand is. And a
+// models file that verified the real model and then registered its decoy
+// passed: the batch read the verified models once, before its rows.
+func TestDecoyExtendingABrandIsRefused(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *testEnv) {
+		f := e.fixture()
+		vendor := e.key(models.RoleVendor, f.retailer)
+		for _, b := range []string{"Hikvision Digital", "Digital Hikvision", "HIKVISI0N Digital", "HikvisionVN", "Hik"} {
+			for _, key := range []string{vendor, e.admin} {
+				fields := e.do(http.MethodPost, "/v1/models", key, map[string]any{"brand": b, "model_number": "DS-2CD1023G0E-I"}).
+					want(http.StatusUnprocessableEntity).problemFields()
+				if !slices.Equal(fields, []string{"brand"}) {
+					t.Errorf("%s: fields %v", b, fields)
+				}
+			}
+		}
+		// A brand of its own with another number, and a real other brand with this one, are taken.
+		e.do(http.MethodPost, "/v1/models", vendor, map[string]any{"brand": "Hikvision Digital", "model_number": "HD-1"}).want(http.StatusCreated)
+		e.do(http.MethodPost, "/v1/models", vendor, map[string]any{"brand": "Tiandy", "model_number": "DS-2CD1023G0E-I"}).want(http.StatusCreated)
+		// Verify never answers the longer brand with the real model's papers.
+		v := e.do(http.MethodGet, "/v1/verify?brand=Hikvision%20Digital&model=DS-2CD1023G0E-I", "", nil).want(http.StatusOK).json()
+		if v["match"] == "exact" || v["verdict"] == "compliant" {
+			t.Errorf("verify Hikvision Digital: match %v verdict %v", v["match"], v["verdict"])
+		}
+		// One file: the real model verified, then its decoys (a lookalike and
+		// an extension of its brand) in later rows.
+		j := e.waitJob(e.admin, e.upload(e.admin, map[string]string{"entity": "models", "skip_invalid": "true"}, "m.csv",
+			[]byte("brand,model_number,status\nTiandy,TC-C77Q,verified\nT1ANDY,TC-C77Q,verified\nTiandy Vision,TC-C77Q,pending\nUniview,TC-C77Q,verified\n")).want(http.StatusAccepted).Header().Get("Location"))
+		if j.Status != models.JobSucceeded || j.Created != 2 || j.Invalid != 2 || len(j.Errors) != 2 || j.Errors[0].Errors[0].Field != "brand" || j.Errors[1].Errors[0].Field != "brand" {
+			t.Errorf("import: %+v", j)
+		}
+		// A file that takes a verified model out of verified first frees its
+		// brand's lookalikes in later rows no more than the database would:
+		// the row is then checked against the models still verified.
+		j = e.waitJob(e.admin, e.upload(e.admin, map[string]string{"entity": "models", "skip_invalid": "true"}, "m2.csv",
+			[]byte("brand,model_number,status\nUniview,TC-C77Q,pending\nUNIV1EW,TC-C77Q,verified\nTIANDY,TC-C77Q,verified\n")).want(http.StatusAccepted).Header().Get("Location"))
+		if j.Status != models.JobSucceeded || j.Invalid != 0 || j.Created != 1 {
+			t.Errorf("import 2: %+v", j)
+		}
+	})
+}
+

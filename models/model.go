@@ -168,6 +168,9 @@ func (s *Store) newModel(tx *gorm.DB, actor Actor, in ModelInput) (*Model, error
 	if err := s.lookalikeBrand(tx, v, m); err != nil {
 		return nil, err
 	}
+	if v.Err() == nil {
+		s.batchSawModel(nil, m)
+	}
 	return m, v.Err()
 }
 
@@ -266,6 +269,9 @@ func (s *Store) changeModel(tx *gorm.DB, actor Actor, m *Model, in ModelInput, i
 		if err := s.lookalikeBrand(tx, v, m); err != nil {
 			return Model{}, err
 		}
+	}
+	if v.Err() == nil {
+		s.batchSawModel(&before, m)
 	}
 	return before, v.Err()
 }

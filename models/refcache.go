@@ -23,6 +23,14 @@ type refCache struct {
 	// lookalikes holds, by loose key, the verified models of the batch's
 	// model numbers (preloadLookalikes); a key absent was not preloaded.
 	lookalikes map[string][]Model
+	// verifiedNow holds, by loose key, the models earlier rows of the batch
+	// verified, as they now are; changedNow, the ids of the models earlier
+	// rows changed (the preload's and the database's rows of them are out
+	// of date). Neither is in the database yet for the batch's checks: its
+	// creates are inserted at its end, and the preload is older than its
+	// rows.
+	verifiedNow map[string][]Model
+	changedNow  map[string]bool
 }
 
 func newRefCache() *refCache {
