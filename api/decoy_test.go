@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 
 	"camreg/models"
@@ -118,3 +119,34 @@ func TestDecoyExtendingABrandIsRefused(t *testing.T) {
 	})
 }
 
+// TestAmbiguousVerifyTellsTheBannedCandidate (the red team's pass of
+// 2026-12-07, brief red item 3): the real model's number registered and
+// verified under another real brand made a number-only verify of the real
+// model ambiguous, and its warning was no longer told. It is now, naming
+// the real model; a ban stands as non_compliant.
+func TestAmbiguousVerifyTellsTheBannedCandidate(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *testEnv) {
+		f := e.fixture()
+		e.create("models", map[string]any{"brand": "Tiandy", "model_number": "DS-2CD1023G0E-I", "status": "verified"})
+		v := e.do(http.MethodGet, "/v1/verify?model=DS-2CD1023G0E-I&at=2026-08-01", "", nil, "Accept-Language", "en").want(http.StatusOK).json()
+		reasons, _ := v["reasons"].([]any)
+		found := false
+		for _, r := range reasons {
+			r, _ := r.(map[string]any)
+			if r["code"] == "warned_model" {
+				found = true
+				if msg, _ := r["message"].(string); !strings.Contains(msg, "Hikvision DS-2CD1023G0E-I") {
+					t.Errorf("the warning names no candidate: %q", msg)
+				}
+			}
+		}
+		if v["match"] != "ambiguous" || v["verdict"] != "unknown" || !found {
+			t.Errorf("verify: match %v, verdict %v, reasons %v", v["match"], v["verdict"], reasons)
+		}
+		e.do(http.MethodPatch, "/v1/warnings/"+f.warning, e.admin, map[string]any{"measure": "ban"}, "If-Match", `"1"`).want(http.StatusOK)
+		v = e.do(http.MethodGet, "/v1/verify?model=DS-2CD1023G0E-I&at=2026-08-01", "", nil).want(http.StatusOK).json()
+		if v["match"] != "ambiguous" || v["verdict"] != "non_compliant" {
+			t.Errorf("verify after the ban: match %v, verdict %v", v["match"], v["verdict"])
+		}
+	})
+}

@@ -292,6 +292,15 @@ func verifyMatched(r reader, qs []parsedQuery, matches []verdict.Match, rows map
 			seen[m.Model.ID] = true
 			ids = append(ids, m.Model.ID)
 		}
+		if m.Kind == MatchAmbiguous {
+			// Their warnings are told (verdict.Evaluate).
+			for _, c := range m.Candidates {
+				if !seen[c.ID] {
+					seen[c.ID] = true
+					ids = append(ids, c.ID)
+				}
+			}
+		}
 	}
 	data, err := loadVerifyData(r, ids)
 	if err != nil {

@@ -86,6 +86,10 @@ func (r Reason) Message(lang string) string {
 		} else {
 			head = "Cảnh báo " + e.WarningReference + " ngày " + day(e.IssuedOn) + ": " + e.WarningTitle + ". Biện pháp: " + MeasureVI[e.Measure]
 		}
+		if e.ModelNumber != "" {
+			// One candidate of an ambiguous match (candidateWarnings).
+			head = e.Brand + " " + e.ModelNumber + ": " + head
+		}
 		return head + firmwareScope(e, en) + "."
 	case ReasonFirmwareNotAffected:
 		if en {

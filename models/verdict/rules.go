@@ -65,7 +65,11 @@ func Evaluate(q Parsed, m Match, d *Data) Verification {
 		return v
 	case MatchAmbiguous:
 		v.add(ReasonAmbiguousMatch, VerdictUnknown, Evidence{Query: q.Model, Brand: q.Brand, Candidates: len(m.Candidates)})
+		v.candidateWarnings(q, m.Candidates, d)
 		v.finish(VerdictUnknown)
+		if v.Verdict == VerdictWarning {
+			v.lead(ReasonAmbiguousMatch)
+		}
 		return v
 	case MatchPossible:
 		// The candidate is not the number typed (another letter, another
@@ -92,6 +96,52 @@ func Evaluate(q Parsed, m Match, d *Data) Verification {
 		v.nearMatch()
 	}
 	return v
+}
+
+// candidateWarnings adds the warnings that apply to the candidates of an
+// ambiguous match, each reason naming its candidate's brand and model
+// number: a ban on one of them stands, as a possible match's does (the
+// label may be the banned model), and a firmware warning is told, not
+// dropped. A vendor that registered the number of a banned model under
+// another real brand turned a number-only verify of the banned model from
+// non_compliant into an ambiguous unknown that named no warning (the red
+// team's pass of 2026-12-07, brief red item 3).
+func (v *Verification) candidateWarnings(q Parsed, cs []Model, d *Data) {
+	for i := range cs {
+		rows := d.Warnings[cs[i].ID]
+		if len(rows) == 0 {
+			continue
+		}
+		var cv Verification
+		cv.warningRules(q, rows)
+		for _, r := range cv.Reasons {
+			if r.Effect == VerdictNonCompliant || r.Effect == VerdictWarning {
+				r.Evidence.Brand, r.Evidence.ModelNumber = cs[i].Brand, cs[i].ModelNumber
+				v.Reasons = append(v.Reasons, r)
+			}
+		}
+		for _, w := range cv.Warnings {
+			if w.Applies {
+				v.Warnings = append(v.Warnings, w)
+			}
+		}
+	}
+}
+
+// lead caps the verdict of a match that is not the model itself at
+// unknown, unless non_compliant, with the reason code that decided it first.
+func (v *Verification) lead(code string) {
+	if v.Verdict == VerdictNonCompliant {
+		return
+	}
+	v.Verdict = VerdictUnknown
+	for i, r := range v.Reasons {
+		if r.Code == code {
+			copy(v.Reasons[1:i+1], v.Reasons[:i])
+			v.Reasons[0] = r
+			break
+		}
+	}
 }
 
 // nearMatch caps the verdict of a possible match at unknown: the
