@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -63,8 +62,9 @@ func boundDatabaseWait(next echo.HandlerFunc) echo.HandlerFunc {
 		if strings.HasPrefix(c.Request().URL.Path, "/v1/export/") || c.Request().URL.Path == "/v1/imports" {
 			return next(c)
 		}
-		ctx, cancel := context.WithTimeout(c.Request().Context(), requestDeadline)
-		defer cancel()
+		// Made as a timer only when something waits on it (lazyDeadline).
+		ctx := newLazyDeadline(c.Request().Context(), requestDeadline)
+		defer ctx.stop()
 		// The error handler runs after this returns, and must see the
 		// client's own context (was it the client that went away?), not
 		// this one, which is cancelled by then.
