@@ -3,6 +3,7 @@ package bleve
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 	"unicode"
 
@@ -111,10 +112,15 @@ func run(ctx context.Context, idx blevelib.Index, q search.Query) (*search.Resul
 func runPlan(ctx context.Context, idx blevelib.Index, q search.Query, text query.Query, together, split bool) (*search.Result, error) {
 	base := buildQuery(text, q)
 	var t *tally
-	if !together && text != nil {
+	if text != nil {
 		// The facets are counted in this search, of the matches it finds:
-		// see tally.
-		t = newTally(base, q.FacetLimit())
+		// see tally; together, of every match (see columns: counting
+		// every match's facets costs four array reads a match).
+		limit := q.FacetLimit()
+		if together {
+			limit = math.MaxInt
+		}
+		t = newTally(base, limit)
 		base = t
 	}
 	req := blevelib.NewSearchRequestOptions(base, q.Limit, q.Offset, false)
@@ -122,7 +128,7 @@ func runPlan(ctx context.Context, idx blevelib.Index, q search.Query, text query
 	if !split {
 		highlightTitleBody(req)
 	}
-	if together {
+	if together && text == nil {
 		addFacets(req)
 	}
 	res, err := idx.SearchInContext(ctx, req)
@@ -158,7 +164,7 @@ func runPlan(ctx context.Context, idx blevelib.Index, q search.Query, text query
 	if out.Total == 0 {
 		return out, nil
 	}
-	if together {
+	if together && text == nil {
 		out.Facets = facets(res.Facets)
 		return out, nil
 	}

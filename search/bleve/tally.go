@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	blevelib "github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	bfacet "github.com/blevesearch/bleve/v2/search/facet"
@@ -103,6 +104,11 @@ func (s *tallySearcher) id(i int) index.IndexInternalID {
 func (s *tallySearcher) count(sctx *bsearch.SearchContext) error {
 	total := len(s.ends)
 	out := &tallied{done: true, total: total, exact: true}
+	if snap, ok := s.r.(*scorch.IndexSnapshot); ok {
+		if ok, err := s.countColumns(snap, out); err != nil || ok {
+			return err
+		}
+	}
 	counted := make([]int, 0, min(total, s.t.limit))
 	if total > s.t.limit {
 		// The sample buckets [0, n), as runPlan's second search has them:
@@ -219,4 +225,37 @@ func facet(res bsearch.FacetResults, name string) map[string]int {
 		}
 	}
 	return out
+}
+
+// countColumns is count from the segments' columns (see columns), the
+// sample's matches chosen by their buckets' column; ok is false when a
+// segment has none.
+func (s *tallySearcher) countColumns(snap *scorch.IndexSnapshot, out *tallied) (bool, error) {
+	total := len(s.ends)
+	docs := make([]uint64, total)
+	for i := range total {
+		docs[i] = s.id(i).Value()
+	}
+	sc := newSnapColumns(snap)
+	counted := docs
+	if total > s.t.limit {
+		// The sample buckets [0, n), as runPlan's second search has them.
+		n := search.SampleShare(total, s.t.limit)
+		in, ok, err := sc.inSample(docs, sampleTerm(0), sampleTerm(n))
+		if err != nil || !ok {
+			return false, err
+		}
+		// With no match in the sample (an index built before the sample
+		// buckets), every match is counted.
+		if out.exact = len(in) == 0; !out.exact {
+			counted = in
+		}
+	}
+	fr, ok, err := sc.count(counted)
+	if err != nil || !ok {
+		return false, err
+	}
+	out.facets, out.sampled = fr, len(counted)
+	*s.t.out = *out
+	return true, nil
 }
