@@ -1,11 +1,9 @@
 package bleve
 
 import (
-	"context"
 	"fmt"
 	"math/rand/v2"
 	"reflect"
-	"strings"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -89,60 +87,6 @@ func TestColumnsCountAsDocValues(t *testing.T) {
 					round, len(docs), f, g.Total, g.Missing, g.Other, terms(g), w.Total, w.Missing, w.Other, terms(w))
 			}
 		}
-	}
-}
-
-// TestTogetherFacetsAsSecondSearch checks a plan's facets counted in its
-// own search over every match (together, from the columns) against a
-// second search's count by bleve over the same matches.
-func TestTogetherFacetsAsSecondSearch(t *testing.T) {
-	r := rand.New(rand.NewPCG(9, 10))
-	word := func() string { return fmt.Sprintf("w%d", int(r.ExpFloat64()*4)%20) }
-	types := []search.Type{search.TypeModel, search.TypeOrganization, search.TypeCertificate}
-	idx := randomIndexIn(t, t.TempDir(), r, word, 4, 600, 5, 6, func(batch, i int, title, body string) (string, map[string]any) {
-		typ := types[r.IntN(len(types))]
-		eid := recordID("e", batch, i)
-		d := search.Document{ID: search.DocID(typ, eid), Type: typ, EntityID: eid, Title: title, Body: body,
-			Brand: fmt.Sprintf("B%d", r.IntN(130)), Province: fmt.Sprintf("%02d", r.IntN(40)), Status: search.Statuses[r.IntN(4)]}
-		return d.ID, fields(d)
-	})
-	ctx := context.Background()
-	checked := 0
-	for i := range 80 {
-		q := search.Query{Limit: 10, FacetExactUpTo: []int{30, 200}[i%2]}
-		var ws []string
-		for range 1 + r.IntN(3) {
-			ws = append(ws, word())
-		}
-		q.Text = strings.Join(ws, " ")
-		if i%4 == 1 {
-			q.Type = types[r.IntN(len(types))]
-		}
-		st, err := wordStats(ctx, idx, q.Text)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, pl := range plans(q.Text, st) {
-			got, err := runPlan(ctx, idx, q, pl.query, true, false)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got.Total == 0 {
-				continue
-			}
-			want, n, err := countFacets(ctx, idx, buildQuery(matchOnly(pl.query), q))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if n != got.Total || !got.FacetsExact || !reflect.DeepEqual(got.Facets, want) {
-				t.Fatalf("%q %+v plan %d: together %d matches exact %v %+v, second search %d %+v",
-					q.Text, q, pl.plan, got.Total, got.FacetsExact, got.Facets, n, want)
-			}
-			checked++
-		}
-	}
-	if checked < 50 {
-		t.Fatalf("only %d plans checked", checked)
 	}
 }
 

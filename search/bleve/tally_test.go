@@ -18,13 +18,19 @@ import (
 // its own matches (tally) are those a second search counted: over every
 // match up to the limit, and beyond over the matches in the sample
 // buckets, scaled; under filters, on several segments, and on an index
-// without sample buckets (every match counted).
+// without sample buckets (every match counted); in memory (the doc
+// values counted) and on disk, as a server's (the segments' columns, see
+// columns); and with together, over every match, exactly.
 func TestTallyIsTheSecondSearch(t *testing.T) {
-	for _, sampled := range []bool{true, false} {
+	for _, c := range []struct{ sampled, disk bool }{{true, false}, {false, false}, {true, true}, {false, true}} {
+		sampled, dir := c.sampled, ""
+		if c.disk {
+			dir = t.TempDir()
+		}
 		r := rand.New(rand.NewPCG(5, 6))
 		word := func() string { return fmt.Sprintf("w%d", int(r.ExpFloat64()*4)%20) }
 		types := []search.Type{search.TypeModel, search.TypeOrganization, search.TypeCertificate}
-		idx := randomIndex(t, r, word, 4, 600, 5, 6, func(batch, i int, title, body string) (string, map[string]any) {
+		idx := randomIndexIn(t, dir, r, word, 4, 600, 5, 6, func(batch, i int, title, body string) (string, map[string]any) {
 			typ := types[r.IntN(len(types))]
 			eid := recordID("e", batch, i)
 			d := search.Document{ID: search.DocID(typ, eid), Type: typ, EntityID: eid, Title: title, Body: body,
@@ -64,6 +70,15 @@ func TestTallyIsTheSecondSearch(t *testing.T) {
 					t.Fatalf("%q (%+v): tally %v exact %v, second search %v exact %v", q.Text, q, got.Facets, got.FacetsExact, want.Facets, want.FacetsExact)
 				}
 				checked[got.FacetsExact]++
+				together, err := runPlan(ctx, idx, q, pl.query, true, false)
+				if err != nil {
+					t.Fatal(err)
+				}
+				all := q
+				all.FacetExactUpTo = together.Total
+				if want := secondSearch(t, idx, all, pl.query, together.Total); !reflect.DeepEqual(together.Facets, want.Facets) || !together.FacetsExact {
+					t.Fatalf("%q (%+v): together %v exact %v, second search %v", q.Text, q, together.Facets, together.FacetsExact, want.Facets)
+				}
 			}
 		}
 		if checked[true] == 0 || (sampled && checked[false] == 0) {
