@@ -34,15 +34,34 @@ var columnFields = append(append([]string{}, facetFields...), "sample")
 var sampleColumn = len(facetFields)
 
 // columnsCache holds the columns of the segments searched lately, by
-// segment (a segment merged away is forgotten when the cache is full).
+// segment: those of a snapshot being searched, and at most maxStale more
+// (segments scorch has merged away, which the cache would otherwise keep
+// from being collected; see pruneColumns).
 var columnsCache = struct {
 	sync.Mutex
 	m map[segment.Segment]*columns
 }{m: map[segment.Segment]*columns{}}
 
-// maxCachedSegments bounds columnsCache: a live index has a few dozen
-// segments at most (scorch merges them), and a full cache is cleared.
-const maxCachedSegments = 256
+// maxStale is how many segments not in the snapshot being searched the
+// cache may hold (a search of an older snapshot may still need them).
+const maxStale = 8
+
+// pruneColumns forgets the columns of segments not in segs once there are
+// more than maxStale of them.
+func pruneColumns(segs []*scorch.SegmentSnapshot) {
+	columnsCache.Lock()
+	defer columnsCache.Unlock()
+	if len(columnsCache.m) <= len(segs)+maxStale {
+		return
+	}
+	keep := make(map[segment.Segment]*columns, len(segs))
+	for _, ss := range segs {
+		if c, ok := columnsCache.m[ss.Segment()]; ok {
+			keep[ss.Segment()] = c
+		}
+	}
+	columnsCache.m = keep
+}
 
 // segmentColumns are seg's columns; ok is false when some document holds
 // more than one term of a facet field (the columns cannot say it).
@@ -58,9 +77,6 @@ func segmentColumns(seg segment.Segment) (*columns, bool, error) {
 		return nil, false, err
 	}
 	columnsCache.Lock()
-	if len(columnsCache.m) >= maxCachedSegments {
-		clear(columnsCache.m)
-	}
 	columnsCache.m[seg] = c
 	columnsCache.Unlock()
 	return c, c != nil, nil
@@ -131,6 +147,7 @@ func newSnapColumns(snap *scorch.IndexSnapshot) *snapColumns {
 	for i, ss := range segs {
 		s.starts[i+1] = s.starts[i] + ss.Segment().Count()
 	}
+	pruneColumns(segs)
 	return s
 }
 

@@ -1,6 +1,7 @@
 package bleve
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"reflect"
@@ -123,4 +124,53 @@ func terms(r *bsearch.FacetResult) []string {
 		out = append(out, fmt.Sprintf("%s:%d", t.Term, t.Count))
 	}
 	return out
+}
+
+// TestColumnsForgetMergedSegments checks that the columns cache does not
+// keep the segments scorch merges away while an index is written and
+// searched (nor those of other tests' indexes): at most maxStale and the
+// live snapshot's twice (see pruneColumns).
+func TestColumnsForgetMergedSegments(t *testing.T) {
+	idx, err := create(t.TempDir() + "/idx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	for i := range 60 {
+		d := search.Document{ID: search.DocID(search.TypeModel, fmt.Sprint(i)), Type: search.TypeModel,
+			EntityID: fmt.Sprint(i), Title: "camera", Brand: fmt.Sprintf("B%d", i%7), Province: "01", Status: "certified"}
+		if err := upsert(idx, []search.Document{d}); err != nil {
+			t.Fatal(err)
+		}
+		q := search.Query{Text: "camera", Limit: 5}
+		st, err := wordStats(context.Background(), idx, q.Text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := runPlan(context.Background(), idx, q, plans(q.Text, st)[0].query, false, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total != i+1 || res.Facets.Brand["B0"] != (i+7)/7 {
+			t.Fatalf("write %d: %d matches, brand B0 %d", i, res.Total, res.Facets.Brand["B0"])
+		}
+	}
+	adv, err := idx.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ir, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ir.Close()
+	segs := len(ir.(*scorch.IndexSnapshot).Segments())
+	columnsCache.Lock()
+	n := len(columnsCache.m)
+	columnsCache.Unlock()
+	// Pruned before a search adds its snapshot's columns: at most the
+	// snapshot's, maxStale others, and those a search added since.
+	if n > 2*segs+maxStale {
+		t.Fatalf("%d segments' columns kept, the snapshot has %d", n, segs)
+	}
 }
