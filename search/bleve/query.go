@@ -99,13 +99,13 @@ func run(ctx context.Context, idx blevelib.Index, q search.Query) (*search.Resul
 
 // runPlan finds the page of hits and the total, and the facets.
 //
-// With together, the facets are counted by bleve in the same search, over
-// every match: see stats.together. Otherwise they are counted over every
-// match up to q.FacetLimit() matches, and beyond over the matches in a
-// sample of buckets, scaled to the total: by the same search, once it has
+// With together, the facets are counted in the same search, over every
+// match: see stats.together. Otherwise they are counted over every match
+// up to q.FacetLimit() matches, and beyond over the matches in a sample of
+// buckets, scaled to the total. Either way by the same search, once it has
 // read every match (see tally), or for a search without text by a second
-// search. Counting facets reads each counted match's values, which cost
-// more than finding and ranking a broad query's matches.
+// search. Counting facets from the doc values cost more than finding and
+// ranking a broad query's matches; from the columns (see columns), little.
 //
 // With split, the hits are highlighted by a second search at their
 // records only: see split.

@@ -31,8 +31,8 @@ const facetSize = 100
 // about what ranking them did.
 //
 // The facets are counted with the search's own reader, inside the search,
-// so the document numbers mean what they did; the counting is bleve's
-// (its facets builder over the same doc values).
+// so the document numbers mean what they did: from the segments' columns
+// (see columns), else by bleve's facets builder over the doc values.
 type tally struct {
 	inner query.Query
 	limit int
