@@ -96,6 +96,17 @@ func TestDecoyExtendingABrandIsRefused(t *testing.T) {
 		// A brand of its own with another number, and a real other brand with this one, are taken.
 		e.do(http.MethodPost, "/v1/models", vendor, map[string]any{"brand": "Hikvision Digital", "model_number": "HD-1"}).want(http.StatusCreated)
 		e.do(http.MethodPost, "/v1/models", vendor, map[string]any{"brand": "Tiandy", "model_number": "DS-2CD1023G0E-I"}).want(http.StatusCreated)
+		// The real model's number with a letter for a digit, under another
+		// real brand: refused on model_number (0 for O, 1 for I or l).
+		for _, n := range []string{"DS-2CD1O23G0E-I", "DS-2CDl023G0E-I", "DS-2CD1023GOE-1"} {
+			for _, key := range []string{vendor, e.admin} {
+				fields := e.do(http.MethodPost, "/v1/models", key, map[string]any{"brand": "Tiandy", "model_number": n}).
+					want(http.StatusUnprocessableEntity).problemFields()
+				if !slices.Equal(fields, []string{"model_number"}) {
+					t.Errorf("Tiandy %s: fields %v", n, fields)
+				}
+			}
+		}
 		// Verify never answers the longer brand with the real model's papers.
 		v := e.do(http.MethodGet, "/v1/verify?brand=Hikvision%20Digital&model=DS-2CD1023G0E-I", "", nil).want(http.StatusOK).json()
 		if v["match"] == "exact" || v["verdict"] == "compliant" {

@@ -28,6 +28,14 @@ import (
 // exact match of a query that gave that brand and the real model's answer
 // never reached it. The shorter brand must be 3 characters at least.
 //
+// A model number that only those characters tell apart from a verified
+// model's, under another brand ("Tiandy DS-2CD1O23G0E-I", O for 0, beside
+// Hikvision's DS-2CD1023G0E-I), is refused on model_number (the red team's
+// pass of 2026-12-07 left it open): once verified, it was the exact match
+// of that misreading typed with no brand, and the real model only its near
+// neighbour. Another brand may sell the very same number (a rebadged
+// camera): that stays allowed, and verify answers it as ambiguous.
+//
 // Within a batch, the models earlier rows verified, renamed or took out of
 // verified count as they now are (batchSawModel), not as the batch's
 // preload or the database read them: a file that verified the real model
@@ -62,6 +70,9 @@ func (s *Store) lookalikeBrand(tx *gorm.DB, v *ValidationError, m *Model) error 
 			return nil
 		case extendsBrand(loose, ob) || extendsBrand(ob, loose):
 			v.Add("brand", "%q and the brand %q, which has the model %s, name one brand: write the brand as registered", m.Brand, o.Brand, o.ModelNumber)
+			return nil
+		case fold.Key(o.ModelNumber) != m.ModelKey:
+			v.Add("model_number", "%q differs from %s %s only by characters people confuse (0 and O, 1, I and l): write the number as printed on the label, or ask an admin to register it", m.ModelNumber, o.Brand, o.ModelNumber)
 			return nil
 		}
 	}
