@@ -34,7 +34,9 @@ import (
 // pass of 2026-12-07 left it open): once verified, it was the exact match
 // of that misreading typed with no brand, and the real model only its near
 // neighbour. Another brand may sell the very same number (a rebadged
-// camera): that stays allowed, and verify answers it as ambiguous.
+// camera): that stays allowed, and verify answers it as ambiguous. The
+// refusal holds for every role, an admin's too, as the brand's does: an
+// admin verifying a vendor's pending decoy is the very step it guards.
 //
 // Within a batch, the models earlier rows verified, renamed or took out of
 // verified count as they now are (batchSawModel), not as the batch's
@@ -72,7 +74,7 @@ func (s *Store) lookalikeBrand(tx *gorm.DB, v *ValidationError, m *Model) error 
 			v.Add("brand", "%q and the brand %q, which has the model %s, name one brand: write the brand as registered", m.Brand, o.Brand, o.ModelNumber)
 			return nil
 		case fold.Key(o.ModelNumber) != m.ModelKey:
-			v.Add("model_number", "%q differs from %s %s only by characters people confuse (0 and O, 1, I and l): write the number as printed on the label, or ask an admin to register it", m.ModelNumber, o.Brand, o.ModelNumber)
+			v.Add("model_number", "%q differs from %s %s only by characters people confuse (0 and O, 1, I and l): write the number as printed on the label", m.ModelNumber, o.Brand, o.ModelNumber)
 			return nil
 		}
 	}
