@@ -74,7 +74,7 @@ func Evaluate(q Parsed, m Match, d *Data) Verification {
 	case MatchPossible:
 		// The candidate is not the number typed (another letter, another
 		// brand): its papers never pass the label, so a near match is at
-		// best unknown (nearMatch below).
+		// best unknown (lead below).
 		v.add(ReasonPossibleMatch, VerdictUnknown, Evidence{Query: q.Model, ModelNumber: m.Model.ModelNumber, Brand: m.Model.Brand})
 	}
 	model := m.Model
@@ -93,7 +93,7 @@ func Evaluate(q Parsed, m Match, d *Data) Verification {
 	v.originRules(q, model, d.Origins[model.ID])
 	v.finish(VerdictCompliant)
 	if m.Kind == MatchPossible {
-		v.nearMatch()
+		v.lead(ReasonPossibleMatch)
 	}
 	return v
 }
@@ -128,8 +128,14 @@ func (v *Verification) candidateWarnings(q Parsed, cs []Model, d *Data) {
 	}
 }
 
-// lead caps the verdict of a match that is not the model itself at
-// unknown, unless non_compliant, with the reason code that decided it first.
+// lead caps the verdict of a match that is not the model itself (a
+// possible match, an ambiguous one) at unknown: the candidate's papers are
+// another model's, so its compliant (or compliant with reservations, a
+// warning) never answers for the label; only its non_compliant stands
+// (the label may be the banned model). The reason code, the one that
+// decided, then leads. A near match answered for its candidate made an
+// uncertified number one letter from a certified model's, or a certified
+// number under another brand, "compliant".
 func (v *Verification) lead(code string) {
 	if v.Verdict == VerdictNonCompliant {
 		return
@@ -137,28 +143,6 @@ func (v *Verification) lead(code string) {
 	v.Verdict = VerdictUnknown
 	for i, r := range v.Reasons {
 		if r.Code == code {
-			copy(v.Reasons[1:i+1], v.Reasons[:i])
-			v.Reasons[0] = r
-			break
-		}
-	}
-}
-
-// nearMatch caps the verdict of a possible match at unknown: the
-// candidate's papers are another model's, so its compliant (or compliant
-// with reservations, a warning) never answers for the label; only its
-// non_compliant stands (the label may be the banned model). The
-// possible_match reason then leads, as the one that decided. A near
-// match answered for its candidate made an uncertified number one letter
-// from a certified model's, or a certified number under another brand,
-// "compliant".
-func (v *Verification) nearMatch() {
-	if v.Verdict == VerdictNonCompliant {
-		return
-	}
-	v.Verdict = VerdictUnknown
-	for i, r := range v.Reasons {
-		if r.Code == ReasonPossibleMatch {
 			copy(v.Reasons[1:i+1], v.Reasons[:i])
 			v.Reasons[0] = r
 			break

@@ -172,5 +172,5 @@ var mutants = []mutant{
 	{name: "a status change may take effect before the status it ends", file: "models/status.go",
 		find: "if !create && want == r.initial && st.Status != CertPending && !st.StatusChangedOn.IsZero() && d.Before(st.StatusChangedOn) {", replace: "if false {", pkgs: apiPkgs},
 	{name: "a near match answers with its candidate's compliant verdict", file: "models/verdict/rules.go",
-		find: "if m.Kind == MatchPossible {\n\t\tv.nearMatch()", replace: "if false {\n\t\tv.nearMatch()", pkgs: verdictPkgs},
+		find: "if m.Kind == MatchPossible {\n\t\tv.lead(ReasonPossibleMatch)", replace: "if false {\n\t\tv.lead(ReasonPossibleMatch)", pkgs: verdictPkgs},
 }
